@@ -1,0 +1,366 @@
+"""The floorman Textual app: screens by number key, a database watcher, a one-second tick.
+
+The database is the source of truth. A thread worker polls `PRAGMA data_version` a few
+times a second on its own connection; when another connection (the CLI, a feed, another
+terminal, or this app's own writes) commits, every open screen gets `DatabaseChanged`
+and reloads what it shows in its own worker. The event loop never waits on SQLite.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from textual import events, work
+from textual.app import App
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
+from textual.worker import get_current_worker
+
+from floorman.data.db import DatabaseError
+from floorman.domain.alerts import AlertView
+from floorman.domain.context import Actor, Floor
+from floorman.domain.errors import FloorError
+from floorman.i18n import t
+from floorman.messages import DatabaseChanged, Tick
+
+# key -> (module in floorman.screens, screen class, English title)
+PANELS: dict[str, tuple[str, str, str]] = {
+    "1": ("floor", "FloorScreen", "Floor"),
+    "2": ("away", "AwayScreen", "Away"),
+    "3": ("visitors", "VisitorsScreen", "Visitors"),
+    "4": ("handover", "HandoverScreen", "Handover"),
+    "5": ("emergency", "EmergencyScreen", "Emergencies"),
+    "6": ("staffing", "StaffingScreen", "Staffing"),
+    "7": ("reports", "ReportsScreen", "Reports"),
+}
+
+
+class FloorCommands(Provider):
+    """Command palette: every panel and floor action as "area: verb"."""
+
+    def _commands(self) -> list[tuple[str, Callable[[], Any], str]]:
+        app = self.app
+        assert isinstance(app, FloormanApp)
+        commands: list[tuple[str, Callable[[], Any], str]] = []
+        for key, (_module, _cls, title) in PANELS.items():
+            commands.append(
+                (
+                    t("panel: open {title}", title=t(title)),
+                    partial(app.action_panel, key),
+                    t("key {key}", key=key),
+                )
+            )
+        commands.append((t("help: show keys"), app.action_help, "F1"))
+        commands.append((t("emergency: start a checklist"), app.action_emergency, "!"))
+        screen = app.screen
+        for binding in getattr(screen, "BINDINGS", []):
+            if isinstance(binding, Binding) and binding.description:
+                action = getattr(screen, f"action_{binding.action.split('(')[0]}", None)
+                if action is not None:
+                    area = (binding.id or "screen").split(".")[0]
+                    commands.append((f"{area}: {binding.description}", action, binding.key))
+        return commands
+
+    async def discover(self) -> Hits:
+        for text, callback, help_text in self._commands():
+            yield DiscoveryHit(text, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, callback, help_text in self._commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), callback, help=help_text)
+
+
+class FloormanApp(App[None]):
+    """The duty manager's console."""
+
+    CSS_PATH = "styles/app.tcss"
+    TITLE = "floorman"
+    COMMANDS = App.COMMANDS | {FloorCommands}
+    BINDINGS = [
+        *[
+            Binding(key, f"panel('{key}')", t(title), id=f"panel.{module}")
+            for key, (module, _cls, title) in PANELS.items()
+        ],
+        Binding("exclamation_mark", "emergency", t("Emergency"), id="app.emergency"),
+        Binding("ctrl+k", "acknowledge", t("Ack alert"), id="app.acknowledge"),
+        Binding("f1", "help", t("Help"), id="app.help"),
+        Binding("q", "back", t("Back / quit"), id="app.back"),
+    ]
+
+    def __init__(
+        self,
+        floor: Floor,
+        *,
+        simulate: bool = False,
+        poll_seconds: float = 0.25,
+        poll: bool = True,
+    ) -> None:
+        super().__init__()
+        self.floor = floor
+        self.simulate = simulate
+        self.poll_seconds = poll_seconds
+        self.poll_enabled = poll
+        self._stop = threading.Event()
+        self._last_version: int | None = None
+        self._version_conn: Any = None
+        self._extras: list[tuple[str, str]] = []
+        self.active_alerts: list[AlertView] = []
+        from floorman.screens.login import IdleLock
+
+        # Login on a floor that has operators, and the idle lock (issue 4).
+        self.idle_lock = IdleLock(self)
+
+    # ------------------------------------------------------------------ lifecycle
+    def on_mount(self) -> None:
+        from floorman.screens.floor import FloorScreen
+
+        self.push_screen(FloorScreen())
+        self.set_interval(1.0, self.tick)
+        # Forecast intervals and emergency clocks move with time, not only with writes.
+        self.set_interval(15.0, self.refresh_extras)
+        self.refresh_extras()
+        # floorman's own duties: scheduled backups and the visitors' retention purge.
+        self.set_interval(300.0, self.housekeeping)
+        self.housekeeping()
+        if self.poll_enabled:
+            self.watch_database()
+        if self.simulate:
+            from floorman.domain.demo import DemoSimulator
+
+            self.simulator = DemoSimulator(self.floor)
+            self.set_interval(1.5, self.simulate_step)
+        self.on_started()
+
+    def on_started(self) -> None:
+        """Start the alert scheduler: jobs rebuilt from the database, overdue ones fired."""
+        from floorman.alerts import AlertScheduler
+
+        self.alert_scheduler = AlertScheduler(self.floor, self.on_alerts_fired)
+        self.run_worker(self.alert_scheduler.start(), group="alerts", exclusive=True)
+
+    def on_alerts_fired(self, fired: list[AlertView]) -> None:
+        """This terminal claimed these alerts: ring the bell and show them at once."""
+        self.bell()
+        worst = fired[0]
+        self.notify(
+            f"{worst.subject}: {worst.message or worst.kind}",
+            title=t(worst.severity).upper(),
+            severity="error" if worst.severity in ("breach", "severe", "critical") else "warning",
+            timeout=8,
+        )
+        self.refresh_extras()
+
+    def on_unmount(self) -> None:
+        self._stop.set()
+        scheduler = getattr(self, "alert_scheduler", None)
+        if scheduler is not None:
+            scheduler.shutdown()
+
+    def tick(self) -> None:
+        for screen in self.screen_stack:
+            screen.post_message(Tick())
+        self.refresh_chrome(self.screen)
+        self.idle_lock.check_idle(self.floor.clock.now())
+
+    async def on_event(self, event: events.Event) -> None:
+        self.idle_lock.saw(event, self.floor.clock.now())
+        await super().on_event(event)
+
+    def refresh_chrome(self, screen: Screen[Any]) -> None:
+        """Bring the screen's status line and alert bar up to date (no database access)."""
+        from floorman.widgets.alert_bar import AlertBar
+        from floorman.widgets.status_line import StatusLine
+
+        now = self.floor.clock.now()
+        zone = self.floor.config.zone()
+        for line in screen.query(StatusLine):
+            line.update_status(now, zone, self.operator_label(), self._extras)
+        for bar in screen.query(AlertBar):
+            bar.show_alerts(self.active_alerts, now, zone)
+
+    # ------------------------------------------------------------------ database
+    def check_database(self) -> bool:
+        """Compare `PRAGMA data_version`; broadcast DatabaseChanged when it moved.
+
+        Called by the watcher thread, and directly by tests (no sleeping for timers).
+        """
+        if self._version_conn is None:
+            self._version_conn = self.floor.db.raw_connection()
+        cursor = self._version_conn.cursor()
+        cursor.execute("PRAGMA data_version")
+        version = int(cursor.fetchone()[0])
+        cursor.close()
+        changed = self._last_version is not None and version != self._last_version
+        self._last_version = version
+        if changed:
+            self.broadcast(DatabaseChanged(version))
+        return changed
+
+    def broadcast(self, message_factory: DatabaseChanged) -> None:
+        for screen in list(self.screen_stack):
+            screen.post_message(DatabaseChanged(message_factory.version))
+        self.refresh_extras()
+        scheduler = getattr(self, "alert_scheduler", None)
+        if scheduler is not None and scheduler.scheduler.running:
+            self.run_worker(scheduler.sync(), group="alert-sync", exclusive=True)
+
+    @work(thread=True, exclusive=True, group="db-watch")
+    def watch_database(self) -> None:
+        worker = get_current_worker()
+        while not worker.is_cancelled and not self._stop.is_set():
+            try:
+                self.check_database()
+            except Exception as exc:  # a locked or vanished file must not kill the watcher
+                self.call_from_thread(self.notify, str(exc), severity="error", timeout=5)
+            self._stop.wait(self.poll_seconds)
+        if self._version_conn is not None:
+            self._version_conn.close()
+
+    @work(thread=True, exclusive=True, group="simulate", exit_on_error=False)
+    def simulate_step(self) -> None:
+        try:
+            self.simulator.step()
+        except DatabaseError as exc:
+            self.call_from_thread(self.show_storage_problem, exc)
+
+    @work(thread=True, exclusive=True, group="housekeeping", exit_on_error=False)
+    def housekeeping(self) -> None:
+        """Backups that are due, personal data past its retention, the attendance reminder."""
+        from floorman.domain.backups import run_scheduled_backups
+        from floorman.domain.operators import SYSTEM_SOURCE
+        from floorman.domain.visitors import purge_expired
+
+        system = Floor(
+            db=self.floor.db,
+            clock=self.floor.clock,
+            config=self.floor.config,
+            actor=Actor("floorman (scheduled)", self.floor.actor.terminal, source=SYSTEM_SOURCE),
+        )
+        from floorman.domain.attendance import schedule_summary_reminder
+
+        try:
+            run_scheduled_backups(system)
+            purge_expired(system)
+            schedule_summary_reminder(system)  # the month's attendance summary, due the 21st
+        except (DatabaseError, FloorError) as exc:
+            self.call_from_thread(self.show_storage_problem, exc)
+
+    def show_storage_problem(self, exc: Exception) -> None:
+        """A refused write (disk full, read-only, locked): say so and keep the floor up."""
+        self.notify(
+            t("Not saved: {problem}", problem=str(exc)),
+            title=t("Storage problem"),
+            severity="error",
+            timeout=20,
+        )
+
+    def run_in_thread(self, func: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        """Run blocking domain work off the event loop; report errors as notifications."""
+
+        def job() -> None:
+            try:
+                result = func()
+            except FloorError as exc:
+                self.call_from_thread(self.notify, str(exc), severity="error", timeout=6)
+                return
+            except DatabaseError as exc:
+                self.call_from_thread(self.show_storage_problem, exc)
+                return
+            self.call_from_thread(done, result)
+
+        self.run_worker(job, thread=True, group="domain-call", exit_on_error=False)
+
+    # ------------------------------------------------------------------ header data
+    def operator_label(self) -> str:
+        actor = self.floor.actor
+        role = f" ({t(actor.role)})" if actor.role else ""
+        return f"{actor.name}{role}"
+
+    def header_extras(self) -> list[tuple[str, str]]:
+        """Extra header items (emergencies, staffing, visitors, alerts), as last computed."""
+        return self._extras
+
+    @work(thread=True, exclusive=True, group="header-extras", exit_on_error=False)
+    def refresh_extras(self) -> None:
+        """Gather the header's extra items in a thread; the tick only reads the cache."""
+        from floorman.domain import alerts
+        from floorman.domain.header import header_items
+
+        try:
+            items = header_items(self.floor)
+            with self.floor.db.read() as session:
+                active = alerts.active(session)
+        except Exception as exc:  # an unreadable database must not take the floor down
+            self.call_from_thread(self.show_storage_problem, exc)
+            return
+        self.call_from_thread(self._set_extras, items, active)
+
+    def _set_extras(self, items: list[tuple[str, str]], active: list[AlertView]) -> None:
+        self._extras = items
+        self.active_alerts = active
+        self.refresh_chrome(self.screen)
+
+    def action_acknowledge(self) -> None:
+        """Acknowledge the worst alert on the bar, recording who and when."""
+        if not self.active_alerts:
+            self.notify(t("No alert to acknowledge"), timeout=3)
+            return
+        from floorman.domain import alerts
+
+        alert_id = self.active_alerts[0].id
+        self.run_in_thread(
+            lambda: alerts.acknowledge(self.floor, alert_id),
+            lambda view: self.notify(t("Acknowledged: {subject}", subject=view.subject), timeout=3),
+        )
+
+    # ------------------------------------------------------------------ actions
+    def action_panel(self, key: str) -> None:
+        module_name, class_name, title = PANELS[key]
+        try:
+            module = importlib.import_module(f"floorman.screens.{module_name}")
+        except ModuleNotFoundError:
+            self.notify(t("{panel}: not available in this version yet", panel=t(title)), timeout=3)
+            return
+        screen_class = getattr(module, class_name)
+        # Keep one screen per panel: switching back finds it as it was.
+        for screen in self.screen_stack:
+            if isinstance(screen, screen_class):
+                while self.screen is not screen:
+                    self.pop_screen()
+                return
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if key != "1":
+            self.push_screen(screen_class())
+
+    def action_emergency(self) -> None:
+        try:
+            module = importlib.import_module("floorman.screens.emergency")
+        except ModuleNotFoundError:
+            self.notify(t("Emergency checklists: not available in this version yet"), timeout=3)
+            return
+        self.push_screen(module.StartEmergencyModal())
+
+    def action_help(self) -> None:
+        from floorman.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.screen))
+
+    async def action_back(self) -> None:
+        if len(self.screen_stack) > 2:
+            self.pop_screen()
+        else:
+            self.exit()
+
+
+def stylesheet_path() -> Path:
+    return Path(__file__).parent / FloormanApp.CSS_PATH  # type: ignore[operator]

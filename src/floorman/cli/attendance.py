@@ -1,0 +1,153 @@
+"""Attendance commands: roster import, sign-in/out by hand, day and month reports, leave."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from floorman.cli.common import open_floor, print_json
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser("attendance", parents=[common], help="roster, late/early, leave")
+    actions = parser.add_subparsers(dest="attendance_command", metavar="ACTION", required=True)
+
+    roster = actions.add_parser("roster", parents=[common], help="import the shift roster CSV")
+    roster.add_argument("file", type=Path, metavar="FILE.csv", help="staff_no,day,start,end")
+    roster.set_defaults(handler=cmd_roster)
+
+    for kind in ("sign-in", "sign-out"):
+        mark = actions.add_parser(kind, parents=[common], help=f"record a {kind} by hand")
+        mark.add_argument("staff_no")
+        mark.add_argument("--at", metavar="ISO8601", help="default: now")
+        mark.add_argument("--note")
+        mark.set_defaults(handler=cmd_mark, kind=kind.replace("-", "_"))
+
+    day = actions.add_parser("day", parents=[common], help="who was late, early or absent")
+    day.add_argument("date", metavar="YYYY-MM-DD")
+    day.add_argument("--json", action="store_true")
+    day.set_defaults(handler=cmd_day)
+
+    month = actions.add_parser("month", parents=[common], help="the month's summary")
+    month.add_argument("month", metavar="YYYY-MM")
+    month.add_argument("--json", action="store_true")
+    month.add_argument("--csv", type=Path, metavar="FILE")
+    month.set_defaults(handler=cmd_month)
+
+    leave = actions.add_parser("leave", parents=[common], help="request or decide leave")
+    leave_actions = leave.add_subparsers(dest="leave_command", metavar="ACTION", required=True)
+    request = leave_actions.add_parser("request", parents=[common])
+    request.add_argument("staff_no")
+    request.add_argument("first_day", metavar="YYYY-MM-DD")
+    request.add_argument("days", type=float)
+    request.add_argument("--reason", required=True)
+    request.set_defaults(handler=cmd_leave_request)
+    for verb in ("approve", "reject"):
+        decide = leave_actions.add_parser(verb, parents=[common])
+        decide.add_argument("leave_id")
+        decide.add_argument("--note", required=verb == "reject")
+        decide.set_defaults(handler=cmd_leave_decide, approve=verb == "approve")
+
+
+def cmd_roster(args: argparse.Namespace) -> int:
+    from floorman.domain.attendance import import_roster
+
+    print(f"imported {import_roster(open_floor(args, authenticate=True), args.file)} shifts")
+    return 0
+
+
+def cmd_mark(args: argparse.Namespace) -> int:
+    from floorman.domain.attendance import mark
+    from floorman.domain.text import parse_instant
+
+    floor = open_floor(args, authenticate=True)
+    at = parse_instant(args.at, floor.config.zone()) if args.at else floor.clock.now()
+    mark(floor, args.staff_no, args.kind, at, args.note)
+    return 0
+
+
+def cmd_day(args: argparse.Namespace) -> int:
+    from floorman.domain.attendance import _parse_day, day_attendance
+
+    floor = open_floor(args)
+    day = _parse_day(args.date)
+    with floor.db.read() as session:
+        rows = day_attendance(session, floor, day)
+    if args.json:
+        print_json(
+            [
+                {
+                    "staff_no": r.staff_no,
+                    "name": r.name,
+                    "day": r.day,
+                    "starts_at": r.starts_at.isoformat(),
+                    "ends_at": r.ends_at.isoformat(),
+                    "signed_in": r.signed_in.isoformat() if r.signed_in else None,
+                    "signed_out": r.signed_out.isoformat() if r.signed_out else None,
+                    "late_minutes": r.late_minutes,
+                    "early_minutes": r.early_minutes,
+                    "absent_days": r.absent_days,
+                    "on_leave": r.on_leave,
+                    "fine": r.fine,
+                }
+                for r in rows
+            ]
+        )
+        return 0
+    zone = floor.config.zone()
+    for r in rows:
+        signed = r.signed_in.astimezone(zone).strftime("%H:%M") if r.signed_in else "--:--"
+        sys.stdout.write(
+            f"{r.staff_no:<8} {r.name:<10} {r.starts_at.astimezone(zone):%H:%M} in {signed} "
+            f"late {r.late_minutes:>3} early {r.early_minutes:>3} absent {r.absent_days:.1f} "
+            f"{'leave ' if r.on_leave else ''}fine {r.fine}\n"
+        )
+    return 0
+
+
+def cmd_month(args: argparse.Namespace) -> int:
+    from floorman.domain.attendance import export_month, month_summary
+    from floorman.domain.errors import FloorError
+
+    try:
+        year, month = (int(p) for p in args.month.split("-"))
+    except ValueError as exc:
+        raise FloorError(f"malformed month '{args.month}': expected YYYY-MM") from exc
+    floor = open_floor(args)
+    with floor.db.read() as session:
+        if args.csv:
+            count = export_month(session, floor, year, month, args.csv)
+            print(f"wrote {count} agents to {args.csv}")
+            return 0
+        rows = month_summary(session, floor, year, month)
+    if args.json:
+        print_json([{**vars(s), "total_fine": s.total_fine} for s in rows])
+        return 0
+    for s in rows:
+        sys.stdout.write(
+            f"{s.staff_no:<8} {s.name:<10} shifts {s.shifts:>3} late/early {s.late_or_early:>2} "
+            f"run {s.longest_run} absent {s.absent_days:.1f} fine {s.total_fine}"
+            f"{'  DISMISSAL' if s.dismissal else ''}\n"
+        )
+    return 0
+
+
+def cmd_leave_request(args: argparse.Namespace) -> int:
+    from floorman.domain.attendance import request_leave
+
+    floor = open_floor(args, authenticate=True)
+    leave = request_leave(floor, args.staff_no, args.first_day, args.days, args.reason)
+    print(leave.id)
+    return 0
+
+
+def cmd_leave_decide(args: argparse.Namespace) -> int:
+    from floorman.domain.attendance import decide_leave
+
+    leave = decide_leave(
+        open_floor(args, authenticate=True), args.leave_id, args.approve, args.note
+    )
+    print(f"{leave.id} {leave.status}")
+    return 0

@@ -1,0 +1,210 @@
+"""Commands for away slips (示忙单): list, log and export, and the whole lifecycle.
+
+`away list` and `away log` filter by local day (--date), shift (--shift, an id such as
+"2026-11-23/08:00-16:00" or "current") and agent (--agent STAFF_NO); given together, all apply.
+
+`floorman away request 1001 --reason toilet` then `away approve 1001`, `away start 1001`,
+`away back 1001`: a slip is named by its id, an 8+ character id prefix, or the staff
+number of an agent with an open slip, so scripts need not keep ids.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from floorman.cli.common import open_floor, print_json
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    away = subparsers.add_parser("away", parents=[common], help="away slips and the away log")
+    cmds = away.add_subparsers(dest="away_command", metavar="ACTION", required=True)
+
+    listing = cmds.add_parser("list", parents=[common], help="away slips of a day, or open ones")
+    listing.add_argument("--open", action="store_true", help="only slips not yet closed")
+    listing.add_argument("--date", metavar="YYYY-MM-DD", help="local day (default: all)")
+    _with_filters(listing)
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=cmd_list)
+
+    log = cmds.add_parser("log", parents=[common], help="the away log by agent, of a day or shift")
+    log.add_argument(
+        "--date", metavar="YYYY-MM-DD", help="local day (default: today, unless --shift)"
+    )
+    _with_filters(log)
+    log.add_argument("--csv", metavar="FILE", type=Path, help="also write the slips logged")
+    log.add_argument("--json", action="store_true")
+    log.set_defaults(handler=cmd_log)
+
+    request = cmds.add_parser("request", parents=[common], help="an agent asks to leave")
+    request.add_argument("agent", metavar="STAFF_NO")
+    request.add_argument("--reason", required=True, metavar="KEY", help="a configured reason")
+    request.add_argument("--seat", metavar="SEAT", help="default: the agent's seat")
+    request.add_argument("--note", metavar="TEXT")
+    _with_json(request, cmd_request)
+
+    for name, helptext in (
+        ("approve", "allow a requested absence"),
+        ("cancel", "withdraw a request not yet out"),
+    ):
+        sub = cmds.add_parser(name, parents=[common], help=helptext)
+        sub.add_argument("slip", metavar="SLIP")
+        _with_json(sub, cmd_simple)
+
+    for name, helptext in (
+        ("start", "the agent leaves the seat now (or --at)"),
+        ("back", "the agent is back at the seat now (or --at)"),
+    ):
+        sub = cmds.add_parser(name, parents=[common], help=helptext)
+        sub.add_argument("slip", metavar="SLIP")
+        sub.add_argument("--at", metavar="ISO8601")
+        _with_json(sub, cmd_timed)
+
+    for name, helptext in (
+        ("reject", "refuse a requested absence, with a reason"),
+        ("excuse", "approve an unapproved absence after the fact, with a reason"),
+    ):
+        sub = cmds.add_parser(name, parents=[common], help=helptext)
+        sub.add_argument("slip", metavar="SLIP")
+        sub.add_argument("--reason", required=True, metavar="TEXT")
+        _with_json(sub, cmd_reasoned)
+
+    violation = cmds.add_parser(
+        "violation", parents=[common], help="record an unapproved absence as a violation"
+    )
+    violation.add_argument("slip", metavar="SLIP")
+    violation.add_argument("--note", metavar="TEXT")
+    _with_json(violation, cmd_violation)
+
+    extend = cmds.add_parser("extend", parents=[common], help="the one extension of a slip")
+    extend.add_argument("slip", metavar="SLIP")
+    extend.add_argument("--minutes", required=True, type=int, metavar="N")
+    extend.add_argument("--reason", required=True, metavar="TEXT")
+    _with_json(extend, cmd_extend)
+
+
+def _with_filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--shift",
+        metavar="ID",
+        help='a shift: "YYYY-MM-DD/HH:MM-HH:MM", "current", "previous" or "next"',
+    )
+    parser.add_argument("--agent", metavar="STAFF_NO", help="only this agent's slips")
+
+
+def _with_json(parser: argparse.ArgumentParser, handler: Any) -> None:
+    parser.add_argument("--json", action="store_true", help="print the slip as JSON")
+    parser.set_defaults(handler=handler)
+
+
+def _print_slip(args: argparse.Namespace, view: Any) -> int:
+    if args.json:
+        print_json(view.as_json())
+    else:
+        print(f"{view.id} {view.agent} {view.seat} {view.status} {view.approval}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from floorman.clock import mmss
+    from floorman.domain.away import list_slips, parse_day
+    from floorman.domain.shifts import resolve_shift
+
+    floor = open_floor(args)
+    day = parse_day(args.date) if args.date else None
+    shift = resolve_shift(floor, args.shift) if args.shift else None
+    views = list_slips(floor, open_only=args.open, day=day, shift=shift, agent=args.agent)
+    if args.json:
+        print_json([v.as_json() for v in views])
+        return 0
+    for v in views:
+        sys.stdout.write(
+            f"{v.id[:8]} {v.seat:<8} {v.agent:<10} {v.reason:<10} {v.status:<9} "
+            f"{v.approval:<14} {mmss(v.elapsed_seconds):>6} / {mmss(v.limit_seconds)} "
+            f"{v.symbol} {v.band}\n"
+        )
+    return 0
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    from floorman.domain.away import away_log, export_csv, list_slips, parse_day
+    from floorman.domain.shifts import resolve_shift
+
+    floor = open_floor(args)
+    shift = resolve_shift(floor, args.shift) if args.shift else None
+    day = parse_day(args.date) if args.date else None
+    if day is None and shift is None:
+        day = floor.clock.now().astimezone(floor.config.zone()).date()
+    views = list_slips(floor, day=day, shift=shift, agent=args.agent)
+    lines = away_log(views)
+    if args.csv:
+        export_csv(views, args.csv)
+    if args.json:
+        print_json(
+            {
+                "date": day.isoformat() if day else None,
+                "shift": shift.as_json() if shift else None,
+                "agent": args.agent,
+                "agents": [line.as_json() for line in lines],
+            }
+        )
+        return 0
+    scope = [day.isoformat()] if day else []
+    scope += [f"shift {shift.id}"] if shift else []
+    scope += [f"agent {args.agent}"] if args.agent else []
+    sys.stdout.write(f"away log {' '.join(scope)}\n")
+    sys.stdout.write("agent      name                 count  minutes  overruns  unapproved\n")
+    for line in lines:
+        sys.stdout.write(
+            f"{line.agent:<10} {line.agent_name[:20]:<20} {line.count:>5}  "
+            f"{line.total_minutes:>7}  {line.overruns:>8}  {line.unapproved:>10}\n"
+        )
+    return 0
+
+
+def cmd_request(args: argparse.Namespace) -> int:
+    from floorman.domain.away import request
+
+    floor = open_floor(args, authenticate=True)
+    view = request(floor, args.agent, args.reason, seat_code=args.seat, note=args.note)
+    return _print_slip(args, view)
+
+
+def cmd_simple(args: argparse.Namespace) -> int:
+    from floorman.domain import away
+
+    action = {"approve": away.approve, "cancel": away.cancel}[args.away_command]
+    return _print_slip(args, action(open_floor(args, authenticate=True), args.slip))
+
+
+def cmd_timed(args: argparse.Namespace) -> int:
+    from floorman.domain import away
+    from floorman.domain.text import parse_instant
+
+    floor = open_floor(args, authenticate=True)
+    at = parse_instant(args.at, floor.config.zone()) if args.at else None
+    action = {"start": away.start, "back": away.back}[args.away_command]
+    return _print_slip(args, action(floor, args.slip, at=at))
+
+
+def cmd_reasoned(args: argparse.Namespace) -> int:
+    from floorman.domain import away
+
+    action = {"reject": away.reject, "excuse": away.excuse}[args.away_command]
+    return _print_slip(args, action(open_floor(args, authenticate=True), args.slip, args.reason))
+
+
+def cmd_violation(args: argparse.Namespace) -> int:
+    from floorman.domain.away import record_violation
+
+    floor = open_floor(args, authenticate=True)
+    return _print_slip(args, record_violation(floor, args.slip, args.note))
+
+
+def cmd_extend(args: argparse.Namespace) -> int:
+    from floorman.domain.away import extend
+
+    view = extend(open_floor(args, authenticate=True), args.slip, args.minutes * 60, args.reason)
+    return _print_slip(args, view)

@@ -1,0 +1,99 @@
+"""Commands for backups: `floorman backup [--to PATH]` and `floorman restore FILE`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from floorman.cli.common import db_path_from, open_floor
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    backup = subparsers.add_parser(
+        "backup", parents=[common], help="copy the database into a backup file now"
+    )
+    backup.add_argument(
+        "--to",
+        metavar="PATH",
+        type=Path,
+        help="file or folder to write (else the backup folder); never overwrites",
+    )
+    backup.set_defaults(handler=cmd_backup)
+
+    restore = subparsers.add_parser(
+        "restore",
+        parents=[common],
+        help="replace the database with a backup (the current one is kept aside)",
+    )
+    restore.add_argument("file", metavar="FILE", type=Path)
+    restore.set_defaults(handler=cmd_restore)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from floorman.data.backup import BackupRefused, backup_to
+    from floorman.domain.backups import take_backup
+    from floorman.domain.errors import FloorError
+    from floorman.domain.operators import require
+
+    floor = open_floor(args, authenticate=True)
+    require(floor, "backup.run")
+    try:
+        if args.to:
+            written = backup_to(floor.db, args.to, floor.clock.now())
+        else:
+            written = take_backup(floor, "manual")
+    except BackupRefused as exc:
+        raise FloorError(str(exc)) from exc
+    except OSError as exc:
+        raise FloorError(f"{exc.filename or args.to}: {exc.strerror or exc}") from exc
+    print(f"backup written: {written}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from floorman.clock import SystemClock
+    from floorman.data.backup import BackupRefused, restore
+    from floorman.domain.backups import record_restore
+    from floorman.domain.errors import FloorError
+
+    path = db_path_from(args)
+    if path.exists():
+        _require_restore(args)
+    try:
+        result = restore(path, args.file, SystemClock().now())
+    except BackupRefused as exc:
+        raise FloorError(str(exc)) from exc
+    except OSError as exc:
+        raise FloorError(f"{exc.filename or args.file}: {exc.strerror or exc}") from exc
+    floor = open_floor(args, migrate=True)
+    record_restore(floor, result)
+    print(f"restored {path} from {result.restored_from}")
+    if result.kept_aside:
+        print(f"the previous database is kept as {result.kept_aside}")
+    return 0
+
+
+def _require_restore(args: argparse.Namespace) -> None:
+    """Refuse a restore unless the operator may restore ("backup.restore").
+
+    Judged by the operators of the database about to be replaced. When that database
+    cannot be read at all (damaged, not a database: the reason to restore), nobody can be
+    checked and the restore goes on: whoever can replace the file on disk could copy a
+    backup over it by hand anyway.
+    """
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
+
+    from floorman.data.db import DatabaseError
+    from floorman.domain.operators import require
+
+    try:
+        floor = open_floor(args, authenticate=True)
+    except (DatabaseError, DBAPIError, sqlite3.DatabaseError):
+        return
+    try:
+        require(floor, "backup.restore")
+    finally:
+        floor.db.dispose()

@@ -1,0 +1,63 @@
+"""What every command needs: the config, the database and the acting person."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from floorman.clock import SystemClock
+from floorman.config import Config, default_db_path, load_config
+from floorman.data.db import Database
+from floorman.domain.context import Actor, Floor, default_operator
+
+
+def config_from(args: argparse.Namespace) -> Config:
+    path = Path(args.config) if getattr(args, "config", None) else None
+    return load_config(path)
+
+
+def db_path_from(args: argparse.Namespace) -> Path:
+    return Path(args.db) if getattr(args, "db", None) else default_db_path()
+
+
+def open_floor(
+    args: argparse.Namespace,
+    *,
+    migrate: bool = False,
+    source: str | None = None,
+    authenticate: bool = False,
+) -> Floor:
+    """Open the database (migrating it when asked, else requiring it current).
+
+    With `authenticate`, a floor that has operators logs in as `--operator` with the PIN
+    from FLOORMAN_PIN or a prompt (a wrong PIN exits 2); a floor with none stays open.
+    """
+    from floorman.data import schema
+
+    config = config_from(args)
+    path = db_path_from(args)
+    if not migrate and not path.exists():
+        from floorman.data.db import DatabaseError
+
+        raise DatabaseError(f"{path}: no floorman database here; run `floorman init` first")
+    db = Database(path, force_old_sqlite=bool(getattr(args, "force_old_sqlite", False)))
+    if migrate:
+        schema.migrate(db)
+    else:
+        schema.require_current(db)
+    name = getattr(args, "operator", None) or default_operator()
+    actor = Actor(name=source or name, source=source)
+    floor = Floor(db=db, clock=SystemClock(), config=config, actor=actor)
+    if authenticate and source is None:
+        from floorman.cli.operators import cli_login
+
+        floor.actor = cli_login(floor)
+    return floor
+
+
+def print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=None)
+    sys.stdout.write("\n")

@@ -1,0 +1,252 @@
+"""Commands for emergency checklists: list kinds, start, stamp steps, wording, close, report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from floorman.cli.common import open_floor, print_json
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    emergency = subparsers.add_parser(
+        "emergency", parents=[common], help="run the manual's emergency checklists"
+    )
+    cmds = emergency.add_subparsers(dest="emergency_command", metavar="ACTION", required=True)
+
+    kinds = cmds.add_parser("list-kinds", parents=[common], help="the checklists available")
+    kinds.add_argument("--json", action="store_true")
+    kinds.set_defaults(handler=cmd_list_kinds)
+
+    start = cmds.add_parser("start", parents=[common], help="start a checklist")
+    start.add_argument("kind", metavar="KIND")
+    start.add_argument("--drill", action="store_true", help="a drill, not a real emergency")
+    start.add_argument("--json", action="store_true")
+    start.set_defaults(handler=cmd_start)
+
+    listing = cmds.add_parser("list", parents=[common], help="emergencies, running first")
+    listing.add_argument("--running", action="store_true", help="only those still running")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=cmd_list)
+
+    show = cmds.add_parser("show", parents=[common], help="one emergency, step by step")
+    show.add_argument("id", metavar="ID")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=cmd_show)
+
+    step = cmds.add_parser("step", parents=[common], help="done, skip, note, assign or defer")
+    step.add_argument("id", metavar="ID")
+    step.add_argument("number", metavar="N", type=int)
+    step.add_argument(
+        "action",
+        metavar="ACTION",
+        choices=["done", "skip", "note", "assign", "defer"],
+        help="done | skip REASON | note TEXT | assign PERSON | defer",
+    )
+    step.add_argument("text", metavar="TEXT", nargs="?", default=None)
+    step.set_defaults(handler=cmd_step)
+
+    wording = cmds.add_parser("wording", parents=[common], help="set the unified wording")
+    wording.add_argument("id", metavar="ID")
+    wording.add_argument("text", metavar="TEXT")
+    wording.set_defaults(handler=cmd_wording)
+
+    safe = cmds.add_parser("safe", parents=[common], help="mark a person on the roll call safe")
+    safe.add_argument("id", metavar="ID")
+    safe.add_argument("person", metavar="NAME_OR_LINE")
+    safe.set_defaults(handler=cmd_safe)
+
+    close = cmds.add_parser("close", parents=[common], help="close a checklist")
+    close.add_argument("id", metavar="ID")
+    close.set_defaults(handler=cmd_close)
+
+    report = cmds.add_parser("report", parents=[common], help="export the incident report")
+    report.add_argument("id", metavar="ID")
+    fmt = report.add_mutually_exclusive_group(required=True)
+    fmt.add_argument("--markdown", action="store_true")
+    fmt.add_argument("--json", action="store_true")
+    report.add_argument("-o", "--output", metavar="FILE", type=Path)
+    report.set_defaults(handler=cmd_report)
+
+
+def _checklists(args: argparse.Namespace) -> Any:
+    """Shipped plus the center's own checklists; bad files are reported, not fatal."""
+    from floorman.domain.checklists import load_checklists, user_checklists_dir
+
+    config = Path(args.config) if getattr(args, "config", None) else None
+    loaded = load_checklists(user_checklists_dir(config))
+    for problem in loaded.problems:
+        print(f"floorman: checklist left out: {problem}", file=sys.stderr)
+    return loaded
+
+
+def _lang(args: argparse.Namespace, floor: Any) -> str:
+    from floorman.i18n import resolve_language
+
+    return resolve_language(getattr(args, "lang", None), floor.config.language)
+
+
+def cmd_list_kinds(args: argparse.Namespace) -> int:
+    loaded = _checklists(args)
+    rows = loaded.ordered()
+    if args.json:
+        print_json(
+            [
+                {
+                    "kind": c.kind,
+                    "title": {"en": c.title_en, "zh": c.title_zh},
+                    "priority": c.priority,
+                    "steps": len(c.steps),
+                    "roll_call": c.roll_call,
+                    "source": c.source,
+                }
+                for c in rows
+            ]
+        )
+        return 0
+    for c in rows:
+        print(f"{c.kind:<18} P{c.priority} {len(c.steps):>2} steps  {c.title_en} / {c.title_zh}")
+    return 0
+
+
+def _print_view(view: Any, now: Any, lang: str) -> None:
+    from floorman.clock import mmss
+    from floorman.domain.emergency import STATUS_WORDS
+
+    drill = " DRILL" if view.drill else ""
+    print(
+        f"{view.short_id} {view.title(lang)}{drill} P{view.priority} "
+        f"{STATUS_WORDS[view.status]} {mmss(view.elapsed(now))}"
+    )
+    if view.wording:
+        print(f"  wording: {view.wording}")
+    for s in view.steps:
+        who = f" ({s.state_by})" if s.state_by else ""
+        assigned = f" -> {s.assignee}" if s.assignee else ""
+        print(f"  [{s.letter}] {s.number:>2}. {s.text(lang)}{who}{assigned}")
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    from floorman.domain.emergency import start
+
+    floor = open_floor(args, authenticate=True)
+    view = start(floor, args.kind, drill=args.drill, checklists=_checklists(args))
+    if args.json:
+        print_json(view.as_json())
+    else:
+        _print_view(view, floor.clock.now(), _lang(args, floor))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from floorman.clock import mmss
+    from floorman.domain.emergency import STATUS_WORDS, list_emergencies
+
+    floor = open_floor(args)
+    with floor.db.read() as session:
+        views = list_emergencies(session, running_only=args.running)
+    now = floor.clock.now()
+    if args.json:
+        out = []
+        for v in views:
+            data = v.as_json()
+            data["elapsed_seconds"] = v.elapsed(now)
+            out.append(data)
+        print_json(out)
+        return 0
+    lang = _lang(args, floor)
+    for v in views:
+        done = sum(1 for s in v.steps if s.state != "open")
+        print(
+            f"{v.short_id} P{v.priority} {'DRILL ' if v.drill else ''}{v.title(lang)}  "
+            f"{STATUS_WORDS[v.status]}  {mmss(v.elapsed(now))}  {done}/{len(v.steps)} steps"
+        )
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from floorman.domain.emergency import get_emergency, roll_call_lines
+
+    floor = open_floor(args)
+    with floor.db.read() as session:
+        view = get_emergency(session, args.id)
+        lines = roll_call_lines(session, view.id)
+    if args.json:
+        data = view.as_json()
+        data["elapsed_seconds"] = view.elapsed(floor.clock.now())
+        data["roll_call"] = [
+            {
+                "position": x.position,
+                "kind": x.kind,
+                "name": x.name,
+                "location": x.location,
+                "safe_at": x.safe_at.isoformat() if x.safe_at else None,
+                "safe_by": x.safe_by,
+            }
+            for x in lines
+        ]
+        print_json(data)
+        return 0
+    _print_view(view, floor.clock.now(), _lang(args, floor))
+    for x in lines:
+        mark = f"safe ({x.safe_by})" if x.safe_at else "NOT ACCOUNTED FOR"
+        print(f"  roll {x.position:>3}. {x.name} [{x.location}] {mark}")
+    return 0
+
+
+def cmd_step(args: argparse.Namespace) -> int:
+    from floorman.domain.emergency import step_action
+
+    floor = open_floor(args, authenticate=True)
+    view = step_action(floor, args.id, args.number, args.action, args.text)
+    step = view.steps[args.number - 1]
+    print(
+        f"{view.short_id} step {step.number}: {step.state}"
+        + (f" -> {step.assignee}" if step.assignee else "")
+    )
+    return 0
+
+
+def cmd_wording(args: argparse.Namespace) -> int:
+    from floorman.domain.emergency import set_wording
+
+    view = set_wording(open_floor(args, authenticate=True), args.id, args.text)
+    print(f"{view.short_id} wording set by {view.wording_by}")
+    return 0
+
+
+def cmd_safe(args: argparse.Namespace) -> int:
+    from floorman.domain.emergency import mark_safe
+
+    line = mark_safe(open_floor(args, authenticate=True), args.id, args.person)
+    print(f"{line.position}. {line.name} marked safe by {line.safe_by}")
+    return 0
+
+
+def cmd_close(args: argparse.Namespace) -> int:
+    from floorman.domain.emergency import STATUS_WORDS, close
+
+    view = close(open_floor(args, authenticate=True), args.id)
+    print(f"{view.short_id} closed: {STATUS_WORDS[view.status]}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    import json
+
+    from floorman.domain.emergency import report_data, report_markdown
+
+    floor = open_floor(args)
+    with floor.db.read() as session:
+        if args.markdown:
+            text = report_markdown(session, args.id, floor.config.zone(), _lang(args, floor))
+        else:
+            text = json.dumps(report_data(session, args.id), ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"report written to {args.output}")
+    else:
+        sys.stdout.write(text)
+    return 0

@@ -1,0 +1,161 @@
+"""Commands that take agent states in from other systems: `feed jsonl`, `feed asterisk`.
+
+Bad lines are reported on stderr as "line N: message", skipped and counted; the summary
+goes to stdout. Exit 0 when the input was processed (even with bad lines), 2 when it
+could not be read at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from floorman.cli.common import open_floor, print_json
+
+if TYPE_CHECKING:
+    from floorman.domain.feeds import BadLine, FeedReport
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    feed = subparsers.add_parser(
+        "feed", parents=[common], help="take agent states from a file, a pipe or a PBX log"
+    )
+    feed_cmds = feed.add_subparsers(dest="feed_command", metavar="FEED", required=True)
+
+    jsonl = feed_cmds.add_parser(
+        "jsonl", parents=[common],
+        help='JSON Lines events: {"id","seat","state","agent","reason","at"} per line',
+    )
+    jsonl.add_argument("file", metavar="FILE|-", help="a file, or - for standard input")
+    jsonl.add_argument("--source", default="jsonl", metavar="NAME", help="recorded as the source")
+    jsonl.add_argument("--batch", type=int, default=500, metavar="N", help="events per commit")
+    jsonl.add_argument("--json", action="store_true", help="print the summary as JSON")
+    jsonl.set_defaults(handler=cmd_feed_jsonl)
+
+    asterisk = feed_cmds.add_parser(
+        "asterisk", parents=[common], help="Asterisk queue_log (e.g. /var/log/asterisk/queue_log)"
+    )
+    asterisk.add_argument("path", metavar="PATH", type=Path)
+    asterisk.add_argument("--follow", action="store_true", help="keep reading as the log grows")
+    asterisk.add_argument(
+        "--map", type=Path, metavar="FILE.csv",
+        help="CSV interface,seat,staff_no mapping member interfaces to seats and staff",
+    )
+    asterisk.add_argument(
+        "--interval", type=float, default=1.0, metavar="SECONDS", help="poll interval with --follow"
+    )
+    asterisk.add_argument(
+        "--from-start", action="store_true",
+        help="read the file from its start, ignoring the stored offset (replays add nothing twice)",
+    )
+    asterisk.add_argument("--source", default="asterisk", metavar="NAME")
+    asterisk.add_argument("--batch", type=int, default=500, metavar="N", help="lines per commit")
+    asterisk.add_argument("--json", action="store_true", help="print the summary as JSON")
+    asterisk.set_defaults(handler=cmd_feed_asterisk)
+
+    status = feed_cmds.add_parser(
+        "status", parents=[common], help="followed logs and how far they have been applied"
+    )
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(handler=cmd_feed_status)
+
+
+def _report_bad(bad: BadLine) -> None:
+    sys.stderr.write(f"{bad}\n")
+    sys.stderr.flush()
+
+
+def _print_summary(report: FeedReport, name: str, as_json: bool) -> None:
+    if as_json:
+        print_json(report.as_json())
+    else:
+        print(report.summary(name))
+
+
+def cmd_feed_jsonl(args: argparse.Namespace) -> int:
+    from floorman.domain.errors import FloorError
+    from floorman.domain.feeds import JsonlFeed, read_lines
+
+    if args.batch < 1:
+        raise FloorError("--batch must be at least 1")
+    if args.file == "-":
+        fd, close = sys.stdin.fileno(), False
+    else:
+        try:
+            fd, close = os.open(args.file, os.O_RDONLY), True
+        except OSError as exc:
+            raise FloorError(f"{args.file}: cannot be read: {exc.strerror}") from exc
+    floor = open_floor(args, source=args.source)
+    feed = JsonlFeed(floor, source=args.source, batch_size=args.batch, on_bad=_report_bad)
+    line = 0
+    try:
+        for raw in read_lines(fd):
+            if raw is None:  # the pipe went quiet: commit what came so far
+                feed.flush()
+                continue
+            line += 1
+            feed.add(line, raw)
+        feed.flush()
+    except OSError as exc:
+        if line == 0:
+            raise FloorError(f"{args.file}: cannot be read: {exc.strerror}") from exc
+        feed.flush()
+        print(f"floorman: {args.file}: reading stopped after line {line}: {exc.strerror}",
+              file=sys.stderr)
+    finally:
+        if close:
+            os.close(fd)
+    _print_summary(feed.report, "jsonl", args.json)
+    return 0
+
+
+def cmd_feed_asterisk(args: argparse.Namespace) -> int:
+    from floorman.domain.errors import FloorError
+    from floorman.domain.feeds import FeedFollower, load_interface_map
+
+    if args.batch < 1:
+        raise FloorError("--batch must be at least 1")
+    if args.interval <= 0:
+        raise FloorError("--interval must be more than 0 seconds")
+    mapping = load_interface_map(args.map) if args.map else None
+    if not args.follow and not args.path.is_file():
+        raise FloorError(f"{args.path}: no such file")
+    floor = open_floor(args, source=args.source)
+    follower = FeedFollower(
+        floor, args.path, mapping=mapping, source=args.source, batch_size=args.batch,
+        on_bad=_report_bad, from_start=args.from_start,
+    )
+    if not args.follow:
+        follower.poll_once()
+        _print_summary(follower.report, "asterisk", args.json)
+        return 0
+
+    def on_poll(report: FeedReport) -> None:
+        if report.read or report.restarts:
+            _print_summary(report, "asterisk", args.json)
+            sys.stdout.flush()
+
+    # Ctrl-C ends following; every applied batch was committed with its offset.
+    with contextlib.suppress(KeyboardInterrupt):
+        follower.follow(interval=args.interval, on_poll=on_poll)
+    _print_summary(follower.report, "asterisk (total)", args.json)
+    return 0
+
+
+def cmd_feed_status(args: argparse.Namespace) -> int:
+    from floorman.domain.feeds import feed_positions
+
+    floor = open_floor(args)
+    with floor.db.read() as session:
+        positions = feed_positions(session)
+    if args.json:
+        print_json([p.as_json() for p in positions])
+        return 0
+    for p in positions:
+        print(f"{p.source:<10} {p.path}  line {p.line}, byte {p.offset}, inode {p.inode}, "
+              f"{p.updated_at.isoformat()}")
+    return 0

@@ -1,0 +1,109 @@
+"""Commands for the floor itself: init, event, seats, agents."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from floorman.cli.common import open_floor, print_json
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    init = subparsers.add_parser("init", parents=[common], help="create or migrate the database")
+    init.add_argument("--demo", action="store_true", help="fill it with the demo floor")
+    init.set_defaults(handler=cmd_init)
+
+    event = subparsers.add_parser("event", parents=[common], help="record an agent state")
+    event.add_argument("seat", metavar="SEAT")
+    event.add_argument("state", metavar="STATE", help="ready busy away back empty fault fixed")
+    event.add_argument("--agent", metavar="STAFF_NO")
+    event.add_argument("--reason", metavar="TEXT")
+    event.add_argument("--at", metavar="ISO8601")
+    event.add_argument("--source", metavar="NAME")
+    event.add_argument("--id", dest="external_id", metavar="ID", help="idempotency key")
+    event.set_defaults(handler=cmd_event)
+
+    seats = subparsers.add_parser("seats", parents=[common], help="list or import seats")
+    seat_cmds = seats.add_subparsers(dest="seats_command", metavar="ACTION", required=True)
+    seats_list = seat_cmds.add_parser("list", parents=[common], help="every seat and its state")
+    seats_list.add_argument("--json", action="store_true")
+    seats_list.set_defaults(handler=cmd_seats_list)
+    seats_import = seat_cmds.add_parser("import", parents=[common], help="import seats from CSV")
+    seats_import.add_argument("file", metavar="FILE.csv", type=Path)
+    seats_import.set_defaults(handler=cmd_seats_import)
+
+    agents = subparsers.add_parser("agents", parents=[common], help="import agents")
+    agent_cmds = agents.add_subparsers(dest="agents_command", metavar="ACTION", required=True)
+    agents_import = agent_cmds.add_parser("import", parents=[common], help="import agents from CSV")
+    agents_import.add_argument("file", metavar="FILE.csv", type=Path)
+    agents_import.set_defaults(handler=cmd_agents_import)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    floor = open_floor(args, migrate=True)
+    if args.demo:
+        from floorman.domain.demo import build_demo_floor
+
+        seats = build_demo_floor(floor)
+        print(f"demo floor with {seats} seats in {floor.db.path}")
+    else:
+        print(f"database ready: {floor.db.path}")
+    return 0
+
+
+def cmd_event(args: argparse.Namespace) -> int:
+    from floorman.config import Config
+    from floorman.domain.seats import record_event
+    from floorman.domain.text import parse_instant
+
+    floor = open_floor(args, source=args.source)
+    config: Config = floor.config
+    at = parse_instant(args.at, config.zone()) if args.at else None
+    record_event(
+        floor,
+        args.seat,
+        args.state,
+        agent_no=args.agent,
+        reason=args.reason,
+        at=at,
+        source=args.source,
+        external_id=args.external_id,
+    )
+    return 0
+
+
+def cmd_seats_list(args: argparse.Namespace) -> int:
+    from floorman.clock import mmss
+    from floorman.domain.seats import STATE_LETTERS, list_seats
+
+    floor = open_floor(args)
+    with floor.db.read() as session:
+        views = list_seats(session)
+    if args.json:
+        print_json([v.as_json() for v in views])
+        return 0
+    now = floor.clock.now()
+    for v in views:
+        sys.stdout.write(
+            f"{v.seat:<8} {v.zone:<6} {v.type:<14} {STATE_LETTERS[v.state]} {v.state:<6} "
+            f"{v.agent or '-':<10} {mmss(v.seconds_in_state(now)):>8} {v.reason or ''}\n"
+        )
+    return 0
+
+
+def cmd_seats_import(args: argparse.Namespace) -> int:
+    from floorman.domain.seats import import_seats
+
+    count = import_seats(open_floor(args, authenticate=True), args.file)
+    print(f"imported {count} seats")
+    return 0
+
+
+def cmd_agents_import(args: argparse.Namespace) -> int:
+    from floorman.domain.seats import import_agents
+
+    count = import_agents(open_floor(args, authenticate=True), args.file)
+    print(f"imported {count} agents")
+    return 0

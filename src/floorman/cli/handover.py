@@ -1,0 +1,279 @@
+"""Commands for shifts and the handover log: assign, compose, items, submit, acknowledge,
+amend, list, show, verify, remind.
+
+A handover is named with `--shift REF`: "current" (the default), "previous", "last",
+"pending" (submitted, awaiting acknowledgement), a shift id such as
+"2026-11-23/08:00-16:00", or a handover id (its first 8 characters are enough).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from floorman.cli.common import open_floor, print_json
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    handover = subparsers.add_parser(
+        "handover", parents=[common], help="shift handover log (交接班)"
+    )
+    cmds = handover.add_subparsers(dest="handover_command", metavar="ACTION", required=True)
+
+    def shift_option(parser: argparse.ArgumentParser, default: str = "current") -> None:
+        parser.add_argument(
+            "--shift",
+            metavar="REF",
+            default=default,
+            help=f"current, previous, last, pending, a shift id or a handover id ({default})",
+        )
+
+    shifts = cmds.add_parser("shifts", parents=[common], help="the shifts ahead and managers")
+    shifts.add_argument("--days", type=int, default=1, help="how many days ahead (1)")
+    shifts.add_argument("--json", action="store_true")
+    shifts.set_defaults(handler=cmd_shifts)
+
+    assign = cmds.add_parser("assign", parents=[common], help="set a shift's duty manager")
+    assign.add_argument("shift", metavar="SHIFT", help="current, next or YYYY-MM-DD/HH:MM-HH:MM")
+    assign.add_argument("manager", metavar="NAME")
+    assign.set_defaults(handler=cmd_assign)
+
+    compose = cmds.add_parser(
+        "compose", parents=[common], help="start or refresh a handover, prefilled from the floor"
+    )
+    shift_option(compose)
+    _text_options(compose)
+    compose.add_argument("--json", action="store_true")
+    compose.set_defaults(handler=cmd_compose)
+
+    edit = cmds.add_parser("edit", parents=[common], help="change the written parts")
+    shift_option(edit)
+    _text_options(edit)
+    edit.set_defaults(handler=cmd_edit)
+
+    item = cmds.add_parser("item", parents=[common], help="open items of a handover")
+    item_cmds = item.add_subparsers(dest="item_command", metavar="ACTION", required=True)
+    item_add = item_cmds.add_parser("add", parents=[common], help="add an open item")
+    item_add.add_argument("text", metavar="TEXT")
+    item_add.add_argument("--owner", metavar="NAME")
+    item_add.add_argument("--deadline", metavar="ISO8601")
+    shift_option(item_add)
+    item_add.set_defaults(handler=cmd_item_add)
+    item_close = item_cmds.add_parser("close", parents=[common], help="close an open item")
+    item_close.add_argument("item", metavar="N|ID", help="its number in the list, or its id")
+    item_close.add_argument("--note", metavar="TEXT")
+    shift_option(item_close)
+    item_close.set_defaults(handler=cmd_item_close)
+
+    submit = cmds.add_parser("submit", parents=[common], help="hand over (outgoing manager)")
+    shift_option(submit)
+    submit.set_defaults(handler=cmd_submit)
+
+    ack = cmds.add_parser(
+        "acknowledge", parents=[common], help="take over and lock it (incoming manager)"
+    )
+    shift_option(ack, "pending")
+    ack.add_argument(
+        "--reviewed",
+        metavar="SECTIONS",
+        required=True,
+        help="'all', or the sections reviewed, comma separated",
+    )
+    ack.set_defaults(handler=cmd_acknowledge)
+
+    amend = cmds.add_parser("amend", parents=[common], help="add an amendment to a locked one")
+    amend.add_argument("text", metavar="TEXT")
+    shift_option(amend, "last")
+    amend.set_defaults(handler=cmd_amend)
+
+    listing = cmds.add_parser("list", parents=[common], help="past handovers, newest first")
+    listing.add_argument("--search", metavar="TEXT")
+    listing.add_argument("--limit", type=int, default=50)
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=cmd_list)
+
+    show = cmds.add_parser("show", parents=[common], help="print one handover")
+    which = show.add_mutually_exclusive_group()
+    which.add_argument("--last", action="store_true", help="the most recent (default)")
+    which.add_argument("--shift", metavar="ID", help="a shift id, handover id or other REF")
+    form = show.add_mutually_exclusive_group(required=True)
+    form.add_argument("--markdown", action="store_true")
+    form.add_argument("--json", action="store_true")
+    show.set_defaults(handler=cmd_show)
+
+    verify = cmds.add_parser(
+        "verify", parents=[common], help="check every locked handover against its hash"
+    )
+    verify.set_defaults(handler=cmd_verify)
+
+    remind = cmds.add_parser(
+        "remind", parents=[common], help="schedule this shift's handover reminders"
+    )
+    remind.set_defaults(handler=cmd_remind)
+
+
+def _text_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--summary", metavar="TEXT")
+    parser.add_argument("--instructions", metavar="TEXT", help="instructions from above")
+    parser.add_argument("--notes", metavar="TEXT")
+
+
+def _language(args: argparse.Namespace, floor: Any) -> None:
+    from floorman.i18n import resolve_language, set_language
+
+    set_language(resolve_language(getattr(args, "lang", None), floor.config.language))
+
+
+def cmd_shifts(args: argparse.Namespace) -> int:
+    from floorman.domain.shifts import roster
+
+    floor = open_floor(args)
+    views = roster(floor, days=max(1, args.days))
+    if args.json:
+        print_json([v.as_json() for v in views])
+        return 0
+    for v in views:
+        sys.stdout.write(f"{v.shift.id:<24} {v.manager or '-'}\n")
+    return 0
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+    from floorman.domain.shifts import assign_manager
+
+    view = assign_manager(open_floor(args, authenticate=True), args.shift, args.manager)
+    print(f"{view.shift.id}: {view.manager}")
+    return 0
+
+
+def cmd_compose(args: argparse.Namespace) -> int:
+    from floorman.domain import handover
+
+    view = handover.compose(
+        open_floor(args, authenticate=True),
+        args.shift,
+        summary=args.summary,
+        instructions=args.instructions,
+        notes=args.notes,
+    )
+    if args.json:
+        print_json(view.as_json())
+    else:
+        print(
+            f"handover {view.id[:8]} for shift {view.shift_id}: {view.status}, "
+            f"{len(view.open_items)} open item(s)"
+        )
+    return 0
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    from floorman.domain import handover
+
+    view = handover.edit(
+        open_floor(args, authenticate=True),
+        args.shift,
+        summary=args.summary,
+        instructions=args.instructions,
+        notes=args.notes,
+    )
+    print(f"handover {view.id[:8]} for shift {view.shift_id} changed")
+    return 0
+
+
+def cmd_item_add(args: argparse.Namespace) -> int:
+    from floorman.domain import handover
+    from floorman.domain.text import parse_instant
+
+    floor = open_floor(args, authenticate=True)
+    deadline = parse_instant(args.deadline, floor.config.zone()) if args.deadline else None
+    item = handover.add_item(floor, args.shift, args.text, owner=args.owner, deadline=deadline)
+    print(f"item {item.id[:8]} added")
+    return 0
+
+
+def cmd_item_close(args: argparse.Namespace) -> int:
+    from floorman.domain import handover
+
+    item = handover.close_item(
+        open_floor(args, authenticate=True), args.shift, args.item, args.note
+    )
+    print(f"item {item.id[:8]} closed")
+    return 0
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    from floorman.domain import handover
+
+    view = handover.submit(open_floor(args, authenticate=True), args.shift)
+    print(f"handover of shift {view.shift_id} submitted by {view.submitted_by}")
+    return 0
+
+
+def cmd_acknowledge(args: argparse.Namespace) -> int:
+    from floorman.domain import handover
+
+    view = handover.acknowledge(open_floor(args, authenticate=True), args.shift, args.reviewed)
+    print(
+        f"handover of shift {view.shift_id} acknowledged by {view.acknowledged_by}; "
+        f"locked, hash {view.content_hash}"
+    )
+    return 0
+
+
+def cmd_amend(args: argparse.Namespace) -> int:
+    from floorman.domain import handover
+
+    amendment = handover.amend(open_floor(args, authenticate=True), args.shift, args.text)
+    print(f"amendment {amendment.seq} added")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from floorman.domain import handover
+
+    floor = open_floor(args)
+    with floor.db.read() as session:
+        rows = handover.list_handovers(session, search=args.search, limit=max(1, args.limit))
+    if args.json:
+        print_json([r.as_json() for r in rows])
+        return 0
+    for r in rows:
+        sys.stdout.write(
+            f"{r.id[:8]} {r.shift_id:<24} {r.status:<12} {r.outgoing} -> {r.incoming or '-'}  "
+            f"items {r.open_items}  amendments {r.amendments}  {r.summary}\n"
+        )
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from floorman.domain import handover
+    from floorman.i18n import t
+
+    floor = open_floor(args)
+    view = handover.get(floor, args.shift or "last")
+    if args.json:
+        print_json(view.as_json())
+    else:
+        _language(args, floor)
+        sys.stdout.write(handover.to_markdown(view, floor.config.zone(), t))
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from floorman.domain import handover
+
+    floor = open_floor(args)
+    with floor.db.read() as session:
+        problems = handover.verify_chain(session)
+    for problem in problems:
+        print(f"problem: {problem}")
+    print("ok" if not problems else f"{len(problems)} problem(s) found")
+    return 1 if problems else 0
+
+
+def cmd_remind(args: argparse.Namespace) -> int:
+    from floorman.domain import handover
+
+    handover.ensure_reminders(open_floor(args))
+    print("handover reminders scheduled")
+    return 0

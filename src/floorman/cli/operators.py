@@ -1,0 +1,200 @@
+"""Commands for operators and the audit trail: operators, check, journal.
+
+PINs never travel on the command line (other users can read it in `ps`): the acting
+operator's PIN comes from FLOORMAN_PIN or a prompt, a new PIN from FLOORMAN_NEW_PIN or
+a prompt asked twice. Both variables are removed from the environment once read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+from floorman.cli.common import open_floor, print_json
+
+if TYPE_CHECKING:
+    from floorman.domain.context import Actor, Floor
+    from floorman.domain.operators import Pin
+
+ROLE_CHOICES = ("viewer", "duty_manager", "area_manager", "supervisor", "director")
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    ops = subparsers.add_parser("operators", parents=[common], help="people who log in")
+    cmds = ops.add_subparsers(dest="operators_command", metavar="ACTION", required=True)
+
+    add = cmds.add_parser(
+        "add",
+        parents=[common],
+        help="add an operator (PIN from FLOORMAN_NEW_PIN or a prompt)",
+    )
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--role", required=True, choices=ROLE_CHOICES)
+    add.set_defaults(handler=cmd_add)
+
+    listing = cmds.add_parser("list", parents=[common], help="every operator and role")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=cmd_list)
+
+    disable = cmds.add_parser("disable", parents=[common], help="stop an operator logging in")
+    disable.add_argument("name", metavar="NAME")
+    disable.set_defaults(handler=cmd_disable)
+
+    reset = cmds.add_parser("reset-pin", parents=[common], help="set a new PIN and lift a lockout")
+    reset.add_argument("name", metavar="NAME")
+    reset.set_defaults(handler=cmd_reset_pin)
+
+    check = subparsers.add_parser(
+        "check", parents=[common], help="verify the database and the journal chain"
+    )
+    check.add_argument("--json", action="store_true")
+    check.set_defaults(handler=cmd_check)
+
+    jour = subparsers.add_parser("journal", parents=[common], help="the audit journal")
+    jour.add_argument("--since", metavar="ISO8601")
+    jour.add_argument("--limit", type=int, metavar="N", help="only the last N rows")
+    jour.add_argument("--json", action="store_true")
+    jour.set_defaults(handler=cmd_journal)
+
+
+# --------------------------------------------------------------------------- PINs
+
+
+def _take_env(name: str) -> str | None:
+    value = os.environ.pop(name, None)
+    return value if value else None
+
+
+def _prompt(label: str) -> str:
+    from floorman.domain.errors import FloorError
+
+    if not sys.stdin.isatty():
+        raise FloorError(f"{label}: no terminal to ask for a PIN")
+    return getpass.getpass(f"{label}: ")
+
+
+def acting_pin(name: str) -> Pin:
+    """The acting operator's PIN: FLOORMAN_PIN, else a prompt."""
+    from floorman.domain.errors import FloorError
+    from floorman.domain.operators import Pin
+
+    value = _take_env("FLOORMAN_PIN")
+    if value is None:
+        if not sys.stdin.isatty():
+            raise FloorError(f"operator {name}: set FLOORMAN_PIN or run in a terminal to log in")
+        value = _prompt(f"PIN for {name}")
+    return Pin(value)
+
+
+def new_pin(name: str) -> Pin:
+    """A new PIN for `name`: FLOORMAN_NEW_PIN, else asked twice at a prompt."""
+    from floorman.domain.errors import FloorError
+    from floorman.domain.operators import Pin
+
+    value = _take_env("FLOORMAN_NEW_PIN")
+    if value is not None:
+        return Pin(value)
+    if not sys.stdin.isatty():
+        raise FloorError(f"set FLOORMAN_NEW_PIN or run in a terminal to give {name} a PIN")
+    first = Pin(_prompt(f"new PIN for {name}"))
+    if _prompt("the same PIN again") != first.reveal():
+        raise FloorError("the two PINs differ")
+    return first
+
+
+def cli_login(floor: Floor) -> Actor:
+    """Log the CLI in as `--operator` on a floor that has operators; open floors pass."""
+    from floorman.domain.operators import authenticate, operators_exist
+
+    with floor.db.read() as session:
+        if not operators_exist(session):
+            return floor.actor
+    return authenticate(floor, floor.actor.name, acting_pin(floor.actor.name))
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from floorman.domain.operators import add_operator, clean_name
+
+    floor = open_floor(args, authenticate=True)
+    view = add_operator(floor, args.name, args.role, new_pin(clean_name(args.name)))
+    print(f"operator {view.name} added as {view.role}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from floorman.domain.operators import list_operators, require
+
+    floor = open_floor(args, authenticate=True)
+    with floor.db.read() as session:
+        require(floor, "operators.list", session=session)
+        views = list_operators(session)
+    if args.json:
+        print_json([v.as_json() for v in views])
+        return 0
+    now = floor.clock.now()
+    for v in views:
+        state = "active" if v.active else "disabled"
+        if v.locked_until and v.locked_until > now:
+            state = "locked"
+        sys.stdout.write(f"{v.name:<20} {v.role:<14} {state}\n")
+    return 0
+
+
+def cmd_disable(args: argparse.Namespace) -> int:
+    from floorman.domain.operators import disable_operator
+
+    view = disable_operator(open_floor(args, authenticate=True), args.name)
+    print(f"operator {view.name} disabled")
+    return 0
+
+
+def cmd_reset_pin(args: argparse.Namespace) -> int:
+    from floorman.domain.operators import clean_name, reset_pin
+
+    floor = open_floor(args, authenticate=True)
+    view = reset_pin(floor, args.name, new_pin(clean_name(args.name)))
+    print(f"new PIN set for {view.name}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from floorman.domain.audit import run_checks
+
+    report = run_checks(open_floor(args))
+    if args.json:
+        print_json(report.as_json())
+    else:
+        for problem in report.problems:
+            print(f"problem: {problem}")
+        for note in report.notes:
+            print(note)
+        print("ok" if report.sound else f"{len(report.problems)} problem(s) found")
+    return 0 if report.sound else 1
+
+
+def cmd_journal(args: argparse.Namespace) -> int:
+    from floorman.domain.audit import read_journal
+    from floorman.domain.text import parse_instant, strip_control
+
+    floor = open_floor(args, authenticate=True)
+    since = parse_instant(args.since, floor.config.zone()) if args.since else None
+    views = read_journal(floor, since=since, limit=args.limit)
+    if args.json:
+        print_json([v.as_json() for v in views])
+        return 0
+    zone = floor.config.zone()
+    for v in views:
+        change = v.after if v.after is not None else v.before
+        detail = "" if change is None else " " + str(change)
+        line = (
+            f"{v.seq:>6} {v.at.astimezone(zone):%Y-%m-%d %H:%M:%S} {v.actor}@{v.terminal} "
+            f"{v.action} {v.subject}{detail}"
+        )
+        sys.stdout.write(strip_control(line) + "\n")
+    return 0

@@ -1,0 +1,283 @@
+"""Commands for staffing: the Erlang C calculator, the manual's rules, required against staffed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from floorman.cli.common import open_floor, print_json
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    staffing = subparsers.add_parser(
+        "staffing", parents=[common], help="how many agents and seats the floor needs"
+    )
+    actions = staffing.add_subparsers(dest="staffing_command", metavar="ACTION", required=True)
+
+    erlang = actions.add_parser(
+        "erlang", parents=[common], help="Erlang C: agents for a service-level target"
+    )
+    erlang.add_argument(
+        "--calls", type=float, required=True, metavar="N", help="calls offered in the interval"
+    )
+    erlang.add_argument(
+        "--interval",
+        type=float,
+        required=True,
+        metavar="SECONDS",
+        help="length of the interval in seconds (1800 for half an hour)",
+    )
+    erlang.add_argument(
+        "--aht",
+        type=float,
+        required=True,
+        metavar="SECONDS",
+        help="average handle time in seconds (talk + hold + wrap-up)",
+    )
+    erlang.add_argument(
+        "--target-sl",
+        type=float,
+        required=True,
+        metavar="FRACTION",
+        help="share of calls to answer in time, e.g. 0.8",
+    )
+    erlang.add_argument(
+        "--answer-within",
+        type=float,
+        required=True,
+        metavar="SECONDS",
+        help="the answer time of the target, e.g. 20",
+    )
+    erlang.add_argument(
+        "--max-occupancy",
+        type=float,
+        default=1.0,
+        metavar="FRACTION",
+        help="highest share of time agents may be busy, e.g. 0.85 (default 1)",
+    )
+    erlang.add_argument(
+        "--shrinkage",
+        type=float,
+        default=0.0,
+        metavar="FRACTION",
+        help="share of paid time not on the phones, e.g. 0.3 (default 0)",
+    )
+    erlang.add_argument(
+        "--agents",
+        type=int,
+        metavar="N",
+        help="evaluate this number of agents instead of searching",
+    )
+    erlang.add_argument("--json", action="store_true")
+    erlang.set_defaults(handler=cmd_erlang)
+
+    manual = actions.add_parser(
+        "manual", parents=[common], help="the manual's seat table and staffing ratios"
+    )
+    manual.add_argument("--busy-hour-calls", type=float, required=True, metavar="N")
+    manual.add_argument(
+        "--daily-requests",
+        type=float,
+        required=True,
+        metavar="N",
+        help="average human-handled requests a day (sets b)",
+    )
+    manual.add_argument(
+        "--shifts", type=int, default=3, metavar="N", help="shifts a day (duty managers, 3-6)"
+    )
+    manual.add_argument("--table", metavar="CALLS:SEATS,...", help=_TABLE_HELP)
+    manual.add_argument("--json", action="store_true")
+    manual.set_defaults(handler=cmd_manual)
+
+    required = actions.add_parser(
+        "required", parents=[common], help="seats required against seats staffed now"
+    )
+    source = required.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--forecast", type=Path, metavar="FILE.csv", help="CSV with columns interval,calls,aht"
+    )
+    source.add_argument("--busy-hour-calls", type=float, metavar="N")
+    required.add_argument(
+        "--interval-minutes",
+        type=int,
+        default=30,
+        metavar="N",
+        help="interval length when the file gives only start times",
+    )
+    required.add_argument("--target-sl", type=float, default=0.8, metavar="FRACTION")
+    required.add_argument("--answer-within", type=float, default=20.0, metavar="SECONDS")
+    required.add_argument("--max-occupancy", type=float, default=1.0, metavar="FRACTION")
+    required.add_argument("--table", metavar="CALLS:SEATS,...", help=_TABLE_HELP)
+    required.add_argument("--json", action="store_true")
+    required.set_defaults(handler=cmd_required)
+
+    plan = actions.add_parser(
+        "plan", parents=[common], help="set the plan the floor header compares staffed seats to"
+    )
+    plan_source = plan.add_mutually_exclusive_group(required=True)
+    plan_source.add_argument("--forecast", type=Path, metavar="FILE.csv")
+    plan_source.add_argument("--busy-hour-calls", type=float, metavar="N")
+    plan_source.add_argument("--clear", action="store_true", help="remove the plan")
+    plan_source.add_argument("--show", action="store_true", help="required against staffed now")
+    plan.add_argument("--target-sl", type=float, default=0.8, metavar="FRACTION")
+    plan.add_argument("--answer-within", type=float, default=20.0, metavar="SECONDS")
+    plan.add_argument("--json", action="store_true")
+    plan.set_defaults(handler=cmd_plan)
+
+
+_TABLE_HELP = (
+    "busy-hour seat table, e.g. 50:5,100:7,200:10,300:14,400:17,+3/100 (the manual's, default)"
+)
+
+
+def cmd_erlang(args: argparse.Namespace) -> int:
+    from floorman.domain.staffing import check_erlang_input, erlang_for_agents, erlang_staffing
+
+    inputs = check_erlang_input(
+        args.calls,
+        args.interval,
+        args.aht,
+        args.target_sl,
+        args.answer_within,
+        args.max_occupancy,
+        args.shrinkage,
+    )
+    if args.agents is None:
+        result = erlang_staffing(inputs)
+    else:
+        result = erlang_for_agents(inputs, args.agents)
+    if args.json:
+        print_json(result.as_json())
+        return 0
+    sys.stdout.write(
+        f"traffic          {result.traffic_erlangs:.2f} Erlangs\n"
+        f"agents           {result.agents}\n"
+        f"scheduled        {result.scheduled} (shrinkage {inputs.shrinkage:.0%})\n"
+        f"service level    {result.service_level:.1%} within {inputs.answer_within_seconds:g} s"
+        f" (target {inputs.target_sl:.0%}{'' if result.meets_target else ', NOT MET'})\n"
+        f"wait probability {result.wait_probability:.1%}\n"
+        f"average answer   {_seconds(result.asa_seconds)}\n"
+        f"occupancy        {result.occupancy:.1%}\n"
+    )
+    return 0
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.1f} s" if value != float("inf") else "never (the queue grows without end)"
+
+
+def cmd_manual(args: argparse.Namespace) -> int:
+    from floorman.domain.staffing import SeatTable, manual_plan
+
+    table = SeatTable.parse(args.table) if args.table else SeatTable()
+    plan = manual_plan(args.busy_hour_calls, args.daily_requests, table=table, shifts=args.shifts)
+    if args.json:
+        print_json(plan.as_json())
+        return 0
+    sys.stdout.write(
+        f"seats open       {plan.seats}  (table {table.describe()})\n"
+        f"b value          {plan.b_value}\n"
+        f"front line       {plan.front_line}\n"
+        f"back office      {plan.back_office}\n"
+        f"QA               {plan.qa}\n"
+        f"duty managers    {plan.duty_managers}\n"
+        f"trainers         {plan.trainers}\n"
+        f"info editors     {plan.info_editors}\n"
+        f"data analysts    {plan.data_analysts}\n"
+        f"management       {plan.management}\n"
+        f"spares           {plan.spares}\n"
+        f"headcount        {plan.headcount}\n"
+    )
+    return 0
+
+
+def cmd_required(args: argparse.Namespace) -> int:
+    from floorman.cli.common import open_floor
+    from floorman.domain.staffing import (
+        SeatTable,
+        ServiceTarget,
+        check_erlang_input,
+        compare_with_floor,
+        current_interval,
+        read_forecast,
+        required_from_forecast,
+        required_from_volume,
+    )
+
+    table = SeatTable.parse(args.table) if args.table else SeatTable()
+    if args.forecast is not None:
+        # Check the target once, up front, so a bad one is reported before the file.
+        check_erlang_input(1, 3600, 1, args.target_sl, args.answer_within, args.max_occupancy)
+        target = ServiceTarget(args.target_sl, args.answer_within, args.max_occupancy)
+        intervals = read_forecast(args.forecast, interval_minutes=args.interval_minutes)
+        rows = required_from_forecast(intervals, target, table)
+    else:
+        rows = [required_from_volume(args.busy_hour_calls, table)]
+    floor = open_floor(args)
+    now = floor.clock.now()
+    current = current_interval(rows, now, floor.config.zone()) if args.forecast else rows[0]
+    with floor.db.read() as session:
+        gap = compare_with_floor(session, current.required if current else 0)
+    if args.json:
+        now_json: dict[str, object] = gap.as_json()
+        if current is None:
+            now_json.update(required=None, short_by=None, enough=None)
+        print_json(
+            {
+                "intervals": [r.as_json() for r in rows],
+                "current": current.interval.label if current else None,
+                "now": now_json,
+            }
+        )
+        return 0
+    for row in rows:
+        mark = ">" if row is current else " "
+        sys.stdout.write(
+            f"{mark} {row.interval.label:<14} calls {row.interval.calls:>8g}  "
+            f"required {row.required:>5}  table {row.table_seats:>5}\n"
+        )
+    if current is None:
+        sys.stdout.write(f"staffed now {gap.staffed}; no forecast interval holds the time now\n")
+    elif gap.enough:
+        sys.stdout.write(f"staffed now {gap.staffed} of {gap.required} required: enough\n")
+    else:
+        sys.stdout.write(
+            f"staffed now {gap.staffed} of {gap.required} required: SHORT BY {gap.short_by}\n"
+        )
+    return 0
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from floorman.domain.staffing import ServiceTarget
+    from floorman.domain.staffing_plan import clear_plan, required_now, set_plan
+
+    floor = open_floor(args, authenticate=not args.show)
+    if args.clear:
+        clear_plan(floor)
+        print("staffing plan cleared")
+        return 0
+    if not args.show:
+        target = ServiceTarget(args.target_sl, args.answer_within)
+        set_plan(floor, busy_hour_calls=args.busy_hour_calls, forecast=args.forecast, target=target)
+    with floor.db.read() as session:
+        now_required = required_now(session, floor.clock.now(), floor.config.zone())
+    if now_required is None:
+        result: dict[str, object] = {"plan": False}
+    else:
+        result = {
+            "plan": True,
+            "interval": now_required.required.interval.label,
+            **now_required.gap.as_json(),
+        }
+    if args.json:
+        print_json(result)
+    elif now_required is None:
+        print("no plan for this moment")
+    else:
+        gap = now_required.gap
+        state = "enough" if gap.enough else f"SHORT BY {gap.short_by}"
+        label = now_required.required.interval.label
+        print(f"{label}: staffed {gap.staffed} / required {gap.required} ({state})")
+    return 0

@@ -1,0 +1,260 @@
+"""Configuration: where the database lives, the time zone, the language and the limits.
+
+The config file is TOML in the user config dir (or `FLOORMAN_CONFIG`). Every key has a
+default, so a floor runs with no file at all. A bad file is refused with a message that
+names the file, the key and what is wrong, because a duty manager at 3 a.m. must be able
+to fix it without reading code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import platformdirs
+
+APP_NAME = "floorman"
+
+
+class ConfigError(ValueError):
+    """A config file that cannot be used; the message names file, key and problem."""
+
+
+@dataclass(frozen=True)
+class AwayReason:
+    """One reason an agent may leave the seat, with its own time limit."""
+
+    key: str
+    en: str
+    zh: str
+    limit_seconds: int = 300
+
+
+DEFAULT_AWAY_REASONS: tuple[AwayReason, ...] = (
+    AwayReason("toilet", "Toilet", "如厕", 300),
+    AwayReason("water", "Water", "饮水", 180),
+    AwayReason("coaching", "Coaching", "辅导", 300),
+    AwayReason("technical", "Technical problem", "技术故障", 300),
+    AwayReason("other", "Other", "其他", 300),
+)
+
+
+@dataclass(frozen=True)
+class AwayConfig:
+    """Limits for away slips (示忙单)."""
+
+    default_limit_seconds: int = 300
+    warning_seconds: int = 240
+    escalate_after_minutes: int = 3
+    reasons: tuple[AwayReason, ...] = DEFAULT_AWAY_REASONS
+
+
+@dataclass(frozen=True)
+class OperatorsConfig:
+    """Login, idle lock and PIN lockout."""
+
+    idle_lock_minutes: int = 5
+    max_pin_attempts: int = 5
+    lockout_minutes: int = 15
+
+
+@dataclass(frozen=True)
+class VisitorsConfig:
+    """Visitor registration: how long personal data is kept."""
+
+    retention_days: int = 30
+    default_duration_minutes: int = 60
+
+
+@dataclass(frozen=True)
+class ShiftsConfig:
+    """Shift pattern in local time, e.g. "08:00-16:00"; handover reminders."""
+
+    pattern: tuple[str, ...] = ("08:00-16:00", "16:00-24:00", "00:00-08:00")
+    remind_before_minutes: int = 30
+    escalate_after_minutes: int = 30
+
+
+@dataclass(frozen=True)
+class AttendanceConfig:
+    """The manual's attendance rules (考勤制度): fines in yuan, and days without leave."""
+
+    fine_up_to_5_minutes: int = 2
+    fine_up_to_10_minutes: int = 5
+    # The manual is silent between 10 and 30 minutes; the 10-minute fine applies.
+    fine_over_10_minutes: int = 5
+    half_day_absent_minutes: int = 30
+    fine_absent_day: int = 50
+    extra_fine_3_in_a_row_or_5_in_month: int = 20
+    extra_fine_5_in_a_row_or_10_in_month: int = 50
+    dismissal_absent_days: int = 3
+    summary_day_of_month: int = 21
+    holidays: tuple[str, ...] = ()
+    billing_days: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BackupConfig:
+    """Scheduled backups and their rotation."""
+
+    directory: str = ""
+    hourly_keep: int = 24
+    daily_keep: int = 14
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything floorman reads from its config file, with defaults for every key."""
+
+    timezone: str = ""
+    language: str = ""
+    source: str = "(defaults)"
+    away: AwayConfig = field(default_factory=AwayConfig)
+    operators: OperatorsConfig = field(default_factory=OperatorsConfig)
+    visitors: VisitorsConfig = field(default_factory=VisitorsConfig)
+    shifts: ShiftsConfig = field(default_factory=ShiftsConfig)
+    backup: BackupConfig = field(default_factory=BackupConfig)
+    attendance: AttendanceConfig = field(default_factory=AttendanceConfig)
+
+    def zone(self) -> ZoneInfo:
+        """The configured IANA time zone, else the machine's, else UTC."""
+        name = self.timezone or _machine_zone_name()
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo("UTC")
+
+    def reason(self, key: str) -> AwayReason | None:
+        return next((r for r in self.away.reasons if r.key == key), None)
+
+
+def _machine_zone_name() -> str:
+    tz = os.environ.get("TZ", "")
+    if tz:
+        return tz.lstrip(":")
+    try:
+        link = os.readlink("/etc/localtime")
+        return link.split("zoneinfo/", 1)[1]
+    except (OSError, IndexError):
+        return "UTC"
+
+
+def default_config_path() -> Path:
+    env = os.environ.get("FLOORMAN_CONFIG")
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def default_db_path() -> Path:
+    env = os.environ.get("FLOORMAN_DB")
+    if env:
+        return Path(env)
+    return default_data_dir() / "floorman.db"
+
+
+_SECTIONS: dict[str, type] = {
+    "away": AwayConfig,
+    "operators": OperatorsConfig,
+    "visitors": VisitorsConfig,
+    "shifts": ShiftsConfig,
+    "backup": BackupConfig,
+    "attendance": AttendanceConfig,
+}
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the config file; a missing file gives the defaults, a bad one a ConfigError."""
+    path = path or default_config_path()
+    if not path.exists():
+        return Config()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc}") from exc
+    return parse_config(raw, str(path))
+
+
+def parse_config(raw: dict[str, Any], source: str) -> Config:
+    """Turn a parsed TOML document into a Config, naming the first bad key."""
+    top: dict[str, Any] = {"source": source}
+    for key, value in raw.items():
+        if key in ("timezone", "language"):
+            if not isinstance(value, str):
+                raise ConfigError(f"{source}: key '{key}' must be a string")
+            top[key] = value
+        elif key in _SECTIONS:
+            if not isinstance(value, dict):
+                raise ConfigError(f"{source}: [{key}] must be a table")
+            top[key] = _parse_section(key, _SECTIONS[key], value, source)
+        else:
+            raise ConfigError(f"{source}: unknown key '{key}'")
+    config = Config(**top)
+    if config.timezone:
+        try:
+            ZoneInfo(config.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigError(
+                f"{source}: key 'timezone': unknown IANA time zone '{config.timezone}'"
+            ) from exc
+    if config.language and config.language not in ("en", "zh"):
+        raise ConfigError(f"{source}: key 'language': must be 'en' or 'zh'")
+    return config
+
+
+def _parse_section(name: str, kind: type, values: dict[str, Any], source: str) -> Any:
+    fields = {f.name: f for f in dataclasses.fields(kind)}
+    parsed: dict[str, Any] = {}
+    for key, value in values.items():
+        where = f"{source}: key '{name}.{key}'"
+        if key not in fields:
+            raise ConfigError(f"{source}: unknown key '{name}.{key}'")
+        default = getattr(kind(), key)
+        if key == "reasons":
+            parsed[key] = _parse_reasons(value, where)
+        elif isinstance(default, bool) or not isinstance(default, int | str | tuple):
+            parsed[key] = value
+        elif isinstance(default, int):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ConfigError(f"{where}: must be a whole number >= 0, got {value!r}")
+            parsed[key] = value
+        elif isinstance(default, str):
+            if not isinstance(value, str):
+                raise ConfigError(f"{where}: must be a string, got {value!r}")
+            parsed[key] = value
+        else:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{where}: must be a list of strings")
+            parsed[key] = tuple(value)
+    section = kind(**parsed)
+    if isinstance(section, AwayConfig) and section.warning_seconds > section.default_limit_seconds:
+        raise ConfigError(
+            f"{source}: key 'away.warning_seconds': must not exceed away.default_limit_seconds"
+        )
+    return section
+
+
+def _parse_reasons(value: Any, where: str) -> tuple[AwayReason, ...]:
+    if not isinstance(value, list) or not value:
+        raise ConfigError(f"{where}: must be a non-empty list of tables")
+    reasons = []
+    for index, item in enumerate(value, start=1):
+        if not isinstance(item, dict) or not isinstance(item.get("key"), str):
+            raise ConfigError(f"{where}: entry {index} needs a string 'key'")
+        limit = item.get("limit_seconds", 300)
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit <= 0:
+            raise ConfigError(f"{where}: entry {index}: limit_seconds must be > 0")
+        key = item["key"]
+        reasons.append(AwayReason(key, str(item.get("en", key)), str(item.get("zh", key)), limit))
+    return tuple(reasons)

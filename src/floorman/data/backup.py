@@ -1,0 +1,342 @@
+"""Backups of the floor's database, the start-up check, and restoring a backup.
+
+A backup is `VACUUM INTO` a new file: a consistent, compact, single-file copy taken while
+other terminals keep writing (it reads one snapshot). The copy is written under a
+temporary name, checked, flushed to disk and only then renamed to its final name, so a
+power cut during a backup never leaves a half file that looks like a good one. Files are
+created 0600: they hold the same personal data as the database.
+
+What needs the floor (its clock, config and actor) lives in `domain/backups.py`: this
+module only stores. Scheduled backups are hourly and daily; each kind keeps the newest N files
+(`[backup] hourly_keep`, `daily_keep`; 0 turns that kind off). Whether one is due is
+decided from the clock and the files already there, never from a counter in memory, so a
+restart or a clock correction neither skips nor repeats one.
+
+Restoring checks the backup's integrity first, keeps the current database (with its
+-wal, which may hold committed rows) aside as `<name>.before-restore-<timestamp>`, and
+refuses to overwrite any existing file.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from floorman.data.db import Database, DatabaseError, sqlite_module
+
+KINDS = ("hourly", "daily", "manual")
+_STAMP = "%Y%m%dT%H%M%SZ"
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<kind>hourly|daily|manual)-(?P<stamp>\d{8}T\d{6}Z)\.db$")
+
+
+class BackupRefused(DatabaseError):
+    """A backup or restore refused before anything was changed (bad file, name taken...)."""
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    """One backup file in the backup folder: its kind and when (UTC) it was taken."""
+
+    path: Path
+    kind: str
+    taken_at: datetime
+
+
+# ---------------------------------------------------------------- where backups live
+
+
+def backup_dir(db_path: Path, directory: str = "") -> Path:
+    """The configured folder, else `backups/` next to the database."""
+    if directory:
+        return Path(directory).expanduser()
+    return db_path.parent / "backups"
+
+
+def backup_name(db_path: Path, kind: str, taken_at: datetime) -> str:
+    return f"{db_path.stem}-{kind}-{taken_at.astimezone(UTC).strftime(_STAMP)}.db"
+
+
+def list_backups(directory: Path, kind: str | None = None) -> list[BackupFile]:
+    """The backups floorman wrote in `directory`, newest first."""
+    if not directory.is_dir():
+        return []
+    found = []
+    for path in directory.iterdir():
+        match = _NAME.match(path.name)
+        if not match or not path.is_file() or (kind and match["kind"] != kind):
+            continue
+        taken = datetime.strptime(match["stamp"], _STAMP).replace(tzinfo=UTC)
+        found.append(BackupFile(path, match["kind"], taken))
+    return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
+
+
+# ---------------------------------------------------------------- taking a backup
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def file_problems(path: Path, *, quick: bool = False) -> list[str]:
+    """Integrity problems of a standalone database file (empty list: it is sound).
+
+    The file is opened read-only and never changed; a file that is not a database at all
+    is reported as a problem rather than raised.
+    """
+    if not path.is_file():
+        return [f"{path}: no such file"]
+    module = sqlite_module(force_old=True)
+    pragma = "quick_check" if quick else "integrity_check"
+    try:
+        conn = module.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    except module.Error as exc:
+        return [f"{path}: cannot be opened: {exc}"]
+    try:
+        rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}").fetchall()]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except module.Error as exc:
+        return [f"{path}: {exc}"]
+    finally:
+        conn.close()
+    if rows != ["ok"]:
+        return [str(r) for r in rows]
+    if not {"seat", "journal"} <= tables:
+        return [f"{path}: not a floorman database (no seat or journal table)"]
+    return []
+
+
+def backup_to(db: Database, target: Path, now: datetime | None = None) -> Path:
+    """Copy the database into `target` (a new file, or a folder to put one in).
+
+    A folder gets a file named from `now` (the floor's clock). Refuses to overwrite an
+    existing file. Returns the path written.
+    """
+    target = target.expanduser()
+    if target.is_dir():
+        if now is None:
+            raise ValueError("backing up into a folder needs the time for the file name")
+        target = target / backup_name(db.path, "manual", now)
+    if target.exists():
+        raise BackupRefused(f"{target}: already exists; not overwriting it")
+    if target.resolve() == db.path.resolve():
+        raise BackupRefused(f"{target}: that is the database itself")
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        partial.unlink(missing_ok=True)  # left by a backup cut short; never a finished one
+        fd = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except OSError as exc:
+        raise BackupRefused(f"{target.parent}: cannot write a backup there: {exc}") from exc
+    try:
+        _vacuum_into(db, partial)
+        problems = file_problems(partial, quick=True)
+        if problems:
+            raise DatabaseError(f"backup check failed: {problems[0]}")
+        _fsync_file(partial)
+        if target.exists():  # appeared while we copied
+            raise BackupRefused(f"{target}: already exists; not overwriting it")
+        os.replace(partial, target)
+        _fsync_dir(target.parent)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target
+
+
+def _vacuum_into(db: Database, partial: Path) -> None:
+    connection: Any = db.raw_connection()
+    try:
+        connection.execute("VACUUM INTO ?", (str(partial),))
+    except Exception as exc:  # the driver's OperationalError: disk full, I/O error...
+        raise DatabaseError(f"backup to {partial.parent} failed: {exc}") from exc
+    finally:
+        connection.close()
+
+
+def copy_private(source: Path, target: Path) -> None:
+    if target.exists():
+        raise BackupRefused(f"{target}: already exists; not overwriting it")
+    partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)
+    fd = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    try:
+        shutil.copyfile(source, partial)
+        _fsync_file(partial)
+        os.replace(partial, target)
+        _fsync_dir(target.parent)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def rotate(directory: Path, kind: str, keep: int) -> list[Path]:
+    """Remove all but the newest `keep` backups of `kind`; return what was removed."""
+    removed = []
+    for old in list_backups(directory, kind)[keep:]:
+        old.path.unlink(missing_ok=True)
+        removed.append(old.path)
+    return removed
+
+
+# ---------------------------------------------------------------- start-up and restore
+
+
+def startup_check(db: Database) -> list[str]:
+    """`PRAGMA quick_check` on the open database: an empty list means it is sound.
+
+    A file too damaged to be read at all gives one line saying so instead of raising.
+    """
+    try:
+        return db.integrity(quick=True)
+    except Exception as exc:  # sqlalchemy DatabaseError: "file is not a database", ...
+        detail = getattr(exc, "orig", None) or exc
+        return [f"{db.path}: {detail}"]
+
+
+def newest_good_backup(directory: Path) -> Path | None:
+    """The newest backup in `directory` that passes an integrity check, if any."""
+    for candidate in list_backups(directory):
+        if not file_problems(candidate.path, quick=True):
+            return candidate.path
+    return None
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    """What a restore did: the file restored and where the old database was put."""
+
+    restored_from: Path
+    database: Path
+    kept_aside: Path | None
+
+
+def _sidecars(path: Path) -> tuple[Path, Path]:
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def in_use_elsewhere(path: Path) -> bool:
+    """True when another process has the database open.
+
+    Every SQLite connection to a WAL database holds a shared lock on byte 128 of the
+    -shm file (the "dead-man switch") for as long as it is open, idle or not; trying an
+    exclusive lock on that byte tells whether any other process has it open. Locks held
+    by this process do not count (POSIX locks are per process).
+    """
+    _, shm = _sidecars(path)
+    try:
+        fd = os.open(shm, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 128)
+    except OSError:
+        return True
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN, 1, 128)
+        return False
+    finally:
+        os.close(fd)
+
+
+def _checkpoint(path: Path) -> None:
+    """Fold the -wal into the main file; refuse when another terminal has it open."""
+    module = sqlite_module(force_old=True)
+    try:
+        conn = module.connect(str(path), timeout=2)
+    except module.Error:
+        return  # too damaged to open: the -wal is kept aside with it as it is
+    try:
+        conn.isolation_level = None
+        row = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if row and row[0] == 1:
+            raise BackupRefused(
+                f"{path}: database is in use by another terminal; close floorman "
+                "everywhere before restoring"
+            )
+    except module.Error:
+        return
+    finally:
+        conn.close()
+
+
+def restore(db_path: Path, backup: Path, now: datetime) -> RestoreResult:
+    """Replace the database at `db_path` with `backup`, keeping the current one aside.
+
+    The backup must pass `PRAGMA integrity_check` and be a floorman database. Nothing is
+    overwritten: the old database moves to `<name>.before-restore-<timestamp>` (its -wal
+    alongside it, when it still holds rows), and a stale -shm is removed only after that.
+    The caller migrates the restored file to the current schema.
+    """
+    db_path, backup = db_path.expanduser(), backup.expanduser()
+    if not backup.is_file():
+        raise BackupRefused(f"{backup}: no such backup file")
+    if db_path.exists() and backup.resolve() == db_path.resolve():
+        raise BackupRefused(f"{backup}: that is the database itself")
+    problems = file_problems(backup, quick=False)
+    if problems:
+        raise BackupRefused(f"{backup}: refused, it fails the integrity check: {problems[0]}")
+    wal, shm = _sidecars(db_path)
+    aside: Path | None = None
+    if db_path.exists():
+        if in_use_elsewhere(db_path):
+            raise BackupRefused(
+                f"{db_path}: the database is open in another floorman (a terminal or a "
+                "script); close it everywhere before restoring"
+            )
+        _checkpoint(db_path)
+        aside = db_path.with_name(
+            f"{db_path.name}.before-restore-{now.astimezone(UTC).strftime(_STAMP)}"
+        )
+        aside_wal, _ = _sidecars(aside)
+        if aside.exists() or aside_wal.exists():
+            raise BackupRefused(f"{aside}: already exists; not overwriting it")
+        os.rename(db_path, aside)
+        if wal.exists():
+            if wal.stat().st_size > 0:
+                os.rename(wal, aside_wal)  # committed rows not yet folded in: keep them
+            else:
+                wal.unlink()
+    elif wal.exists() and wal.stat().st_size > 0:
+        raise BackupRefused(
+            f"{wal}: a write-ahead log without its database; move it away before restoring"
+        )
+    else:
+        wal.unlink(missing_ok=True)
+    # The -shm is an index of the -wal, rebuilt on open; a stale one must not meet a new file.
+    shm.unlink(missing_ok=True)
+    db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        copy_private(backup, db_path)
+    except OSError as exc:  # disk full while copying: put the old database back
+        if aside is not None:
+            os.rename(aside, db_path)
+            aside_wal, _ = _sidecars(aside)
+            if aside_wal.exists():
+                os.rename(aside_wal, wal)
+        raise DatabaseError(
+            f"{db_path}: restore failed ({exc.strerror or exc}); the database is unchanged"
+        ) from exc
+    return RestoreResult(restored_from=backup, database=db_path, kept_aside=aside)

@@ -1,0 +1,1 @@
+"""Alembic migrations for floorman's schema, applied at start."""

@@ -1,0 +1,160 @@
+"""The floor's tables: zones, seats, agents, seat events and the journal.
+
+Each later panel keeps its tables in its own module under `data/` (away, visitors, ...)
+and imports them in `all_models()` so Alembic and the tests see one metadata.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from floorman.data.types import UTCDateTime, new_id
+
+SEAT_TYPES: tuple[str, ...] = (
+    "general",
+    "user",
+    "value_added",
+    "vip",
+    "internal_help",
+    "escalation",
+    "quality",
+    "data_analysis",
+    "training",
+    "info_editing",
+    "maintenance",
+)
+
+SEAT_STATES: tuple[str, ...] = ("empty", "ready", "busy", "away", "fault")
+
+
+class Zone(SQLModel, table=True):
+    """An area of the floor (区域), shown as one block of the seat map."""
+
+    __tablename__ = "zone"
+    id: str = Field(default_factory=new_id, primary_key=True)
+    code: str = Field(unique=True, index=True)
+    name: str
+    sort_order: int = 0
+
+
+class Agent(SQLModel, table=True):
+    """A person who sits at a seat: a customer service representative or other staff."""
+
+    __tablename__ = "agent"
+    id: str = Field(default_factory=new_id, primary_key=True)
+    staff_no: str = Field(unique=True, index=True)
+    name: str
+    team: str = ""
+    active: bool = True
+
+
+class Seat(SQLModel, table=True):
+    """A seat (座席) and its current state; the history lives in SeatEvent."""
+
+    __tablename__ = "seat"
+    id: str = Field(default_factory=new_id, primary_key=True)
+    code: str = Field(unique=True, index=True)
+    zone_id: str = Field(foreign_key="zone.id", index=True)
+    seat_type: str = "general"
+    row: int = 0
+    col: int = 0
+    state: str = "empty"
+    agent_id: str | None = Field(default=None, foreign_key="agent.id", index=True)
+    reason: str | None = None
+    since: datetime = Field(sa_type=UTCDateTime)
+
+
+class SeatEvent(SQLModel, table=True):
+    """One recorded change of a seat's state, from the CLI, a feed or the screen."""
+
+    __tablename__ = "seat_event"
+    __table_args__ = (
+        Index("ix_seat_event_seat_at", "seat_id", "at"),
+        Index("ix_seat_event_at", "at"),
+        Index("ix_seat_event_agent_at", "agent_id", "at"),
+    )
+    id: str = Field(default_factory=new_id, primary_key=True)
+    seat_id: str = Field(foreign_key="seat.id")
+    agent_id: str | None = Field(default=None, foreign_key="agent.id")
+    state: str
+    event: str
+    reason: str | None = None
+    at: datetime = Field(sa_type=UTCDateTime)
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+    source: str = "cli"
+    actor: str = ""
+    # Feeds give events an id so that a replayed file adds nothing twice.
+    external_id: str | None = Field(default=None, unique=True)
+
+
+class JournalEntry(SQLModel, table=True):
+    """An append-only record of one change: who, from which terminal, what, when.
+
+    Written in the same transaction as the change it describes; each row carries the
+    hash of the one before, so a removed or edited row breaks the chain.
+    """
+
+    __tablename__ = "journal"
+    __table_args__ = (UniqueConstraint("seq"), Index("ix_journal_at", "at"))
+    id: str = Field(default_factory=new_id, primary_key=True)
+    seq: int
+    at: datetime = Field(sa_type=UTCDateTime)
+    actor: str
+    terminal: str
+    action: str
+    subject: str
+    before: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    after: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    prev_hash: str
+    hash: str
+
+
+def all_models() -> type[SQLModel]:
+    """Import every table module so SQLModel.metadata holds the whole schema."""
+    import importlib
+    import pkgutil
+
+    import floorman.data as package
+
+    for module in pkgutil.iter_modules(package.__path__):
+        if module.name.startswith("tables_"):
+            importlib.import_module(f"floorman.data.{module.name}")
+    return SQLModel
+
+
+class Alert(SQLModel, table=True):
+    """A deadline that must fire once: an away slip's warning, a visitor's overstay...
+
+    The row is the source of truth; the scheduler only wakes the app. `fired_at` is
+    claimed with `UPDATE ... WHERE fired_at IS NULL`, so with several terminals open each
+    alert fires exactly once. `dedupe_key` stops the same deadline being scheduled twice.
+    """
+
+    __tablename__ = "alert"
+    # Only live alerts are indexed for the scheduler: cancelled and fired ones pile up
+    # by the thousand over a year and must not slow the every-event queries.
+    __table_args__ = (
+        Index(
+            "ix_alert_pending",
+            "due_at",
+            sqlite_where=text("fired_at IS NULL AND cancelled_at IS NULL"),
+            postgresql_where=text("fired_at IS NULL AND cancelled_at IS NULL"),
+        ),
+    )
+    id: str = Field(default_factory=new_id, primary_key=True)
+    kind: str
+    subject: str
+    severity: str = "warning"
+    message: str = ""
+    due_at: datetime = Field(sa_type=UTCDateTime)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    dedupe_key: str | None = Field(default=None, unique=True)
+    fired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    fired_by: str | None = None
+    acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    acknowledged_by: str | None = None
+    cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    escalated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

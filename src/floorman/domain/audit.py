@@ -1,0 +1,206 @@
+"""The audit journal as people read it, and `floorman check`: is this database sound?
+
+`run_checks` runs SQLite's integrity_check, makes sure the journal's append-only
+triggers are still there, walks the journal's hash chain, and then every extra check
+another panel registered (say, the handover chain):
+
+    from floorman.domain.audit import register_check
+
+    @register_check("handover chain")
+    def _handover_chain(floor: Floor) -> list[str]:
+        return [...]  # one line per problem, empty when sound
+
+Panels register at import; `run_checks` imports every `floorman.domain` module first,
+so a check is found without anyone editing this file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from floorman.data import journal
+from floorman.data.models import JournalEntry
+from floorman.domain.context import Floor
+from floorman.domain.operators import operators_exist, require
+
+JOURNAL_TRIGGERS = ("journal_no_update", "journal_no_delete")
+
+FloorCheck = Callable[[Floor], list[str]]
+INTEGRITY_CHECKS: list[tuple[str, FloorCheck]] = []
+
+
+def register_check(name: str) -> Callable[[FloorCheck], FloorCheck]:
+    """Decorator: add `check(floor) -> [problem, ...]` to what `floorman check` runs."""
+
+    def add(check: FloorCheck) -> FloorCheck:
+        if not any(existing == name for existing, _ in INTEGRITY_CHECKS):
+            INTEGRITY_CHECKS.append((name, check))
+        return check
+
+    return add
+
+
+# --------------------------------------------------------------------------- journal
+
+
+@dataclass(frozen=True)
+class JournalView:
+    """One journal row as `floorman journal` shows it."""
+
+    seq: int
+    at: datetime
+    actor: str
+    terminal: str
+    action: str
+    subject: str
+    before: Any
+    after: Any
+    hash: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "seq": self.seq,
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "terminal": self.terminal,
+            "action": self.action,
+            "subject": self.subject,
+            "before": self.before,
+            "after": self.after,
+            "hash": self.hash,
+        }
+
+
+def _decode(value: str | None) -> Any:
+    if value is None:
+        return None
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def journal_entries(
+    session: Session, *, since: datetime | None = None, limit: int | None = None
+) -> list[JournalView]:
+    """Journal rows in order, from `since` on; with `limit`, the last `limit` of them."""
+    query = select(JournalEntry)
+    if since is not None:
+        query = query.where(col(JournalEntry.at) >= since)
+    if limit is not None:
+        query = query.order_by(col(JournalEntry.seq).desc()).limit(max(0, limit))
+        rows = list(reversed(session.exec(query).all()))
+    else:
+        rows = list(session.exec(query.order_by(col(JournalEntry.seq))).all())
+    return [
+        JournalView(
+            r.seq,
+            r.at,
+            r.actor,
+            r.terminal,
+            r.action,
+            r.subject,
+            _decode(r.before),
+            _decode(r.after),
+            r.hash,
+        )
+        for r in rows
+    ]
+
+
+def read_journal(
+    floor: Floor, *, since: datetime | None = None, limit: int | None = None
+) -> list[JournalView]:
+    """The journal for someone allowed to read it (`journal.read`)."""
+    with floor.db.read() as session:
+        require(floor, "journal.read", session=session)
+        return journal_entries(session, since=since, limit=limit)
+
+
+# --------------------------------------------------------------------------- check
+
+
+@dataclass
+class CheckReport:
+    """What `floorman check` found: problems (exit non-zero) and notes (information)."""
+
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def sound(self) -> bool:
+        return not self.problems
+
+    def as_json(self) -> dict[str, object]:
+        return {"sound": self.sound, "problems": self.problems, "notes": self.notes}
+
+
+def _describe_row(session: Session, seq: int) -> str:
+    row = session.exec(select(JournalEntry).where(col(JournalEntry.seq) == seq)).first()
+    if row is None:
+        return f"journal row {seq}"
+    return f"journal row {seq} ({row.at.isoformat()} {row.action} by {row.actor})"
+
+
+def check_journal(session: Session) -> tuple[list[str], list[str]]:
+    """Problems with the journal's triggers and hash chain, and notes (rows, head hash)."""
+    problems: list[str] = []
+    present = {
+        r[0]
+        for r in session.execute(
+            text("SELECT name FROM sqlite_master WHERE type='trigger' AND tbl_name='journal'")
+        )
+    }
+    for trigger in JOURNAL_TRIGGERS:
+        if trigger not in present:
+            problems.append(f"journal trigger {trigger} is missing: the journal can be edited")
+    rows = session.exec(select(JournalEntry).order_by(col(JournalEntry.seq)))
+    breaks = journal.verify(rows)
+    problems.extend(f"{_describe_row(session, b.seq)}: {b.problem}" for b in breaks)
+    head = session.exec(
+        select(JournalEntry.seq, JournalEntry.hash).order_by(col(JournalEntry.seq).desc()).limit(1)
+    ).first()
+    notes = [f"journal: {head[0]} rows, head {head[1][:16]}" if head else "journal: empty"]
+    return problems, notes
+
+
+def _load_domain_modules(report: CheckReport) -> None:
+    import floorman.domain as package
+
+    for module in pkgutil.iter_modules(package.__path__):
+        try:
+            importlib.import_module(f"floorman.domain.{module.name}")
+        except Exception as exc:  # a broken panel is a finding, not a crash of `check`
+            report.problems.append(f"module floorman.domain.{module.name} cannot load: {exc}")
+
+
+def run_checks(floor: Floor) -> CheckReport:
+    """Everything `floorman check` verifies; needs no login (it shows no personal data)."""
+    report = CheckReport()
+    for line in floor.db.integrity(quick=False):
+        report.problems.append(f"database: {line}")
+    with floor.db.read() as session:
+        problems, notes = check_journal(session)
+        report.problems.extend(problems)
+        report.notes.extend(notes)
+        if not operators_exist(session):
+            report.notes.append(
+                "no operators: the floor is open to anyone; create a director with "
+                "`floorman operators add NAME --role director`"
+            )
+    _load_domain_modules(report)
+    for name, check in list(INTEGRITY_CHECKS):
+        try:
+            report.problems.extend(f"{name}: {line}" for line in check(floor))
+        except Exception as exc:
+            report.problems.append(f"{name}: the check itself failed: {exc}")
+    return report

@@ -1,0 +1,96 @@
+"""Backups as the floor sees them: where they go, when they are due, who restored.
+
+The file work (VACUUM INTO, checks, rotation, restore) is in `data/backup.py`; this module
+adds the floor's clock, config and actor, and the journal row of a restore.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from floorman.data import journal
+from floorman.data.backup import (
+    KINDS,
+    RestoreResult,
+    backup_dir,
+    backup_name,
+    backup_to,
+    copy_private,
+    list_backups,
+    rotate,
+)
+from floorman.domain.context import Floor
+
+
+def backup_dir_for(floor: Floor) -> Path:
+    """The floor's backup folder: `[backup] directory`, else `backups/` by the database."""
+    return backup_dir(floor.db.path, floor.config.backup.directory)
+
+
+def take_backup(floor: Floor, kind: str = "manual") -> Path:
+    """Write one backup of `kind` into the backup folder, named by the floor's clock."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown backup kind {kind!r}")
+    directory = backup_dir_for(floor)
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    now = floor.clock.now()
+    return backup_to(floor.db, directory / backup_name(floor.db.path, kind, now), now)
+
+
+def _bucket(kind: str, when: datetime, floor: Floor) -> str:
+    """Backups of a kind taken in the same bucket are one: an hour (UTC) or a local day."""
+    if kind == "hourly":
+        return when.astimezone(UTC).strftime("%Y%m%d%H")
+    return when.astimezone(floor.config.zone()).strftime("%Y%m%d")
+
+
+def run_scheduled_backups(floor: Floor) -> list[Path]:
+    """Take the hourly and daily backups that are due, then rotate; return files written.
+
+    A kind is due when no backup of that kind exists for the current hour (hourly, UTC)
+    or the current local day (daily). Called by the app's scheduler every few minutes;
+    calling it again in the same hour does nothing. Rotation keeps the newest
+    `hourly_keep` / `daily_keep` files of each kind and removes older ones (a clock moved
+    back leaves files "from the future"; they count as newest and age out normally).
+    """
+    settings = floor.config.backup
+    keep = {"hourly": settings.hourly_keep, "daily": settings.daily_keep}
+    now = floor.clock.now()
+    directory = backup_dir_for(floor)
+    written: list[Path] = []
+    for kind in ("hourly", "daily"):
+        if keep[kind] <= 0:
+            continue
+        existing = list_backups(directory, kind)
+        if any(_bucket(kind, b.taken_at, floor) == _bucket(kind, now, floor) for b in existing):
+            continue
+        if kind == "daily" and written:
+            # Same instant as the hourly copy just taken and checked: copy it.
+            target = directory / backup_name(floor.db.path, kind, now)
+            copy_private(written[0], target)
+            written.append(target)
+        else:
+            written.append(take_backup(floor, kind))
+    for kind in ("hourly", "daily"):
+        if keep[kind] > 0:
+            rotate(directory, kind, keep[kind])
+    return written
+
+
+def record_restore(floor: Floor, result: RestoreResult) -> None:
+    """Journal the restore in the restored database: the audit trail says it happened."""
+
+    with floor.db.write() as session:
+        journal.append(
+            session,
+            at=floor.clock.now(),
+            actor=floor.actor.name,
+            terminal=floor.actor.terminal,
+            action="backup.restore",
+            subject=str(result.database),
+            after={
+                "restored_from": str(result.restored_from),
+                "kept_aside": str(result.kept_aside) if result.kept_aside else None,
+            },
+        )

@@ -1,0 +1,70 @@
+"""What every screen's header adds to the seat counts: emergencies, staffing, visitors, alerts.
+
+Each item is (text, style name). Every part is read in one snapshot; a panel whose
+module is not installed simply adds nothing. Symbols carry the meaning as well as the
+style, so the header reads on a monochrome terminal.
+"""
+
+from __future__ import annotations
+
+from floorman.clock import mmss
+from floorman.domain import alerts
+from floorman.domain.context import Floor
+from floorman.i18n import language, t
+
+
+def header_items(floor: Floor) -> list[tuple[str, str]]:
+    now = floor.clock.now()
+    items: list[tuple[str, str]] = []
+    with floor.db.read() as session:
+        from floorman.domain import emergency
+
+        for view in emergency.running(session):
+            drill = t("DRILL") + " " if view.drill else ""
+            items.append(
+                (
+                    f"!! {drill}{view.title(language())} {mmss(view.elapsed(now))}",
+                    "bold white on red",
+                )
+            )
+
+        from floorman.domain.staffing_plan import required_now
+
+        required = required_now(session, now, floor.config.zone())
+        if required is not None:
+            gap = required.gap
+            if gap.enough:
+                items.append(
+                    (
+                        t(
+                            "staffed {staffed}/required {required}",
+                            staffed=gap.staffed,
+                            required=gap.required,
+                        ),
+                        "green",
+                    )
+                )
+            else:
+                items.append(
+                    (
+                        "! "
+                        + t(
+                            "staffed {staffed}/required {required}: short by {short}",
+                            staffed=gap.staffed,
+                            required=gap.required,
+                            short=gap.short_by,
+                        ),
+                        "bold black on yellow",
+                    )
+                )
+
+        from floorman.domain.visitors import visitors_on_floor
+
+        on_floor = visitors_on_floor(session)
+        if on_floor:
+            items.append((t("visitors on floor {n}", n=len(on_floor)), "cyan"))
+
+        active = alerts.active(session)
+        if active:
+            items.append(("◆ " + t("alerts {n}", n=len(active)), "bold yellow"))
+    return items

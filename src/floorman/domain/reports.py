@@ -1,0 +1,217 @@
+"""Reports over a date range: occupancy through the day, away minutes and alerts per hour.
+
+Every figure is computed from the stored history (seat events and alerts), never from
+what a screen happened to see, so two terminals and a later export agree. The seat
+history is swept once in time order: the state of every seat at the range's start (its
+last event before it), then each event in the range.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import bindparam
+from sqlmodel import Session, col, select
+
+from floorman.data.models import Alert, Seat, SeatEvent
+from floorman.data.types import UTCDateTime
+from floorman.domain.errors import FloorError
+from floorman.domain.seats import STAFFED_STATES
+from floorman.domain.staffing_plan import required_series
+
+MAX_RANGE = timedelta(days=93)
+
+
+@dataclass(frozen=True)
+class OccupancyPoint:
+    """Staffed and open seats at one moment."""
+
+    at: datetime
+    staffed: int
+    open_seats: int
+
+    @property
+    def occupancy(self) -> float:
+        return self.staffed / self.open_seats if self.open_seats else 0.0
+
+
+@dataclass(frozen=True)
+class HourFigure:
+    """One figure for one hour (away minutes, alerts fired...)."""
+
+    hour: datetime
+    value: float
+
+
+@dataclass(frozen=True)
+class FloorReport:
+    """What the reports screen and the CSV exports show for a range."""
+
+    start: datetime
+    end: datetime
+    occupancy: list[OccupancyPoint]
+    away_minutes: list[HourFigure]
+    alerts: list[HourFigure]
+    # Seats the staffing plan required at each occupancy sample (None: no plan then).
+    required: list[int | None] = field(default_factory=list)
+
+
+def _check_range(start: datetime, end: datetime) -> None:
+    if end <= start:
+        raise FloorError("the end of the range must be after its start")
+    if end - start > MAX_RANGE:
+        raise FloorError("a report covers at most 93 days; choose a shorter range")
+
+
+def _hours(start: datetime, end: datetime) -> list[datetime]:
+    first = start.replace(minute=0, second=0, microsecond=0)
+    hours, hour = [], first
+    while hour < end:
+        hours.append(hour)
+        hour += timedelta(hours=1)
+    return hours
+
+
+def _states_at(session: Session, when: datetime) -> dict[str, str]:
+    """Each seat's state at `when`: its last event before then, else empty.
+
+    One indexed lookup per seat (seat_event by seat and time), so the cost does not grow
+    with the months of history before the range.
+    """
+    seat, event = Seat.__table__, SeatEvent.__table__  # type: ignore[attr-defined]
+    last_state = (
+        select(event.c.state)
+        .where(event.c.seat_id == seat.c.id, event.c.at < bindparam("when", type_=UTCDateTime))
+        .order_by(event.c.at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = session.execute(select(seat.c.id, last_state), {"when": when}).all()
+    return {seat_id: state or "empty" for seat_id, state in rows}
+
+
+def floor_report(
+    session: Session,
+    start: datetime,
+    end: datetime,
+    *,
+    step: timedelta = timedelta(minutes=15),
+    zone: ZoneInfo | None = None,
+) -> FloorReport:
+    """Occupancy sampled every `step`, away minutes and alerts per hour, from start to end."""
+    _check_range(start, end)
+    states = _states_at(session, start)
+    events = session.execute(
+        select(SeatEvent.seat_id, SeatEvent.state, SeatEvent.at)
+        .where(SeatEvent.at >= start, SeatEvent.at < end)
+        .order_by(col(SeatEvent.at))
+    ).all()
+    hours = _hours(start, end)
+    first_hour = hours[0]
+    away_seconds = [0.0] * len(hours)
+    away_since = {seat: start for seat, state in states.items() if state == "away"}
+    # Running counts, moved by each event, instead of recounting every seat per sample.
+    staffed = sum(1 for s in states.values() if s in STAFFED_STATES)
+    open_seats = sum(1 for s in states.values() if s != "fault")
+    samples: list[OccupancyPoint] = []
+    next_sample = start
+
+    def sample_until(moment: datetime) -> None:
+        nonlocal next_sample
+        while next_sample <= moment and next_sample < end:
+            samples.append(OccupancyPoint(next_sample, staffed, open_seats))
+            next_sample += step
+
+    def add_away(since: datetime, until: datetime) -> None:
+        index = int((since - first_hour).total_seconds() // 3600)
+        while index < len(hours):
+            hour = hours[index]
+            overlap = (min(until, hour + timedelta(hours=1)) - max(since, hour)).total_seconds()
+            if overlap <= 0 and hour >= until:
+                break
+            away_seconds[index] += max(0.0, overlap)
+            index += 1
+
+    for seat_id, state, at in events:
+        sample_until(at - timedelta(microseconds=1))
+        before = states.get(seat_id, "empty")
+        if before == "away" and state != "away":
+            add_away(away_since.pop(seat_id, start), at)
+        elif state == "away" and before != "away":
+            away_since[seat_id] = at
+        staffed += (state in STAFFED_STATES) - (before in STAFFED_STATES)
+        open_seats += (state != "fault") - (before != "fault")
+        states[seat_id] = state
+    sample_until(end)
+    for since in away_since.values():
+        add_away(since, end)
+
+    fired = session.exec(
+        select(Alert.fired_at).where(col(Alert.fired_at) >= start, col(Alert.fired_at) < end)
+    ).all()
+    alert_counts: Counter[datetime] = Counter(
+        at.replace(minute=0, second=0, microsecond=0) for at in fired if at is not None
+    )
+    return FloorReport(
+        start=start,
+        end=end,
+        occupancy=samples,
+        away_minutes=[HourFigure(h, round(away_seconds[i] / 60, 1)) for i, h in enumerate(hours)],
+        alerts=[HourFigure(h, alert_counts[h]) for h in hours],
+        required=required_series(session, [p.at for p in samples], zone or ZoneInfo("UTC")),
+    )
+
+
+def export_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+    """Write one report as CSV (UTF-8 with BOM so spreadsheet programs read Chinese)."""
+    count = 0
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", newline="", encoding="utf-8-sig") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            for row in rows:
+                writer.writerow(row)
+                count += 1
+    except OSError as exc:
+        raise FloorError(f"cannot write {path}: {exc.strerror}") from exc
+    return count
+
+
+def export_report(report: FloorReport, folder: Path, zone_name: str = "UTC") -> list[Path]:
+    """Write every report of the range as its own CSV file; return the files."""
+    stamp = f"{report.start:%Y%m%d}-{report.end:%Y%m%d}"
+    files: dict[Path, tuple[tuple[str, ...], list[tuple[object, ...]]]] = {
+        folder / f"occupancy-{stamp}.csv": (
+            ("time_utc", "staffed", "open_seats", "occupancy", "required_seats"),
+            [
+                (
+                    p.at.isoformat(),
+                    p.staffed,
+                    p.open_seats,
+                    f"{p.occupancy:.3f}",
+                    "" if r is None else r,
+                )
+                for p, r in zip(
+                    report.occupancy, report.required or [None] * len(report.occupancy), strict=True
+                )
+            ],
+        ),
+        folder / f"away-minutes-{stamp}.csv": (
+            ("hour_utc", "away_minutes"),
+            [(h.hour.isoformat(), h.value) for h in report.away_minutes],
+        ),
+        folder / f"alerts-{stamp}.csv": (
+            ("hour_utc", "alerts_fired"),
+            [(h.hour.isoformat(), int(h.value)) for h in report.alerts],
+        ),
+    }
+    for path, (header, rows) in files.items():
+        export_csv(path, header, rows)
+    return list(files)

@@ -1,0 +1,78 @@
+"""Cleaning text that people and machines type before it is stored or shown.
+
+Visitor names, reasons and notes end up on other people's terminals: an escape sequence
+hidden in one could move the cursor, retitle the window or worse. Control characters and
+CSI/OSC/other escape sequences are removed; overlong text is refused, not cut silently.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from floorman.domain.errors import FloorError
+
+# ESC [ ... final byte (CSI), ESC ] ... BEL or ST (OSC), ESC P/X/^/_ ... ST (DCS, SOS,
+# PM, APC), then any other two-byte ESC sequence; also their 8-bit C1 forms.
+_ESCAPES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b\]|\x9d).*?(?:\x07|\x1b\\|\x9c|$)"
+    r"|(?:\x1b[PX^_]|[\x90\x98\x9e\x9f]).*?(?:\x1b\\|\x9c|$)"
+    r"|\x1b[@-Z\\-_]?",
+    re.DOTALL,
+)
+
+
+def strip_control(value: str, *, multiline: bool = False) -> str:
+    """Remove escape sequences and control characters (keeping newlines if multiline)."""
+    value = _ESCAPES.sub("", value)
+    kept = []
+    for ch in value:
+        if ch == "\n" and multiline:
+            kept.append(ch)
+        elif ch == "\t":
+            kept.append(" ")
+        elif unicodedata.category(ch) in ("Cc", "Cf") and ch not in ("\u200d",):
+            continue
+        else:
+            kept.append(ch)
+    return "".join(kept)
+
+
+def clean(
+    value: str | None,
+    field: str,
+    *,
+    max_len: int = 200,
+    required: bool = False,
+    multiline: bool = False,
+) -> str | None:
+    """Strip hostile characters, trim, and refuse empty (when required) or overlong text."""
+    if value is None:
+        if required:
+            raise FloorError(f"{field} is required")
+        return None
+    cleaned = strip_control(value, multiline=multiline).strip()
+    if required and not cleaned:
+        raise FloorError(f"{field} must not be empty")
+    if len(cleaned) > max_len:
+        raise FloorError(f"{field} is too long ({len(cleaned)} characters, at most {max_len})")
+    return cleaned or None
+
+
+def parse_instant(value: str, zone: ZoneInfo) -> datetime:
+    """Parse an ISO 8601 time; one without an offset is read in the floor's time zone."""
+    text = value.strip()
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise FloorError(
+            f"malformed time '{value}': expected ISO 8601, e.g. 2026-11-23T08:00:00+08:00"
+        ) from exc
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=zone)
+    return parsed

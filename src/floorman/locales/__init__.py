@@ -1,0 +1,1 @@
+"""Translation catalogs for floorman's user-visible strings."""

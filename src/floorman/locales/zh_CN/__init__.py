@@ -1,0 +1,1 @@
+"""Simplified Chinese catalogs, one TOML file per panel."""

@@ -1,0 +1,404 @@
+"""Away (key 2): everyone away from their seat against the five-minute rule, worst first.
+
+One table: agents away (live mm:ss from the stored `left_at`, time left or time over,
+band by colour and by symbol), then approved slips not yet started and requests waiting.
+`n` sends an agent away now (agent, reason), `a` approves a request, `r` rejects it with
+a reason, `b` marks the agent back, `e` grants the one extension, `x` excuses an
+unapproved absence after the fact, `v` records it as a violation. Rows update cell by
+cell every second and when the database changes; the order follows the worst first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+
+from floorman.clock import mmss
+from floorman.config import Config
+from floorman.domain import away
+from floorman.domain.away import BAND_SYMBOLS, SlipView
+from floorman.domain.errors import FloorError
+from floorman.i18n import language, t
+from floorman.messages import DatabaseChanged, Tick
+from floorman.screens.base import FloormanModal, FloormanScreen
+
+CSS = "../styles/away.tcss"
+BAND_STYLES = {
+    "ok": "green",
+    "warning": "bold yellow",
+    "breach": "bold red",
+    "severe": "bold white on red",
+}
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "Slip"),
+    ("band", "Band"),
+    ("seat", "Seat"),
+    ("agent", "Agent"),
+    ("name", "Name"),
+    ("reason", "Reason"),
+    ("away", "Away"),
+    ("left", "Left / over"),
+    ("limit", "Limit"),
+    ("status", "Status"),
+    ("permission", "Permission"),
+)
+# Permission as a letter and a word, so it reads without colour.
+PERMISSION_LABELS = {
+    "pending": "? pending",
+    "approved": "A approved",
+    "unapproved": "U unapproved",
+    "approved_after": "E excused",
+    "violation": "V violation",
+    "rejected": "R rejected",
+}
+
+
+def band_cell(view: SlipView) -> Text:
+    """The band as symbol, word and colour: colour is never the only signal."""
+    if view.status != "out":
+        return Text(f"… {t('waiting')}", style="dim")
+    return Text(f"{BAND_SYMBOLS[view.band]} {t(view.band)}", style=BAND_STYLES[view.band])
+
+
+def left_cell(view: SlipView) -> str:
+    if view.status != "out":
+        return ""
+    if view.over_seconds:
+        return t("over {time}", time=mmss(view.over_seconds))
+    return t("left {time}", time=mmss(view.left_seconds))
+
+
+def reason_label(config: Config, key: str) -> str:
+    """A reason key as the configured words in the current language."""
+    reason = config.reason(key)
+    if reason is None:
+        return t(key)
+    return reason.zh if language() == "zh" else reason.en
+
+
+def row_cells(view: SlipView, reason: str) -> tuple[str | Text, ...]:
+    letter, word = PERMISSION_LABELS.get(view.approval, "? " + view.approval).split(" ", 1)
+    limit = mmss(view.limit_seconds) + ("+" if view.extension_seconds else "")
+    return (
+        view.id[:8],
+        band_cell(view),
+        view.seat,
+        view.agent,
+        view.agent_name,
+        reason + (f" · {view.note}" if view.note else ""),
+        mmss(view.elapsed_seconds) if view.status == "out" else "",
+        left_cell(view),
+        limit,
+        t(view.status),
+        f"{letter} {t(word)}",
+    )
+
+
+class AwayScreen(FloormanScreen):
+    """Everyone away and every request waiting, worst first, with the slip keys."""
+
+    CSS_PATH = CSS
+    BINDINGS = [
+        Binding("n", "send_away", t("Send away"), id="away.send"),
+        Binding("a", "approve", t("Approve"), id="away.approve"),
+        Binding("r", "reject", t("Reject"), id="away.reject"),
+        Binding("b", "back", t("Back"), id="away.back"),
+        Binding("e", "extend", t("Extend"), id="away.extend"),
+        Binding("x", "excuse", t("Excuse"), id="away.excuse"),
+        Binding("v", "violation", t("Violation"), id="away.violation"),
+    ]
+    HELP = t(
+        "Away: everyone away from their seat, worst first, then approved slips not yet "
+        "started and requests waiting. n sends an agent away now (agent, reason); a approves "
+        "the selected request; r rejects it with a reason; b marks the agent back; e grants "
+        "the one extension (minutes and reason); x excuses an unapproved absence after the "
+        "fact (with a reason); v records it as a violation. Bands: · ok, ! warning (near the "
+        "limit), ‼ breach (over the limit), ✖ severe (over twice the limit). Permission: "
+        "A approved, U unapproved, E excused, V violation, ? waiting."
+    )
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="away-summary")
+        yield DataTable(id="away-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.views: dict[str, SlipView] = {}
+        self.rows: dict[str, tuple[str | Text, ...]] = {}
+        table = self.query_one(DataTable)
+        for key, label in COLUMNS:
+            table.add_column(t(label), key=key)
+        table.focus()
+        self.reload()
+
+    # ------------------------------------------------------------------ loading
+    @work(thread=True, exclusive=True, group="away-reload")
+    def reload(self) -> None:
+        views = away.away_board(self.floor)
+        self.app.call_from_thread(self.show_slips, views)
+
+    def show_slips(self, views: list[SlipView]) -> None:
+        self.views = {v.id: v for v in views}
+        self.refresh_rows()
+
+    def refresh_rows(self) -> None:
+        """Retime every slip from its stored start and update only the cells that changed."""
+        table = self.query_one(DataTable)
+        now: datetime = self.floor.clock.now()
+        self.views = {vid: away.retime(self.floor, v, now) for vid, v in self.views.items()}
+        config = self.floor.config
+        wanted = {
+            vid: row_cells(v, reason_label(config, v.reason)) for vid, v in self.views.items()
+        }
+        for vid in [vid for vid in self.rows if vid not in wanted]:
+            table.remove_row(vid)
+            del self.rows[vid]
+        for vid, cells in wanted.items():
+            old = self.rows.get(vid)
+            if old is None:
+                table.add_row(*cells, key=vid)
+            else:
+                for (column, _label), before, after in zip(COLUMNS, old, cells, strict=True):
+                    if before != after:
+                        table.update_cell(vid, column, after)
+            self.rows[vid] = cells
+        order = [v.id for v in sorted(self.views.values(), key=away.board_order)]
+        current = [str(row.key.value) for row in table.ordered_rows]
+        if current != order:
+            position = {vid[:8]: index for index, vid in enumerate(order)}
+            table.sort("id", key=lambda short: position.get(str(short), len(position)))
+        self.update_summary()
+
+    def update_summary(self) -> None:
+        out = [v for v in self.views.values() if v.status == "out"]
+        waiting = sum(1 for v in self.views.values() if v.status == "requested")
+        over = sum(1 for v in out if v.band in ("breach", "severe"))
+        near = sum(1 for v in out if v.band == "warning")
+        summary = t(
+            "Away · {out} away · {near} near the limit · {over} over the limit · "
+            "{waiting} waiting for approval",
+            out=len(out),
+            near=near,
+            over=over,
+            waiting=waiting,
+        )
+        unapproved = sum(1 for v in out if v.approval == "unapproved")
+        if unapproved:
+            summary += " · " + t("{count} without approval", count=unapproved)
+        self.query_one("#away-summary", Static).update(summary)
+
+    @on(DatabaseChanged)
+    def database_changed(self) -> None:
+        self.reload()
+
+    @on(Tick)
+    def tick(self) -> None:
+        if self.views:
+            self.refresh_rows()
+
+    # ------------------------------------------------------------------ actions
+    def selected(self) -> str | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            self.notify(t("No slip selected"), severity="warning", timeout=3)
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return str(row_key.value)
+
+    def run_domain(self, func: Callable[[], Any], done_message: str) -> None:
+        def done(_result: Any) -> None:
+            self.notify(done_message, timeout=3)
+            self.reload()
+
+        self.fm.run_in_thread(func, done)
+
+    def _after_modal(self, message: str) -> Callable[[SlipView | None], None]:
+        def closed(view: SlipView | None) -> None:
+            if view is not None:
+                self.notify(message, timeout=3)
+                self.reload()
+
+        return closed
+
+    def action_send_away(self) -> None:
+        self.app.push_screen(SendAwayModal(), self._after_modal(t("Away: timer started")))
+
+    def action_approve(self) -> None:
+        ref = self.selected()
+        if ref:
+            self.run_domain(lambda: away.approve(self.floor, ref), t("Approved"))
+
+    def action_back(self) -> None:
+        ref = self.selected()
+        if ref:
+            self.run_domain(lambda: away.back(self.floor, ref), t("Back at the seat"))
+
+    def action_violation(self) -> None:
+        ref = self.selected()
+        if ref:
+            self.run_domain(
+                lambda: away.record_violation(self.floor, ref), t("Recorded as a violation")
+            )
+
+    def action_reject(self) -> None:
+        ref = self.selected()
+        if ref:
+            modal = ReasonModal(
+                t("Reject the request"), lambda reason: away.reject(self.floor, ref, reason)
+            )
+            self.app.push_screen(modal, self._after_modal(t("Rejected")))
+
+    def action_excuse(self) -> None:
+        ref = self.selected()
+        if ref:
+            modal = ReasonModal(
+                t("Approve after the fact"), lambda reason: away.excuse(self.floor, ref, reason)
+            )
+            self.app.push_screen(modal, self._after_modal(t("Excused")))
+
+    def action_extend(self) -> None:
+        ref = self.selected()
+        if ref:
+            self.app.push_screen(ExtendModal(ref), self._after_modal(t("Extended")))
+
+
+class _SlipForm(FloormanModal):
+    """A small form over the away panel: saves through the domain, closes only on success."""
+
+    CSS_PATH = CSS
+    BINDINGS = [
+        Binding("escape", "cancel", t("Cancel"), id="away.form.cancel"),
+        Binding("ctrl+s", "save", t("Save"), id="away.form.save"),
+    ]
+
+    def save(self) -> SlipView:
+        raise NotImplementedError
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        self.submit()
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        self.submit()
+
+    @work(thread=True, exclusive=True, group="away-form")
+    def submit(self) -> None:
+        try:
+            view = self.save()
+        except FloorError as exc:
+            self.app.call_from_thread(self.show_error, str(exc))
+            return
+        self.app.call_from_thread(self.dismiss, view)
+
+    def show_error(self, message: str) -> None:
+        self.query_one(".away-form-error", Static).update(message)
+
+    def value(self, widget_id: str) -> str:
+        return self.query_one(f"#{widget_id}", Input).value
+
+
+class SendAwayModal(_SlipForm):
+    """Send an agent away now: the agent (staff number), the seat if not theirs, a reason."""
+
+    def compose(self) -> ComposeResult:
+        config = self.floor.config
+        reasons = [(reason_label(config, r.key), r.key) for r in config.away.reasons]
+        with Vertical(classes="away-form"):
+            yield Static(t("Send an agent away"), classes="title")
+            with Horizontal(classes="away-field"):
+                yield Label(t("Agent (staff no.)"), classes="away-label")
+                yield Input(id="away-agent", compact=True)
+            with Horizontal(classes="away-field"):
+                yield Label(t("Seat (if not theirs)"), classes="away-label")
+                yield Input(id="away-seat", compact=True)
+            with Horizontal(classes="away-field"):
+                yield Label(t("Reason"), classes="away-label")
+                yield Select(
+                    reasons,
+                    value=reasons[0][1],
+                    allow_blank=False,
+                    id="away-reason",
+                    compact=True,
+                )
+            with Horizontal(classes="away-field"):
+                yield Label(t("Note"), classes="away-label")
+                yield Input(id="away-note", compact=True)
+            yield Static("", classes="away-form-error")
+            yield Static(t("Enter saves · Tab next field · Esc cancels"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#away-agent", Input).focus()
+
+    def save(self) -> SlipView:
+        reason = self.query_one("#away-reason", Select).value
+        return away.send_away(
+            self.floor,
+            self.value("away-agent"),
+            str(reason),
+            seat_code=self.value("away-seat") or None,
+            note=self.value("away-note") or None,
+        )
+
+
+class ReasonModal(_SlipForm):
+    """Ask for the reason of a decision (rejecting, excusing) and apply it."""
+
+    def __init__(self, title: str, apply: Callable[[str], SlipView]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.apply = apply
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="away-form"):
+            yield Static(self.title_text, classes="title")
+            with Horizontal(classes="away-field"):
+                yield Label(t("Reason"), classes="away-label")
+                yield Input(id="away-decision", compact=True)
+            yield Static("", classes="away-form-error")
+            yield Static(t("Enter saves · Esc cancels"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#away-decision", Input).focus()
+
+    def save(self) -> SlipView:
+        return self.apply(self.value("away-decision"))
+
+
+class ExtendModal(_SlipForm):
+    """The one extension of a slip: how many minutes more, and why."""
+
+    def __init__(self, ref: str) -> None:
+        super().__init__()
+        self.ref = ref
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="away-form"):
+            yield Static(t("Extend the slip (once)"), classes="title")
+            with Horizontal(classes="away-field"):
+                yield Label(t("Minutes more"), classes="away-label")
+                yield Input("2", id="away-minutes", compact=True)
+            with Horizontal(classes="away-field"):
+                yield Label(t("Reason"), classes="away-label")
+                yield Input(id="away-extend-reason", compact=True)
+            yield Static("", classes="away-form-error")
+            yield Static(t("Enter saves · Tab next field · Esc cancels"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#away-extend-reason", Input).focus()
+
+    def save(self) -> SlipView:
+        text = self.value("away-minutes").strip()
+        if not text.isdigit():
+            raise FloorError(t("Minutes must be a whole number"))
+        return away.extend(self.floor, self.ref, int(text) * 60, self.value("away-extend-reason"))

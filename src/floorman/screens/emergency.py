@@ -1,0 +1,559 @@
+"""Emergencies (key 5): the running checklists and the keys that stamp their steps.
+
+Left, every running emergency, most urgent first, with its elapsed clock; right, the
+steps of the one selected, with who did each and when, under its unified wording
+(统一口径) in a box of its own. `d` marks the selected step done, `s` skips it (a reason
+is asked), `n` adds a note, `a` assigns it to someone, `e` defers it, `w` edits the
+wording, `r` opens the roll call (fire, earthquake), `c` closes the checklist. `!`, from
+any screen, opens `StartEmergencyModal`: a digit or Enter picks the checklist, `d`
+toggles drill mode first. Rows update cell by cell when the database changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from floorman.clock import mmss
+from floorman.domain import emergency
+from floorman.domain.checklists import Checklist, load_checklists
+from floorman.domain.emergency import EmergencyView, RollCallLineView, StepView
+from floorman.domain.errors import FloorError
+from floorman.i18n import language, t
+from floorman.messages import DatabaseChanged, Tick
+from floorman.screens.base import FloormanModal, FloormanScreen
+
+CSS = "../styles/emergency.tcss"
+# What a step's state cell shows: a letter first, so it reads without colour.
+STATE_LABELS = {
+    "open": (" ", "open"),
+    "done": ("x", "done"),
+    "skipped": ("-", "skipped"),
+    "deferred": (">", "deferred"),
+}
+LIST_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "ID"),
+    ("priority", "P"),
+    ("title", "Emergency"),
+    ("elapsed", "Elapsed"),
+    ("progress", "Steps"),
+)
+STEP_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("no", "No."),
+    ("state", "State"),
+    ("step", "Step"),
+    ("by", "By"),
+    ("at", "At"),
+    ("assignee", "Assigned"),
+)
+
+
+def state_label(step: StepView) -> str:
+    letter, word = STATE_LABELS[step.state]
+    return f"{letter} {t(word)}"
+
+
+def list_cells(view: EmergencyView, now: datetime) -> tuple[str, ...]:
+    drill = t("DRILL") + " " if view.drill else ""
+    done = sum(1 for s in view.steps if s.state != "open")
+    return (
+        view.short_id,
+        f"P{view.priority}",
+        f"! {drill}{view.title(language())}",
+        mmss(view.elapsed(now)),
+        f"{done}/{len(view.steps)}",
+    )
+
+
+def step_cells(step: StepView, zone: Any) -> tuple[str, ...]:
+    at = step.state_at.astimezone(zone).strftime("%H:%M:%S") if step.state_at else ""
+    return (
+        str(step.number),
+        state_label(step),
+        step.text(language()),
+        step.state_by or "",
+        at,
+        step.assignee or "",
+    )
+
+
+class EmergencyScreen(FloormanScreen):
+    """Running emergencies beside the steps of the selected one, with keys to stamp them."""
+
+    CSS_PATH = CSS
+    BINDINGS = [
+        Binding("d", "step('done')", t("Done"), id="emergency.done"),
+        Binding("s", "step('skip')", t("Skip"), id="emergency.skip"),
+        Binding("n", "step('note')", t("Note"), id="emergency.note"),
+        Binding("a", "step('assign')", t("Assign"), id="emergency.assign"),
+        Binding("e", "step('defer')", t("Defer"), id="emergency.defer"),
+        Binding("w", "wording", t("Wording"), id="emergency.wording"),
+        Binding("r", "roll_call", t("Roll call"), id="emergency.roll_call"),
+        Binding("c", "close", t("Close"), id="emergency.close"),
+        Binding("t", "start", t("Start"), id="emergency.start"),
+    ]
+    HELP = t(
+        "Emergencies: the running checklists, most urgent first, and the steps of the one "
+        "selected (Tab moves between the two lists). d marks the selected step done, s skips "
+        "it with a reason, n adds a note, a assigns it to someone, e defers it (deferred "
+        "steps stay in sight), w sets the unified wording, r opens the roll call of a fire "
+        "or earthquake, c closes the checklist (all steps done, skipped or deferred), "
+        "t or ! starts a checklist. Every action is stamped with your name and the time. "
+        "State letters: x done, - skipped, > deferred."
+    )
+
+    def __init__(self, select: str | None = None) -> None:
+        super().__init__()
+        self.current: str | None = select
+        self.views: dict[str, EmergencyView] = {}
+        self.list_rows: dict[str, tuple[str, ...]] = {}
+        self.step_rows: dict[str, tuple[str, ...]] = {}
+        self.steps_of: str | None = None
+        self.rolls: list[RollCallLineView] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="emergency-summary")
+        with Horizontal(id="emergency-body"):
+            yield DataTable(id="emergency-list", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="emergency-detail"):
+                yield Static("", id="emergency-title", classes="title")
+                yield Static("", id="emergency-wording")
+                yield DataTable(id="emergency-steps", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="emergency-roll")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        listing = self.query_one("#emergency-list", DataTable)
+        for key, label in LIST_COLUMNS:
+            listing.add_column(t(label), key=key)
+        steps = self.query_one("#emergency-steps", DataTable)
+        for key, label in STEP_COLUMNS:
+            steps.add_column(t(label), key=key)
+        steps.focus()
+        self.reload()
+
+    # ------------------------------------------------------------------ loading
+    @work(thread=True, exclusive=True, group="emergency-reload")
+    def reload(self) -> None:
+        with self.floor.db.read() as session:
+            views = emergency.running(session)
+            current = self.current
+            if current and current not in {v.id for v in views}:
+                try:  # just closed: keep showing it until another is chosen
+                    views.append(emergency.get_emergency(session, current))
+                except FloorError:
+                    current = None
+            rolls: list[RollCallLineView] = []
+            chosen = current or (views[0].id if views else None)
+            if chosen:
+                rolls = emergency.roll_call_lines(session, chosen)
+        self.app.call_from_thread(self.show, views, rolls)
+
+    def show(self, views: list[EmergencyView], rolls: list[RollCallLineView]) -> None:
+        self.views = {v.id: v for v in views}
+        self.rolls = rolls
+        if self.current not in self.views:
+            self.current = views[0].id if views else None
+        self.refresh_list()
+        self.refresh_steps()
+
+    def refresh_list(self) -> None:
+        table = self.query_one("#emergency-list", DataTable)
+        now = self.floor.clock.now()
+        wanted = {vid: list_cells(v, now) for vid, v in self.views.items()}
+        for vid in [vid for vid in self.list_rows if vid not in wanted]:
+            table.remove_row(vid)
+            del self.list_rows[vid]
+        added = False
+        for vid, cells in wanted.items():
+            old = self.list_rows.get(vid)
+            if old is None:
+                table.add_row(*cells, key=vid)
+                added = True
+            else:
+                for (column, _label), before, after in zip(LIST_COLUMNS, old, cells, strict=True):
+                    if before != after:
+                        table.update_cell(vid, column, after)
+            self.list_rows[vid] = cells
+        if added:  # most urgent first, as the domain orders them
+            table.sort("priority")
+        running = sum(1 for v in self.views.values() if v.running)
+        summary = (
+            t("Emergencies · {count} running", count=running)
+            if running
+            else t("No emergency running · t or ! starts a checklist")
+        )
+        self.query_one("#emergency-summary", Static).update(summary)
+
+    def refresh_steps(self) -> None:
+        table = self.query_one("#emergency-steps", DataTable)
+        view = self.views.get(self.current or "")
+        if self.steps_of != self.current:
+            table.clear()
+            self.step_rows = {}
+            self.steps_of = self.current
+            if self.current is not None and self.current in self.list_rows:
+                listing = self.query_one("#emergency-list", DataTable)
+                listing.move_cursor(row=listing.get_row_index(self.current))
+        title = self.query_one("#emergency-title", Static)
+        wording = self.query_one("#emergency-wording", Static)
+        roll = self.query_one("#emergency-roll", Static)
+        if view is None:
+            title.update("")
+            wording.update("")
+            roll.update("")
+            return
+        zone = self.floor.config.zone()
+        for step in view.steps:
+            key = str(step.number)
+            cells = step_cells(step, zone)
+            old = self.step_rows.get(key)
+            if old is None:
+                table.add_row(*cells, key=key)
+            else:
+                for (column, _label), before, after in zip(STEP_COLUMNS, old, cells, strict=True):
+                    if before != after:
+                        table.update_cell(key, column, after)
+            self.step_rows[key] = cells
+        self.update_title(view)
+        wording.update(
+            t("Unified wording (统一口径): {text}", text=view.wording)
+            if view.wording
+            else t("No unified wording yet · w sets it")
+        )
+        if view.has_roll_call:
+            missing = sum(1 for r in self.rolls if r.safe_at is None)
+            roll.update(
+                t(
+                    "Roll call · {people} people · {missing} not yet safe · r opens it",
+                    people=len(self.rolls),
+                    missing=missing,
+                )
+            )
+        else:
+            roll.update("")
+
+    def update_title(self, view: EmergencyView) -> None:
+        now = self.floor.clock.now()
+        drill = t("DRILL") + " · " if view.drill else ""
+        status = t(emergency.STATUS_WORDS[view.status])
+        deferred = len(view.deferred_steps())
+        text = f"{drill}{view.title(language())} · {status} · {mmss(view.elapsed(now))}"
+        if deferred:
+            text += " · " + t("{count} deferred", count=deferred)
+        self.query_one("#emergency-title", Static).update(text)
+
+    @on(DatabaseChanged)
+    def database_changed(self) -> None:
+        self.reload()
+
+    @on(Tick)
+    def tick(self) -> None:
+        if self.views:
+            self.refresh_list()
+            view = self.views.get(self.current or "")
+            if view is not None:
+                self.update_title(view)
+
+    @on(DataTable.RowHighlighted, "#emergency-list")
+    def emergency_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if not event.data_table.has_focus:  # rows being added, not the manager moving
+            return
+        key = str(event.row_key.value)
+        if key != self.current and key in self.views:
+            self.current = key
+            self.reload()
+
+    def select_emergency(self, emergency_id: str) -> None:
+        self.current = emergency_id
+        if self.is_mounted:
+            self.reload()
+
+    # ------------------------------------------------------------------ actions
+    def selected_step(self) -> int | None:
+        if self.current is None:
+            self.notify(t("No emergency running"), severity="warning", timeout=3)
+            return None
+        table = self.query_one("#emergency-steps", DataTable)
+        if table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return int(str(row_key.value))
+
+    def run_domain(self, func: Callable[[], Any], done_message: str) -> None:
+        def done(_result: Any) -> None:
+            self.notify(done_message, timeout=3)
+            self.reload()
+
+        self.fm.run_in_thread(func, done)
+
+    def action_step(self, action: str) -> None:
+        number = self.selected_step()
+        ref = self.current
+        if number is None or ref is None:
+            return
+        if action in ("done", "defer"):
+            label = t("Step {number} done", number=number)
+            if action == "defer":
+                label = t("Step {number} deferred", number=number)
+            self.run_domain(lambda: emergency.step_action(self.floor, ref, number, action), label)
+            return
+        prompts = {
+            "skip": (t("Skip step {number}: reason", number=number), t("Reason")),
+            "note": (t("Note on step {number}", number=number), t("Note")),
+            "assign": (t("Assign step {number} to", number=number), t("Person")),
+        }
+        title, placeholder = prompts[action]
+
+        def submit(text: str) -> EmergencyView:
+            return emergency.step_action(self.floor, ref, number, action, text)
+
+        self.app.push_screen(EmergencyTextModal(title, placeholder, submit), self.after_modal)
+
+    def after_modal(self, result: Any) -> None:
+        if result is not None:
+            self.reload()
+
+    def action_wording(self) -> None:
+        ref = self.current
+        if ref is None:
+            self.notify(t("No emergency running"), severity="warning", timeout=3)
+            return
+        current = self.views[ref].wording if ref in self.views else ""
+
+        def submit(text: str) -> EmergencyView:
+            return emergency.set_wording(self.floor, ref, text)
+
+        self.app.push_screen(
+            EmergencyTextModal(
+                t("Unified wording (统一口径)"), t("What every channel says"), submit, current
+            ),
+            self.after_modal,
+        )
+
+    def action_close(self) -> None:
+        ref = self.current
+        if ref is None:
+            self.notify(t("No emergency running"), severity="warning", timeout=3)
+            return
+
+        def done(view: EmergencyView) -> None:
+            self.notify(t("Closed: {status}", status=t(emergency.STATUS_WORDS[view.status])))
+            self.reload()
+
+        self.fm.run_in_thread(lambda: emergency.close(self.floor, ref), done)
+
+    def action_roll_call(self) -> None:
+        view = self.views.get(self.current or "")
+        if view is None or not view.has_roll_call:
+            self.notify(t("This checklist has no roll call"), severity="warning", timeout=3)
+            return
+        self.app.push_screen(EmergencyRollCallModal(view.id), self.after_modal)
+
+    def action_start(self) -> None:
+        self.app.push_screen(StartEmergencyModal())
+
+
+class EmergencyTextModal(FloormanModal):
+    """Ask for one line of text (reason, note, person, wording), then run the domain call."""
+
+    CSS_PATH = CSS
+    BINDINGS = [Binding("escape", "cancel", t("Cancel"), id="emergency.text.cancel")]
+
+    def __init__(
+        self,
+        title: str,
+        placeholder: str,
+        submit: Callable[[str], Any],
+        value: str = "",
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.placeholder = placeholder
+        self.submit = submit
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="emergency-text"):
+            yield Static(self.title_text, classes="title")
+            yield Input(self.value, placeholder=self.placeholder, id="emergency-text-input")
+            yield Static("", id="emergency-text-error")
+            yield Static(t("Enter saves · Esc cancels"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        self.save(event.value)
+
+    @work(thread=True, exclusive=True, group="emergency-text")
+    def save(self, text: str) -> None:
+        try:
+            result = self.submit(text)
+        except FloorError as exc:
+            self.app.call_from_thread(
+                self.query_one("#emergency-text-error", Static).update, str(exc)
+            )
+            return
+        self.app.call_from_thread(self.dismiss, result)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class StartEmergencyModal(FloormanModal):
+    """Pick a checklist and start it: a digit or Enter starts, `d` toggles drill mode."""
+
+    CSS_PATH = CSS
+    BINDINGS = [
+        Binding("escape", "cancel", t("Cancel"), id="emergency.start.cancel"),
+        Binding("d", "toggle_drill", t("Drill"), id="emergency.start.drill"),
+        *[
+            Binding(str(n), f"pick({n})", t("Start"), show=False, id=f"emergency.start.{n}")
+            for n in range(1, 10)
+        ],
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.drill = False
+        self.checklists: list[Checklist] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="emergency-start"):
+            yield Static(t("Start an emergency checklist"), id="emergency-start-title")
+            yield OptionList(id="emergency-start-list")
+            yield Static("", id="emergency-start-problems")
+            yield Static(t("Digit or Enter starts · d toggles drill · Esc cancels"), classes="hint")
+
+    def on_mount(self) -> None:
+        loaded = load_checklists()
+        self.checklists = loaded.ordered()
+        options = self.query_one(OptionList)
+        lang = language()
+        for index, checklist in enumerate(self.checklists, start=1):
+            label = f"{index}  P{checklist.priority}  {checklist.title(lang)}"
+            options.add_option(Option(label, id=checklist.kind))
+        if self.checklists:
+            options.highlighted = 0
+        options.focus()
+        if loaded.problems:
+            self.query_one("#emergency-start-problems", Static).update(
+                "\n".join(t("Checklist left out: {problem}", problem=p) for p in loaded.problems)
+            )
+
+    def action_toggle_drill(self) -> None:
+        self.drill = not self.drill
+        title = t("Start an emergency checklist")
+        if self.drill:
+            title = t("Start a DRILL (not a real emergency)")
+        self.query_one("#emergency-start-title", Static).update(title)
+
+    def action_pick(self, number: int) -> None:
+        if 1 <= number <= len(self.checklists):
+            self.start(self.checklists[number - 1].kind)
+
+    @on(OptionList.OptionSelected)
+    def selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.start(event.option.id)
+
+    @work(thread=True, exclusive=True, group="emergency-start")
+    def start(self, kind: str) -> None:
+        try:
+            view = emergency.start(self.floor, kind, drill=self.drill)
+        except FloorError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=6)
+            return
+        self.app.call_from_thread(self.started, view)
+
+    def started(self, view: EmergencyView) -> None:
+        self.dismiss(view)
+        self.fm.action_panel("5")
+        for screen in self.app.screen_stack:
+            if isinstance(screen, EmergencyScreen):
+                screen.select_emergency(view.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class EmergencyRollCallModal(FloormanModal):
+    """The roll call taken when a fire or earthquake started; Enter marks a person safe."""
+
+    CSS_PATH = CSS
+    BINDINGS = [
+        Binding("escape", "dismiss_roll", t("Close"), id="emergency.roll.close"),
+        Binding("enter", "mark_safe", t("Mark safe"), id="emergency.roll.safe", priority=True),
+    ]
+
+    def __init__(self, emergency_id: str) -> None:
+        super().__init__()
+        self.emergency_id = emergency_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="emergency-roll-call"):
+            yield Static(t("Roll call"), id="emergency-roll-title", classes="title")
+            yield DataTable(id="emergency-roll-table", cursor_type="row", zebra_stripes=True)
+            yield Static(t("Enter marks safe · Esc closes"), classes="hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column(t("No."), key="no")
+        table.add_column(t("Safe"), key="safe")
+        table.add_column(t("Name"), key="name")
+        table.add_column(t("Where"), key="where")
+        table.add_column(t("Marked by"), key="by")
+        table.focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="emergency-roll")
+    def load(self) -> None:
+        with self.floor.db.read() as session:
+            lines = emergency.roll_call_lines(session, self.emergency_id)
+        self.app.call_from_thread(self.show, lines)
+
+    def show(self, lines: list[RollCallLineView]) -> None:
+        table = self.query_one(DataTable)
+        for line in lines:
+            key = str(line.position)
+            safe = "[x]" if line.safe_at else "[ ]"
+            if key in table.rows:
+                table.update_cell(key, "safe", safe)
+                table.update_cell(key, "by", line.safe_by or "")
+            else:
+                table.add_row(key, safe, line.name, line.location, line.safe_by or "", key=key)
+        missing = sum(1 for line in lines if line.safe_at is None)
+        self.query_one("#emergency-roll-title", Static).update(
+            t(
+                "Roll call · {people} people · {missing} not yet safe",
+                people=len(lines),
+                missing=missing,
+            )
+        )
+
+    def action_mark_safe(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        position = str(row_key.value)
+
+        def done(_line: RollCallLineView) -> None:
+            self.load()
+
+        self.fm.run_in_thread(
+            lambda: emergency.mark_safe(self.floor, self.emergency_id, position), done
+        )
+
+    def action_dismiss_roll(self) -> None:
+        self.dismiss(True)

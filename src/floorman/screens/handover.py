@@ -1,0 +1,439 @@
+"""Handover (key 4): compose, submit, review and acknowledge the shift handover (交接班).
+
+Left, the sections of the handover with a mark for each one the incoming manager has
+reviewed; right, the selected section. The outgoing duty manager presses `c` to compose
+(prefilled from the floor as it is, open items carried over), `e` to write the selected
+text section (the summary from any other), `a` to add an open item, `x` to close one,
+`s` to submit. The incoming duty manager moves through the sections with `space`
+(reviewed, next) and takes the floor with `y`; from then on the handover is locked and
+`m` adds a dated amendment. `h` browses and searches past handovers. All database work
+runs in thread workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from floorman.domain import handover
+from floorman.domain.errors import FloorError
+from floorman.domain.handover import SECTION_TITLES, SECTIONS, HandoverSummary, HandoverView
+from floorman.domain.text import parse_instant
+from floorman.i18n import t
+from floorman.messages import DatabaseChanged
+from floorman.screens.base import FloormanModal, FloormanScreen
+
+CSS = "../styles/handover.tcss"
+TEXT_SECTIONS = ("summary", "instructions", "notes")
+AMENDMENTS = "amendments"
+
+
+def load_handover(floor: Any, ref: str | None) -> HandoverView | None:
+    """The handover to show: the one asked for, else one waiting for this person to
+    acknowledge, else the current shift's; None when there is none yet."""
+    refs = [ref] if ref else ["pending", "current"]
+    for candidate in refs:
+        try:
+            view = handover.get(floor, candidate)
+        except FloorError:
+            continue
+        if candidate == "pending" and floor.actor.name in (view.submitted_by, view.outgoing):
+            continue
+        return view
+    return None
+
+
+def section_prompt(view: HandoverView | None, section: str, reviewed: set[str]) -> str:
+    """One line of the section list: review mark, title, and a count where it helps."""
+    title = t(SECTION_TITLES.get(section, "Amendments"))
+    if view is None:
+        return f"  {title}"
+    if section == AMENDMENTS:
+        return f"  {title} ({len(view.amendments)})"
+    mark = "✓" if section in reviewed or section in view.reviewed else "·"
+    count = ""
+    if section == "items":
+        count = f" ({len(view.open_items)})"
+    elif section in handover.LIVE_SECTIONS:
+        data = view.live_state.get(section, {})
+        count = f" ({len(data.get('rows', []))})" if data.get("available") else " (-)"
+    return f"{mark} {title}{count}"
+
+
+class HandoverScreen(FloormanScreen):
+    """The handover of one shift, section by section, with the keys of the whole flow."""
+
+    CSS_PATH = CSS
+    BINDINGS = [
+        Binding("c", "compose", t("Compose"), id="handover.compose"),
+        Binding("e", "edit_text", t("Write section"), id="handover.edit"),
+        Binding("a", "add_item", t("Add item"), id="handover.add_item"),
+        Binding("x", "close_item", t("Close item"), id="handover.close_item"),
+        Binding("s", "submit", t("Submit"), id="handover.submit"),
+        Binding("space", "review", t("Reviewed, next"), id="handover.review"),
+        Binding("y", "acknowledge", t("Acknowledge"), id="handover.acknowledge"),
+        Binding("m", "amend", t("Amend"), id="handover.amend"),
+        Binding("h", "history", t("History"), id="handover.history"),
+    ]
+    HELP = t(
+        "Handover: the outgoing duty manager presses c to compose it (prefilled from the "
+        "floor, open items carried over), presses e to write the summary (or the selected "
+        "Instructions or Notes section), a adds an open item (text, owner, deadline), "
+        "x closes one by its number, s submits. The incoming duty manager (another "
+        "person) reviews each section with space and acknowledges with y; then it is "
+        "locked and m adds a dated amendment. h browses and searches past handovers. "
+        "✓ marks a reviewed section."
+    )
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="handover-header")
+        with Horizontal(id="handover-body"):
+            yield OptionList(id="handover-sections")
+            with VerticalScroll(id="handover-detail"):
+                yield Static("", id="handover-content")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.view: HandoverView | None = None
+        self.ref: str | None = None
+        self.reviewed: dict[str, set[str]] = {}
+        sections = self.query_one(OptionList)
+        sections.add_options(
+            [Option(section_prompt(None, s, set()), id=s) for s in (*SECTIONS, AMENDMENTS)]
+        )
+        sections.highlighted = 0
+        sections.focus()
+        self.reload()
+        self.fm.run_in_thread(lambda: handover.ensure_reminders_quietly(self.floor), lambda _: None)
+
+    # ------------------------------------------------------------------ loading
+    @work(thread=True, exclusive=True, group="handover-reload")
+    def reload(self) -> None:
+        view = load_handover(self.floor, self.ref)
+        self.app.call_from_thread(self.show_handover, view)
+
+    def show_handover(self, view: HandoverView | None) -> None:
+        self.view = view
+        self.ref = view.id if view is not None else None
+        self.update_header()
+        reviewed = self.reviewed_now()
+        sections = self.query_one(OptionList)
+        for section in (*SECTIONS, AMENDMENTS):
+            sections.replace_option_prompt(section, section_prompt(view, section, reviewed))
+        self.show_section()
+
+    def reviewed_now(self) -> set[str]:
+        return self.reviewed.setdefault(self.view.id, set()) if self.view else set()
+
+    def update_header(self) -> None:
+        view = self.view
+        header = self.query_one("#handover-header", Static)
+        if view is None:
+            header.update(t("No handover for this shift yet: press c to compose it."))
+            return
+        status = {"draft": "D", "submitted": "S", "acknowledged": "L"}[view.status]
+        line = t(
+            "{letter} {status} · shift {shift} · {outgoing} → {incoming}",
+            letter=status,
+            status=t(view.status),
+            shift=view.shift_id,
+            outgoing=view.outgoing,
+            incoming=view.incoming or view.expected_incoming or "?",
+        )
+        if view.locked:
+            line += " · " + t("locked") + f" #{(view.content_hash or '')[:12]}"
+        elif view.status == "submitted":
+            line += " · " + t(
+                "reviewed {done} of {total}",
+                done=len(self.reviewed_now()),
+                total=len(SECTIONS),
+            )
+        header.update(line)
+
+    def current_section(self) -> str:
+        sections = self.query_one(OptionList)
+        index = sections.highlighted or 0
+        option = sections.get_option_at_index(index)
+        return option.id or SECTIONS[0]
+
+    def show_section(self) -> None:
+        content = self.query_one("#handover-content", Static)
+        view = self.view
+        if view is None:
+            content.update("")
+            return
+        section = self.current_section()
+        zone = self.floor.config.zone()
+        if section == AMENDMENTS:
+            lines = [
+                f"{a.at.astimezone(zone):%Y-%m-%d %H:%M} {a.author}: {a.text}"
+                for a in view.amendments
+            ] or [t("none")]
+        else:
+            lines = handover.section_lines(view, section, zone, t)
+        title = t(SECTION_TITLES.get(section, "Amendments"))
+        content.update(f"[b]{title}[/b]\n\n" + "\n".join(_escape(line) for line in lines))
+
+    @on(OptionList.OptionHighlighted)
+    def section_highlighted(self) -> None:
+        self.show_section()
+
+    @on(DatabaseChanged)
+    def database_changed(self) -> None:
+        self.reload()
+
+    # ------------------------------------------------------------------ actions
+    def run_domain(self, func: Callable[[], Any], message: str) -> None:
+        def done(result: Any) -> None:
+            if isinstance(result, HandoverView):
+                self.ref = result.id
+            self.notify(message, timeout=3)
+            self.reload()
+
+        self.fm.run_in_thread(func, done)
+
+    def need_view(self) -> HandoverView | None:
+        if self.view is None:
+            self.notify(t("No handover yet: press c to compose it"), severity="warning")
+        return self.view
+
+    def need_editable(self) -> HandoverView | None:
+        """The handover shown, unless it is locked (then say how to amend it)."""
+        view = self.need_view()
+        if view is not None and view.locked:
+            self.notify(
+                t("This handover is acknowledged and locked: press m to add an amendment"),
+                severity="warning",
+            )
+            return None
+        return view
+
+    def action_compose(self) -> None:
+        self.ref = None
+        self.run_domain(lambda: handover.compose(self.floor), t("Handover prefilled"))
+
+    def action_edit_text(self) -> None:
+        view = self.need_editable()
+        if view is None:
+            return
+        section = self.current_section()
+        if section not in TEXT_SECTIONS:
+            section = "summary"  # from any other section, e writes the summary
+        ref = view.id
+
+        def save(values: dict[str, str] | None) -> None:
+            if values is not None:
+                self.run_domain(
+                    lambda: handover.edit(self.floor, ref, **{section: values["text"]}),
+                    t("Saved"),
+                )
+
+        self.app.push_screen(
+            FormModal(t(SECTION_TITLES[section]), [("text", "Text", getattr(view, section))]),
+            save,
+        )
+
+    def action_add_item(self) -> None:
+        view = self.need_editable()
+        if view is None:
+            return
+        ref = view.id
+
+        def save(values: dict[str, str] | None) -> None:
+            if values is None:
+                return
+
+            def add() -> Any:
+                deadline = values["deadline"].strip()
+                when = parse_instant(deadline, self.floor.config.zone()) if deadline else None
+                return handover.add_item(
+                    self.floor, ref, values["text"], owner=values["owner"], deadline=when
+                )
+
+            self.run_domain(add, t("Item added"))
+
+        self.app.push_screen(
+            FormModal(
+                t("Open item"),
+                [("text", "What", ""), ("owner", "Owner", ""), ("deadline", "Deadline", "")],
+            ),
+            save,
+        )
+
+    def action_close_item(self) -> None:
+        view = self.need_editable()
+        if view is None:
+            return
+        ref = view.id
+
+        def save(values: dict[str, str] | None) -> None:
+            if values is not None:
+                self.run_domain(
+                    lambda: handover.close_item(
+                        self.floor, ref, values["item"], values["note"] or None
+                    ),
+                    t("Item closed"),
+                )
+
+        self.app.push_screen(
+            FormModal(t("Close an open item"), [("item", "Item number", ""), ("note", "Note", "")]),
+            save,
+        )
+
+    def action_submit(self) -> None:
+        view = self.need_editable()
+        if view is not None:
+            ref = view.id
+            self.run_domain(lambda: handover.submit(self.floor, ref), t("Handover submitted"))
+
+    def action_review(self) -> None:
+        view = self.need_view()
+        if view is None:
+            return
+        section = self.current_section()
+        if section in SECTIONS:
+            self.reviewed_now().add(section)
+            self.query_one(OptionList).replace_option_prompt(
+                section, section_prompt(view, section, self.reviewed_now())
+            )
+        sections = self.query_one(OptionList)
+        index = sections.highlighted or 0
+        if index + 1 < sections.option_count:
+            sections.highlighted = index + 1
+        self.update_header()
+
+    def action_acknowledge(self) -> None:
+        view = self.need_view()
+        if view is None:
+            return
+        ref, reviewed = view.id, sorted(self.reviewed_now())
+        self.run_domain(
+            lambda: handover.acknowledge(self.floor, ref, reviewed),
+            t("Handover acknowledged: you have the floor"),
+        )
+
+    def action_amend(self) -> None:
+        view = self.need_view()
+        if view is None:
+            return
+        ref = view.id
+
+        def save(values: dict[str, str] | None) -> None:
+            if values is not None:
+                self.run_domain(
+                    lambda: handover.amend(self.floor, ref, values["text"]), t("Amendment added")
+                )
+
+        self.app.push_screen(FormModal(t("Amendment"), [("text", "Text", "")]), save)
+
+    def action_history(self) -> None:
+        def chosen(handover_id: str | None) -> None:
+            if handover_id:
+                self.ref = handover_id
+                self.reload()
+
+        self.app.push_screen(HistoryModal(), chosen)
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", r"\[")
+
+
+class FormModal(FloormanModal):
+    """A small form of one-line fields; Enter saves, Esc cancels, Tab moves."""
+
+    BINDINGS = [Binding("escape", "cancel", t("Cancel"), id="handover.form.cancel")]
+
+    def __init__(self, title: str, fields: list[tuple[str, str, str]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.fields = fields
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="handover-form"):
+            yield Label(f"[b]{_escape(self.title_text)}[/b]")
+            for key, label, value in self.fields:
+                with Horizontal(classes="handover-field"):
+                    yield Label(t(label), classes="handover-label")
+                    yield Input(value=value, id=f"field-{key}")
+            yield Label(t("Enter saves · Tab next field · Esc cancels"), id="handover-form-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def save(self) -> None:
+        self.dismiss(
+            {key: self.query_one(f"#field-{key}", Input).value for key, _, _ in self.fields}
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class HistoryModal(FloormanModal):
+    """Past handovers, newest first; type to search, Enter opens the highlighted one."""
+
+    BINDINGS = [Binding("escape", "cancel", t("Cancel"), id="handover.history.cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="handover-history"):
+            yield Label(t("[b]Handover history[/b] · type to search · ↓ then Enter opens"))
+            yield Input(placeholder=t("search"), id="history-search")
+            yield OptionList(id="history-list")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+        self.search("")
+
+    @work(thread=True, exclusive=True, group="handover-history")
+    def search(self, term: str) -> None:
+        try:
+            with self.floor.db.read() as session:
+                rows = handover.list_handovers(session, search=term or None)
+        except FloorError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self.show_rows, rows)
+
+    def show_rows(self, rows: list[HandoverSummary]) -> None:
+        listing = self.query_one("#history-list", OptionList)
+        listing.clear_options()
+        listing.add_options(
+            [
+                Option(
+                    _escape(
+                        f"{r.shift_id}  {t(r.status)}  {r.outgoing} → {r.incoming or '-'}  "
+                        f"{r.summary}"
+                    ),
+                    id=r.id,
+                )
+                for r in rows
+            ]
+        )
+        if rows:
+            listing.highlighted = 0
+
+    @on(Input.Changed, "#history-search")
+    def search_changed(self, event: Input.Changed) -> None:
+        self.search(event.value)
+
+    @on(Input.Submitted, "#history-search")
+    def open_first(self) -> None:
+        listing = self.query_one("#history-list", OptionList)
+        if listing.option_count:
+            self.dismiss(listing.get_option_at_index(listing.highlighted or 0).id)
+
+    @on(OptionList.OptionSelected, "#history-list")
+    def open_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

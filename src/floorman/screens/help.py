@@ -1,0 +1,39 @@
+"""F1 help: what the current screen is for, and every key it answers to."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from floorman.i18n import t
+
+
+class HelpScreen(ModalScreen[None]):
+    """Help for the screen underneath: its purpose and its keys, then the global keys."""
+
+    BINDINGS = [Binding("escape,q,f1", "dismiss", t("Close"), id="help.close")]
+
+    def __init__(self, about: Screen[object]) -> None:
+        super().__init__()
+        self.about = about
+
+    def compose(self) -> ComposeResult:
+        lines = [t("Help"), ""]
+        text = getattr(self.about, "HELP", "")
+        if text:
+            lines += [text, ""]
+        lines.append(t("Keys on this screen"))
+        for node in [self.about, *self.about.query("*")]:
+            for binding in getattr(node, "BINDINGS", []):
+                if isinstance(binding, Binding):
+                    lines.append(f"  {binding.key:<18} {binding.description}")
+        lines += ["", t("Everywhere")]
+        for binding in self.app.BINDINGS:
+            if isinstance(binding, Binding):
+                lines.append(f"  {binding.key:<18} {binding.description}")
+        lines.append(f"  {'ctrl+p':<18} {t('Command palette')}")
+        with VerticalScroll(id="help-body"):
+            yield Static("\n".join(lines))

@@ -1,0 +1,190 @@
+"""The login modal, and the idle lock that brings it back over a floor left alone.
+
+On a floor that has operators (see domain/operators.py), nobody may act until they log
+in; after `config.operators.idle_lock_minutes` without a key or a click the terminal
+locks: the floor stays visible behind the modal, the actor loses its role (so even a
+way round the modal gets nothing past `require`), and a PIN unlocks it. The same name
+and PIN box serves both; typing another name switches operator. Wrong PINs count in
+the database, so five of them lock the operator on every terminal.
+
+The app drives the lock: it calls `IdleLock.check_idle(now)` from its one-second tick
+and `IdleLock.saw(event, now)` for input events. (`check_idle` is not a method of the
+screen: Textual's MessagePump already has a `check_idle()` of its own.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from textual import events, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, Static
+
+from floorman.domain.context import Actor
+from floorman.domain.errors import FloorError
+from floorman.domain.operators import Pin, authenticate, operators_exist, role_name
+from floorman.i18n import t
+from floorman.screens.base import FloormanModal
+
+if TYPE_CHECKING:
+    from floorman.app import FloormanApp
+
+# Keys the app binds (panels, help, back, palette) do nothing while the modal is up:
+# none of them may take the lock away.
+_SWALLOWED = "1,2,3,4,5,6,exclamation_mark,f1,q,escape,ctrl+p"
+ACTIVITY_EVENTS = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
+OPEN_FLOOR_RECHECK = timedelta(seconds=30)
+
+
+class LoginScreen(FloormanModal):
+    """Name and PIN over the floor: the first login, or the unlock after an idle lock."""
+
+    CSS_PATH = "../styles/login.tcss"
+    BINDINGS = [
+        Binding(_SWALLOWED, "stay", show=False, id="login.stay"),
+    ]
+
+    def __init__(self, *, locked: bool = False, name: str = "") -> None:
+        super().__init__()
+        self.locked = locked
+        self.operator_name = name
+        self._palette_was = True
+
+    def compose(self) -> ComposeResult:
+        title = t("Locked: enter your PIN") if self.locked else t("Log in")
+        with Vertical(id="login"):
+            yield Static(title, id="login-title", classes="title")
+            yield Static(t("The floor stays visible; a PIN unlocks it."), id="login-hint")
+            yield Input(
+                self.operator_name,
+                placeholder=t("Operator name"),
+                max_length=40,
+                id="login-name",
+            )
+            yield Input(
+                placeholder=t("PIN"),
+                password=True,
+                max_length=12,
+                restrict=r"[0-9]*",
+                id="login-pin",
+            )
+            yield Static("", id="login-error")
+
+    def on_mount(self) -> None:
+        target = "#login-pin" if self.operator_name else "#login-name"
+        self.query_one(target, Input).focus()
+        # The palette offers the panels, which would pop this modal: off while it is up.
+        self._palette_was = self.app.use_command_palette
+        self.app.use_command_palette = False
+
+    def on_unmount(self) -> None:
+        self.app.use_command_palette = self._palette_was
+
+    def action_stay(self) -> None:
+        """Swallow app keys while the login is up."""
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "login-name":
+            self.query_one("#login-pin", Input).focus()
+            return
+        self.submit()
+
+    def submit(self) -> None:
+        name = self.query_one("#login-name", Input).value
+        pin_input = self.query_one("#login-pin", Input)
+        pin = Pin(pin_input.value)
+        pin_input.value = ""  # the PIN does not stay in the widget
+        if not name.strip():
+            self.query_one("#login-name", Input).focus()
+            return
+        self.query_one("#login-error", Static).update(t("Checking..."))
+        self.attempt(name, pin)
+
+    @work(thread=True, exclusive=True, group="login")
+    def attempt(self, name: str, pin: Pin) -> None:
+        try:
+            actor = authenticate(self.floor, name, pin)
+        except FloorError as exc:
+            self.app.call_from_thread(self.refused, str(exc))
+            return
+        self.app.call_from_thread(self.accepted, actor)
+
+    def refused(self, message: str) -> None:
+        self.query_one("#login-error", Static).update(message)
+        self.query_one("#login-pin", Input).focus()
+
+    def accepted(self, actor: Actor) -> None:
+        self.fm.floor.actor = actor
+        self.notify(
+            t("Logged in as {name} ({role})", name=actor.name, role=t(role_name(actor.role))),
+            timeout=3,
+        )
+        self.dismiss(actor)
+
+
+class IdleLock:
+    """Decides when the login modal must be up: nobody logged in, or idle too long.
+
+    Plain object (no Textual base class); the app owns one and feeds it the clock.
+    A floor with no operators is open: there is nobody to log in as, so it never locks.
+    """
+
+    def __init__(self, app: FloormanApp | Any) -> None:
+        self.app = app
+        self.last_activity: datetime | None = app.floor.clock.now()
+        self._closed = False
+        self._checked_open_at: datetime | None = None
+
+    def saw(self, event: events.Event, now: datetime) -> None:
+        """Count a key press, click or scroll as activity."""
+        if isinstance(event, ACTIVITY_EVENTS):
+            self.last_activity = now
+
+    def touch(self, now: datetime) -> None:
+        self.last_activity = now
+
+    def _floor_is_closed(self, now: datetime) -> bool:
+        """Operators exist; once true it stays true (operators are never deleted)."""
+        if self._closed:
+            return True
+        if self._checked_open_at is None or now - self._checked_open_at >= OPEN_FLOOR_RECHECK:
+            self._checked_open_at = now
+            with self.app.floor.db.read() as session:
+                self._closed = operators_exist(session)
+        return self._closed
+
+    def _login_screen(self) -> LoginScreen | None:
+        return next((s for s in self.app.screen_stack if isinstance(s, LoginScreen)), None)
+
+    def check_idle(self, now: datetime) -> bool:
+        """Show the login when needed; True when it was pushed (or brought back on top)."""
+        if self.last_activity is None:
+            self.last_activity = now
+        showing = self._login_screen()
+        if showing is not None:
+            if self.app.screen is showing:
+                return False
+            while self.app.screen is not showing:  # nothing sits above the lock
+                self.app.pop_screen()
+            return True
+        if not self._floor_is_closed(now):
+            return False
+        floor = self.app.floor
+        if floor.actor.role is None:
+            self.app.push_screen(LoginScreen(locked=False), callback=self._logged_in)
+            return True
+        minutes = floor.config.operators.idle_lock_minutes
+        if minutes and now - self.last_activity >= timedelta(minutes=minutes):
+            floor.actor = replace(floor.actor, role=None)
+            locked = LoginScreen(locked=True, name=floor.actor.name)
+            self.app.push_screen(locked, callback=self._logged_in)
+            return True
+        return False
+
+    def _logged_in(self, _actor: Actor | None) -> None:
+        self.last_activity = self.app.floor.clock.now()

@@ -1,0 +1,460 @@
+"""Visitors (key 3): who is registered, waiting, on the floor, and the keys to move them on.
+
+One table of today's visitors: pending, approved, on the floor (with `!` once past the
+expected end), and those who left or were turned away in the last day. `n` opens the
+registration form (外来人员登记表), `a` approves, `x` rejects with a reason, `i` checks
+in, `o` checks out, `f` shows only those on the floor, `c` starts a roll call. Phone and
+ID are shown masked, as everywhere. Rows update cell by cell when the database changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+
+from floorman.domain import visitors
+from floorman.domain.errors import FloorError
+from floorman.domain.visitors import Registration, RollCallView, VisitorView
+from floorman.i18n import t
+from floorman.messages import DatabaseChanged, Tick
+from floorman.screens.base import FloormanModal, FloormanScreen
+
+# What a row shows of each state: a letter first, so it reads without colour.
+STATE_LABELS = {
+    "pending": "P pending",
+    "approved": "A approved",
+    "rejected": "R rejected",
+    "on_floor": "F on floor",
+    "left": "L left",
+}
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "ID"),
+    ("state", "State"),
+    ("category", "Category"),
+    ("name", "Name"),
+    ("organisation", "Organisation"),
+    ("host", "Host"),
+    ("escort", "Escort"),
+    ("badge", "Badge"),
+    ("phone", "Phone"),
+    ("in", "In"),
+    ("until", "Expected out"),
+    ("out", "Out"),
+)
+RECENT = timedelta(hours=24)
+CSS = "../styles/visitors.tcss"
+
+
+def state_label(view: VisitorView, now: datetime) -> str:
+    """The state cell: letter and word, `!` when past the expected end, `W` on a watch match."""
+    if view.overstayed(now):
+        label = "! " + t("overstay")
+    else:
+        letter, word = STATE_LABELS[view.state].split(" ", 1)
+        label = f"{letter} {t(word)}"
+    return label + (" W" if view.watch_match else "")
+
+
+def row_cells(view: VisitorView, now: datetime, zone: Any) -> tuple[str, ...]:
+    def hhmm(when: datetime | None) -> str:
+        return when.astimezone(zone).strftime("%H:%M") if when else ""
+
+    return (
+        view.short_id,
+        state_label(view, now),
+        t(view.category),
+        view.name,
+        view.organisation,
+        view.host,
+        view.escort or "",
+        view.badge or "",
+        view.phone or "",
+        hhmm(view.checked_in_at),
+        hhmm(view.expected_end_at),
+        hhmm(view.checked_out_at),
+    )
+
+
+def shown(view: VisitorView, now: datetime, on_floor_only: bool) -> bool:
+    """Open visits always; those that ended only for a day; purged never."""
+    if view.purged:
+        return False
+    if on_floor_only:
+        return view.state == "on_floor"
+    if view.state == "left":
+        return view.checked_out_at is not None and now - view.checked_out_at < RECENT
+    if view.state == "rejected":
+        return view.decided_at is not None and now - view.decided_at < RECENT
+    return True
+
+
+class VisitorsScreen(FloormanScreen):
+    """Today's visitors in one table, with keys to register, approve, check in and out."""
+
+    CSS_PATH = CSS
+    BINDINGS = [
+        Binding("n", "register", t("Register"), id="visitors.register"),
+        Binding("a", "approve", t("Approve"), id="visitors.approve"),
+        Binding("x", "reject", t("Reject"), id="visitors.reject"),
+        Binding("i", "check_in", t("Check in"), id="visitors.check_in"),
+        Binding("o", "check_out", t("Check out"), id="visitors.check_out"),
+        Binding("f", "toggle_on_floor", t("On floor only"), id="visitors.on_floor"),
+        Binding("c", "roll_call", t("Roll call"), id="visitors.roll_call"),
+    ]
+    HELP = t(
+        "Visitors: everyone registered today. n registers a visitor (Tab moves between "
+        "fields, Enter saves, Esc cancels); a approves the selected visitor (another "
+        "department: a duty manager; outside the company: the center director only); "
+        "x rejects with a reason; i checks in (only after approval); o checks out; "
+        "f shows only those on the floor; c starts a roll call of everyone on the floor. "
+        "State letters: P pending, A approved, R rejected, F on the floor, L left, "
+        "! past the expected end, W on the watch list. Phone and ID are always masked."
+    )
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="visitors-summary")
+        yield DataTable(id="visitors-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.on_floor_only = False
+        self.views: dict[str, VisitorView] = {}
+        self.rows: dict[str, tuple[str, ...]] = {}
+        table = self.query_one(DataTable)
+        for key, label in COLUMNS:
+            table.add_column(t(label), key=key)
+        table.focus()
+        self.reload()
+
+    # ------------------------------------------------------------------ loading
+    @work(thread=True, exclusive=True, group="visitors-reload")
+    def reload(self) -> None:
+        with self.floor.db.read() as session:
+            views = visitors.list_visitors(session)
+        self.app.call_from_thread(self.show_visitors, views)
+
+    def show_visitors(self, views: list[VisitorView]) -> None:
+        self.views = {v.id: v for v in sorted(views, key=lambda v: v.registered_at)}
+        self.refresh_rows()
+
+    def refresh_rows(self) -> None:
+        """Bring the table in line with `self.views`, touching only cells that changed."""
+        table = self.query_one(DataTable)
+        now, zone = self.floor.clock.now(), self.floor.config.zone()
+        wanted = {
+            vid: row_cells(v, now, zone)
+            for vid, v in self.views.items()
+            if shown(v, now, self.on_floor_only)
+        }
+        for vid in [vid for vid in self.rows if vid not in wanted]:
+            table.remove_row(vid)
+            del self.rows[vid]
+        for vid, cells in wanted.items():
+            old = self.rows.get(vid)
+            if old is None:
+                table.add_row(*cells, key=vid)
+            else:
+                for (column, _label), before, after in zip(COLUMNS, old, cells, strict=True):
+                    if before != after:
+                        table.update_cell(vid, column, after)
+            self.rows[vid] = cells
+        counts = {s: 0 for s in STATE_LABELS}
+        for v in self.views.values():
+            counts[v.state] += 1
+        overstay = sum(1 for v in self.views.values() if v.overstayed(now))
+        summary = t(
+            "Visitors · {on_floor} on the floor · {pending} waiting for approval · "
+            "{approved} approved, not yet in",
+            on_floor=counts["on_floor"], pending=counts["pending"], approved=counts["approved"],
+        )
+        if overstay:
+            summary += " · " + t("{count} past the expected end", count=overstay)
+        if self.on_floor_only:
+            summary += " · " + t("showing only those on the floor (f shows all)")
+        self.query_one("#visitors-summary", Static).update(summary)
+
+    @on(DatabaseChanged)
+    def database_changed(self) -> None:
+        self.reload()
+
+    @on(Tick)
+    def tick(self) -> None:
+        if self.views:
+            self.refresh_rows()
+
+    # ------------------------------------------------------------------ actions
+    def selected(self) -> str | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            self.notify(t("No visitor selected"), severity="warning", timeout=3)
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return str(row_key.value)
+
+    def run_domain(self, func: Callable[[], Any], done_message: str) -> None:
+        def done(_result: Any) -> None:
+            self.notify(done_message, timeout=3)
+            self.reload()
+
+        self.fm.run_in_thread(func, done)
+
+    def action_register(self) -> None:
+        def registered(view: VisitorView | None) -> None:
+            if view is not None:
+                self.reload()
+                note = t("Registered {name}: waiting for approval", name=view.name)
+                if view.watch_match:
+                    note += " · " + t("WATCH LIST MATCH")
+                self.notify(note, timeout=4)
+
+        self.app.push_screen(RegisterVisitorModal(), registered)
+
+    def action_approve(self) -> None:
+        ref = self.selected()
+        if ref:
+            self.run_domain(lambda: visitors.approve(self.floor, ref), t("Approved"))
+
+    def action_reject(self) -> None:
+        ref = self.selected()
+        if ref is None:
+            return
+
+        def rejected(view: VisitorView | None) -> None:
+            if view is not None:
+                self.reload()
+                self.notify(t("Rejected"), timeout=3)
+
+        self.app.push_screen(RejectVisitorModal(ref), rejected)
+
+    def action_check_in(self) -> None:
+        ref = self.selected()
+        if ref:
+            self.run_domain(lambda: visitors.check_in(self.floor, ref), t("Checked in"))
+
+    def action_check_out(self) -> None:
+        ref = self.selected()
+        if ref:
+            self.run_domain(lambda: visitors.check_out(self.floor, ref), t("Checked out"))
+
+    def action_toggle_on_floor(self) -> None:
+        self.on_floor_only = not self.on_floor_only
+        self.refresh_rows()
+
+    def action_roll_call(self) -> None:
+        self.app.push_screen(RollCallModal())
+
+
+# Form field id -> (English label, typed without echo)
+FORM_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("name", "Name", False),
+    ("organisation", "Organisation / department", False),
+    ("purpose", "Purpose", False),
+    ("host", "Host (visiting whom)", False),
+    ("escort", "Escort (required if external)", False),
+    ("phone", "Phone", False),
+    ("id-number", "ID number (optional)", True),
+    ("badge", "Badge", False),
+    ("minutes", "Expected minutes", False),
+)
+
+
+class RegisterVisitorModal(FloormanModal):
+    """The registration form; saves through the domain and closes only when it succeeded."""
+
+    CSS_PATH = CSS
+    BINDINGS = [
+        Binding("escape", "cancel", t("Cancel"), id="visitors.form.cancel"),
+        Binding("ctrl+s", "save", t("Save"), id="visitors.form.save"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        minutes = str(self.floor.config.visitors.default_duration_minutes)
+        with Vertical(id="visitor-form"):
+            yield Static(t("Register a visitor"), classes="title")
+            with VerticalScroll(id="visitor-form-fields"):
+                with Horizontal(classes="visitor-field"):
+                    yield Label(t("Category"), classes="visitor-label")
+                    yield Select(
+                        [(t("Another department"), "internal"),
+                         (t("Outside the company"), "external")],
+                        value="internal", allow_blank=False, id="visitor-category",
+                        compact=True,
+                    )
+                for key, label, masked in FORM_FIELDS:
+                    with Horizontal(classes="visitor-field"):
+                        yield Label(t(label), classes="visitor-label")
+                        yield Input(
+                            minutes if key == "minutes" else "", id=f"visitor-{key}",
+                            password=masked, compact=True,
+                        )
+            yield Static("", id="visitor-form-error")
+            yield Static(t("Enter saves · Tab next field · Esc cancels"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#visitor-name", Input).focus()
+
+    def value(self, key: str) -> str:
+        return self.query_one(f"#visitor-{key}", Input).value
+
+    def form(self) -> Registration:
+        minutes_text = self.value("minutes").strip()
+        try:
+            minutes = int(minutes_text) if minutes_text else None
+        except ValueError as exc:
+            raise FloorError(t("Expected minutes must be a whole number")) from exc
+        category = self.query_one("#visitor-category", Select).value
+        return Registration(
+            name=self.value("name"), organisation=self.value("organisation"),
+            category=str(category), purpose=self.value("purpose"), host=self.value("host"),
+            escort=self.value("escort") or None, phone=self.value("phone") or None,
+            id_number=self.value("id-number") or None, badge=self.value("badge") or None,
+            expected_minutes=minutes,
+        )
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        try:
+            form = self.form()
+        except FloorError as exc:
+            self.show_error(str(exc))
+            return
+        self.save(form)
+
+    @work(thread=True, exclusive=True, group="visitor-register")
+    def save(self, form: Registration) -> None:
+        try:
+            view = visitors.register(self.floor, form)
+        except FloorError as exc:
+            self.app.call_from_thread(self.show_error, str(exc))
+            return
+        self.app.call_from_thread(self.dismiss, view)
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#visitor-form-error", Static).update(message)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class RejectVisitorModal(FloormanModal):
+    """Ask for the reason, then reject; the reason is kept with the visit."""
+
+    CSS_PATH = CSS
+    BINDINGS = [Binding("escape", "cancel", t("Cancel"), id="visitors.reject.cancel")]
+
+    def __init__(self, visitor_id: str) -> None:
+        super().__init__()
+        self.visitor_id = visitor_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="visitor-reject"):
+            yield Static(t("Reject this visitor"), classes="title")
+            yield Input(placeholder=t("Reason"), id="visitor-reject-reason")
+            yield Static("", id="visitor-reject-error")
+            yield Static(t("Enter rejects · Esc cancels"), classes="hint")
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        self.reject(event.value)
+
+    @work(thread=True, exclusive=True, group="visitor-reject")
+    def reject(self, reason: str) -> None:
+        try:
+            view = visitors.reject(self.floor, self.visitor_id, reason)
+        except FloorError as exc:
+            self.app.call_from_thread(
+                self.query_one("#visitor-reject-error", Static).update, str(exc)
+            )
+            return
+        self.app.call_from_thread(self.dismiss, view)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class RollCallModal(FloormanModal):
+    """A roll call of everyone on the floor now; Enter marks the selected person safe.
+
+    The fire and earthquake checklists can push this modal; it starts a new roll call
+    unless given the id of one already running.
+    """
+
+    CSS_PATH = CSS
+    BINDINGS = [
+        Binding("escape", "dismiss", t("Close"), id="rollcall.close"),
+        Binding("enter", "mark_safe", t("Mark safe"), id="rollcall.safe", priority=True),
+    ]
+
+    def __init__(self, roll_call_id: str | None = None) -> None:
+        super().__init__()
+        self.roll_call_id = roll_call_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="roll-call"):
+            yield Static(t("Roll call"), id="roll-call-title", classes="title")
+            yield DataTable(id="roll-call-table", cursor_type="row", zebra_stripes=True)
+            yield Static(
+                t("Enter marks safe · Esc closes · print: floorman visitors rollcall show"),
+                classes="hint",
+            )
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column(t("No."), key="no")
+        table.add_column(t("Safe"), key="safe")
+        table.add_column(t("Who"), key="kind")
+        table.add_column(t("Name"), key="name")
+        table.add_column(t("Where"), key="where")
+        table.focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="roll-call")
+    def load(self) -> None:
+        try:
+            if self.roll_call_id is None:
+                view = visitors.start_roll_call(self.floor, t("Roll call"))
+            else:
+                with self.floor.db.read() as session:
+                    view = visitors.roll_call(session, self.roll_call_id)
+        except FloorError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self.show, view)
+
+    def show(self, view: RollCallView) -> None:
+        self.roll_call_id = view.id
+        table = self.query_one(DataTable)
+        for line in view.lines:
+            safe = "[x]" if line.safe_at else "[ ]"
+            key = str(line.position)
+            if key in table.rows:
+                table.update_cell(key, "safe", safe)
+            else:
+                table.add_row(
+                    str(line.position), safe, t(line.kind), line.name, line.location, key=key
+                )
+        self.query_one("#roll-call-title", Static).update(
+            t("Roll call · {people} people · {missing} not yet safe",
+              people=len(view.lines), missing=view.missing)
+        )
+
+    def action_mark_safe(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0 or self.roll_call_id is None:
+            return
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        position = int(str(row_key.value))
+        roll_id = self.roll_call_id
+        self.fm.run_in_thread(
+            lambda: visitors.mark_safe(self.floor, [position], roll_id), self.show
+        )

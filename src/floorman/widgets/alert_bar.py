@@ -1,0 +1,60 @@
+"""The alert bar: the worst unacknowledged alert, how many more, and the key to acknowledge.
+
+Severity shows as a symbol as well as a colour (◆ warning, ▲ breach, ■ severe or
+critical), so the bar reads on a monochrome terminal.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual.widget import Widget
+
+from floorman.clock import mmss
+from floorman.domain.alerts import AlertView
+from floorman.i18n import t
+
+SYMBOLS = {"info": "·", "warning": "◆", "breach": "▲", "severe": "■", "critical": "■"}
+
+
+class AlertBar(Widget):
+    """One line just above the footer; hidden while there is nothing to acknowledge."""
+
+    DEFAULT_CSS = """
+    AlertBar { height: 1; display: none; padding: 0 1; }
+    AlertBar.-active { display: block; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(id="alert-bar")
+        self.alerts: list[AlertView] = []
+        self.now: datetime | None = None
+        self.zone: ZoneInfo | None = None
+
+    def show_alerts(self, alerts: list[AlertView], now: datetime, zone: ZoneInfo) -> None:
+        self.alerts, self.now, self.zone = alerts, now, zone
+        self.set_class(bool(alerts), "-active")
+        self.refresh()
+
+    def render(self) -> Text:
+        if not self.alerts:
+            return Text("")
+        top = self.alerts[0]
+        since = (
+            mmss(int((self.now - top.fired_at).total_seconds()))
+            if self.now and top.fired_at
+            else ""
+        )
+        text = Text()
+        style = {"warning": "bold black on yellow", "breach": "bold white on dark_red"}.get(
+            top.severity, "bold white on red" if top.severity in ("severe", "critical") else ""
+        )
+        text.append(f" {SYMBOLS.get(top.severity, '!')} {t(top.severity).upper()} ", style=style)
+        text.append(f" {top.subject}: {top.message or t(top.kind)}  ")
+        text.append(t("fired {ago} ago", ago=since), style="dim")
+        if len(self.alerts) > 1:
+            text.append("  " + t("+{n} more", n=len(self.alerts) - 1), style="bold")
+        text.append("   " + t("ctrl+k acknowledges"), style="dim")
+        return text

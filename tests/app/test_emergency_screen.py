@@ -1,0 +1,214 @@
+"""Pilot walk of the emergencies screen: start with `!`, stamp steps, wording, roll call, close."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.worker import WorkerCancelled
+
+from floorman.domain import emergency
+from floorman.domain.seats import record_event
+from floorman.screens.emergency import (
+    EmergencyRollCallModal,
+    EmergencyScreen,
+    EmergencyTextModal,
+    StartEmergencyModal,
+)
+from tests.app import workers_done
+
+
+async def settle(app, pilot) -> None:
+    """Wait for every worker; an exclusive reload replaced by a newer one is not an error."""
+    for _ in range(2):
+        for _attempt in range(5):
+            try:
+                await workers_done(app)
+                break
+            except WorkerCancelled:
+                continue
+        await pilot.pause()
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*["space" if ch == " " else ch for ch in text])
+
+
+def running(floor) -> list[emergency.EmergencyView]:
+    with floor.db.read() as session:
+        return emergency.running(session)
+
+
+def steps_text(app) -> str:
+    table = app.screen.query_one("#emergency-steps")
+    return "\n".join(
+        " | ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)
+    )
+
+
+async def test_start_a_drill_with_two_keys_and_work_it_through(
+    small_floor, make_app, clock
+) -> None:
+    record_event(small_floor, "A-01", "ready", agent_no="1001")
+    record_event(small_floor, "B-01", "busy", agent_no="1003")
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("exclamation_mark")
+        await settle(app, pilot)
+        assert isinstance(app.screen, StartEmergencyModal)
+        await pilot.press("d")  # drill
+        await pilot.press("2")  # earthquake, fire, ...: fire is second
+        await settle(app, pilot)
+        assert isinstance(app.screen, EmergencyScreen)
+        (fire,) = running(small_floor)
+        assert (fire.kind, fire.drill) == ("fire", True)
+        assert app.screen.query_one("#emergency-steps").row_count == 10
+        assert "Roll call · 2 people · 2 not yet safe" in str(
+            app.screen.query_one("#emergency-roll").render()
+        )
+
+        clock.advance(65)
+        app.tick()
+        await pilot.pause()
+        assert "DRILL · Fire · running · 01:05" in str(
+            app.screen.query_one("#emergency-title").render()
+        )
+
+        await pilot.press("d")  # step 1 done
+        await settle(app, pilot)
+        step1 = running(small_floor)[0].steps[0]
+        assert (step1.state, step1.state_by, step1.state_at) == ("done", "duty1", clock.now())
+        assert "x done" in steps_text(app).splitlines()[0]
+
+        await pilot.press("down", "s")  # skip step 2: a reason is asked
+        await settle(app, pilot)
+        assert isinstance(app.screen, EmergencyTextModal)
+        await pilot.press("enter")  # empty reason refused, the prompt stays
+        await settle(app, pilot)
+        assert isinstance(app.screen, EmergencyTextModal)
+        assert "must not be empty" in str(app.screen.query_one("#emergency-text-error").render())
+        await type_text(pilot, "drill no call")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, EmergencyScreen)
+        step2 = running(small_floor)[0].steps[1]
+        assert (step2.state, step2.skip_reason) == ("skipped", "drill no call")
+
+        await pilot.press("down", "a")
+        await settle(app, pilot)
+        await type_text(pilot, "Li Na")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        await type_text(pilot, "extinguisher checked")
+        await pilot.press("enter")
+        await pilot.press("e")  # defer step 3
+        await settle(app, pilot)
+        step3 = running(small_floor)[0].steps[2]
+        assert (step3.state, step3.assignee) == ("deferred", "Li Na")
+        assert "> deferred" in steps_text(app).splitlines()[2]
+
+        await pilot.press("w")
+        await settle(app, pilot)
+        await type_text(pilot, "Fire drill in progress")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert running(small_floor)[0].wording == "Fire drill in progress"
+        assert "Fire drill in progress" in str(app.screen.query_one("#emergency-wording").render())
+
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert isinstance(app.screen, EmergencyRollCallModal)
+        await pilot.press("enter")  # Li Na, first on the list, is safe
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        with small_floor.db.read() as session:
+            lines = emergency.roll_call_lines(session, fire.id)
+        assert [(x.name, x.safe_by) for x in lines] == [("Li Na", "duty1"), ("Zhang Wei", None)]
+
+        await pilot.press("c")  # refused: steps 4 to 10 untouched
+        await settle(app, pilot)
+        assert running(small_floor)[0].status == "running"
+        app.check_database()  # the watcher's baseline
+        for number in range(4, 11):
+            emergency.step_action(small_floor, fire.id, number, "done")
+        app.check_database()
+        await settle(app, pilot)
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert running(small_floor) == []
+        with small_floor.db.read() as session:
+            assert emergency.get_emergency(session, fire.id).status == "complete_with_deferred"
+        assert "complete with deferred items" in str(
+            app.screen.query_one("#emergency-title").render()
+        )
+
+
+async def test_several_running_are_listed_by_priority_and_follow_other_terminals(
+    small_floor, make_app
+) -> None:
+    emergency.start(small_floor, "password")
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("5")
+        await settle(app, pilot)
+        assert isinstance(app.screen, EmergencyScreen)
+        table = app.screen.query_one("#emergency-list")
+        assert table.row_count == 1
+        app.check_database()  # the watcher's baseline
+        emergency.start(small_floor, "hotline_failure")  # from the CLI or another terminal
+        app.check_database()
+        await settle(app, pilot)
+        titles = [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
+        assert titles == ["! Hotline system failure", "! Login password stolen or forgotten"]
+        assert "2 running" in str(app.screen.query_one("#emergency-summary").render())
+
+
+def test_every_screen_string_has_a_chinese_translation() -> None:
+    import ast
+    import tomllib
+    from importlib import resources
+
+    import floorman.screens.emergency as screen
+
+    catalog = tomllib.loads(
+        (resources.files("floorman") / "locales" / "zh_CN" / "emergency.toml").read_text("utf-8")
+    )
+    tree = ast.parse(Path(screen.__file__).read_text(encoding="utf-8"))
+    strings = {
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "t"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    }
+    strings |= {label for _key, label in screen.LIST_COLUMNS + screen.STEP_COLUMNS}
+    strings |= {word for _letter, word in screen.STATE_LABELS.values()}
+    strings |= set(emergency.STATUS_WORDS.values())
+    assert sorted(s for s in strings if s not in catalog) == []
+
+
+async def test_the_start_modal_speaks_chinese(small_floor, make_app) -> None:
+    from floorman.i18n import set_language
+
+    set_language("zh")
+    try:
+        app = make_app()
+        async with app.run_test(size=(160, 45)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("exclamation_mark")
+            await settle(app, pilot)
+            options = app.screen.query_one("#emergency-start-list")
+            labels = [str(options.get_option_at_index(i).prompt) for i in range(8)]
+            assert labels[0].endswith("地震") and labels[1].endswith("火灾")
+            await pilot.press("2")
+            await settle(app, pilot)
+            assert "火灾" in str(app.screen.query_one("#emergency-title").render())
+            assert "所有人员应保持镇静。" in steps_text(app)
+    finally:
+        set_language("en")

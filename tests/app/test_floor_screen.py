@@ -1,0 +1,155 @@
+"""Pilot tests of the floor screen: map, header, keys, live updates from other writers."""
+
+from __future__ import annotations
+
+from floorman.data.db import Database
+from floorman.domain.context import Actor, Floor
+from floorman.domain.seats import record_event
+from floorman.screens.floor import FloorScreen
+from floorman.screens.seat_detail import SeatDetailScreen
+from floorman.widgets.floor_header import FloorHeader
+from floorman.widgets.seat_map import SeatMap
+from tests.app import workers_done
+
+
+async def settle(app, pilot) -> None:
+    await workers_done(app)
+    await pilot.pause()
+
+
+def map_text(app) -> str:
+    return app.screen.query_one(SeatMap).full_text().plain
+
+
+async def test_map_shows_seats_agents_letters_and_timers(small_floor, make_app, clock) -> None:
+    record_event(small_floor, "A-01", "ready", agent_no="1001")
+    record_event(small_floor, "B-01", "away", agent_no="1002", reason="toilet")
+    clock.advance(75)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.tick()
+        await pilot.pause()
+        text = map_text(app)
+        assert "A-01 R 01:15" in text
+        assert "B-01 A 01:15" in text
+        assert "王芳" in text and "Li Na" in text
+        assert "A-02 -" in text
+        header = app.screen.query_one(FloorHeader).render().plain
+        assert "occupancy 2/6 33%" in header
+        assert "A 1/3" in header and "B 1/3" in header
+
+
+async def test_timer_ticks_from_stored_time_and_marks_overrun(small_floor, make_app, clock) -> None:
+    record_event(small_floor, "A-01", "away", agent_no="1001", reason="water")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        clock.advance(301)
+        app.tick()
+        await pilot.pause()
+        assert "A-01 ! 05:01" in map_text(app)
+
+
+async def test_change_from_another_process_appears_on_check(small_floor, make_app, clock) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.check_database()  # baseline
+        other = Floor(
+            db=Database(small_floor.db.path), clock=clock, actor=Actor("cli", "other:tty")
+        )
+        record_event(other, "B-02", "busy", agent_no="1004")
+        assert app.check_database() is True
+        await settle(app, pilot)
+        assert "B-02 B" in map_text(app)
+        assert "陈静" in map_text(app)
+
+
+async def test_keys_move_cursor_and_enter_opens_detail(small_floor, make_app) -> None:
+    record_event(small_floor, "A-03", "ready", agent_no="1003")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        seat_map = app.screen.query_one(SeatMap)
+        assert seat_map.cursor == "A-01"
+        await pilot.press("l")
+        assert seat_map.cursor == "A-02"
+        await pilot.press("j")
+        assert seat_map.cursor == "A-03"
+        await pilot.press("down")  # into zone B
+        assert seat_map.cursor == "B-01"
+        await pilot.press("up", "up", "k")
+        assert seat_map.cursor == "A-01"
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SeatDetailScreen)
+        detail = app.screen
+        assert detail.seat == "A-03"
+        table = detail.query_one("DataTable")
+        assert table.row_count == 1
+        await pilot.press("escape")
+        assert isinstance(app.screen, FloorScreen)
+
+
+async def test_zone_and_state_filters(small_floor, make_app) -> None:
+    record_event(small_floor, "A-01", "ready", agent_no="1001")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("z")
+        text = map_text(app)
+        assert "A-01" in text and "B-01" not in text
+        await pilot.press("z")
+        assert "B-01" in map_text(app) and "A-01" not in map_text(app)
+        await pilot.press("escape", "s")
+        assert app.screen.query_one(SeatMap).state_filter == "empty"
+        assert "Filter:" in str(app.screen.query_one("#floor-filters").render())
+
+
+async def test_help_and_missing_panels(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f1")
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape")
+        assert isinstance(app.screen, FloorScreen)
+        await pilot.press("q")
+    assert app.return_code == 0 or app.return_code is None
+
+
+async def test_command_palette_offers_panels(make_app) -> None:
+    from floorman.app import FloorCommands
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        provider = FloorCommands(app.screen)
+        texts = [text for text, _cb, _help in provider._commands()]
+        assert "panel: open Floor" in texts
+        assert any(t.startswith("floor: Zone filter") for t in texts)
+
+
+async def test_header_warns_when_staffed_falls_below_required(small_floor, make_app) -> None:
+    from floorman.domain.staffing_plan import set_plan
+
+    record_event(small_floor, "A-01", "ready", agent_no="1001")
+    set_plan(small_floor, busy_hour_calls=50)  # the manual's table: 5 seats
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        app.tick()
+        await pilot.pause()
+        header = app.screen.query_one(FloorHeader).render().plain
+        assert "! staffed 1/required 5: short by 4" in header
+        app.check_database()  # baseline before the other writers
+        for code, agent in (("A-02", "1002"), ("A-03", "1003"), ("B-01", "1004")):
+            record_event(small_floor, code, "ready", agent_no=agent)
+        set_plan(small_floor, busy_hour_calls=40)
+        assert app.check_database() is True
+        await settle(app, pilot)
+        app.tick()
+        await pilot.pause()
+        header = app.screen.query_one(FloorHeader).render().plain
+        assert "staffed 4/required 5: short by 1" in header

@@ -1,0 +1,72 @@
+"""Shared fixtures: a real SQLite file in tmp_path, migrated, with a fake clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from floorman.clock import FakeClock
+from floorman.config import Config
+from floorman.data import schema
+from floorman.data.db import Database
+from floorman.domain.context import Actor, Floor
+
+START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the developer's own config or database."""
+    monkeypatch.setenv("FLOORMAN_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.setenv("FLOORMAN_DB", str(tmp_path / "default.db"))
+    monkeypatch.setenv("FLOORMAN_OPERATOR", "tester")
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "floor.db"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    database = Database(db_path)
+    schema.migrate(database)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def floor(db: Database, clock: FakeClock) -> Floor:
+    return Floor(
+        db=db, clock=clock, config=Config(timezone="UTC"), actor=Actor("duty1", "test:tty1")
+    )
+
+
+@pytest.fixture
+def small_floor(floor: Floor, tmp_path: Path) -> Floor:
+    """Two zones, six seats, four agents."""
+    from floorman.domain.seats import import_agents, import_seats
+
+    seats = tmp_path / "seats.csv"
+    seats.write_text(
+        "seat,zone,type,row,col,zone_name\n"
+        "A-01,A,general,0,0,Zone A\nA-02,A,general,0,1,Zone A\nA-03,A,vip,1,0,Zone A\n"
+        "B-01,B,user,0,0,Zone B\nB-02,B,user,0,1,Zone B\nB-03,B,quality,1,0,Zone B\n",
+        encoding="utf-8",
+    )
+    agents = tmp_path / "agents.csv"
+    agents.write_text(
+        "staff_no,name,team\n1001,Li Na,T1\n1002,王芳,T1\n1003,Zhang Wei,T2\n1004,陈静,T2\n",
+        encoding="utf-8",
+    )
+    import_seats(floor, seats)
+    import_agents(floor, agents)
+    return floor

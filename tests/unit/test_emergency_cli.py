@@ -1,0 +1,98 @@
+"""`floorman emergency ...`: the same checklists from a script, exit 2 on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run(db: Path, *args: str, env_config: Path | None = None) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "floorman", "--db", str(db)]
+    if env_config is not None:
+        cmd += ["--config", str(env_config)]
+    return subprocess.run([*cmd, *args], capture_output=True, text=True, timeout=60, check=False)
+
+
+@pytest.fixture
+def cli_db(tmp_path: Path) -> Path:
+    path = tmp_path / "cli.db"
+    assert run(path, "init").returncode == 0
+    return path
+
+
+def test_a_whole_checklist_from_the_command_line(cli_db: Path, tmp_path: Path) -> None:
+    kinds = run(cli_db, "emergency", "list-kinds", "--json")
+    assert kinds.returncode == 0, kinds.stderr
+    assert {k["kind"] for k in json.loads(kinds.stdout)} >= {"fire", "hotline_failure", "theft"}
+
+    started = run(cli_db, "emergency", "start", "earthquake", "--drill", "--json")
+    assert started.returncode == 0, started.stderr
+    ident = json.loads(started.stdout)["id"]
+    short = ident[:8]
+
+    listed = json.loads(run(cli_db, "emergency", "list", "--running", "--json").stdout)
+    assert [(e["id"], e["drill"], e["status"]) for e in listed] == [(ident, True, "running")]
+    assert listed[0]["elapsed_seconds"] >= 0
+
+    refused = run(cli_db, "emergency", "close", short)
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == ("floorman: steps not yet done, skipped or deferred: 1, 2")
+
+    assert run(cli_db, "emergency", "step", short, "1", "done").returncode == 0
+    no_reason = run(cli_db, "emergency", "step", short, "2", "skip")
+    assert no_reason.returncode == 2 and "reason for skipping is required" in no_reason.stderr
+    assert run(cli_db, "emergency", "step", short, "2", "note", "count at 10:00").returncode == 0
+    assert run(cli_db, "emergency", "step", short, "2", "assign", "Wang").returncode == 0
+    assert run(cli_db, "emergency", "step", short, "2", "defer").returncode == 0
+    assert run(cli_db, "emergency", "wording", short, "Drill only").returncode == 0
+    closed = run(cli_db, "emergency", "close", short)
+    assert closed.returncode == 0
+    assert "complete with deferred items" in closed.stdout
+
+    assert json.loads(run(cli_db, "emergency", "list", "--running", "--json").stdout) == []
+
+    report = json.loads(run(cli_db, "emergency", "report", short, "--json").stdout)
+    assert report["wording"]["text"] == "Drill only"
+    assert report["steps"][1]["notes"][0]["text"] == "count at 10:00"
+    assert report["steps"][1]["assignee"] == "Wang"
+    assert report["steps"][0]["by"] == "tester"  # FLOORMAN_OPERATOR from conftest
+
+    out = tmp_path / "report.md"
+    written = run(cli_db, "emergency", "report", short, "--markdown", "-o", str(out))
+    assert written.returncode == 0
+    assert out.read_text(encoding="utf-8").startswith("# Incident report: Earthquake (DRILL)")
+
+
+def test_bad_input_is_one_line_and_exit_2(cli_db: Path) -> None:
+    unknown = run(cli_db, "emergency", "start", "flood")
+    assert unknown.returncode == 2
+    assert unknown.stderr.startswith("floorman: unknown emergency kind 'flood'")
+    assert len(unknown.stderr.strip().splitlines()) == 1
+    bad_action = run(cli_db, "emergency", "step", "abcd", "1", "maybe")
+    assert bad_action.returncode == 2
+    no_format = run(cli_db, "emergency", "report", "abcd")
+    assert no_format.returncode == 2
+    missing = run(cli_db, "emergency", "close", "abcdef")
+    assert missing.returncode == 2 and "no emergency 'abcdef'" in missing.stderr
+
+
+def test_a_bad_override_file_is_reported_and_the_rest_still_run(
+    cli_db: Path, tmp_path: Path
+) -> None:
+    config_dir = tmp_path / "center"
+    (config_dir / "checklists").mkdir(parents=True)
+    config = config_dir / "config.toml"
+    bad = config_dir / "checklists" / "fire.toml"
+    bad.write_text('title = "Fire"\n[[steps]\n', encoding="utf-8")
+    kinds = run(cli_db, "emergency", "list-kinds", env_config=config)
+    assert kinds.returncode == 0
+    assert f"checklist left out: {bad}: not valid TOML" in kinds.stderr
+    assert "line 2" in kinds.stderr
+    assert "fire " in kinds.stdout  # the shipped fire checklist still loads
+    started = run(cli_db, "emergency", "start", "fire", "--json", env_config=config)
+    assert started.returncode == 0
+    assert json.loads(started.stdout)["title_en"] == "Fire"

@@ -1,0 +1,128 @@
+"""`floorman feed ...` as scripts and phone systems call it: a subprocess on a real file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from floorman.clock import SystemClock
+from floorman.config import Config
+from floorman.data import schema
+from floorman.data.db import Database
+from floorman.domain.context import Actor, Floor
+from floorman.domain.seats import import_agents, import_seats
+
+DATA = Path(__file__).parent.parent / "data" / "asterisk"
+
+
+def floorman(*args: str, db: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "floorman", "--db", str(db), *args],
+        capture_output=True, text=True, input=stdin, timeout=60,
+    )
+
+
+@pytest.fixture
+def cli_db(tmp_path: Path) -> Path:
+    """A floor on the real clock: seats A-01, A-02, B-01, B-02 and agents 1001-1004."""
+    path = tmp_path / "floor.db"
+    db = Database(path)
+    schema.migrate(db)
+    floor = Floor(db=db, clock=SystemClock(), config=Config(timezone="UTC"), actor=Actor("t"))
+    (tmp_path / "seats.csv").write_text(
+        "seat,zone,type,row,col\nA-01,A,general,0,0\nA-02,A,general,0,1\n"
+        "B-01,B,user,0,0\nB-02,B,user,0,1\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "agents.csv").write_text(
+        "staff_no,name\n1001,Li Na\n1002,Wang Fang\n1003,Zhang Wei\n1004,Chen Jing\n",
+        encoding="utf-8",
+    )
+    import_seats(floor, tmp_path / "seats.csv")
+    import_agents(floor, tmp_path / "agents.csv")
+    db.dispose()
+    return path
+
+
+def seats(db: Path) -> dict[str, dict]:
+    result = floorman("seats", "list", "--json", db=db)
+    assert result.returncode == 0, result.stderr
+    return {s["seat"]: s for s in json.loads(result.stdout)}
+
+
+def test_feed_jsonl_from_stdin_reports_bad_lines_and_exits_0(cli_db: Path) -> None:
+    lines = "\n".join([
+        '{"id": "1", "seat": "A-01", "state": "ready", "agent": "1001"}',
+        '{"id": "2", "seat": "A-01", "state": "away", "reason": "water"}',
+        "garbage",
+        '{"id": "3", "seat": "Q-9", "state": "ready", "agent": "1002"}',
+        '{"id": "4", "seat": "A-02", "state": "ready", "agent": "1002"}',
+    ]) + "\n"
+    result = floorman("feed", "jsonl", "-", "--json", db=cli_db, stdin=lines)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "line 3: not valid JSON: Expecting value (column 1)",
+        "line 4: unknown seat 'Q-9'",
+    ]
+    assert json.loads(result.stdout) == {
+        "read": 5, "applied": 3, "unchanged": 0, "ignored": 0, "bad": 2, "stale": 0,
+        "restarts": 0,
+    }
+    floor = seats(cli_db)
+    assert (floor["A-01"]["state"], floor["A-01"]["reason"]) == ("away", "water")
+    assert floor["A-02"]["state"] == "ready"
+    # The same stream again adds nothing.
+    again = floorman("feed", "jsonl", "-", "--json", db=cli_db, stdin=lines)
+    assert json.loads(again.stdout)["applied"] == 0
+
+
+def test_feed_jsonl_unreadable_file_exits_2(cli_db: Path, tmp_path: Path) -> None:
+    result = floorman("feed", "jsonl", str(tmp_path / "missing.jsonl"), db=cli_db)
+    assert result.returncode == 2
+    assert "cannot be read" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_feed_asterisk_resumes_from_the_stored_offset(cli_db: Path, tmp_path: Path) -> None:
+    now = int(time.time()) + 1  # after the seats were imported, within the future tolerance
+    log = tmp_path / "queue_log"
+    log.write_text(
+        f"{now}|NONE|support|PJSIP/1001|ADDMEMBER|\n"
+        f"{now}|NONE|support|Local/1003@agents|ADDMEMBER|\n"
+        f"{now + 1}|NONE|NONE|PJSIP/1001|PAUSEALL|Lunch\n",
+        encoding="utf-8",
+    )
+    mapping = ["--map", str(DATA / "members.csv")]
+    first = floorman("feed", "asterisk", str(log), *mapping, db=cli_db)
+    assert first.returncode == 0, first.stderr
+    assert "3 lines read, 3 events applied" in first.stdout
+    floor = seats(cli_db)
+    assert (floor["A-01"]["state"], floor["A-01"]["reason"]) == ("away", "Lunch")
+    assert (floor["B-01"]["state"], floor["B-01"]["agent"]) == ("ready", "1003")
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write(f"{now + 2}|NONE|NONE|PJSIP/1001|UNPAUSEALL|\n")
+    second = floorman("feed", "asterisk", str(log), *mapping, "--json", db=cli_db)
+    assert json.loads(second.stdout)["read"] == 1
+    assert seats(cli_db)["A-01"]["state"] == "ready"
+    status = floorman("feed", "status", "--json", db=cli_db)
+    [position] = json.loads(status.stdout)
+    assert (position["path"], position["line"], position["offset"]) == (
+        str(log), 4, log.stat().st_size,
+    )
+
+
+def test_feed_asterisk_bad_map_or_missing_log_exits_2(cli_db: Path, tmp_path: Path) -> None:
+    result = floorman("feed", "asterisk", str(tmp_path / "queue_log"), db=cli_db)
+    assert (result.returncode, result.stderr.strip()) == (
+        2, f"floorman: {tmp_path / 'queue_log'}: no such file",
+    )
+    bad_map = tmp_path / "map.csv"
+    bad_map.write_text("seat\nA-01\n", encoding="utf-8")
+    result = floorman("feed", "asterisk", str(DATA / "queue_log"), "--map", str(bad_map), db=cli_db)
+    assert result.returncode == 2
+    assert "missing column(s): interface" in result.stderr

@@ -1,0 +1,383 @@
+"""Every privileged function, called as every role below the ones allowed: refused, unwritten.
+
+Issue 4, point 3: each entry of `operators.PERMISSIONS` is performed here by the real
+domain function (or the CLI command, when the check lives in the command) on a prepared,
+closed floor (operators exist). For every role the table does not allow, for an actor who
+is not logged in and for a feed, the call must raise PermissionDenied and leave the
+database exactly as it was: the journal count and a dump of every table are compared.
+The allowed roles are exercised by the panels' own tests; here one allowed role is called
+on a fresh copy of the action as a control, so a refusal is never an accident of set-up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher, Type
+
+from floorman.clock import FakeClock
+from floorman.config import Config
+from floorman.data import schema
+from floorman.data.db import Database
+from floorman.domain import (
+    alerts,
+    attendance,
+    audit,
+    away,
+    emergency,
+    operators,
+    seats,
+    staffing_plan,
+    visitors,
+)
+from floorman.domain.context import Actor, Floor
+from floorman.domain.errors import FloorError, PermissionDenied
+from floorman.domain.operators import PERMISSIONS, ROLES, add_operator
+
+START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+PIN = {role: str(1000 + 1111 * i) for i, role in enumerate(ROLES)}  # 1000, 2111, ...
+TERMINAL = "test:matrix"
+
+# Actions no single privileged function performs yet, each with the reason; the test
+# below fails when PERMISSIONS gains an action that is in neither table.
+NOT_IN_MATRIX: dict[str, str] = {
+    "floor.view": "every role may view; only a not-logged-in actor is below it (no function)",
+    "operators.list": "every role may list; the check is in `operators list` (CLI tests)",
+    "handover.write": "needs a shift handover set up: covered by the handover tests",
+    "handover.acknowledge": "needs a submitted handover: covered by the handover tests",
+    "handover.amend": "needs an acknowledged handover: covered by the handover tests",
+    "feed.manage": "no function checks it yet (feeds run as a source without login)",
+}
+
+
+@dataclass
+class Prepared:
+    """The floor as set up before operators existed, with the ids the calls need."""
+
+    floor: Floor
+    tmp: Path
+    ids: dict[str, str] = field(default_factory=dict)
+
+    def acting(self, actor: Actor) -> Floor:
+        return replace(self.floor, actor=actor)
+
+
+def _csv(tmp: Path, name: str, text: str) -> Path:
+    path = tmp / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _prepare(tmp: Path) -> Prepared:
+    """An open floor (no login) with one thing of each kind waiting for a decision."""
+    db = Database(tmp / "floor.db")
+    schema.migrate(db)
+    floor = Floor(
+        db=db,
+        clock=FakeClock(START),
+        config=Config(timezone="UTC"),
+        actor=Actor("setup", TERMINAL),
+    )
+    ready = Prepared(floor, tmp)
+    ids = ready.ids
+    seats.import_seats(
+        floor,
+        _csv(
+            tmp,
+            "seats.csv",
+            "seat,zone,type,row,col\nA-01,A,general,0,0\nA-02,A,general,0,1\n"
+            "A-03,A,general,0,2\nB-01,B,general,1,0\nB-02,B,general,1,1\n",
+        ),
+    )
+    seats.import_agents(
+        floor,
+        _csv(tmp, "agents.csv", "staff_no,name,team\n1001,A\n1002,B\n1003,C\n1004,D\n1005,E\n"),
+    )
+    for code, agent in (("A-01", "1001"), ("A-02", "1002"), ("A-03", "1003"), ("B-01", "1004")):
+        seats.record_event(floor, code, "ready", agent_no=agent)
+    # away slips: requested, approved, out (approved) and out without approval
+    ids["slip_requested"] = away.request(floor, "1001", "toilet").id
+    ids["slip_approved"] = away.approve(floor, away.request(floor, "1002", "water").id).id
+    ids["slip_out"] = away.send_away(floor, "1003", "coaching").id
+    seats.record_event(floor, "B-01", "away", agent_no="1004", reason="toilet")
+    unapproved = [s for s in away.list_slips(floor, open_only=True) if s.agent == "1004"]
+    ids["slip_unapproved"] = unapproved[0].id
+    # visitors: pending internal and external, approved, on the floor; a list entry
+    internal = visitors.Registration(
+        name="Zhang Wei",
+        organisation="Billing",
+        category="internal",
+        purpose="audit",
+        host="Li Na",
+    )
+    external = visitors.Registration(
+        name="John Smith",
+        organisation="Acme",
+        category="external",
+        purpose="sales",
+        host="Li Na",
+        escort="Wang Fang",
+    )
+    ids["visitor_internal"] = visitors.register(floor, internal).id
+    ids["visitor_external"] = visitors.register(floor, external).id
+    approved = visitors.register(floor, replace(internal, name="Chen Jie"))
+    ids["visitor_approved"] = visitors.approve(floor, approved.id).id
+    on_floor = visitors.register(floor, replace(internal, name="Wu Lei"))
+    visitors.approve(floor, on_floor.id)
+    ids["visitor_on_floor"] = visitors.check_in(floor, on_floor.id).id
+    ids["list_entry"] = visitors.add_list_entry(floor, "watch", organisation="Rival").id
+    ids["roll_call"] = visitors.start_roll_call(floor, "fire drill").id
+    # an emergency with its roll call, leaves of 1, 3 and 7 days, a fired alert
+    ids["emergency"] = emergency.start(floor, "fire", drill=True).id
+    for days in (1, 3, 7):
+        ids[f"leave_{days}"] = attendance.request_leave(floor, "1005", "2026-12-01", days, "x").id
+    with floor.db.write() as session:
+        alerts.schedule(
+            session, floor, kind="test.alert", subject="A-01", due_at=START, message="test"
+        )
+    (fired,) = alerts.fire_due(floor)
+    ids["alert"] = fired.id
+    # close the floor: one operator per role
+    add_operator(floor, "director", "director", PIN["director"])
+    floor.actor = Actor("director", TERMINAL, role="director")
+    for role in ROLES:
+        if role != "director":
+            add_operator(floor, role, role, PIN[role])
+    return ready
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prepared]:
+    operators.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
+    ready = _prepare(tmp_path_factory.mktemp("matrix"))
+    yield ready
+    ready.floor.db.dispose()
+    operators.use_hasher(None)
+
+
+Call = Callable[[Floor, Prepared], object]
+
+
+# action -> the call that performs it (the floor passed in carries the actor under test)
+CALLS: dict[str, Call] = {
+    "journal.read": lambda f, p: audit.read_journal(f),
+    "seat.event": lambda f, p: seats.record_event(f, "B-02", "ready", agent_no="1005"),
+    "seat.import": lambda f, p: seats.import_seats(f, p.tmp / "seats.csv"),
+    "agent.import": lambda f, p: seats.import_agents(f, p.tmp / "agents.csv"),
+    "alert.acknowledge": lambda f, p: alerts.acknowledge(f, p.ids["alert"]),
+    "away.request": lambda f, p: away.request(f, "1005", "toilet", seat_code="B-02"),
+    "away.approve": lambda f, p: away.approve(f, p.ids["slip_requested"]),
+    "away.end": lambda f, p: away.back(f, p.ids["slip_out"]),
+    "visitor.register": lambda f, p: visitors.register(
+        f,
+        visitors.Registration(
+            name="New One", organisation="HR", category="internal", purpose="p", host="h"
+        ),
+    ),
+    "visitor.approve_internal": lambda f, p: visitors.approve(f, p.ids["visitor_internal"]),
+    "visitor.approve_external": lambda f, p: visitors.approve(f, p.ids["visitor_external"]),
+    "visitor.check_in": lambda f, p: visitors.check_in(f, p.ids["visitor_approved"]),
+    "visitor.check_out": lambda f, p: visitors.check_out(f, p.ids["visitor_on_floor"]),
+    "visitor.lists": lambda f, p: visitors.add_list_entry(f, "block", organisation="Evil"),
+    "visitor.roll_call": lambda f, p: visitors.start_roll_call(f, "again"),
+    "visitor.purge": lambda f, p: visitors.purge_expired(_years_later(f)),
+    "emergency.start": lambda f, p: emergency.start(f, "theft"),
+    "emergency.step": lambda f, p: emergency.step_action(f, p.ids["emergency"], 1, "done"),
+    "emergency.close": lambda f, p: emergency.close(f, p.ids["emergency"]),
+    "attendance.record": lambda f, p: attendance.request_leave(f, "1004", "2026-12-02", 1, "x"),
+    "leave.approve_1_day": lambda f, p: attendance.decide_leave(f, p.ids["leave_1"], True),
+    "leave.approve_3_days": lambda f, p: attendance.decide_leave(f, p.ids["leave_3"], True),
+    "leave.approve_7_days": lambda f, p: attendance.decide_leave(f, p.ids["leave_7"], True),
+    "staffing.plan": lambda f, p: staffing_plan.set_plan(f, busy_hour_calls=120.0),
+    "operators.manage": lambda f, p: add_operator(f, "newcomer", "viewer", "97531"),
+}
+
+# More calls for the same action: every public function that performs it is refused too.
+MORE_CALLS: list[tuple[str, str, Call]] = [
+    (
+        "away.request",
+        "send_away",
+        lambda f, p: away.send_away(f, "1005", "water", seat_code="B-02"),
+    ),
+    ("away.request", "start", lambda f, p: away.start(f, p.ids["slip_approved"])),
+    ("away.request", "cancel", lambda f, p: away.cancel(f, p.ids["slip_requested"])),
+    ("away.approve", "reject", lambda f, p: away.reject(f, p.ids["slip_requested"], "no")),
+    ("away.approve", "excuse", lambda f, p: away.excuse(f, p.ids["slip_unapproved"], "ok")),
+    ("away.approve", "violation", lambda f, p: away.record_violation(f, p.ids["slip_unapproved"])),
+    ("away.approve", "extend", lambda f, p: away.extend(f, p.ids["slip_out"], 120, "long queue")),
+    (
+        "visitor.approve_internal",
+        "reject",
+        lambda f, p: visitors.reject(f, p.ids["visitor_external"], "no appointment"),
+    ),
+    ("visitor.lists", "remove", lambda f, p: visitors.remove_list_entry(f, p.ids["list_entry"])),
+    ("visitor.roll_call", "mark_safe", lambda f, p: visitors.mark_safe(f, [1], p.ids["roll_call"])),
+    ("visitor.roll_call", "close", lambda f, p: visitors.close_roll_call(f, p.ids["roll_call"])),
+    (
+        "emergency.step",
+        "set_wording",
+        lambda f, p: emergency.set_wording(f, p.ids["emergency"], "All safe"),
+    ),
+    ("emergency.step", "mark_safe", lambda f, p: emergency.mark_safe(f, p.ids["emergency"], "1")),
+    (
+        "emergency.step",
+        "add_to_roll_call",
+        lambda f, p: emergency.add_to_roll_call(f, p.ids["emergency"], "Courier"),
+    ),
+    ("attendance.record", "mark", lambda f, p: attendance.mark(f, "1001", "sign_in", START)),
+    ("operators.manage", "disable", lambda f, p: operators.disable_operator(f, "viewer")),
+]
+
+# Actions checked in their CLI command (the domain function has no floor to check).
+CLI_CALLS: dict[str, list[str]] = {
+    "visitor.export": ["visitors", "export", "--csv", "{tmp}/export.csv"],
+    "backup.run": ["backup", "--to", "{tmp}/backup.db"],
+    "backup.restore": ["restore", "{tmp}/missing-backup.db"],
+}
+
+
+def _years_later(floor: Floor) -> Floor:
+    """The same actor two years on, when every visit is past its retention."""
+    clock = FakeClock(START)
+    clock.advance(2 * 365 * 86400)
+    return replace(floor, clock=clock)
+
+
+def _refused_actors(action: str) -> list[Actor]:
+    """Every role below the lowest allowed one, a viewer, nobody logged in, and a feed."""
+    allowed = PERMISSIONS[action]
+    lowest = min(operators.ROLE_RANK[r] for r in allowed)
+    roles = [r for r in ROLES if operators.ROLE_RANK[r] < lowest or r not in allowed]
+    actors = [Actor(role, TERMINAL, role=role) for role in roles]
+    if action not in operators.UNAUTHENTICATED_ACTIONS:
+        actors.append(Actor("nobody", TERMINAL))
+        actors.append(Actor("pbx", TERMINAL, source="pbx"))
+    return actors
+
+
+def _state(db: Database) -> tuple[int, str]:
+    """(journal rows, digest of every table): what "nothing was written" compares."""
+    conn = sqlite3.connect(db.path)
+    try:
+        journal_rows = conn.execute("SELECT count(*) FROM journal").fetchone()[0]
+        digest = hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
+    finally:
+        conn.close()
+    return journal_rows, digest
+
+
+def test_every_action_is_in_the_matrix_or_says_why_not() -> None:
+    covered = set(CALLS) | set(CLI_CALLS) | set(NOT_IN_MATRIX)
+    assert covered == set(PERMISSIONS)
+    assert not set(CALLS) & set(NOT_IN_MATRIX)
+    assert {action for action, _, _ in MORE_CALLS} <= set(CALLS)
+
+
+def test_a_viewer_is_refused_an_agent_state_a_phone_system_may_send(prepared: Prepared) -> None:
+    # "seat.event" is open to phone systems and scripts, not to a viewer at a screen.
+    assert _refused_actors("seat.event") == [Actor("viewer", TERMINAL, role="viewer")]
+    before = _state(prepared.floor.db)
+    feed = prepared.acting(Actor("pbx", TERMINAL, source="pbx"))
+    with pytest.raises(PermissionDenied, match="may only record agent states"):
+        visitors.start_roll_call(feed)
+    assert _state(prepared.floor.db) == before
+
+
+def _assert_refused(prepared: Prepared, action: str, call: Call) -> None:
+    for actor in _refused_actors(action):
+        before = _state(prepared.floor.db)
+        with pytest.raises(PermissionDenied) as refused:
+            call(prepared.acting(actor), prepared)
+        assert _state(prepared.floor.db) == before, f"{action} as {actor} wrote something"
+        message = str(refused.value)
+        assert message and "\n" not in message
+        if actor.role is not None:
+            assert f"operator {actor.name}" in message and "may not" in message
+
+
+@pytest.mark.parametrize("action", sorted(CALLS))
+def test_lower_roles_are_refused(prepared: Prepared, action: str) -> None:
+    _assert_refused(prepared, action, CALLS[action])
+
+
+@pytest.mark.parametrize(
+    ("action", "call"),
+    [(a, c) for a, _, c in MORE_CALLS],
+    ids=[f"{a}:{n}" for a, n, _ in MORE_CALLS],
+)
+def test_every_function_of_an_action_is_refused(
+    prepared: Prepared, action: str, call: Call
+) -> None:
+    _assert_refused(prepared, action, call)
+
+
+def test_the_allowed_role_gets_through(tmp_path: Path) -> None:
+    """Control: on a fresh copy, the lowest allowed role passes the check of every call.
+
+    A call may still refuse for a floor reason (FloorError that is not PermissionDenied,
+    e.g. a slip already decided by an earlier call); what matters is that the permission
+    check lets the allowed role by, so the refusals above come from the roles alone.
+    """
+    operators.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
+    try:
+        ready = _prepare(tmp_path)
+        calls = [(a, c) for a, c in CALLS.items()] + [(a, c) for a, _, c in MORE_CALLS]
+        for action, call in calls:
+            role = PERMISSIONS[action][0]
+            try:
+                call(ready.acting(Actor(role, TERMINAL, role=role)), ready)
+            except PermissionDenied as exc:  # pragma: no cover - the failure message
+                pytest.fail(f"{action} refused to {role}: {exc}")
+            except FloorError:
+                pass
+        ready.floor.db.dispose()
+    finally:
+        operators.use_hasher(None)
+
+
+def _cli(db: Path, *args: str, operator: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "FLOORMAN_PIN": PIN.get(operator or "", "0000")}
+    login = ["--operator", operator] if operator else ["--operator", "nobody"]
+    return subprocess.run(
+        [sys.executable, "-m", "floorman", "--db", str(db), *login, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.mark.parametrize("action", sorted(CLI_CALLS))
+def test_lower_roles_are_refused_at_the_command_line(prepared: Prepared, action: str) -> None:
+    args = [a.replace("{tmp}", str(prepared.tmp)) for a in CLI_CALLS[action]]
+    for actor in _refused_actors(action):
+        if actor.source is not None:
+            continue  # a feed never runs these commands
+        before = _state(prepared.floor.db)
+        result = _cli(prepared.floor.db.path, *args, operator=actor.role)
+        assert result.returncode == 2, (actor, result.stdout, result.stderr)
+        assert len(result.stderr.splitlines()) == 1, result.stderr
+        assert "may not" in result.stderr or "unknown operator" in result.stderr
+        assert _new_journal_actions(prepared.floor.db, before[0]) <= {"operators.login"}
+        assert not (prepared.tmp / "export.csv").exists()
+        assert not (prepared.tmp / "backup.db").exists()
+
+
+def _new_journal_actions(db: Database, since_count: int) -> set[str]:
+    """The actions of the journal rows after the first `since_count` (a login may be one)."""
+    conn = sqlite3.connect(db.path)
+    try:
+        rows = conn.execute("SELECT action FROM journal ORDER BY seq").fetchall()
+    finally:
+        conn.close()
+    return {r[0] for r in rows[since_count:]}
