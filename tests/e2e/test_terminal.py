@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +30,11 @@ class Terminal:
             pytest.fail("tmux is required for the end-to-end tests (make test installs it)")
         self.name = f"fm-{uuid.uuid4().hex[:8]}"
         tmux("new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), command)
+        # A CI run once drew an 80x24 pane despite -x/-y; resizing the window when the size
+        # differs makes the size the tests read certain.
+        size = tmux("display", "-p", "-t", self.name, "#{window_width}x#{window_height}").strip()
+        if size != f"{width}x{height}":
+            tmux("resize-window", "-t", self.name, "-x", str(width), "-y", str(height))
 
     def screen(self) -> str:
         return tmux("capture-pane", "-p", "-t", self.name)
@@ -73,18 +79,16 @@ def test_floor_keys_and_a_cli_event_appear_on_screen(terminal: Terminal, demo_db
     terminal.wait_for(lambda s: "Seat A-02" in s)
     terminal.keys("Escape")
     terminal.wait_for(lambda s: "Seat A-02" not in s and "occupancy" in s)
-    # An empty demo seat gets an agent from the command line, as a phone system would.
-    listed = subprocess.run(
-        [*FLOORMAN, "--db", str(demo_db), "seats", "list"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    empty_seat = next(
-        line.split()[0]
-        for line in listed.splitlines()
-        if " empty " in line and line.startswith("A-")
-    )
+    # An empty demo seat that the screen shows gets a fault from the command line, as a
+    # phone system would report one. It is read off the screen, not the seat list, so that
+    # it is one the terminal has room to draw; the leftmost, away from the toasts.
+    shown_empty = [
+        (match.start(), match.group(1))
+        for line in terminal.screen().splitlines()
+        for match in re.finditer(r"\b([A-E]-\d\d) - ", line)
+    ]
+    assert shown_empty, "the demo floor shows no empty seat"
+    empty_seat = min(shown_empty)[1]
     started = time.monotonic()
     subprocess.run(
         [*FLOORMAN, "--db", str(demo_db), "event", empty_seat, "fault", "--reason", "screen dead"],
