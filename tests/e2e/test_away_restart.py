@@ -137,9 +137,11 @@ def test_killed_during_an_away_the_restart_shows_the_time_and_the_breach_once(
 
     second = Terminal(ui_command(small_db))
     terminals.append(second)
+    # The breach toast (8 s) may cover the right of the alert bar: wait for the whole line.
     screen = second.wait_for(
-        lambda s: alert_bar_line(s) is not None and (seat_timer(s) or ("", 0))[0] == "!",
-        timeout=15,
+        lambda s: "away from A-01: over the" in (alert_bar_line(s) or "")
+        and (seat_timer(s) or ("", 0))[0] == "!",
+        timeout=25,
     )
     letter, seconds = seat_timer(screen) or ("", 0)
     shown_elapsed = timedelta(seconds=seconds)
