@@ -272,6 +272,22 @@ def test_acknowledgement_needs_another_person_and_every_section(wang: Floor, li:
     assert {"handover.compose", "handover.submit", "handover.acknowledge"} <= set(actions)
 
 
+def test_only_the_next_shifts_duty_manager_acknowledges(
+    small_floor: Floor, wang: Floor, li: Floor, zhao: Floor
+) -> None:
+    assign_manager(small_floor, "next", "Li")
+    composed = handover.compose(wang, summary="Quiet")
+    assert composed.expected_incoming == "Li"
+    handover.submit(wang)
+    with pytest.raises(FloorError, match="goes to Li, the next shift's duty manager"):
+        handover.acknowledge(zhao, None, "all")
+    assert handover.get(zhao, "pending").status == "submitted"  # the refusal changed nothing
+    # A stand-in is put on the roster first; then the acknowledgement is theirs.
+    assign_manager(small_floor, "next", "Zhao")
+    view = handover.acknowledge(zhao, None, "all")
+    assert (view.status, view.incoming) == ("acknowledged", "Zhao")
+
+
 # ------------------------------------------------------------ locking, amendments
 
 

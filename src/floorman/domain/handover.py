@@ -1105,6 +1105,15 @@ def acknowledge(floor: Floor, ref: str | None, reviewed: str | Iterable[str]) ->
                 f"the incoming duty manager must be someone other than {row.submitted_by}, "
                 "who handed over"
             )
+        # The roster says who takes the floor: a stand-in is made duty manager of the next
+        # shift first (`floorman shifts assign`), so the log and the roster agree on who
+        # was in charge.
+        expected = _expected_incoming(session, floor, row)
+        if expected is not None and me != expected:
+            raise FloorError(
+                f"the handover of shift {row.shift_id} goes to {expected}, the next shift's "
+                f"duty manager; assign {me} to that shift first to acknowledge it"
+            )
         missing = [s for s in SECTIONS if s not in sections]
         if missing:
             raise FloorError(f"review every section first; not reviewed: {', '.join(missing)}")
