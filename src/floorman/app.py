@@ -165,8 +165,20 @@ class FloormanApp(App[None]):
         if scheduler is not None:
             scheduler.shutdown()
 
+    def floorman_screens(self) -> list[Screen[Any]]:
+        """The screens in the stack that are floorman's own (full screens and modals).
+
+        Textual's bare default screen sits at the bottom of every stack. It must not get
+        messages: a message wakes it, and as the background screen under the floor it then
+        marks the whole floor screen dirty, which makes every tick repaint the full terminal
+        (and it re-arms itself, so every later message did the same).
+        """
+        from floorman.screens.base import FloormanModal, FloormanScreen
+
+        return [s for s in self.screen_stack if isinstance(s, (FloormanScreen, FloormanModal))]
+
     def tick(self) -> None:
-        for screen in self.screen_stack:
+        for screen in self.floorman_screens():
             screen.post_message(Tick())
         self.refresh_chrome(self.screen)
         self.idle_lock.check_idle(self.floor.clock.now())
@@ -206,7 +218,7 @@ class FloormanApp(App[None]):
         return changed
 
     def broadcast(self, message_factory: DatabaseChanged) -> None:
-        for screen in list(self.screen_stack):
+        for screen in self.floorman_screens():
             screen.post_message(DatabaseChanged(message_factory.version))
         self.refresh_extras()
         scheduler = getattr(self, "alert_scheduler", None)
