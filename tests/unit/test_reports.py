@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import csv
-from datetime import timedelta
+import random
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from sqlmodel import select
 
-from floorman.domain import alerts
+from floorman.data.models import Seat, SeatEvent
+from floorman.domain import alerts, reports
+from floorman.domain.context import Floor
 from floorman.domain.errors import FloorError
-from floorman.domain.reports import export_report, floor_report
+from floorman.domain.reports import FloorReport, export_report, floor_report
 from floorman.domain.seats import record_event
 
 
@@ -103,3 +108,216 @@ def test_required_seats_follow_the_staffing_plan(small_floor, clock, tmp_path) -
     with files[0].open(encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
     assert rows[0][-1] == "required_seats" and rows[1][-1] == "14" and rows[-1][-1] == ""
+
+
+# --- The figures against their definition, on hand-built histories --------------------
+#
+# Events are stored directly (any time, any order of recording), and the report is
+# compared with `_expected`: the figures computed the slow, obvious way from the same
+# history. Whole-second times keep the float sums exact whatever order they are added in.
+
+UTC_ = ZoneInfo("UTC")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+STAFFED = {"ready", "busy", "away"}
+History = dict[str, list[tuple[datetime, str]]]
+
+
+def _store(floor: Floor, history: History) -> None:
+    with floor.db.write() as session:
+        ids = {seat.code: seat.id for seat in session.exec(select(Seat))}
+        for code, changes in history.items():
+            for at, state in changes:
+                session.add(
+                    SeatEvent(seat_id=ids[code], state=state, event=state, at=at, recorded_at=at)
+                )
+
+
+def _expected(
+    history: History, seats: list[str], start: datetime, end: datetime, step: timedelta
+) -> tuple[list[tuple[datetime, int, int]], list[float]]:
+    """Occupancy samples and away minutes per hour, straight from their definition."""
+
+    def state_at(seat: str, moment: datetime) -> str:
+        state = "empty"
+        for at, changed_to in sorted(history.get(seat, [])):
+            if at <= moment:
+                state = changed_to
+        return state
+
+    occupancy, moment = [], start
+    while moment < end:
+        states = [state_at(seat, moment) for seat in seats]
+        staffed = sum(s in STAFFED for s in states)
+        occupancy.append((moment, staffed, sum(s != "fault" for s in states)))
+        moment += step
+    hours, hour = [], start.replace(minute=0, second=0, microsecond=0)
+    while hour < end:
+        hours.append(hour)
+        hour += timedelta(hours=1)
+    seconds = [0.0] * len(hours)
+    for seat in seats:
+        changes = sorted(history.get(seat, []))
+        for n, (at, state) in enumerate(changes):
+            if state != "away":
+                continue
+            since = max(at, start)
+            until = min(changes[n + 1][0] if n + 1 < len(changes) else end, end)
+            for index, hour in enumerate(hours):
+                overlap = (min(until, hour + timedelta(hours=1)) - max(since, hour)).total_seconds()
+                seconds[index] += max(0.0, overlap)
+    return occupancy, [round(s / 60, 1) for s in seconds]
+
+
+def _figures(report: FloorReport) -> tuple[list[tuple[datetime, int, int]], list[float]]:
+    return (
+        [(p.at, p.staffed, p.open_seats) for p in report.occupancy],
+        [h.value for h in report.away_minutes],
+    )
+
+
+H = timedelta(hours=1)
+SEATS = ["A-01", "A-02", "A-03", "B-01", "B-02", "B-03"]
+
+
+def test_tricky_history_gives_the_defined_figures(small_floor) -> None:
+    day = datetime(2026, 11, 23, tzinfo=UTC)
+
+    def at(hhmmss: str, days: int = 0) -> datetime:
+        h, m, s = (int(x) for x in hhmmss.split(":"))
+        return day + timedelta(days=days, hours=h, minutes=m, seconds=s)
+
+    history: History = {
+        # away from before the range, back exactly on a sample; away again across an
+        # hour boundary, a second "away" that must not restart the span
+        "A-01": [
+            (at("09:00:00", -3), "ready"),
+            (at("07:50:00"), "away"),
+            (at("08:35:00"), "ready"),
+            (at("09:55:00"), "away"),
+            (at("10:05:00"), "away"),
+            (at("10:40:00"), "ready"),
+        ],
+        # A-02: no event ever (empty: open, not staffed)
+        "A-03": [(at("08:20:00"), "busy"), (at("08:50:00"), "fault")],  # at start; on a sample
+        "B-01": [(at("11:30:00"), "away")],  # still away at the end of the range
+        # several events long before the range (the last one counts); one exactly at its end
+        "B-02": [
+            (at("23:00:00", -1), "ready"),
+            (at("06:00:00"), "busy"),
+            (at("11:50:00"), "empty"),
+        ],
+        "B-03": [(at("08:59:30"), "away"), (at("09:00:30"), "ready")],  # across 09:00
+    }
+    _store(small_floor, history)
+    start, end = at("08:20:00"), at("11:50:00")  # not on the hour
+    with small_floor.db.read() as session:
+        report = floor_report(session, start, end)
+    occupancy, away = _figures(report)
+    assert (occupancy, away) == _expected(history, SEATS, start, end, timedelta(minutes=15))
+    # ...and the definition itself, checked by hand
+    assert occupancy[:4] == [
+        (at("08:20:00"), 3, 6),  # A-01 away, A-03 busy from the start, B-02 busy
+        (at("08:35:00"), 3, 6),  # A-01 back on the sample itself: still staffed
+        (at("08:50:00"), 2, 5),  # A-03 out of order on the sample itself
+        (at("09:05:00"), 3, 5),  # B-03 back
+    ]
+    assert len(occupancy) == 14
+    assert [h.hour for h in report.away_minutes] == [at(f"{h:02d}:00:00") for h in (8, 9, 10, 11)]
+    assert away == [15.5, 5.5, 40.0, 20.0]
+
+
+def test_days_follow_the_centers_time_zone(small_floor) -> None:
+    # The reports screen asks for whole local days: Shanghai midnight is 16:00 UTC.
+    start = datetime(2026, 11, 23, tzinfo=SHANGHAI)
+    end = start + timedelta(days=1)
+    utc = datetime(2026, 11, 22, 16, tzinfo=UTC)  # == start
+    history: History = {
+        "A-01": [(utc - timedelta(seconds=1), "away"), (utc + timedelta(seconds=30), "ready")],
+        "A-02": [(utc - timedelta(seconds=1), "ready")],
+        "B-01": [(utc + timedelta(hours=23, minutes=45), "away")],
+        "B-02": [(utc + timedelta(days=1), "ready")],  # the next local day
+    }
+    _store(small_floor, history)
+    for step in (timedelta(minutes=15), timedelta(hours=1)):
+        with small_floor.db.read() as session:
+            report = floor_report(session, start, end, step=step, zone=SHANGHAI)
+        occupancy, away = _figures(report)
+        assert (occupancy, away) == _expected(history, SEATS, start, end, step)
+        assert report.away_minutes[0].hour == start and len(away) == 24
+        assert away[0] == 0.5 and away[-1] == 15.0 and sum(away) == 15.5
+        assert occupancy[0][1:] == (2, 6)  # A-01 away and A-02 ready since 23:59:59
+        # B-01 away from 23:45: in the last 15-minute sample, not in the last hourly one
+        assert occupancy[-1][1:] == ((3, 6) if step < H else (2, 6))
+
+
+def _random_history(rng: random.Random, origin: datetime, days: int) -> History:
+    """Each seat's events at distinct whole seconds over `days`, often away."""
+    history: History = {}
+    for seat in SEATS[1:]:  # the first seat keeps no history
+        moments = sorted(rng.sample(range(days * 86_400), rng.randint(0, 60)))
+        history[seat] = [
+            (
+                origin + timedelta(seconds=s),
+                rng.choice(["ready", "busy", "away", "away", "empty", "fault"]),
+            )
+            for s in moments
+        ]
+    return history
+
+
+def test_random_histories_give_the_defined_figures(small_floor) -> None:
+    rng = random.Random(2026)
+    origin = datetime(2026, 11, 20, tzinfo=UTC)
+    history = _random_history(rng, origin, days=4)
+    _store(small_floor, history)
+    for _ in range(12):
+        zone = rng.choice([UTC_, SHANGHAI, ZoneInfo("Asia/Kolkata")])
+        start = (origin + timedelta(seconds=rng.randrange(3 * 86_400))).astimezone(zone)
+        if rng.random() < 0.5:
+            start = start.replace(minute=0, second=0)
+        end = start + timedelta(seconds=rng.randint(60, 86_400))
+        step = rng.choice([timedelta(minutes=15), timedelta(hours=1), timedelta(minutes=7)])
+        with small_floor.db.read() as session:
+            report = floor_report(session, start, end, step=step, zone=zone)
+        assert _figures(report) == _expected(history, SEATS, start, end, step), (start, end)
+
+
+def test_microsecond_sweep_equals_the_datetime_sweep(small_floor) -> None:
+    # Times with microseconds: the fast sweep must match the definition's float sums bit
+    # for bit, not only after rounding.
+    rng = random.Random(7)
+    origin = datetime(2026, 11, 20, tzinfo=UTC)
+    history = {
+        seat: [(at + timedelta(microseconds=rng.randrange(1_000_000)), s) for at, s in changes]
+        for seat, changes in _random_history(rng, origin, days=3).items()
+    }
+    _store(small_floor, history)
+    start, end = origin + timedelta(hours=13, microseconds=250), origin + timedelta(days=2)
+    step = timedelta(minutes=15)
+    hours = reports._hours(start, end)
+    moments = reports._sample_moments(start, end, step)
+    assert reports._one_offset(start, end, hours, moments)
+    with small_floor.db.read() as session:
+        fast = reports._sweep_in_microseconds(session, start, end, hours, moments)
+        defined = reports._sweep_in_datetimes(session, start, end, step, hours)
+    assert fast == defined
+    assert sum(fast[1]) > 0 and len({p.staffed for p in fast[0]}) > 1
+
+
+def test_a_range_across_a_daylight_saving_change_keeps_wall_clock_hours(small_floor) -> None:
+    # Hour buckets follow the center's wall clock; where its UTC offset changes inside the
+    # range, the report is swept in datetimes (the microsecond sweep assumes fixed hours).
+    new_york = ZoneInfo("America/New_York")
+    start = datetime(2026, 10, 31, tzinfo=new_york)  # clocks go back on 1 November
+    end = start + timedelta(days=3)
+    hours = reports._hours(start, end)
+    assert not reports._one_offset(start, end, hours, reports._sample_moments(start, end, H))
+    shanghai_day = datetime(2026, 11, 1, tzinfo=SHANGHAI)
+    day_hours = reports._hours(shanghai_day, shanghai_day + timedelta(days=1))
+    assert reports._one_offset(shanghai_day, shanghai_day + timedelta(days=1), day_hours, day_hours)
+    _store(small_floor, {"A-01": [(start.astimezone(UTC) + timedelta(hours=3), "away")]})
+    with small_floor.db.read() as session:
+        report = floor_report(session, start, end, step=H, zone=new_york)
+    away = [h.value for h in report.away_minutes]
+    assert len(away) == 72 and away[:4] == [0.0, 0.0, 0.0, 60.0]
+    assert [p.staffed for p in report.occupancy[:5]] == [0, 0, 0, 1, 1]
