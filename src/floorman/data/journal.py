@@ -34,10 +34,16 @@ for _event in ("after_soft_rollback", "after_commit", "after_rollback"):
     event.listen(OrmSession, _event, _forget_tail)
 
 
+# Built once: `json.dumps` with keyword arguments builds a new encoder per call, which
+# feeds writing thousands of rows a second notice. Same settings, same bytes, same hashes.
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str).encode
+_PAYLOAD = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _canonical(value: Any) -> str | None:
     if value is None:
         return None
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return _CANONICAL(value)
 
 
 def entry_hash(
@@ -51,9 +57,8 @@ def entry_hash(
     before: str | None,
     after: str | None,
 ) -> str:
-    payload = json.dumps(
-        [prev_hash, seq, at.isoformat(), actor, terminal, action, subject, before, after],
-        ensure_ascii=False,
+    payload = _PAYLOAD(
+        [prev_hash, seq, at.isoformat(), actor, terminal, action, subject, before, after]
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

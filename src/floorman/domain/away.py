@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any, Protocol
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
@@ -166,7 +167,25 @@ def _views(
     return out
 
 
-def _snapshot(slip: AwaySlip) -> dict[str, object]:
+class Slip(Protocol):
+    """What the away rules read and change of a slip: an `AwaySlip` row, or the feeds'
+    in-memory copy of one (domain/seat_batch.py)."""
+
+    id: str
+    seat_id: str
+    agent_id: str
+    reason: str
+    status: str
+    approval: str
+    limit_seconds: int
+    requested_at: datetime
+    decision_note: str | None
+    left_at: datetime | None
+    returned_at: datetime | None
+    extension_seconds: int
+
+
+def _snapshot(slip: Slip) -> dict[str, object]:
     return {
         "status": slip.status,
         "approval": slip.approval,
@@ -178,19 +197,25 @@ def _snapshot(slip: AwaySlip) -> dict[str, object]:
     }
 
 
+def journal_values(
+    floor: Floor, verb: str, slip: Slip, before: dict[str, object] | None
+) -> dict[str, Any]:
+    """The journal row of a slip change (the ORM path appends it, a batch prepares it)."""
+    return {
+        "at": floor.clock.now(),
+        "actor": floor.actor.name,
+        "terminal": floor.actor.terminal,
+        "action": f"away.{verb}",
+        "subject": slip.id,
+        "before": before,
+        "after": _snapshot(slip),
+    }
+
+
 def _journal(
     session: Session, floor: Floor, verb: str, slip: AwaySlip, before: dict[str, object] | None
 ) -> None:
-    journal.append(
-        session,
-        at=floor.clock.now(),
-        actor=floor.actor.name,
-        terminal=floor.actor.terminal,
-        action=f"away.{verb}",
-        subject=slip.id,
-        before=before,
-        after=_snapshot(slip),
-    )
+    journal.append(session, **journal_values(floor, verb, slip, before))
 
 
 # ------------------------------------------------------------------ finding slips
@@ -239,41 +264,73 @@ def find_slip(session: Session, ref: str) -> AwaySlip:
 # ------------------------------------------------------------------ alerts
 
 
-def _schedule_alerts(session: Session, floor: Floor, slip: AwaySlip, seat: Seat) -> None:
-    """Warning, breach, severe and escalation alerts for a slip that is out."""
+@dataclass(frozen=True)
+class PlannedAlert:
+    """One deadline of a slip that is out, before it is written as an alert row."""
+
+    kind: str
+    subject: str
+    due_at: datetime
+    severity: str
+    message: str
+    dedupe_key: str
+
+
+def who(name: str, staff_no: str) -> str:
+    """How alerts name an agent: "Name (staff no)"."""
+    return f"{name} ({staff_no})"
+
+
+def alert_plan(floor: Floor, slip: Slip, seat_code: str, agent: str) -> list[PlannedAlert]:
+    """Warning, breach, severe and escalation deadlines of a slip that is out.
+
+    The one place these rules and texts live: the ORM path schedules them one by one,
+    the feeds' batch path writes the same rows in bulk. `agent` is `who(...)`.
+    """
     assert slip.left_at is not None
-    agent = session.get(Agent, slip.agent_id)
-    who = f"{agent.name} ({agent.staff_no})" if agent else "?"
     limit = slip.limit_seconds + slip.extension_seconds
-    prefix = f"{ALERT_PREFIX}{slip.id}:" + ("ext:" if slip.extension_seconds else "")
+    prefix = slip_alert_prefix(slip.id) + ("ext:" if slip.extension_seconds else "")
     deadlines = [
         ("warning", "warning", warning_after(floor, limit), "limit {limit} near"),
         ("breach", "breach", limit, "over the {limit} limit"),
         ("severe", "severe", 2 * limit, "over twice the {limit} limit"),
     ]
-    for name, severity, after, text in deadlines:
-        alerts.schedule(
-            session,
-            floor,
+    plan = [
+        PlannedAlert(
             kind=f"away.{name}",
-            subject=seat.code,
+            subject=seat_code,
             due_at=slip.left_at + timedelta(seconds=after),
             severity=severity,
-            message=f"{who} away from {seat.code}: " + text.format(limit=mmss(limit)),
+            message=f"{agent} away from {seat_code}: " + text.format(limit=mmss(limit)),
             dedupe_key=f"{prefix}{name}",
         )
+        for name, severity, after, text in deadlines
+    ]
     escalate = floor.config.away.escalate_after_minutes
     if escalate > 0:
-        alerts.schedule(
-            session,
-            floor,
-            kind="away.escalation",
-            subject=seat.code,
-            due_at=slip.left_at + timedelta(seconds=limit, minutes=escalate),
-            severity="critical",
-            message=f"{who} away from {seat.code}: breach not acknowledged within {escalate} min",
-            dedupe_key=f"{prefix}escalation",
+        plan.append(
+            PlannedAlert(
+                kind="away.escalation",
+                subject=seat_code,
+                due_at=slip.left_at + timedelta(seconds=limit, minutes=escalate),
+                severity="critical",
+                message=(
+                    f"{agent} away from {seat_code}: breach not acknowledged within {escalate} min"
+                ),
+                dedupe_key=f"{prefix}escalation",
+            )
         )
+    return plan
+
+
+def slip_alert_prefix(slip_id: str) -> str:
+    """The dedupe-key prefix of every alert of one slip (cancelled when it comes back)."""
+    return f"{ALERT_PREFIX}{slip_id}:"
+
+
+def _schedule_alerts(session: Session, floor: Floor, slip: AwaySlip, seat: Seat) -> None:
+    """Warning, breach, severe and escalation alerts for a slip that is out."""
+    _SessionBook(session, floor).schedule(slip, seat.code)
 
 
 def cancel_acknowledged_escalations(floor: Floor) -> int:
@@ -301,6 +358,87 @@ def cancel_acknowledged_escalations(floor: Floor) -> int:
 # ------------------------------------------------------------------ following the seat
 
 
+class SlipBook(Protocol):
+    """Where `follow_seat_in` reads and writes slips and their alerts and journal rows.
+
+    `_SessionBook` does it through the ORM session (one event at a time); the feeds'
+    batch path (domain/seat_batch.py) keeps the open slips in memory and writes rows in
+    bulk. Both run the same rules below, so the two cannot drift apart.
+    """
+
+    def open_slip(self, agent_id: str, statuses: tuple[str, ...]) -> Slip | None:
+        """The agent's newest slip in one of `statuses`, if any."""
+
+    def requests(self, agent_id: str) -> list[Slip]:
+        """The agent's slips waiting for a decision (status requested)."""
+
+    def add(self, values: dict[str, Any]) -> Slip:
+        """Store a new slip with these column values, and return it."""
+
+    def save(self, slip: Slip) -> None:
+        """Store a changed slip."""
+
+    def journal(self, verb: str, slip: Slip, before: dict[str, object] | None) -> None:
+        """Journal a slip change."""
+
+    def schedule(self, slip: Slip, seat_code: str) -> None:
+        """Schedule the alerts of `alert_plan` for a slip that just went out."""
+
+    def cancel_alerts(self, slip: Slip) -> None:
+        """Cancel the slip's pending alerts."""
+
+
+class _SessionBook:
+    """The slip book of one ORM session: queries and flushes, one event at a time."""
+
+    def __init__(self, session: Session, floor: Floor) -> None:
+        self.session = session
+        self.floor = floor
+
+    def open_slip(self, agent_id: str, statuses: tuple[str, ...]) -> Slip | None:
+        return _open_slip(self.session, agent_id, statuses)
+
+    def requests(self, agent_id: str) -> list[Slip]:
+        return list[Slip](
+            self.session.exec(
+                select(AwaySlip).where(
+                    AwaySlip.agent_id == agent_id, AwaySlip.status == "requested"
+                )
+            ).all()
+        )
+
+    def add(self, values: dict[str, Any]) -> Slip:
+        slip = AwaySlip(**values)
+        self.session.add(slip)
+        self.session.flush()
+        return slip
+
+    def save(self, slip: Slip) -> None:
+        assert isinstance(slip, AwaySlip)  # this book only ever hands out rows
+        self.session.add(slip)
+
+    def journal(self, verb: str, slip: Slip, before: dict[str, object] | None) -> None:
+        journal.append(self.session, **journal_values(self.floor, verb, slip, before))
+
+    def schedule(self, slip: Slip, seat_code: str) -> None:
+        found = self.session.get(Agent, slip.agent_id)
+        agent = who(found.name, found.staff_no) if found else "?"
+        for planned in alert_plan(self.floor, slip, seat_code, agent):
+            alerts.schedule(
+                self.session,
+                self.floor,
+                kind=planned.kind,
+                subject=planned.subject,
+                due_at=planned.due_at,
+                severity=planned.severity,
+                message=planned.message,
+                dedupe_key=planned.dedupe_key,
+            )
+
+    def cancel_alerts(self, slip: Slip) -> None:
+        alerts.cancel(self.session, self.floor, dedupe_prefix=slip_alert_prefix(slip.id))
+
+
 def _reason_key(floor: Floor, text: str | None) -> tuple[str, str | None]:
     """A seat event's free-text reason as a configured reason key plus a note."""
     if text:
@@ -312,22 +450,30 @@ def _reason_key(floor: Floor, text: str | None) -> tuple[str, str | None]:
 
 
 def _go_out(session: Session, floor: Floor, slip: AwaySlip, seat: Seat, at: datetime) -> None:
+    _go_out_in(_SessionBook(session, floor), slip, seat.id, seat.code, at)
+
+
+def _go_out_in(book: SlipBook, slip: Slip, seat_id: str, seat_code: str, at: datetime) -> None:
     before = _snapshot(slip)
     slip.status = "out"
     slip.left_at = at
-    slip.seat_id = seat.id
-    session.add(slip)
-    _schedule_alerts(session, floor, slip, seat)
-    _journal(session, floor, "out", slip, before)
+    slip.seat_id = seat_id
+    book.save(slip)
+    book.schedule(slip, seat_code)
+    book.journal("out", slip, before)
 
 
 def _come_back(session: Session, floor: Floor, slip: AwaySlip, at: datetime) -> None:
+    _come_back_in(_SessionBook(session, floor), slip, at)
+
+
+def _come_back_in(book: SlipBook, slip: Slip, at: datetime) -> None:
     before = _snapshot(slip)
     slip.status = "back"
     slip.returned_at = max(at, slip.left_at) if slip.left_at else at
-    session.add(slip)
-    alerts.cancel(session, floor, dedupe_prefix=f"{ALERT_PREFIX}{slip.id}:")
-    _journal(session, floor, "back", slip, before)
+    book.save(slip)
+    book.cancel_alerts(slip)
+    book.journal("back", slip, before)
 
 
 def follow_seat(
@@ -346,58 +492,80 @@ def follow_seat(
     their approved slip (or opens an unapproved one); an agent no longer away (back,
     empty, moved, out of order) has their open slip closed.
     """
-    agent_left_seat = old_agent_id is not None and old_agent_id != seat.agent_id
-    if (
-        old_state == "away"
-        and old_agent_id is not None
-        and (agent_left_seat or seat.state != "away")
-    ):
-        slip = _open_slip(session, old_agent_id, ("out",))
+    follow_seat_in(
+        _SessionBook(session, floor),
+        floor,
+        seat_id=seat.id,
+        seat_code=seat.code,
+        state=seat.state,
+        agent_id=seat.agent_id,
+        old_state=old_state,
+        old_agent_id=old_agent_id,
+        at=at,
+        reason=reason,
+    )
+
+
+def follow_seat_in(
+    book: SlipBook,
+    floor: Floor,
+    *,
+    seat_id: str,
+    seat_code: str,
+    state: str,
+    agent_id: str | None,
+    old_state: str,
+    old_agent_id: str | None,
+    at: datetime,
+    reason: str | None,
+) -> None:
+    """`follow_seat`'s rules on any slip book: the seat is now `state` with `agent_id`."""
+    agent_left_seat = old_agent_id is not None and old_agent_id != agent_id
+    if old_state == "away" and old_agent_id is not None and (agent_left_seat or state != "away"):
+        slip = book.open_slip(old_agent_id, ("out",))
         if slip is not None:
-            _come_back(session, floor, slip, at)
-    if seat.agent_id is None:
+            _come_back_in(book, slip, at)
+    if agent_id is None:
         return
-    if seat.state != "away":
+    if state != "away":
         # The same agent, not away here before: they cannot have a slip out (a slip is
         # out only while its agent's seat is away), so no query on the busy path.
-        if old_state == "away" or old_agent_id != seat.agent_id:
-            slip = _open_slip(session, seat.agent_id, ("out",))
+        if old_state == "away" or old_agent_id != agent_id:
+            slip = book.open_slip(agent_id, ("out",))
             if slip is not None:
-                _come_back(session, floor, slip, at)
+                _come_back_in(book, slip, at)
         return
-    if _open_slip(session, seat.agent_id, ("out",)) is not None:
+    if book.open_slip(agent_id, ("out",)) is not None:
         return
-    slip = _open_slip(session, seat.agent_id, ("approved",))
+    slip = book.open_slip(agent_id, ("approved",))
     if slip is None:
         key, note = _reason_key(floor, reason)
-        _drop_requests(session, floor, seat.agent_id)
-        slip = AwaySlip(
-            seat_id=seat.id,
-            agent_id=seat.agent_id,
-            reason=key,
-            note=note,
-            status="out",
-            approval="unapproved",
-            limit_seconds=limit_for(floor, key),
-            requested_at=at,
-            requested_by=floor.actor.name,
+        _drop_requests(book, floor, agent_id)
+        slip = book.add(
+            {
+                "seat_id": seat_id,
+                "agent_id": agent_id,
+                "reason": key,
+                "note": note,
+                "status": "out",
+                "approval": "unapproved",
+                "limit_seconds": limit_for(floor, key),
+                "requested_at": at,
+                "requested_by": floor.actor.name,
+            }
         )
-        session.add(slip)
-        session.flush()
-        _journal(session, floor, "unapproved", slip, None)
-    _go_out(session, floor, slip, seat, at)
+        book.journal("unapproved", slip, None)
+    _go_out_in(book, slip, seat_id, seat_code, at)
 
 
-def _drop_requests(session: Session, floor: Floor, agent_id: str) -> None:
+def _drop_requests(book: SlipBook, floor: Floor, agent_id: str) -> None:
     """A pending request is superseded when the agent leaves without waiting for it."""
-    for slip in session.exec(
-        select(AwaySlip).where(AwaySlip.agent_id == agent_id, AwaySlip.status == "requested")
-    ).all():
+    for slip in book.requests(agent_id):
         before = _snapshot(slip)
         slip.status = "cancelled"
         slip.decision_note = "left the seat without waiting for approval"
-        session.add(slip)
-        _journal(session, floor, "cancel", slip, before)
+        book.save(slip)
+        book.journal("cancel", slip, before)
 
 
 # ------------------------------------------------------------------ the lifecycle
@@ -691,7 +859,7 @@ def extend(floor: Floor, ref: str, seconds: int, reason: str) -> SlipView:
         if slip.status == "out":
             seat = session.get(Seat, slip.seat_id)
             assert seat is not None
-            alerts.cancel(session, floor, dedupe_prefix=f"{ALERT_PREFIX}{slip.id}:")
+            alerts.cancel(session, floor, dedupe_prefix=slip_alert_prefix(slip.id))
             _schedule_alerts(session, floor, slip, seat)
         _journal(session, floor, "extend", slip, before)
         return _views(session, floor, [slip], now)[0]

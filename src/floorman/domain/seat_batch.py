@@ -1,33 +1,42 @@
 """Applying many agent-state events in one transaction, fast, under the same rules.
 
-Feeds send thousands of events, nearly all of them an agent going between ready and
-busy (a call starts, a call ends). Those events touch only the seat: no away slip, no
-alert, no other seat. For exactly that case this module applies the event from a
-snapshot of the floor held in memory and writes the seat updates, history rows and
-journal rows with one executemany each. Every other event, and every event that does
-not pass the checks below, goes through `seats.apply_event` itself (in a savepoint),
-so its rules and its messages exist once.
+Feeds send thousands of events: agents going between ready and busy (a call starts, a
+call ends), going away and coming back, logging in at an empty seat. For those events
+this module applies `seats.apply_event`'s checks to a snapshot of the floor held in
+memory, runs the away rules (`away.follow_seat_in`) on an in-memory slip book, and
+writes every row (seats, history, slips, alerts, journal) with one executemany per
+table on the session's own DB-API connection, in the caller's transaction.
+
+Every other event (empty, fault, fixed, an agent moving from another seat) and every
+event that would fail a check goes through `seats.apply_event` itself, in a savepoint,
+so its rules and its error messages exist once. tests/unit/test_seat_batch.py holds
+the two paths to the same database contents.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.orm.util import identity_key
+from sqlalchemy import select
 from sqlmodel import Session
 
 from floorman.data import journal
-from floorman.data.models import Agent, Seat, SeatEvent
+from floorman.data.models import Agent, Alert, Seat, SeatEvent
+from floorman.data.tables_away import AwaySlip
 from floorman.data.types import new_id
+from floorman.domain import alerts, away
 from floorman.domain.context import Floor
 from floorman.domain.errors import FloorError
 from floorman.domain.seats import FUTURE_TOLERANCE, apply_event
+from floorman.domain.text import clean
 
-FAST_EVENTS = frozenset({"ready", "busy"})
+# Events the batch applies itself; anything else takes the one-by-one path.
+BATCH_EVENTS = frozenset({"ready", "busy", "away", "back"})
+# Seat states it starts from: staffed seats, and empty ones an agent logs in at.
+BATCH_FROM = frozenset({"ready", "busy", "away", "empty"})
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,15 @@ class BatchEvent:
     reason: str | None = None
     at: datetime | None = None
     external_id: str | None = None
+
+
+def stored_time(value: datetime) -> str:
+    """A time as `UTCDateTime` stores it in SQLite: UTC, no offset, microseconds."""
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _stored(value: Any) -> Any:
+    return stored_time(value) if isinstance(value, datetime) else value
 
 
 @dataclass
@@ -57,90 +75,457 @@ class _Floor:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.seats: dict[str, _SeatRow] = {}
+        self.seat_of: dict[str, str] = {}  # agent id -> the code of the seat they sit at
+        self._load(None)
+        table = Agent.__table__  # type: ignore[attr-defined]
+        rows = session.execute(select(table.c.id, table.c.staff_no, table.c.name)).all()
+        self.agent_id = {staff_no: agent_id for agent_id, staff_no, _ in rows}
+        self.staff_no: dict[str | None, str | None] = {
+            agent_id: staff_no for agent_id, staff_no, _ in rows
+        }
+        self.name = {agent_id: name for agent_id, _, name in rows}
+
+    def _load(self, codes: list[str] | None) -> None:
         table = Seat.__table__  # type: ignore[attr-defined]
-        self.seats = {
-            r.code: _SeatRow(r.id, r.code, r.state, r.agent_id, r.reason, r.since)
-            for r in session.execute(
-                select(
-                    table.c.id,
-                    table.c.code,
-                    table.c.state,
-                    table.c.agent_id,
-                    table.c.reason,
-                    table.c.since,
+        query = select(
+            table.c.id, table.c.code, table.c.state, table.c.agent_id, table.c.reason, table.c.since
+        )
+        if codes is not None:
+            query = query.where(table.c.code.in_(codes))
+            for code in codes:
+                old = self.seats.pop(code, None)
+                if old is not None and old.agent_id and self.seat_of.get(old.agent_id) == code:
+                    del self.seat_of[old.agent_id]
+        for r in self.session.execute(query):
+            self.seats[r.code] = _SeatRow(r.id, r.code, r.state, r.agent_id, r.reason, r.since)
+            if r.agent_id is not None:
+                self.seat_of[r.agent_id] = r.code
+
+    def reload(self, codes: Iterable[str | None]) -> None:
+        """Read these seats again (the one-by-one path changed them)."""
+        wanted = sorted({c for c in codes if c})
+        if wanted:
+            self._load(wanted)
+
+    def seat_agent(self, seat: _SeatRow, agent_id: str | None) -> None:
+        """`agent_id` now sits at `seat` (or no one, for None)."""
+        if seat.agent_id is not None and self.seat_of.get(seat.agent_id) == seat.code:
+            del self.seat_of[seat.agent_id]
+        seat.agent_id = agent_id
+        if agent_id is not None:
+            self.seat_of[agent_id] = seat.code
+
+
+@dataclass(eq=False)
+class _Slip:
+    """An away slip held in memory by a batch: `AwaySlip`'s columns and defaults, no ORM
+    (building and changing ORM rows costs more than the rest of an away event)."""
+
+    seat_id: str
+    agent_id: str
+    reason: str
+    requested_at: datetime
+    id: str = field(default_factory=new_id)
+    note: str | None = None
+    status: str = "requested"
+    approval: str = "pending"
+    limit_seconds: int = 300
+    requested_by: str = ""
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    decision_note: str | None = None
+    left_at: datetime | None = None
+    returned_at: datetime | None = None
+    extension_seconds: int = 0
+    extension_reason: str | None = None
+    extended_by: str | None = None
+    extended_at: datetime | None = None
+
+
+_SLIP_COLUMNS = tuple(c.name for c in AwaySlip.__table__.columns)  # type: ignore[attr-defined]
+_SLIP_CHANGES = tuple(c for c in _SLIP_COLUMNS if c != "id")
+_INSERT_SEAT_EVENT = (
+    "INSERT INTO seat_event (id, seat_id, agent_id, state, event, reason, at, recorded_at, "
+    "source, actor, external_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_UPDATE_SEAT = "UPDATE seat SET state = ?, agent_id = ?, reason = ?, since = ? WHERE id = ?"
+_INSERT_SLIP = (
+    f"INSERT INTO away_slip ({', '.join(_SLIP_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _SLIP_COLUMNS)})"
+)
+_UPDATE_SLIP = f"UPDATE away_slip SET {', '.join(f'{c} = ?' for c in _SLIP_CHANGES)} WHERE id = ?"
+_INSERT_ALERT = (
+    "INSERT INTO alert (id, kind, subject, severity, message, due_at, created_at, dedupe_key) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+# alerts.cancel's statement, on the same key range.
+_CANCEL_ALERTS = (
+    "UPDATE alert SET cancelled_at = ? WHERE dedupe_key >= ? AND dedupe_key < ? "
+    "AND fired_at IS NULL AND cancelled_at IS NULL"
+)
+_INSERT_JOURNAL = (
+    "INSERT INTO journal (id, seq, at, actor, terminal, action, subject, before, after, "
+    "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+class _Rows:
+    """Rows waiting for their executemany, table by table."""
+
+    def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        self.seats: dict[str, tuple[Any, ...]] = {}
+        self.events: list[tuple[Any, ...]] = []
+        self.new_slips: dict[str, away.Slip] = {}
+        self.changed_slips: dict[str, away.Slip] = {}
+        self.alerts: list[tuple[Any, ...]] = []
+        self.alert_keys: set[str] = set()
+        self.cancels: list[tuple[str, str, str]] = []
+        self.journal: list[dict[str, Any]] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.events or self.journal)
+
+    def write(self, session: Session) -> None:
+        """Write the waiting rows on the session's connection, in its transaction."""
+        if not self:
+            return
+        cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            if self.seats:
+                cursor.executemany(_UPDATE_SEAT, list(self.seats.values()))
+            if self.events:
+                cursor.executemany(_INSERT_SEAT_EVENT, self.events)
+            if self.new_slips:
+                cursor.executemany(
+                    _INSERT_SLIP,
+                    [
+                        tuple(_stored(getattr(s, c)) for c in _SLIP_COLUMNS)
+                        for s in self.new_slips.values()
+                    ],
+                )
+            changed = [s for i, s in self.changed_slips.items() if i not in self.new_slips]
+            if changed:
+                cursor.executemany(
+                    _UPDATE_SLIP,
+                    [(*(_stored(getattr(s, c)) for c in _SLIP_CHANGES), s.id) for s in changed],
+                )
+            # Alerts before their cancellation: a slip may go out and come back in one batch.
+            if self.alerts:
+                cursor.executemany(_INSERT_ALERT, self.alerts)
+            if self.cancels:
+                cursor.executemany(_CANCEL_ALERTS, self.cancels)
+            if self.journal:
+                cursor.executemany(
+                    _INSERT_JOURNAL,
+                    [
+                        (
+                            r["id"],
+                            r["seq"],
+                            stored_time(r["at"]),
+                            r["actor"],
+                            r["terminal"],
+                            r["action"],
+                            r["subject"],
+                            r["before"],
+                            r["after"],
+                            r["prev_hash"],
+                            r["hash"],
+                        )
+                        for r in self.journal
+                    ],
+                )
+        finally:
+            cursor.close()
+        self.clear()
+
+
+class _Book:
+    """The away slips of the agents in this batch, in memory: `away.SlipBook` for batches.
+
+    Open slips (requested, approved, out) are read once per agent; changes are kept
+    here and written by `_Rows`, so the away rules run without a query per event.
+    """
+
+    def __init__(self, session: Session, floor: Floor, state: _Floor, rows: _Rows) -> None:
+        self.session = session
+        self.floor = floor
+        self.state = state
+        self.rows = rows
+        self.now_text = stored_time(floor.clock.now())
+        self.slips: dict[str, list[away.Slip]] = {}
+
+    def load(self, agent_ids: Iterable[str]) -> None:
+        """Read the open slips of these agents (those not read yet)."""
+        wanted = sorted({a for a in agent_ids if a not in self.slips})
+        if not wanted:
+            return
+        table = AwaySlip.__table__  # type: ignore[attr-defined]
+        for agent_id in wanted:
+            self.slips[agent_id] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            for row in self.session.execute(
+                select(table).where(
+                    table.c.agent_id.in_(chunk), table.c.status.in_(away.OPEN_STATUSES)
+                )
+            ):
+                self.slips[row.agent_id].append(_Slip(**row._mapping))
+
+    def forget(self, agent_ids: Iterable[str | None]) -> None:
+        """The one-by-one path changed these agents' slips: read them again when needed."""
+        for agent_id in agent_ids:
+            if agent_id is not None:
+                self.slips.pop(agent_id, None)
+
+    def _of(self, agent_id: str) -> list[away.Slip]:
+        if agent_id not in self.slips:
+            self.load([agent_id])
+        return self.slips[agent_id]
+
+    def open_slip(self, agent_id: str, statuses: tuple[str, ...]) -> away.Slip | None:
+        found = None
+        for slip in self._of(agent_id):
+            # The newest first, as `away._open_slip` orders them.
+            if slip.status in statuses and (
+                found is None or slip.requested_at > found.requested_at
+            ):
+                found = slip
+        return found
+
+    def requests(self, agent_id: str) -> list[away.Slip]:
+        return [s for s in self._of(agent_id) if s.status == "requested"]
+
+    def add(self, values: dict[str, Any]) -> away.Slip:
+        slip = _Slip(**values)
+        self._of(slip.agent_id).append(slip)
+        self.rows.new_slips[slip.id] = slip
+        return slip
+
+    def save(self, slip: away.Slip) -> None:
+        self.rows.changed_slips[slip.id] = slip
+
+    def journal(self, verb: str, slip: away.Slip, before: dict[str, object] | None) -> None:
+        self.rows.journal.append(
+            journal.prepare(self.session, **away.journal_values(self.floor, verb, slip, before))
+        )
+
+    def schedule(self, slip: away.Slip, seat_code: str) -> None:
+        name, staff_no = self.state.name.get(slip.agent_id), self.state.staff_no.get(slip.agent_id)
+        agent = away.who(name, staff_no) if name is not None and staff_no is not None else "?"
+        plan = away.alert_plan(self.floor, slip, seat_code, agent)
+        existing: set[str] = set()
+        if slip.id not in self.rows.new_slips:
+            # A slip approved earlier may have alerts already (alerts.schedule's dedupe).
+            existing = self._alert_keys(away.slip_alert_prefix(slip.id))
+        for planned in plan:
+            if planned.dedupe_key in existing or planned.dedupe_key in self.rows.alert_keys:
+                continue
+            values = alerts.pending_values(
+                self.floor,
+                kind=planned.kind,
+                subject=planned.subject,
+                due_at=planned.due_at,
+                severity=planned.severity,
+                message=planned.message,
+                dedupe_key=planned.dedupe_key,
+            )
+            self.rows.alert_keys.add(planned.dedupe_key)
+            self.rows.alerts.append(
+                (
+                    new_id(),
+                    values["kind"],
+                    values["subject"],
+                    values["severity"],
+                    values["message"],
+                    stored_time(values["due_at"]),
+                    stored_time(values["created_at"]),
+                    values["dedupe_key"],
+                )
+            )
+
+    def _alert_keys(self, prefix: str) -> set[str]:
+        low, high = alerts.key_range(prefix)
+        table = Alert.__table__  # type: ignore[attr-defined]
+        return {
+            key
+            for (key,) in self.session.execute(
+                select(table.c.dedupe_key).where(
+                    table.c.dedupe_key >= low, table.c.dedupe_key < high
                 )
             )
         }
-        agents = Agent.__table__  # type: ignore[attr-defined]
-        rows = session.execute(select(agents.c.id, agents.c.staff_no)).all()
-        self.agent_id = {staff_no: agent_id for agent_id, staff_no in rows}
-        self.staff_no = {agent_id: staff_no for agent_id, staff_no in rows}
 
-    def reload(self, codes: Sequence[str | None]) -> None:
-        table = Seat.__table__  # type: ignore[attr-defined]
-        wanted = [c for c in codes if c]
-        for r in self.session.execute(
-            select(
-                table.c.id,
-                table.c.code,
-                table.c.state,
-                table.c.agent_id,
-                table.c.reason,
-                table.c.since,
-            ).where(table.c.code.in_(wanted))
-        ):
-            self.seats[r.code] = _SeatRow(r.id, r.code, r.state, r.agent_id, r.reason, r.since)
+    def cancel_alerts(self, slip: away.Slip) -> None:
+        low, high = alerts.key_range(away.slip_alert_prefix(slip.id))
+        self.rows.cancels.append((self.now_text, low, high))
 
 
-class _Writes:
-    """Rows waiting for their executemany."""
+class _Batch:
+    """One batch: the floor snapshot, the slip book and the rows waiting to be written."""
 
-    def __init__(self) -> None:
-        self.seats: dict[str, dict[str, Any]] = {}
-        self.events: list[dict[str, Any]] = []
-        self.journal: list[dict[str, Any]] = []
+    def __init__(self, session: Session, floor: Floor, source: str, ids: list[str]) -> None:
+        self.session = session
+        self.floor = floor
+        self.source = source
+        self.now = floor.clock.now()
+        self.now_text = stored_time(self.now)
+        self.latest = self.now + FUTURE_TOLERANCE
+        self.state = _Floor(session)
+        self.rows = _Rows()
+        self.book = _Book(session, floor, self.state, self.rows)
+        self.seen = _known_ids(session, ids)
 
-    def write(self, session: Session) -> list[str]:
-        """Write the waiting rows; return the ids of the seats updated."""
-        if not self.events:
-            return []
-        seat = Seat.__table__  # type: ignore[attr-defined]
-        session.execute(
-            update(seat)
-            .where(seat.c.id == bindparam("seat_id"))
-            .values(state=bindparam("new_state"), reason=None, since=bindparam("new_since")),
-            list(self.seats.values()),
+    def apply(self, event: BatchEvent) -> bool | None:
+        """`apply_event` for the events this path takes: True (changed), False (already
+        so, or a replayed id), None (not one for this path: use apply_event)."""
+        state = (event.state or "").strip().lower()
+        if state not in BATCH_EVENTS:
+            return None
+        seat = self.state.seats.get((event.seat or "").strip().upper())
+        if seat is None:
+            return None
+        reason = event.reason
+        if reason is not None:
+            try:
+                reason = clean(reason, "reason", max_len=200)
+            except FloorError:
+                return None
+        at = event.at or self.now
+        if at.tzinfo is None or at > self.latest:
+            return None
+        if event.external_id is not None and event.external_id in self.seen:
+            return False
+        agent_id = seat.agent_id
+        if event.agent is not None:
+            try:
+                staff_no = clean(event.agent, "agent", required=True, max_len=40)
+            except FloorError:
+                return None
+            agent_id = self.state.agent_id.get(staff_no or "")
+        if agent_id is None or seat.state not in BATCH_FROM or at < seat.since:
+            return None
+        if state == "back":
+            if seat.state != "away":
+                return None
+            new_state = "ready"
+        else:
+            new_state = state
+        new_reason = reason if new_state == "away" else None
+        if new_state == seat.state and agent_id == seat.agent_id and new_reason == seat.reason:
+            return False
+        if agent_id != seat.agent_id and self.state.seat_of.get(agent_id, seat.code) != seat.code:
+            return None  # the agent moves from another seat: apply_event empties that one
+        self._change(seat, event, state, new_state, agent_id, new_reason, reason, at)
+        return True
+
+    def _change(
+        self,
+        seat: _SeatRow,
+        event: BatchEvent,
+        state: str,
+        new_state: str,
+        agent_id: str,
+        new_reason: str | None,
+        reason: str | None,
+        at: datetime,
+    ) -> None:
+        staff_no = self.state.staff_no
+        before = {
+            "state": seat.state,
+            "agent": staff_no.get(seat.agent_id),
+            "reason": seat.reason,
+            "since": seat.since.isoformat(),
+        }
+        old_state, old_agent_id = seat.state, seat.agent_id
+        seat.state, seat.reason, seat.since = new_state, new_reason, at
+        self.state.seat_agent(seat, agent_id)
+        at_text = stored_time(at)
+        self.rows.seats[seat.id] = (new_state, agent_id, new_reason, at_text, seat.id)
+        self.rows.events.append(
+            (
+                new_id(),
+                seat.id,
+                agent_id,
+                new_state,
+                state,
+                reason,
+                at_text,
+                self.now_text,
+                self.source,
+                self.floor.actor.name,
+                event.external_id,
+            )
         )
-        session.execute(insert(SeatEvent.__table__), self.events)  # type: ignore[attr-defined]
-        journal.insert_prepared(session, self.journal)
-        written = list(self.seats)
-        self.seats, self.events, self.journal = {}, [], []
-        return written
+        self.rows.journal.append(
+            journal.prepare(
+                self.session,
+                at=self.now,
+                actor=self.floor.actor.name,
+                terminal=self.floor.actor.terminal,
+                action=f"seat.{state}",
+                subject=seat.code,
+                before=before,
+                after={
+                    "state": new_state,
+                    "agent": staff_no.get(agent_id),
+                    "reason": new_reason,
+                    "since": at.isoformat(),
+                    "source": self.source,
+                },
+            )
+        )
+        if event.external_id is not None:
+            self.seen.add(event.external_id)
+        away.follow_seat_in(
+            self.book,
+            self.floor,
+            seat_id=seat.id,
+            seat_code=seat.code,
+            state=new_state,
+            agent_id=agent_id,
+            old_state=old_state,
+            old_agent_id=old_agent_id,
+            at=at,
+            reason=reason,
+        )
 
-
-def _fast(
-    floor_state: _Floor,
-    floor: Floor,
-    event: BatchEvent,
-    source: str,
-    now: datetime,
-    seen: set[str],
-) -> _SeatRow | None:
-    """The seat, when this event is a plain ready/busy change the fast path may apply."""
-    state = (event.state or "").strip().lower()
-    if state not in FAST_EVENTS or event.reason:
-        return None
-    seat = floor_state.seats.get((event.seat or "").strip().upper())
-    if seat is None or seat.state not in FAST_EVENTS or seat.agent_id is None:
-        return None
-    if event.agent is not None and floor_state.agent_id.get(event.agent.strip()) != seat.agent_id:
-        return None
-    at = event.at or now
-    if at.tzinfo is None or at > now + FUTURE_TOLERANCE or at < seat.since:
-        return None
-    if event.external_id is not None and event.external_id in seen:
-        return None
-    return seat
+    def one_by_one(self, event: BatchEvent) -> bool | FloorError:
+        """The event through `seats.apply_event` in a savepoint, after the rows so far."""
+        if self.rows:
+            self.rows.write(self.session)
+            # The session may hold seats, slips or alerts from an earlier event: stale now.
+            self.session.expire_all()
+        seat = self.state.seats.get((event.seat or "").strip().upper())
+        touched = {seat.agent_id if seat else None}
+        if event.agent is not None:
+            touched.add(self.state.agent_id.get(event.agent.strip()))
+        try:
+            with self.session.begin_nested():
+                result = apply_event(
+                    self.session,
+                    self.floor,
+                    event.seat,
+                    event.state,
+                    agent_no=event.agent,
+                    reason=event.reason,
+                    at=event.at,
+                    source=self.source,
+                    external_id=event.external_id,
+                )
+        except FloorError as exc:
+            return exc
+        if result.changed:
+            if event.external_id:
+                self.seen.add(event.external_id)
+            self.state.reload([result.view.seat, result.moved_from])
+            seat = self.state.seats.get(result.view.seat)
+            touched.add(seat.agent_id if seat else None)
+            self.book.forget(touched)
+        return result.changed
 
 
 def apply_batch(
@@ -155,92 +540,23 @@ def apply_batch(
 
     # The same permission apply_event checks, once for the batch (a feed may; a viewer not).
     operators.require(floor, "seat.event", session=session)
-    now = floor.clock.now()
-    floor_state = _Floor(session)
-    seen = _known_ids(session, [e.external_id for e in events if e.external_id])
-    writes = _Writes()
+    source = clean(source, "source", max_len=60) or floor.actor.source or "cli"
+    batch = _Batch(session, floor, source, [e.external_id for e in events if e.external_id])
+    # The open slips of every agent this batch may touch, in one query.
+    agents = batch.state.agent_id
+    wanted: set[str] = set()
+    for event in events:
+        seat = batch.state.seats.get((event.seat or "").strip().upper())
+        if seat is not None and seat.agent_id is not None:
+            wanted.add(seat.agent_id)
+        if event.agent is not None and event.agent.strip() in agents:
+            wanted.add(agents[event.agent.strip()])
+    batch.book.load(wanted)
     results: list[bool | FloorError] = []
     for event in events:
-        seat = _fast(floor_state, floor, event, source, now, seen)
-        if seat is not None:
-            state = event.state.strip().lower()
-            if state == seat.state:
-                results.append(False)
-                continue
-            at = event.at or now
-            staff_no = floor_state.staff_no.get(seat.agent_id or "")
-            before = {
-                "state": seat.state,
-                "agent": staff_no,
-                "reason": seat.reason,
-                "since": seat.since.isoformat(),
-            }
-            seat.state, seat.reason, seat.since = state, None, at
-            writes.seats[seat.id] = {"seat_id": seat.id, "new_state": state, "new_since": at}
-            writes.events.append(
-                {
-                    "id": new_id(),
-                    "seat_id": seat.id,
-                    "agent_id": seat.agent_id,
-                    "state": state,
-                    "event": state,
-                    "reason": None,
-                    "at": at,
-                    "recorded_at": now,
-                    "source": source,
-                    "actor": floor.actor.name,
-                    "external_id": event.external_id,
-                }
-            )
-            writes.journal.append(
-                journal.prepare(
-                    session,
-                    at=now,
-                    actor=floor.actor.name,
-                    terminal=floor.actor.terminal,
-                    action=f"seat.{state}",
-                    subject=seat.code,
-                    before=before,
-                    after={
-                        "state": state,
-                        "agent": staff_no,
-                        "reason": None,
-                        "since": at.isoformat(),
-                        "source": source,
-                    },
-                )
-            )
-            if event.external_id:
-                seen.add(event.external_id)
-            results.append(True)
-            continue
-        # Anything else: the one rule book, after the fast rows are written.
-        for seat_id in writes.write(session):
-            # The session may hold this seat from an earlier event: it is stale now.
-            cached = session.identity_map.get(identity_key(Seat, seat_id))
-            if cached is not None:
-                session.expire(cached)
-        try:
-            with session.begin_nested():
-                result = apply_event(
-                    session,
-                    floor,
-                    event.seat,
-                    event.state,
-                    agent_no=event.agent,
-                    reason=event.reason,
-                    at=event.at,
-                    source=source,
-                    external_id=event.external_id,
-                )
-        except FloorError as exc:
-            results.append(exc)
-            continue
-        results.append(result.changed)
-        if event.external_id:
-            seen.add(event.external_id)
-        floor_state.reload([result.view.seat, result.moved_from])
-    writes.write(session)
+        outcome = batch.apply(event)
+        results.append(batch.one_by_one(event) if outcome is None else outcome)
+    batch.rows.write(session)
     return results
 
 
