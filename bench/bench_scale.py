@@ -552,7 +552,7 @@ def kept_floor_part() -> list[str]:
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
     section = text.partition("<!-- bench:scale -->")[2].partition("<!-- /bench:scale -->")[0]
     kept = section.partition("### A 1,000-seat floor")[2]
-    return ["", "### A 1,000-seat floor", *kept.strip("\n").splitlines()] if kept else []
+    return ["", "### A 1,000-seat floor", "", *kept.strip("\n").splitlines()] if kept else []
 
 
 def main() -> int:
