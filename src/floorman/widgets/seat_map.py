@@ -5,8 +5,11 @@ line, the agent's name on the second. Colour is never the only signal: every sta
 a letter (R ready, B busy, A away, - empty, X out of order), and an away past its limit
 adds "!". The widget renders from plain `SeatView`s; it never touches the database.
 
-It draws line by line (Textual's line API): the timers change every second, and only
-the lines on screen are built, so a 1,000-seat floor costs what the visible part costs.
+It draws line by line (Textual's line API): only the lines on screen are built, so a
+1,000-seat floor costs what the visible part costs. Each line is first described as a
+plain tuple of (column, text, style) cells, which is cheap; when the clock ticks, the
+seats reload or the cursor moves, those tuples are compared with what each screen row
+last drew and only the rows that differ are repainted (design.md: update what changed).
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from rich.cells import cell_len
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Region, Size
@@ -27,7 +32,7 @@ from floorman.clock import mmss
 from floorman.domain.seats import STATE_LETTERS, SeatView, ZoneCounts, count_by_zone
 from floorman.i18n import fit, t
 
-CELL = 12  # "A-01 R 03:12" is twelve cells
+CELL = 12  # "A-01 R 03:12" is twelve cells; longer seat codes widen every cell
 STATE_STYLES = {
     "ready": "bold green",
     "busy": "bold cyan",
@@ -36,6 +41,12 @@ STATE_STYLES = {
     "fault": "bold white on red",
 }
 AWAY_LIMIT_SECONDS = 300
+
+
+# What one line of the map shows, as plain data: ("seats" | "names", ((start, text, style),
+# ...)) for a row of seats, ("title", ...) for a zone title, () for a blank line. Equal
+# tuples draw equal lines, so comparing them tells which rows need repainting.
+LineSpec = tuple[object, ...]
 
 
 @dataclass(frozen=True)
@@ -63,8 +74,9 @@ class SeatMap(ScrollView, can_focus=True):
         Binding("enter", "open", "Seat detail", id="seatmap.open"),
     ]
 
-    now: reactive[datetime] = reactive(lambda: datetime.now(UTC), layout=False)
-    cursor: reactive[str | None] = reactive(None)
+    # No repaint of the whole map when these change: their watchers repaint changed rows.
+    now: reactive[datetime] = reactive(lambda: datetime.now(UTC), repaint=False)
+    cursor: reactive[str | None] = reactive(None, repaint=False)
 
     class Opened(Message):
         """The duty manager pressed Enter on a seat."""
@@ -83,20 +95,37 @@ class SeatMap(ScrollView, can_focus=True):
         self._by_line: dict[int, list[Placed]] = {}
         self._titles: dict[int, tuple[SeatView, ZoneCounts]] = {}
         self._height = 1
-        self._generation = 0  # bumped whenever the seats or their layout change
-        self._name_lines: dict[tuple[object, ...], Strip] = {}
+        self._cell = CELL
+        self._laid_out = False
+        # Screen row -> (line spec, scroll_x, width) it last drew: what is on the terminal.
+        self._drawn: dict[int, tuple[object, ...]] = {}
+        # Strips of the lines that rarely change (names, zone titles), by spec and geometry.
+        self._steady_strips: dict[tuple[object, ...], Strip] = {}
+        # Line specs, by map line: timer lines until the clock moves, the others until the
+        # seats, the cursor or the filters change (a tick then rebuilds only timer lines).
+        self._timer_specs: dict[int, LineSpec] = {}
+        self._steady_specs: dict[int, LineSpec] = {}
 
     # ------------------------------------------------------------------ data in
     def set_seats(self, views: list[SeatView]) -> None:
+        """Show these seats. Unchanged seats (a reload after another table changed) cost
+        one comparison; changed ones repaint only the rows they are on."""
+        if self._laid_out and views == self.views:
+            return
         self.views = views
-        self._layout()
-        if self.cursor is None or all(p.view.seat != self.cursor for p in self._placed):
-            self.cursor = self._placed[0].view.seat if self._placed else None
-        self.refresh()
+        self._relayout()
 
     def set_filters(self, zone: str | None, state: str | None) -> None:
         self.zone_filter, self.state_filter = zone, state
-        self.set_seats(self.views)
+        self._relayout()
+
+    def _relayout(self) -> None:
+        self._layout()
+        self._laid_out = True
+        if self.cursor is None or all(p.view.seat != self.cursor for p in self._placed):
+            # The cursor's watcher repaints what changed.
+            self.cursor = self._placed[0].view.seat if self._placed else None
+        self.refresh_changed_lines()
 
     def _visible(self) -> list[SeatView]:
         return [v for v in self.views if self.zone_filter in (None, v.zone)]
@@ -124,54 +153,134 @@ class SeatMap(ScrollView, can_focus=True):
         for items in by_line.values():
             items.sort(key=lambda p: p.col)
         self._placed, self._by_line, self._titles = placed, by_line, titles
-        self._generation += 1
-        self._name_lines.clear()
+        self._forget_specs()
+        # Seat id, letter and mm:ss must fit whole: "A-001 R 03:12" needs 13 cells.
+        longest = max((cell_len(p.view.seat) for p in placed), default=4)
+        self._cell = max(CELL, longest + 8)
         self._height = (max(p.line for p in placed) + 2) if placed else 1
         cols = max((p.col for p in placed), default=0) + 1
-        self.virtual_size = Size(max(cols * (CELL + 1), 40), self._height)
+        self.virtual_size = Size(max(cols * (self._cell + 1), 40), self._height)
+        if len(self._steady_strips) > 4000:  # names change with seats; keep the cache small
+            self._steady_strips.clear()
 
     # ------------------------------------------------------------------ drawing
+    def refresh_changed_lines(self) -> None:
+        """Repaint only the screen rows whose text or colours differ from what they drew.
+
+        Called on every tick, reload, cursor move and filter change; a row that shows the
+        same thing (a name line, an empty seat, a title) is left as it is on the terminal.
+        """
+        if not self._drawn:  # nothing drawn yet: the first paint draws everything
+            self.refresh()
+            return
+        scroll_x, scroll_y = self.scroll_offset
+        region = self.scrollable_content_region
+        width = region.width
+        refresh_width = max(self.virtual_size.width, self.size.width)
+        run_start: int | None = None
+        for y in range(region.height + 1):
+            changed = y < region.height and self._drawn.get(y) != (
+                self.line_spec(scroll_y + y),
+                scroll_x,
+                width,
+            )
+            if changed and run_start is None:
+                run_start = y
+            elif not changed and run_start is not None:
+                self.refresh(Region(0, run_start, refresh_width, y - run_start))
+                run_start = None
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
-        number = scroll_y + y
         width = self.scrollable_content_region.width
+        spec = self.line_spec(scroll_y + y)
+        self._drawn[y] = (spec, scroll_x, width)
         style = self.rich_style
-        # Name lines change only with the seats, the cursor or the filters: keep them.
-        key = (number, scroll_x, width, style, self.cursor, self.state_filter, self._generation)
-        if number - 1 in self._by_line and key in self._name_lines:
-            return self._name_lines[key]
-        text = self.line_text(number)
-        segments = list(Segment.apply_style(text.render(self.app.console), style))
-        strip = Strip(segments).crop(scroll_x, scroll_x + width).extend_cell_length(width, style)
-        if number - 1 in self._by_line:
-            if len(self._name_lines) > 2000:
-                self._name_lines.clear()
-            self._name_lines[key] = strip
+        steady = not spec or spec[0] != "seats"  # timer lines change every second
+        key = (spec, scroll_x, width, style)
+        if steady and key in self._steady_strips:
+            return self._steady_strips[key]
+        strip = (
+            Strip(self._segments(spec, style))
+            .crop(scroll_x, scroll_x + width)
+            .extend_cell_length(width, style)
+        )
+        if steady:
+            self._steady_strips[key] = strip
         return strip
+
+    def _forget_specs(self, *, timers_only: bool = False) -> None:
+        self._timer_specs.clear()
+        if not timers_only:
+            self._steady_specs.clear()
+
+    def line_spec(self, number: int) -> LineSpec:
+        """What line `number` of the map shows, as plain comparable data."""
+        specs = self._timer_specs if number in self._by_line else self._steady_specs
+        spec = specs.get(number)
+        if spec is None:
+            spec = specs[number] = self._build_spec(number)
+        return spec
+
+    def _build_spec(self, number: int) -> LineSpec:
+        if not self._placed:
+            return ("hint",) if number == 0 else ()
+        if number in self._titles:
+            view, zone = self._titles[number]
+            counts = t(
+                "staffed {staffed}/{open} ({pct:.0%})",
+                staffed=zone.staffed,
+                open=zone.open_seats,
+                pct=zone.occupancy,
+            )
+            return ("title", f"{view.zone}  {view.zone_name}", counts)
+        if number in self._by_line:
+            return ("seats", self._cells(self._by_line[number], top=True))
+        if number - 1 in self._by_line:
+            return ("names", self._cells(self._by_line[number - 1], top=False))
+        return ()
+
+    def _segments(self, spec: LineSpec, base: Style) -> list[Segment]:
+        """Segments of a line, as `spec_text` would render them over the widget's style."""
+        if not spec or spec[0] not in ("seats", "names"):
+            text = self.spec_text(spec)
+            return list(Segment.apply_style(text.render(self.app.console), base))
+        # Seat rows are built straight from their cells (no Text to lay out and render):
+        # they are the lines repainted every second.
+        segments: list[Segment] = []
+        at = 0
+        step = self._cell + 1
+        for start, text, style in spec[1]:  # type: ignore[attr-defined]
+            if at < start:
+                segments.append(Segment(" " * (start - at), base))
+            segments.append(Segment(text, base + Style.parse(style) if style else base))
+            segments.append(Segment(" ", base))
+            at = start + step
+        return segments
+
+    def spec_text(self, spec: LineSpec) -> Text:
+        """The styled text of a line described by `line_spec`."""
+        if not spec:
+            return Text()
+        kind = spec[0]
+        if kind == "hint":
+            return Text(t("No seats yet: import them with `floorman seats import FILE.csv`."))
+        if kind == "title":
+            _kind, title, counts = spec
+            return Text.assemble((str(title), "bold underline"), "  ", str(counts))
+        line = Text()
+        at = 0
+        for start, text, style in spec[1]:  # type: ignore[attr-defined]
+            if at < start:
+                line.append(" " * (start - at))
+            line.append(text, style=style)
+            line.append(" ")
+            at = start + self._cell + 1
+        return line
 
     def line_text(self, number: int) -> Text:
         """One line of the map: a zone title, the top or the bottom line of a seat row."""
-        if not self._placed:
-            if number == 0:
-                return Text(t("No seats yet: import them with `floorman seats import FILE.csv`."))
-            return Text()
-        if number in self._titles:
-            view, zone = self._titles[number]
-            return Text.assemble(
-                (f"{view.zone}  {view.zone_name}", "bold underline"),
-                "  ",
-                t(
-                    "staffed {staffed}/{open} ({pct:.0%})",
-                    staffed=zone.staffed,
-                    open=zone.open_seats,
-                    pct=zone.occupancy,
-                ),
-            )
-        if number in self._by_line:
-            return self._cells(self._by_line[number], top=True)
-        if number - 1 in self._by_line:
-            return self._cells(self._by_line[number - 1], top=False)
-        return Text()
+        return self.spec_text(self.line_spec(number))
 
     def full_text(self) -> Text:
         """The whole map as one text (for tests and for printing)."""
@@ -182,17 +291,16 @@ class SeatMap(ScrollView, can_focus=True):
         out.rstrip()
         return out
 
-    def _cells(self, row: list[Placed], *, top: bool) -> Text:
-        line = Text()
+    def _cells(self, row: list[Placed], *, top: bool) -> tuple[tuple[int, str, str], ...]:
+        cells: list[tuple[int, str, str]] = []
+        cell = self._cell
+        now = self.now
         for placed in row:
-            start = placed.col * (CELL + 1)
-            if line.cell_len < start:  # cells, not characters: names may be Chinese
-                line.append(" " * (start - line.cell_len))
             view = placed.view
             selected = view.seat == self.cursor
             dimmed = self.state_filter is not None and view.state != self.state_filter
             if top:
-                seconds = view.seconds_in_state(self.now)
+                seconds = view.seconds_in_state(now)
                 letter, style = STATE_LETTERS[view.state], STATE_STYLES[view.state]
                 limit = self.away_limits.get(view.seat, AWAY_LIMIT_SECONDS)
                 if view.state == "away" and seconds >= limit:
@@ -202,13 +310,13 @@ class SeatMap(ScrollView, can_focus=True):
                 if selected:
                     style += " reverse"
                 timer = mmss(seconds) if view.state != "empty" else "     "
-                line.append(fit(f"{view.seat} {letter} {timer}", CELL), style=style)
+                text = _fit(f"{view.seat} {letter} {timer}", cell)
             else:
                 name = view.agent_name or ("" if view.state != "fault" else (view.reason or ""))
                 style = "dim" if dimmed else ("reverse" if selected else "")
-                line.append(fit(name, CELL), style=style)
-            line.append(" ")
-        return line
+                text = _fit(name, cell)
+            cells.append((placed.col * (cell + 1), text, style))
+        return tuple(cells)
 
     # ------------------------------------------------------------------ keys
     def action_move(self, d_line: int, d_col: int) -> None:
@@ -233,7 +341,7 @@ class SeatMap(ScrollView, can_focus=True):
         placed = next((p for p in self._placed if p.view.seat == self.cursor), None)
         if placed is not None:
             self.scroll_to_region(
-                Region(placed.col * (CELL + 1), max(0, placed.line - 1), CELL + 2, 4),
+                Region(placed.col * (self._cell + 1), max(0, placed.line - 1), self._cell + 2, 4),
                 animate=False,
             )
 
@@ -242,10 +350,19 @@ class SeatMap(ScrollView, can_focus=True):
             self.post_message(self.Opened(self.cursor))
 
     def watch_cursor(self) -> None:
-        self.refresh()
+        self._forget_specs()
+        self.refresh_changed_lines()
 
     def watch_now(self) -> None:
-        self.refresh()
+        self._forget_specs(timers_only=True)
+        self.refresh_changed_lines()
 
     def selected(self) -> SeatView | None:
         return next((v for v in self.views if v.seat == self.cursor), None)
+
+
+def _fit(text: str, width: int) -> str:
+    """`fit` with a fast path for plain ASCII (seat ids, timers, most names)."""
+    if text.isascii():
+        return text[:width].ljust(width)
+    return fit(text, width)
