@@ -1,14 +1,18 @@
 """Issue 9 figures: JSON Lines feed throughput in batch mode against raw INSERTs.
 
-20,000 agent-state events for 200 seats go through `JsonlFeed` (parse, validate, one
-SAVEPOINT per event, seat + history + journal rows, 500 events per transaction); the
-same 20,000 rows are then written with plain `INSERT`s (500 per transaction) into a
-table shaped like `seat_event` in the same SQLite file. Goal: at least 5,000 events/s.
+20,000 agent-state events for 200 seats go through `JsonlFeed` (parse, validate, check
+idempotency, apply the away rules, write seat + history + slip + alert + journal rows,
+500 events per transaction); the same 20,000 rows are then written with plain `INSERT`s
+(500 per transaction) into a table shaped like `seat_event` in the same SQLite file.
+Goal: at least 5,000 events/s. Each mix runs RUNS times on a fresh floor; the medians
+of the wall-clock rate and of the rate by the process's CPU time are reported (the
+machine is shared, so wall time also counts other processes' turns on the CPU).
 """
 
 from __future__ import annotations
 
 import json
+import statistics
 import sys
 import tempfile
 import time
@@ -30,6 +34,7 @@ EVENTS = 20_000
 SEATS = 200
 BATCH = 500
 GOAL = 5_000
+RUNS = 3
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 # One agent's cycle: logs in, takes a call, finishes, goes away, comes back, takes a call...
 CYCLE = ("busy", "ready", "away", "back")
@@ -59,7 +64,9 @@ def event_lines(cycle: tuple[str, ...] = CYCLE, events: int | None = None) -> li
         seat, step = i % SEATS, i // SEATS
         state = "ready" if step == 0 else cycle[(step - 1) % len(cycle)]
         event: dict[str, object] = {
-            "id": f"bench-{i}", "seat": f"S-{seat:03d}", "state": state,
+            "id": f"bench-{i}",
+            "seat": f"S-{seat:03d}",
+            "state": state,
             "at": (START + timedelta(seconds=60 + i)).isoformat(),
         }
         if step == 0:
@@ -70,18 +77,19 @@ def event_lines(cycle: tuple[str, ...] = CYCLE, events: int | None = None) -> li
     return lines
 
 
-def bench_feed(floor: Floor, lines: list[bytes]) -> tuple[float, int]:
+def bench_feed(floor: Floor, lines: list[bytes]) -> tuple[float, float, int]:
+    """Seconds of wall clock and of CPU the feed took, and the events it applied."""
     assert isinstance(floor.clock, FakeClock)
     floor.clock.set(START + timedelta(seconds=60 + len(lines) + 60))
     feed = JsonlFeed(floor, batch_size=BATCH)
-    began = time.perf_counter()
+    began, began_cpu = time.perf_counter(), time.process_time()
     for number, raw in enumerate(lines, 1):
         feed.add(number, raw)
     feed.flush()
-    elapsed = time.perf_counter() - began
+    elapsed, cpu = time.perf_counter() - began, time.process_time() - began_cpu
     if feed.report.bad or feed.report.applied != len(lines):
         raise SystemExit(f"feed did not apply every event: {feed.report.summary('jsonl')}")
-    return elapsed, feed.report.applied
+    return elapsed, cpu, feed.report.applied
 
 
 def bench_raw(path: Path, lines: list[bytes]) -> float:
@@ -100,11 +108,21 @@ def bench_raw(path: Path, lines: list[bytes]) -> float:
     rows = []
     for raw in lines:
         event = json.loads(raw)
-        rows.append((
-            str(uuid.uuid4()), event["seat"], event.get("agent"), event["state"],
-            event["state"], event.get("reason"), event["at"], now, "jsonl", "bench",
-            event["id"],
-        ))
+        rows.append(
+            (
+                str(uuid.uuid4()),
+                event["seat"],
+                event.get("agent"),
+                event["state"],
+                event["state"],
+                event.get("reason"),
+                event["at"],
+                now,
+                "jsonl",
+                "bench",
+                event["id"],
+            )
+        )
         if len(rows) == BATCH:
             _insert(conn, rows)
             rows = []
@@ -130,33 +148,58 @@ def _insert(conn: object, rows: list[tuple[object, ...]]) -> None:
 MIXES: tuple[tuple[str, tuple[str, ...], int], ...] = (
     ("calls only (ready/busy)", ("busy", "ready"), EVENTS),
     ("one away per 10 call events", ("busy", "ready") * 5 + ("away", "back"), EVENTS),
-    ("away-heavy (half the events away/back)", CYCLE, 4_000),
+    ("away-heavy (half the events away/back)", CYCLE, EVENTS),
 )
 
 
 def main() -> None:
-    lines_out = [f"- {SEATS} seats, {BATCH} events per transaction; goal {GOAL:,} events/s", ""]
-    lines_out += ["| mix | events | feed events/s | raw INSERT rows/s | raw / feed | goal |",
-                  "|---|---|---|---|---|---|"]
+    lines_out = [
+        f"- {SEATS} seats, {BATCH} events per transaction, synchronous=FULL; "
+        f"goal {GOAL:,} events/s",
+        f'- median of {RUNS} runs per mix, each on a fresh floor; "wall" is events over '
+        'elapsed time, "CPU" events over the process\'s CPU time (user + system: what the '
+        "feed costs, without the turns other processes take on this shared machine)",
+        "",
+        "| mix | events | feed events/s (wall) | feed events/s (CPU) | raw INSERT rows/s "
+        "(wall) | raw / feed | goal |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for name, cycle, count in MIXES:
         lines = event_lines(cycle, count)
-        with tempfile.TemporaryDirectory() as tmp:
-            floor = build_floor(Path(tmp))
-            feed_seconds, applied = bench_feed(floor, lines)
-            raw_seconds = bench_raw(floor.db.path, lines)
-            floor.db.dispose()
-        feed_rate = applied / feed_seconds
-        raw_rate = len(lines) / raw_seconds
-        verdict = "met" if feed_rate >= GOAL else "not met"
+        wall, cpu, raw = [], [], []
+        for _ in range(RUNS):
+            with tempfile.TemporaryDirectory() as tmp:
+                floor = build_floor(Path(tmp))
+                feed_seconds, feed_cpu, applied = bench_feed(floor, lines)
+                raw_seconds = bench_raw(floor.db.path, lines)
+                floor.db.dispose()
+            wall.append(applied / feed_seconds)
+            cpu.append(applied / feed_cpu)
+            raw.append(len(lines) / raw_seconds)
+        feed_rate, cpu_rate, raw_rate = (statistics.median(x) for x in (wall, cpu, raw))
+        print(f"{name}: wall {[f'{r:,.0f}' for r in wall]} cpu {[f'{r:,.0f}' for r in cpu]}")
+        if feed_rate >= GOAL:
+            verdict = "met"
+        elif cpu_rate >= GOAL:
+            verdict = "met on CPU time, not on this busy machine's wall clock"
+        else:
+            verdict = "not met"
         lines_out.append(
-            f"| {name} | {len(lines):,} | {feed_rate:,.0f} | {raw_rate:,.0f} | "
-            f"{raw_rate / feed_rate:.1f}x | {verdict} |"
+            f"| {name} | {len(lines):,} | {feed_rate:,.0f} | {cpu_rate:,.0f} | {raw_rate:,.0f} "
+            f"| {raw_rate / feed_rate:.1f}x | {verdict} |"
         )
     lines_out += [
         "",
-        "The feed parses, validates, checks idempotency and writes seat + history + "
-        "journal rows; ready/busy changes take the batch fast path (domain/seat_batch.py), "
-        "every other event the full rules (away slips and their alerts) one by one.",
+        "The feed parses each line, validates it, checks its id against the ones recorded "
+        "and writes the seat, its history and the journal; an away opens the agent's slip "
+        "(or starts their approved one) with its four alerts, a return closes it and "
+        "cancels them. ready/busy/away/back and logins at an empty seat are applied by the "
+        "batch path (domain/seat_batch.py: the floor and the open slips in memory, the "
+        "away rules of domain/away.py run on an in-memory slip book, one executemany per "
+        "table); anything else (empty, fault, fixed, an agent moving seats, a refused "
+        "event) goes through seats.apply_event one by one. The raw figure writes one row "
+        "per event into one table with two indexes; the feed writes 3 to 9 rows per event "
+        "into tables with up to five indexes each.",
     ]
     write_section("feed", "Agent-state feed throughput (issue 9)", lines_out)
 
