@@ -70,6 +70,29 @@ def test_alerts_per_hour(small_floor, clock) -> None:
     assert [h.value for h in report.alerts] == [2, 1]
 
 
+def test_alerts_per_hour_follow_a_half_hour_time_zone(small_floor, clock) -> None:
+    """In Kolkata (UTC+5:30) a local hour starts at half past a UTC hour."""
+    kolkata = ZoneInfo("Asia/Kolkata")
+    start = clock.now().astimezone(kolkata).replace(minute=0)  # 13:00 local = 07:30 UTC
+    with small_floor.db.write() as session:
+        for minutes in (10, 40, 70):  # 13:10 and 13:40 local, then 14:10 local
+            alerts.schedule(
+                session,
+                small_floor,
+                kind="test",
+                subject="A-01",
+                due_at=start + timedelta(minutes=minutes),
+                dedupe_key=f"k{minutes}",
+            )
+    clock.set(start + timedelta(minutes=45))  # fired at 13:45 local: the first two
+    alerts.fire_due(small_floor)
+    clock.set(start + timedelta(minutes=75))  # and at 14:15 local: the third
+    alerts.fire_due(small_floor)
+    with small_floor.db.read() as session:
+        report = floor_report(session, start, start + timedelta(hours=2), zone=kolkata)
+    assert [(h.hour.hour, h.value) for h in report.alerts] == [(13, 2), (14, 1)]
+
+
 def test_bad_ranges_are_refused(small_floor, clock) -> None:
     with small_floor.db.read() as session, pytest.raises(FloorError, match="after its start"):
         floor_report(session, clock.now(), clock.now())

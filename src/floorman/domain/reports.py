@@ -149,8 +149,12 @@ def floor_report(
     fired = session.exec(
         select(Alert.fired_at).where(col(Alert.fired_at) >= start, col(Alert.fired_at) < end)
     ).all()
+    # Hours are the range's wall-clock hours: floor each firing in that zone, not in UTC,
+    # or a zone half an hour off UTC (Asia/Kolkata) would count no alert in any hour.
     alert_counts: Counter[datetime] = Counter(
-        at.replace(minute=0, second=0, microsecond=0) for at in fired if at is not None
+        at.astimezone(start.tzinfo).replace(minute=0, second=0, microsecond=0)
+        for at in fired
+        if at is not None
     )
     return FloorReport(
         start=start,
