@@ -32,11 +32,18 @@ class AlertBar(Widget):
         self.alerts: list[AlertView] = []
         self.now: datetime | None = None
         self.zone: ZoneInfo | None = None
+        self._shown: tuple[object, ...] | None = None
 
     def show_alerts(self, alerts: list[AlertView], now: datetime, zone: ZoneInfo) -> None:
+        """Show these alerts; repaint only when the bar's text or colours change (it is
+        called every second, and with nothing to acknowledge it stays hidden)."""
         self.alerts, self.now, self.zone = alerts, now, zone
         self.set_class(bool(alerts), "-active")
-        self.refresh()
+        text = self.render()
+        shown = (text.plain, tuple((span.start, span.end, str(span.style)) for span in text.spans))
+        if shown != self._shown:
+            self._shown = shown
+            self.refresh()
 
     def render(self) -> Text:
         if not self.alerts:

@@ -29,6 +29,9 @@ class FloorHeader(Widget):
         self.now: datetime | None = None
         self.operator = ""
         self.extra: list[tuple[str, str]] = []  # (text, style): emergencies, visitors, alerts
+        # Counts change with the seats, not with the clock: kept for the list they came from.
+        self._counted: list[SeatView] | None = None
+        self._counts = count_by_zone([])
 
     def update_floor(
         self,
@@ -47,7 +50,9 @@ class FloorHeader(Widget):
         self._shape = shape
 
     def render(self) -> Text:
-        zones, total = count_by_zone(self.views)
+        if self._counted is not self.views:
+            self._counts, self._counted = count_by_zone(self.views), self.views
+        zones, total = self._counts
         clock = self.now.astimezone(self.zone).strftime("%H:%M:%S") if self.now else "--:--:--"
         line = Text.assemble(
             ("floorman ", "bold"),

@@ -105,6 +105,7 @@ class SeatMap(ScrollView, can_focus=True):
         # seats, the cursor or the filters change (a tick then rebuilds only timer lines).
         self._timer_specs: dict[int, LineSpec] = {}
         self._steady_specs: dict[int, LineSpec] = {}
+        self._geometry: tuple[Size, Size, Size] | None = None
 
     # ------------------------------------------------------------------ data in
     def set_seats(self, views: list[SeatView]) -> None:
@@ -162,6 +163,19 @@ class SeatMap(ScrollView, can_focus=True):
         self.virtual_size = Size(max(cols * (self._cell + 1), 40), self._height)
         if len(self._steady_strips) > 4000:  # names change with seats; keep the cache small
             self._steady_strips.clear()
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # Textual calls this for every widget on every layout of the screen (a toast
+        # coming or going), passing a virtual size that for a line-API ScrollView never
+        # equals ours, so each call re-rendered both scrollbars in full. Only a change
+        # of our size, our content size or our container needs that.
+        geometry = (size, self.virtual_size, container_size)
+        if geometry == self._geometry:
+            return False
+        self._geometry = geometry
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     # ------------------------------------------------------------------ drawing
     def refresh_changed_lines(self) -> None:
