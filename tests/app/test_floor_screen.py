@@ -119,6 +119,24 @@ async def test_help_and_missing_panels(make_app) -> None:
     assert app.return_code == 0 or app.return_code is None
 
 
+async def test_help_lists_the_floor_keys_in_the_chosen_language(make_app) -> None:
+    from textual.widgets import Static
+
+    from floorman.i18n import set_language
+
+    set_language("zh")
+    try:
+        app = make_app()
+        async with app.run_test(size=(120, 60)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("f1")
+            text = str(app.screen.query_one("#help-body Static", Static).render())
+    finally:
+        set_language("en")
+    assert "座席详情" in text and "上移" in text  # the seat map's keys, translated
+    assert "Seat detail" not in text and "Scroll Home" not in text  # not Textual's keys
+
+
 async def test_command_palette_offers_panels(make_app) -> None:
     from floorman.app import FloorCommands
 

@@ -26,14 +26,26 @@ class HelpScreen(ModalScreen[None]):
         if text:
             lines += [text, ""]
         lines.append(t("Keys on this screen"))
+        seen: set[str] = set()
         for node in [self.about, *self.about.query("*")]:
+            # Only floorman's own keys: Textual's scroll bindings (Page Up, Scroll Home...)
+            # are standard, untranslated, and would bury the floor's keys.
+            if not type(node).__module__.startswith("floorman."):
+                continue
             for binding in getattr(node, "BINDINGS", []):
-                if isinstance(binding, Binding):
-                    lines.append(f"  {binding.key:<18} {binding.description}")
+                if isinstance(binding, Binding) and binding.key not in seen:
+                    seen.add(binding.key)
+                    lines.append(self._key_line(binding))
         lines += ["", t("Everywhere")]
         for binding in self.app.BINDINGS:
             if isinstance(binding, Binding):
-                lines.append(f"  {binding.key:<18} {binding.description}")
+                lines.append(self._key_line(binding))
         lines.append(f"  {'ctrl+p':<18} {t('Command palette')}")
         with VerticalScroll(id="help-body"):
             yield Static("\n".join(lines))
+
+    @staticmethod
+    def _key_line(binding: Binding) -> str:
+        # Descriptions are translated here too: some were written before the language
+        # was chosen (class attributes are built at import).
+        return f"  {binding.key:<18} {t(binding.description)}"
