@@ -336,7 +336,7 @@ class _Book:
             self.rows.alert_keys.add(planned.dedupe_key)
             self.rows.alerts.append(
                 (
-                    new_id(),
+                    journal.ordered_id(),
                     values["kind"],
                     values["subject"],
                     values["severity"],
@@ -447,7 +447,7 @@ class _Batch:
         self.rows.seats[seat.id] = (new_state, agent_id, new_reason, at_text, seat.id)
         self.rows.events.append(
             (
-                new_id(),
+                journal.ordered_id(),
                 seat.id,
                 agent_id,
                 new_state,
