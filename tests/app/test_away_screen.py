@@ -180,3 +180,36 @@ def test_band_and_permission_read_in_chinese(small_floor) -> None:
         assert cells[5] == "饮水" and cells[10] == "U 未经批准" and cells[7] == "剩余 00:50"
     finally:
         set_language("en")
+
+
+async def test_shift_log_by_agent_worst_first_and_shift_steps(small_floor, make_app, clock) -> None:
+    from floorman.screens.away_log import AwayLogScreen
+
+    seat_everyone(small_floor)
+    record_event(small_floor, "A-02", "away", reason="water")
+    clock.advance(60)
+    record_event(small_floor, "A-02", "back")
+    record_event(small_floor, "A-01", "away", reason="toilet")
+    clock.advance(400)  # over the 5:00 limit
+    record_event(small_floor, "A-01", "back")
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_away(app, pilot)
+        await pilot.press("g")
+        await settle(app, pilot)
+        log = app.screen
+        assert isinstance(log, AwayLogScreen)
+        title = str(log.query_one("#away-log-title", Static).render())
+        assert "2 absences" in title and "1 over the limit" in title
+        rows = table_rows(log)  # type: ignore[arg-type]
+        # The overrun leads; each line: agent, name, times, minutes, overruns, unapproved.
+        assert [row[0] for row in rows] == ["1001", "1002"]
+        assert rows[0][2:5] == ["1", "6.7", "1"] and rows[1][2:5] == ["1", "1.0", "0"]
+        await pilot.press("[")
+        await settle(app, pilot)
+        assert "0 absences" in str(log.query_one("#away-log-title", Static).render())
+        await pilot.press("]")
+        await settle(app, pilot)
+        assert "2 absences" in str(log.query_one("#away-log-title", Static).render())
+        await pilot.press("escape")
+        assert isinstance(app.screen, AwayScreen)

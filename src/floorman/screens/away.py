@@ -4,7 +4,8 @@ One table: agents away (live mm:ss from the stored `left_at`, time left or time 
 band by colour and by symbol), then approved slips not yet started and requests waiting.
 `n` sends an agent away now (agent, reason), `a` approves a request, `r` rejects it with
 a reason, `b` marks the agent back, `e` grants the one extension, `x` excuses an
-unapproved absence after the fact, `v` records it as a violation. Rows update cell by
+unapproved absence after the fact, `v` records it as a violation, `g` opens the shift's
+away log by agent. Rows update cell by
 cell every second and when the database changes; the order follows the worst first.
 """
 
@@ -114,6 +115,7 @@ class AwayScreen(FloormanScreen):
         Binding("e", "extend", t("Extend"), id="away.extend"),
         Binding("x", "excuse", t("Excuse"), id="away.excuse"),
         Binding("v", "violation", t("Violation"), id="away.violation"),
+        Binding("g", "log", t("Shift log"), id="away.log"),
     ]
     HELP = t(
         "Away: everyone away from their seat, worst first, then approved slips not yet "
@@ -122,7 +124,8 @@ class AwayScreen(FloormanScreen):
         "the one extension (minutes and reason); x excuses an unapproved absence after the "
         "fact (with a reason); v records it as a violation. Bands: · ok, ! warning (near the "
         "limit), ‼ breach (over the limit), ✖ severe (over twice the limit). Permission: "
-        "A approved, U unapproved, E excused, V violation, ? waiting."
+        "A approved, U unapproved, E excused, V violation, ? waiting. g opens the away log of "
+        "the shift by agent ([ and ] step through the shifts)."
     )
 
     def compose(self) -> ComposeResult:
@@ -227,6 +230,11 @@ class AwayScreen(FloormanScreen):
                 self.reload()
 
         return closed
+
+    def action_log(self) -> None:
+        from floorman.screens.away_log import AwayLogScreen
+
+        self.app.push_screen(AwayLogScreen())
 
     def action_send_away(self) -> None:
         self.app.push_screen(SendAwayModal(), self._after_modal(t("Away: timer started")))
