@@ -344,3 +344,21 @@ def test_a_range_across_a_daylight_saving_change_keeps_wall_clock_hours(small_fl
     away = [h.value for h in report.away_minutes]
     assert len(away) == 72 and away[:4] == [0.0, 0.0, 0.0, 60.0]
     assert [p.staffed for p in report.occupancy[:5]] == [0, 0, 0, 1, 1]
+
+
+def test_an_away_after_the_autumn_clock_change_counts_in_its_wall_clock_hour(
+    small_floor,
+) -> None:
+    # New York, 1 November 2026: 01:00-02:00 happens twice (EDT, then EST). The wall-clock
+    # hour bucket 01:00 spans both; an away at 01:30-01:50 EST belongs to it.
+    new_york = ZoneInfo("America/New_York")
+    start = datetime(2026, 11, 1, tzinfo=new_york)
+    left = datetime(2026, 11, 1, 6, 30, tzinfo=UTC)  # 01:30 EST, the second 01:30
+    _store(
+        small_floor,
+        {"A-01": [(left, "away"), (left + timedelta(minutes=20), "ready")]},
+    )
+    with small_floor.db.read() as session:
+        report = floor_report(session, start, start + timedelta(hours=6), step=H, zone=new_york)
+    away = [h.value for h in report.away_minutes]
+    assert sum(away) == 20.0 and away[1] == 20.0

@@ -13,7 +13,7 @@ datetime sweep that defines the figures is kept for ranges across a change of UT
 from __future__ import annotations
 
 import csv
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -278,7 +278,6 @@ def _sweep_in_datetimes(
         .where(SeatEvent.at >= start, SeatEvent.at < end)
         .order_by(col(SeatEvent.at))
     ).all()
-    first_hour = hours[0]
     away_seconds = [0.0] * len(hours)
     away_since = {seat: start for seat, state in states.items() if state == "away"}
     # Running counts, moved by each event, instead of recounting every seat per sample.
@@ -294,7 +293,10 @@ def _sweep_in_datetimes(
             next_sample += step
 
     def add_away(since: datetime, until: datetime) -> None:
-        index = int((since - first_hour).total_seconds() // 3600)
+        # The wall-clock hour that holds `since`, found by comparing instants (`since` is
+        # UTC, the hours local): counting real hours from the first one would land an
+        # hour late after an autumn clock change and lose the away's first part.
+        index = max(0, bisect_right(hours, since) - 1)
         while index < len(hours):
             hour = hours[index]
             overlap = (min(until, hour + timedelta(hours=1)) - max(since, hour)).total_seconds()
