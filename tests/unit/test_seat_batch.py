@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import random
 import re
+import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -282,3 +283,28 @@ def test_the_in_memory_slip_has_the_rows_defaults() -> None:
     }
     assert mine == model
     assert sorted(f.name for f in dataclasses.fields(_Slip)) == sorted(AwaySlip.model_fields)
+
+
+def test_batch_row_ids_are_uuids_in_time_order(tmp_path: Path) -> None:
+    """History, alert and journal rows get UUIDv7 ids: unique, and later rows sort later
+    (so a batch's rows sit together in the primary-key index)."""
+    ids = [journal.ordered_id() for _ in range(5000)]
+    assert len(set(ids)) == len(ids)
+    for text in ids[:500]:
+        parsed = uuid.UUID(text)
+        assert (parsed.version, parsed.variant, str(parsed)) == (7, uuid.RFC_4122, text)
+    floor = make_floor(tmp_path / "floor")
+    at = START + timedelta(minutes=2)
+    floor.clock.set(at)  # type: ignore[attr-defined]
+    with floor.db.write() as session:
+        apply_batch(session, floor, [BatchEvent(SEATS[0], "away", at=at)], source="pbx")
+    conn = floor.db.raw_connection()
+    try:
+        for table in ("seat_event", "alert", "journal"):
+            (newest,) = conn.execute(
+                f"SELECT id FROM {table} ORDER BY rowid DESC LIMIT 1"
+            ).fetchone()
+            assert uuid.UUID(newest).version == 7, table
+            assert newest > ids[0]
+    finally:
+        conn.close()
