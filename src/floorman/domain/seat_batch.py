@@ -20,13 +20,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlmodel import Session
 
 from floorman.data import journal
-from floorman.data.models import Agent, Alert, Seat, SeatEvent
 from floorman.data.tables_away import AwaySlip
-from floorman.data.types import new_id
+from floorman.data.types import UTCDateTime, new_id
 from floorman.domain import alerts, away
 from floorman.domain.context import Floor
 from floorman.domain.errors import FloorError
@@ -70,6 +68,16 @@ class _SeatRow:
     since: datetime
 
 
+def _driver(session: Session) -> Any:
+    """The DB-API connection under the session, in the session's transaction."""
+    return session.connection().connection.driver_connection
+
+
+def _read_time(text: str) -> datetime:
+    """A time as `UTCDateTime` reads it back from SQLite: stored UTC, made aware."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
 class _Floor:
     """The seats and agents as this transaction sees them, kept up to date as it writes."""
 
@@ -78,8 +86,7 @@ class _Floor:
         self.seats: dict[str, _SeatRow] = {}
         self.seat_of: dict[str, str] = {}  # agent id -> the code of the seat they sit at
         self._load(None)
-        table = Agent.__table__  # type: ignore[attr-defined]
-        rows = session.execute(select(table.c.id, table.c.staff_no, table.c.name)).all()
+        rows = _driver(session).execute("SELECT id, staff_no, name FROM agent").fetchall()
         self.agent_id = {staff_no: agent_id for agent_id, staff_no, _ in rows}
         self.staff_no: dict[str | None, str | None] = {
             agent_id: staff_no for agent_id, staff_no, _ in rows
@@ -87,20 +94,19 @@ class _Floor:
         self.name = {agent_id: name for agent_id, _, name in rows}
 
     def _load(self, codes: list[str] | None) -> None:
-        table = Seat.__table__  # type: ignore[attr-defined]
-        query = select(
-            table.c.id, table.c.code, table.c.state, table.c.agent_id, table.c.reason, table.c.since
-        )
+        query = "SELECT id, code, state, agent_id, reason, since FROM seat"
         if codes is not None:
-            query = query.where(table.c.code.in_(codes))
+            query += f" WHERE code IN ({', '.join('?' for _ in codes)})"
             for code in codes:
                 old = self.seats.pop(code, None)
                 if old is not None and old.agent_id and self.seat_of.get(old.agent_id) == code:
                     del self.seat_of[old.agent_id]
-        for r in self.session.execute(query):
-            self.seats[r.code] = _SeatRow(r.id, r.code, r.state, r.agent_id, r.reason, r.since)
-            if r.agent_id is not None:
-                self.seat_of[r.agent_id] = r.code
+        for seat_id, code, state, agent_id, reason, since in _driver(self.session).execute(
+            query, codes or ()
+        ):
+            self.seats[code] = _SeatRow(seat_id, code, state, agent_id, reason, _read_time(since))
+            if agent_id is not None:
+                self.seat_of[agent_id] = code
 
     def reload(self, codes: Iterable[str | None]) -> None:
         """Read these seats again (the one-by-one path changed them)."""
@@ -144,6 +150,11 @@ class _Slip:
 
 
 _SLIP_COLUMNS = tuple(c.name for c in AwaySlip.__table__.columns)  # type: ignore[attr-defined]
+_SLIP_TIMES = frozenset(
+    c.name
+    for c in AwaySlip.__table__.columns  # type: ignore[attr-defined]
+    if isinstance(c.type, UTCDateTime)
+)
 _SLIP_CHANGES = tuple(c for c in _SLIP_COLUMNS if c != "id")
 _INSERT_SEAT_EVENT = (
     "INSERT INTO seat_event (id, seat_id, agent_id, state, event, reason, at, recorded_at, "
@@ -193,7 +204,7 @@ class _Rows:
         """Write the waiting rows on the session's connection, in its transaction."""
         if not self:
             return
-        cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor = _driver(session).cursor()
         try:
             if self.seats:
                 cursor.executemany(_UPDATE_SEAT, list(self.seats.values()))
@@ -263,17 +274,22 @@ class _Book:
         wanted = sorted({a for a in agent_ids if a not in self.slips})
         if not wanted:
             return
-        table = AwaySlip.__table__  # type: ignore[attr-defined]
         for agent_id in wanted:
             self.slips[agent_id] = []
+        conn = _driver(self.session)
+        statuses = ", ".join(f"'{status}'" for status in away.OPEN_STATUSES)
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
-            for row in self.session.execute(
-                select(table).where(
-                    table.c.agent_id.in_(chunk), table.c.status.in_(away.OPEN_STATUSES)
-                )
-            ):
-                self.slips[row.agent_id].append(_Slip(**row._mapping))
+            query = (
+                f"SELECT {', '.join(_SLIP_COLUMNS)} FROM away_slip WHERE agent_id IN "
+                f"({', '.join('?' * len(chunk))}) AND status IN ({statuses})"
+            )
+            for row in conn.execute(query, chunk):
+                values: dict[str, Any] = {
+                    c: _read_time(v) if c in _SLIP_TIMES and v is not None else v
+                    for c, v in zip(_SLIP_COLUMNS, row, strict=True)
+                }
+                self.slips[values["agent_id"]].append(_Slip(**values))
 
     def forget(self, agent_ids: Iterable[str | None]) -> None:
         """The one-by-one path changed these agents' slips: read them again when needed."""
@@ -349,15 +365,10 @@ class _Book:
 
     def _alert_keys(self, prefix: str) -> set[str]:
         low, high = alerts.key_range(prefix)
-        table = Alert.__table__  # type: ignore[attr-defined]
-        return {
-            key
-            for (key,) in self.session.execute(
-                select(table.c.dedupe_key).where(
-                    table.c.dedupe_key >= low, table.c.dedupe_key < high
-                )
-            )
-        }
+        rows = _driver(self.session).execute(
+            "SELECT dedupe_key FROM alert WHERE dedupe_key >= ? AND dedupe_key < ?", (low, high)
+        )
+        return {key for (key,) in rows}
 
     def cancel_alerts(self, slip: away.Slip) -> None:
         low, high = alerts.key_range(away.slip_alert_prefix(slip.id))
@@ -561,14 +572,12 @@ def apply_batch(
 
 
 def _known_ids(session: Session, ids: list[str]) -> set[str]:
-    table = SeatEvent.__table__  # type: ignore[attr-defined]
+    """The ids among these that a recorded event already carries."""
     known: set[str] = set()
+    conn = _driver(session)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        known.update(
-            r[0]
-            for r in session.execute(
-                select(table.c.external_id).where(table.c.external_id.in_(chunk))
-            )
-        )
+        marks = ", ".join("?" * len(chunk))
+        query = f"SELECT external_id FROM seat_event WHERE external_id IN ({marks})"
+        known.update(r[0] for r in conn.execute(query, chunk))
     return known
