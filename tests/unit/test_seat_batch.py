@@ -308,3 +308,44 @@ def test_batch_row_ids_are_uuids_in_time_order(tmp_path: Path) -> None:
             assert newest > ids[0]
     finally:
         conn.close()
+
+
+class TickingClock(FakeClock):
+    """A clock that moves a millisecond every time it is read, like a real one."""
+
+    def now(self) -> datetime:
+        return self.advance(0.001)
+
+
+def test_every_row_of_a_batch_carries_the_batchs_time(tmp_path: Path) -> None:
+    floor = make_floor(tmp_path / "floor")
+    at = START + timedelta(minutes=2)
+    floor.clock = TickingClock(at)
+    events = [
+        BatchEvent(SEATS[1], "away", at=at),  # no slip approved: opens an unapproved one
+        BatchEvent(SEATS[3], "busy", at=at),
+        BatchEvent(SEATS[1], "back", at=at),
+        BatchEvent(SEATS[0], "away", at=at),  # starts the approved slip
+    ]
+    with floor.db.write() as session:
+        assert apply_batch(session, floor, events, source="pbx") == [True] * 4
+    conn = floor.db.raw_connection()
+    try:
+        times = {
+            (table, column): {
+                r[0]
+                for r in conn.execute(
+                    f"SELECT {column} FROM {table} WHERE {column} > ?", (stored_time(at),)
+                )
+            }
+            for table, column in (
+                ("seat_event", "recorded_at"),
+                ("journal", "at"),
+                ("alert", "created_at"),
+                ("alert", "cancelled_at"),
+            )
+        }
+    finally:
+        conn.close()
+    assert all(times.values()), times
+    assert len(set.union(*times.values())) == 1, times

@@ -261,12 +261,15 @@ class _Book:
     here and written by `_Rows`, so the away rules run without a query per event.
     """
 
-    def __init__(self, session: Session, floor: Floor, state: _Floor, rows: _Rows) -> None:
+    def __init__(
+        self, session: Session, floor: Floor, state: _Floor, rows: _Rows, now: datetime
+    ) -> None:
         self.session = session
         self.floor = floor
         self.state = state
         self.rows = rows
-        self.now_text = stored_time(floor.clock.now())
+        self.now = now
+        self.now_text = stored_time(now)
         self.slips: dict[str, list[away.Slip]] = {}
 
     def load(self, agent_ids: Iterable[str]) -> None:
@@ -325,9 +328,9 @@ class _Book:
         self.rows.changed_slips[slip.id] = slip
 
     def journal(self, verb: str, slip: away.Slip, before: dict[str, object] | None) -> None:
-        self.rows.journal.append(
-            journal.prepare(self.session, **away.journal_values(self.floor, verb, slip, before))
-        )
+        values = away.journal_values(self.floor, verb, slip, before)
+        values["at"] = self.now  # a batch is one transaction: all its rows carry one time
+        self.rows.journal.append(journal.prepare(self.session, **values))
 
     def schedule(self, slip: away.Slip, seat_code: str) -> None:
         name, staff_no = self.state.name.get(slip.agent_id), self.state.staff_no.get(slip.agent_id)
@@ -358,7 +361,7 @@ class _Book:
                     values["severity"],
                     values["message"],
                     stored_time(values["due_at"]),
-                    stored_time(values["created_at"]),
+                    self.now_text,  # created_at: the batch's time, as every row it writes
                     values["dedupe_key"],
                 )
             )
@@ -387,7 +390,7 @@ class _Batch:
         self.latest = self.now + FUTURE_TOLERANCE
         self.state = _Floor(session)
         self.rows = _Rows()
-        self.book = _Book(session, floor, self.state, self.rows)
+        self.book = _Book(session, floor, self.state, self.rows, self.now)
         self.seen = _known_ids(session, ids)
 
     def apply(self, event: BatchEvent) -> bool | None:
