@@ -1,10 +1,13 @@
 """Agent-state feeds: JSON Lines from any system, and Asterisk's queue_log.
 
-On a real floor agent states come from the phone system. Both feeds turn lines into
-the same `seats.apply_event` calls the `event` command makes (so the away rules, the
-alerts and the journal apply), commit them in batches, and give each event its own
-SAVEPOINT: a bad line is rolled back alone, reported with its line number, skipped and
-counted, and never stops the feed.
+On a real floor agent states come from the phone system. Both feeds apply their events
+under the rules the `event` command applies (`seats.apply_event`: the away rules, the
+alerts, the journal) and commit them in batches. A bad line writes nothing, is reported
+with its line number, skipped and counted, and never stops the feed. JSON Lines batches
+go through `seat_batch.apply_batch`, which applies calls, aways, returns and logins from
+memory in bulk and hands anything else to `apply_event` in a SAVEPOINT; queue_log lines,
+whose meaning depends on the floor and the queue memberships at that moment, go through
+`apply_event` one by one, each in its own SAVEPOINT.
 
 Replaying never doubles an event: JSON Lines events carry an `id`; a queue_log line's
 id is a hash of its byte offset and its raw bytes. `FeedFollower` also keeps, per
@@ -216,7 +219,7 @@ class JsonlFeed:
             self.flush()
 
     def flush(self) -> None:
-        """Apply the queued events in one transaction, each in its own savepoint."""
+        """Apply the queued events in one transaction (`seat_batch.apply_batch`)."""
         if not self._pending:
             return
         events, self._pending = self._pending, []
@@ -227,10 +230,7 @@ class JsonlFeed:
             outcomes = apply_batch(
                 session,
                 self.floor,
-                [
-                    BatchEvent(e.seat, e.state, e.agent, e.reason, e.at, e.external_id)
-                    for e in good
-                ],
+                [BatchEvent(e.seat, e.state, e.agent, e.reason, e.at, e.external_id) for e in good],
                 source=self.source,
             )
         for event, outcome in zip(good, outcomes, strict=True):
