@@ -195,8 +195,24 @@ class FloormanApp(App[None]):
 
         return [s for s in self.screen_stack if isinstance(s, (FloormanScreen, FloormanModal))]
 
+    def visible_screens(self) -> list[Screen[Any]]:
+        """floorman's screens the terminal shows: the top one, and what a modal leaves in
+        view beneath it down to the first full screen. A panel covering the floor hides it.
+        """
+        from textual.screen import ModalScreen
+
+        shown: list[Screen[Any]] = []
+        for screen in reversed(self.floorman_screens()):
+            shown.append(screen)
+            if not isinstance(screen, ModalScreen):
+                break
+        return shown
+
     def tick(self) -> None:
-        for screen in self.floorman_screens():
+        # Only what is on the terminal ticks; a covered floor catches up when shown again
+        # (FloorScreen.on_screen_resume). Timers are computed from stored times, so
+        # nothing is lost by skipping ticks.
+        for screen in self.visible_screens():
             screen.post_message(Tick())
         self.refresh_chrome(self.screen)
         self.idle_lock.check_idle(self.floor.clock.now())

@@ -77,6 +77,11 @@ class FloorScreen(FloormanScreen):
     def tick(self) -> None:
         self.update_header()
 
+    def on_screen_resume(self) -> None:
+        # The app does not tick a floor covered by another panel: bring it up to date.
+        if hasattr(self, "views"):  # not before on_mount has set up the screen
+            self.update_header()
+
     @on(SeatMap.Opened)
     def open_seat(self, event: SeatMap.Opened) -> None:
         from floorman.screens.seat_detail import SeatDetailScreen
