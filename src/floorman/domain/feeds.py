@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
@@ -405,15 +406,123 @@ def load_interface_map(path: Path) -> InterfaceMap:
     return InterfaceMap(entries)
 
 
+@dataclass(frozen=True)
+class MemberSeatState:
+    """A seat as the queue_log rules see it: its state, since when, and who sits there."""
+
+    id: str
+    code: str
+    state: str
+    since: datetime
+    staff_no: str | None  # the staff number of the agent sitting there
+    has_agent: bool
+
+
+class MemberFloor(Protocol):
+    """What the queue_log rules read of the floor and of the queue memberships.
+
+    `_SessionMembers` reads them through the ORM session (one line at a time, each in a
+    savepoint); `FeedFollower` reads seats from a `seat_batch.FloorBatch`'s in-memory
+    floor for call and pause lines, so both run `queue_log_action` itself.
+    """
+
+    def seat_by_code(self, code: str) -> MemberSeatState | None:
+        """The seat with this code, if any."""
+
+    def agent_seat(self, staff_no: str) -> tuple[bool, MemberSeatState | None]:
+        """Whether an agent has this staff number, and the seat they sit at."""
+
+    def has_events(self, seat: MemberSeatState) -> bool:
+        """Whether the seat has any recorded event."""
+
+    def join_queue(self, source: str, record: QueueLogLine) -> None:
+        """Record that the member joined the record's queue."""
+
+    def leave_queue(self, source: str, record: QueueLogLine) -> None:
+        """Record that the member left the record's queue (or all of them)."""
+
+    def memberships(self, source: str, interface: str) -> int:
+        """How many queues the member is in."""
+
+
+class _SessionMembers:
+    """`MemberFloor` through an ORM session."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _state(self, seat: Seat | None) -> MemberSeatState | None:
+        if seat is None:
+            return None
+        staff_no = None
+        if seat.agent_id is not None:
+            agent = self.session.get(Agent, seat.agent_id)
+            staff_no = agent.staff_no if agent else None
+        return MemberSeatState(
+            seat.id, seat.code, seat.state, seat.since, staff_no, seat.agent_id is not None
+        )
+
+    def seat_by_code(self, code: str) -> MemberSeatState | None:
+        return self._state(self.session.exec(select(Seat).where(Seat.code == code)).first())
+
+    def agent_seat(self, staff_no: str) -> tuple[bool, MemberSeatState | None]:
+        agent = self.session.exec(select(Agent).where(Agent.staff_no == staff_no)).first()
+        if agent is None:
+            return False, None
+        seat = self.session.exec(select(Seat).where(Seat.agent_id == agent.id)).first()
+        return True, self._state(seat)
+
+    def has_events(self, seat: MemberSeatState) -> bool:
+        found = self.session.exec(select(SeatEvent.id).where(SeatEvent.seat_id == seat.id).limit(1))
+        return found.first() is not None
+
+    def join_queue(self, source: str, record: QueueLogLine) -> None:
+        if record.queue in ("", NO_QUEUE):
+            return
+        exists = self.session.exec(
+            select(FeedMembership.id).where(
+                FeedMembership.source == source,
+                FeedMembership.interface == record.agent,
+                FeedMembership.queue == record.queue,
+            )
+        ).first()
+        if exists is None:
+            self.session.add(
+                FeedMembership(
+                    source=source, interface=record.agent, queue=record.queue, since=record.at
+                )
+            )
+            self.session.flush()
+
+    def leave_queue(self, source: str, record: QueueLogLine) -> None:
+        query = select(FeedMembership).where(
+            FeedMembership.source == source, FeedMembership.interface == record.agent
+        )
+        if record.event == "REMOVEMEMBER" and record.queue not in ("", NO_QUEUE):
+            query = query.where(FeedMembership.queue == record.queue)
+        for membership in self.session.exec(query).all():
+            self.session.delete(membership)
+        self.session.flush()
+
+    def memberships(self, source: str, interface: str) -> int:
+        return int(
+            self.session.exec(
+                select(func.count())
+                .select_from(FeedMembership)
+                .where(FeedMembership.source == source, FeedMembership.interface == interface)
+            ).one()
+        )
+
+
 def _resolve_member(
-    session: Session, interface: str, mapping: InterfaceMap | None
-) -> tuple[Seat, str | None]:
+    view: MemberFloor, interface: str, mapping: InterfaceMap | None
+) -> tuple[MemberSeatState, str | None]:
     """The seat a member interface sits at and its staff number, or FloorError."""
     if mapping is not None:
         member = mapping.lookup(interface)
         if member is None:
             raise FloorError(f"member '{interface}' is not in the --map file")
-        seat = session.exec(select(Seat).where(Seat.code == member.seat)).first()
+        seat = view.seat_by_code(member.seat)
         if seat is None:
             raise FloorError(f"member '{interface}' maps to unknown seat '{member.seat}'")
         return seat, member.staff_no
@@ -422,109 +531,58 @@ def _resolve_member(
     extension = interface_extension(interface)
     if not extension:
         raise FloorError(f"cannot tell a seat from member '{interface}'; give --map")
-    agent = session.exec(select(Agent).where(Agent.staff_no == extension)).first()
-    seat = None
-    if agent is not None:
-        seat = session.exec(select(Seat).where(Seat.agent_id == agent.id)).first()
+    known, seat = view.agent_seat(extension)
     if seat is None:
-        seat = session.exec(select(Seat).where(Seat.code == extension.upper())).first()
+        seat = view.seat_by_code(extension.upper())
     if seat is None:
         raise FloorError(f"no seat for member '{interface}'; give --map")
-    return seat, extension if agent is not None else None
+    return seat, extension if known else None
 
 
-def _has_events(session: Session, seat: Seat) -> bool:
-    found = session.exec(select(SeatEvent.id).where(SeatEvent.seat_id == seat.id).limit(1))
-    return found.first() is not None
+@dataclass(frozen=True)
+class QueueLogAction:
+    """The seat event a queue_log line comes to."""
+
+    seat: str
+    event: str
+    agent_no: str | None
+    reason: str | None
 
 
-def _seat_staff_no(session: Session, seat: Seat) -> str | None:
-    if seat.agent_id is None:
-        return None
-    agent = session.get(Agent, seat.agent_id)
-    return agent.staff_no if agent else None
-
-
-def _memberships(session: Session, source: str, interface: str) -> int:
-    return int(
-        session.exec(
-            select(func.count())
-            .select_from(FeedMembership)
-            .where(FeedMembership.source == source, FeedMembership.interface == interface)
-        ).one()
-    )
-
-
-def _join_queue(session: Session, source: str, record: QueueLogLine) -> None:
-    if record.queue in ("", NO_QUEUE):
-        return
-    exists = session.exec(
-        select(FeedMembership.id).where(
-            FeedMembership.source == source,
-            FeedMembership.interface == record.agent,
-            FeedMembership.queue == record.queue,
-        )
-    ).first()
-    if exists is None:
-        session.add(
-            FeedMembership(
-                source=source, interface=record.agent, queue=record.queue, since=record.at
-            )
-        )
-        session.flush()
-
-
-def _leave_queue(session: Session, source: str, record: QueueLogLine) -> None:
-    query = select(FeedMembership).where(
-        FeedMembership.source == source, FeedMembership.interface == record.agent
-    )
-    if record.event == "REMOVEMEMBER" and record.queue not in ("", NO_QUEUE):
-        query = query.where(FeedMembership.queue == record.queue)
-    for membership in session.exec(query).all():
-        session.delete(membership)
-    session.flush()
-
-
-def apply_queue_log_line(
-    session: Session,
-    floor: Floor,
-    record: QueueLogLine,
-    *,
-    external_id: str,
-    source: str,
-    mapping: InterfaceMap | None,
-) -> str:
-    """Apply one queue_log record; returns 'applied', 'unchanged', 'stale' or 'ignored'.
+def queue_log_action(
+    view: MemberFloor, record: QueueLogLine, *, source: str, mapping: InterfaceMap | None
+) -> QueueLogAction | str:
+    """What one queue_log record does: a seat event, or 'unchanged', 'stale', 'ignored'.
 
     ADDMEMBER -> ready (away if added paused), REMOVEMEMBER -> empty once the member has
     left its last queue, PAUSE/PAUSEALL -> away (the pause reason becomes the away
     reason), UNPAUSE/UNPAUSEALL -> back, CONNECT -> busy, COMPLETEAGENT/COMPLETECALLER/
     TRANSFER -> ready. A member event that repeats what the seat already shows (the same
-    pause logged per queue and for all queues) changes nothing.
+    pause logged per queue and for all queues) changes nothing. Joining and leaving
+    queues is recorded on the way (`view.join_queue` / `view.leave_queue`).
     """
     kind = record.event
     if kind not in MEMBER_EVENTS or record.agent in ("", NO_QUEUE):
         return "ignored"
-    seat, staff_no = _resolve_member(session, record.agent, mapping)
-    if record.at < seat.since and _has_events(session, seat):
+    seat, staff_no = _resolve_member(view, record.agent, mapping)
+    if record.at < seat.since and view.has_events(seat):
         # The seat already shows something later (a replayed log, or another source):
         # this line is history, not news.
         return "stale"
-    here = _seat_staff_no(session, seat)
-    ours = seat.agent_id is not None and (staff_no is None or here == staff_no)
+    ours = seat.has_agent and (staff_no is None or seat.staff_no == staff_no)
     event: str | None
     reason: str | None = None
     agent_no = staff_no
     if kind in LOGIN_EVENTS:
-        _join_queue(session, source, record)
+        view.join_queue(source, record)
         paused = bool(record.data) and record.data[0].strip().upper() == "PAUSED"
         if ours and seat.state in ("ready", "busy", "away"):
             event = None
         else:
             event, reason = ("away", "paused") if paused else ("ready", None)
     elif kind in LOGOFF_EVENTS:
-        _leave_queue(session, source, record)
-        still_member = _memberships(session, source, record.agent) > 0
+        view.leave_queue(source, record)
+        still_member = view.memberships(source, record.agent) > 0
         event = "empty" if ours and not still_member and seat.state != "empty" else None
         agent_no = None
     elif kind in PAUSE_EVENTS:
@@ -539,18 +597,35 @@ def apply_queue_log_line(
         event = "ready" if ours and seat.state == "busy" else None
     if event is None:
         return "unchanged"
-    if event in ("ready", "busy", "away") and agent_no is None and seat.agent_id is None:
+    if event in ("ready", "busy", "away") and agent_no is None and not seat.has_agent:
         raise FloorError(
             f"member '{record.agent}' has no staff number for seat {seat.code}; "
             "add staff_no to the --map file"
         )
+    return QueueLogAction(seat.code, event, agent_no, reason)
+
+
+def apply_queue_log_line(
+    session: Session,
+    floor: Floor,
+    record: QueueLogLine,
+    *,
+    external_id: str,
+    source: str,
+    mapping: InterfaceMap | None,
+) -> str:
+    """Apply one queue_log record; returns 'applied', 'unchanged', 'stale' or 'ignored'
+    (see `queue_log_action` for what each member event does)."""
+    action = queue_log_action(_SessionMembers(session), record, source=source, mapping=mapping)
+    if isinstance(action, str):
+        return action
     result = apply_event(
         session,
         floor,
-        seat.code,
-        event,
-        agent_no=agent_no,
-        reason=reason,
+        action.seat,
+        action.event,
+        agent_no=action.agent_no,
+        reason=action.reason,
         at=record.at,
         source=source,
         external_id=external_id,
