@@ -15,10 +15,10 @@ the two paths to the same database contents.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session
 
@@ -31,6 +31,7 @@ from floorman.domain.errors import FloorError
 from floorman.domain.seats import FUTURE_TOLERANCE, apply_event
 from floorman.domain.text import clean
 
+T = TypeVar("T")
 # Events the batch applies itself; anything else takes the one-by-one path.
 BATCH_EVENTS = frozenset({"ready", "busy", "away", "back"})
 # Seat states it starts from: staffed seats, and empty ones an agent logs in at.
@@ -378,22 +379,123 @@ class _Book:
         self.rows.cancels.append((self.now_text, low, high))
 
 
-class _Batch:
-    """One batch: the floor snapshot, the slip book and the rows waiting to be written."""
+class FloorBatch:
+    """Events applied in bulk in the caller's write transaction (see the module's doc).
 
-    def __init__(self, session: Session, floor: Floor, source: str, ids: list[str]) -> None:
+    Holds the floor as the transaction sees it, the open slips of the agents it touched
+    and the rows waiting to be written. `apply` each event in order, then `finish`.
+    A feed whose own rules read the floor reads it here (`seat`, `agent_of`...), and
+    runs ORM work of its own with `alone`.
+    """
+
+    def __init__(
+        self, session: Session, floor: Floor, *, source: str, external_ids: Sequence[str] = ()
+    ) -> None:
+        from floorman.domain import operators
+
+        # The permission apply_event checks, once for the batch (a feed may; a viewer not).
+        operators.require(floor, "seat.event", session=session)
         self.session = session
         self.floor = floor
-        self.source = source
+        self.source = clean(source, "source", max_len=60) or floor.actor.source or "cli"
         self.now = floor.clock.now()
         self.now_text = stored_time(self.now)
         self.latest = self.now + FUTURE_TOLERANCE
         self.state = _Floor(session)
         self.rows = _Rows()
         self.book = _Book(session, floor, self.state, self.rows, self.now)
-        self.seen = _known_ids(session, ids)
+        self.seen = _known_ids(session, list(external_ids))
+        self._has_events: dict[str, bool] = {}
 
-    def apply(self, event: BatchEvent) -> bool | None:
+    # -- the floor as this transaction sees it
+
+    def seat(self, code: str) -> _SeatRow | None:
+        """The seat with this code (read only)."""
+        return self.state.seats.get(code)
+
+    def agent_of(self, staff_no: str) -> str | None:
+        """The id of the agent with this staff number."""
+        return self.state.agent_id.get(staff_no)
+
+    def staff_no_of(self, agent_id: str | None) -> str | None:
+        return self.state.staff_no.get(agent_id)
+
+    def seat_of(self, agent_id: str) -> _SeatRow | None:
+        """The seat an agent sits at."""
+        code = self.state.seat_of.get(agent_id)
+        return self.state.seats.get(code) if code is not None else None
+
+    def has_events(self, seat_id: str) -> bool:
+        """Whether the seat has any recorded event (written or waiting to be)."""
+        known = self._has_events.get(seat_id)
+        if known is None:
+            found = _driver(self.session).execute(
+                "SELECT 1 FROM seat_event WHERE seat_id = ? LIMIT 1", (seat_id,)
+            )
+            known = self._has_events[seat_id] = found.fetchone() is not None
+        return known
+
+    def preload(self, events: Sequence[BatchEvent]) -> None:
+        """Read the open slips of every agent these events may touch, in one query."""
+        wanted: set[str] = set()
+        for event in events:
+            seat = self.state.seats.get((event.seat or "").strip().upper())
+            if seat is not None and seat.agent_id is not None:
+                wanted.add(seat.agent_id)
+            agent_id = self.state.agent_id.get((event.agent or "").strip())
+            if agent_id is not None:
+                wanted.add(agent_id)
+        self.book.load(wanted)
+
+    # -- applying
+
+    def apply(self, event: BatchEvent) -> bool | FloorError:
+        """Apply one event: True (changed), False (already so, or a replayed id) or the
+        FloorError that refused it (the event wrote nothing)."""
+        outcome = self._fast(event)
+        return self._one_by_one(event) if outcome is None else outcome
+
+    def finish(self) -> None:
+        """Write the rows still waiting (before the caller commits)."""
+        self.rows.write(self.session)
+
+    def alone(self, work: Callable[[], T], *, external_id: str | None = None) -> T:
+        """Run ORM work of the caller's (in a savepoint) after the rows so far are written,
+        then read the floor again. A FloorError rolls the work back and propagates."""
+        self._write_rows()
+        before = {code: (row.agent_id, row.state) for code, row in self.state.seats.items()}
+        try:
+            with self.session.begin_nested():
+                result = work()
+        finally:
+            self._resync(before)
+        if external_id is not None and external_id not in self.seen:
+            found = _driver(self.session).execute(
+                "SELECT 1 FROM seat_event WHERE external_id = ?", (external_id,)
+            )
+            if found.fetchone() is not None:
+                self.seen.add(external_id)
+        return result
+
+    def _write_rows(self) -> None:
+        if self.rows:
+            self.rows.write(self.session)
+            # The session may hold seats, slips or alerts from earlier ORM work: stale now.
+            self.session.expire_all()
+
+    def _resync(self, before: dict[str, tuple[str | None, str]]) -> None:
+        """Read every seat again; forget the slips of agents whose seat changed."""
+        self.state = _Floor(self.session)
+        self.book.state = self.state
+        touched: set[str | None] = set()
+        for code, row in self.state.seats.items():
+            old_agent, old_state = before.get(code, (None, ""))
+            if (old_agent, old_state) != (row.agent_id, row.state):
+                touched.update((old_agent, row.agent_id))
+        self.book.forget(touched)
+        self._has_events = {k: v for k, v in self._has_events.items() if v}
+
+    def _fast(self, event: BatchEvent) -> bool | None:
         """`apply_event` for the events this path takes: True (changed), False (already
         so, or a replayed id), None (not one for this path: use apply_event)."""
         state = (event.state or "").strip().lower()
@@ -458,6 +560,7 @@ class _Batch:
         seat.state, seat.reason, seat.since = new_state, new_reason, at
         self.state.seat_agent(seat, agent_id)
         at_text = stored_time(at)
+        self._has_events[seat.id] = True
         self.rows.seats[seat.id] = (new_state, agent_id, new_reason, at_text, seat.id)
         self.rows.events.append(
             (
@@ -507,12 +610,9 @@ class _Batch:
             reason=reason,
         )
 
-    def one_by_one(self, event: BatchEvent) -> bool | FloorError:
+    def _one_by_one(self, event: BatchEvent) -> bool | FloorError:
         """The event through `seats.apply_event` in a savepoint, after the rows so far."""
-        if self.rows:
-            self.rows.write(self.session)
-            # The session may hold seats, slips or alerts from an earlier event: stale now.
-            self.session.expire_all()
+        self._write_rows()
         seat = self.state.seats.get((event.seat or "").strip().upper())
         touched = {seat.agent_id if seat else None}
         if event.agent is not None:
@@ -536,6 +636,7 @@ class _Batch:
             if event.external_id:
                 self.seen.add(event.external_id)
             self.state.reload([result.view.seat, result.moved_from])
+            self._has_events = {k: v for k, v in self._has_events.items() if v}
             seat = self.state.seats.get(result.view.seat)
             touched.add(seat.agent_id if seat else None)
             self.book.forget(touched)
@@ -550,27 +651,12 @@ def apply_batch(
     Returns, per event, True (changed), False (already so, or a replayed id) or the
     FloorError that refused it (that event wrote nothing).
     """
-    from floorman.domain import operators
-
-    # The same permission apply_event checks, once for the batch (a feed may; a viewer not).
-    operators.require(floor, "seat.event", session=session)
-    source = clean(source, "source", max_len=60) or floor.actor.source or "cli"
-    batch = _Batch(session, floor, source, [e.external_id for e in events if e.external_id])
-    # The open slips of every agent this batch may touch, in one query.
-    agents = batch.state.agent_id
-    wanted: set[str] = set()
-    for event in events:
-        seat = batch.state.seats.get((event.seat or "").strip().upper())
-        if seat is not None and seat.agent_id is not None:
-            wanted.add(seat.agent_id)
-        if event.agent is not None and event.agent.strip() in agents:
-            wanted.add(agents[event.agent.strip()])
-    batch.book.load(wanted)
-    results: list[bool | FloorError] = []
-    for event in events:
-        outcome = batch.apply(event)
-        results.append(batch.one_by_one(event) if outcome is None else outcome)
-    batch.rows.write(session)
+    batch = FloorBatch(
+        session, floor, source=source, external_ids=[e.external_id for e in events if e.external_id]
+    )
+    batch.preload(events)
+    results = [batch.apply(event) for event in events]
+    batch.finish()
     return results
 
 
