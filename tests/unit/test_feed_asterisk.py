@@ -80,7 +80,11 @@ def test_the_sample_log_drives_the_floor(feed_floor, mapping, tmp_path) -> None:
     report = follower(feed_floor, log, mapping, bad).poll_once()
     assert bad == []
     assert (report.read, report.applied, report.unchanged, report.ignored, report.bad) == (
-        20, 10, 4, 6, 0,
+        20,
+        10,
+        4,
+        6,
+        0,
     )
     seats = states(feed_floor)
     assert {code: seats[code] for code in FINAL} == FINAL
@@ -289,11 +293,12 @@ def test_without_a_map_the_extension_is_the_staff_number(feed_floor, tmp_path) -
 
 
 def test_parse_queue_log_line() -> None:
-    record = parse_queue_log_line(
-        "1366720340|1366720340.303267|MYQUEUE|SIP/8007|RINGNOANSWER|1000"
-    )
+    record = parse_queue_log_line("1366720340|1366720340.303267|MYQUEUE|SIP/8007|RINGNOANSWER|1000")
     assert (record.queue, record.agent, record.event, record.data) == (
-        "MYQUEUE", "SIP/8007", "RINGNOANSWER", ("1000",),
+        "MYQUEUE",
+        "SIP/8007",
+        "RINGNOANSWER",
+        ("1000",),
     )
     assert record.at == datetime(2013, 4, 23, 12, 32, 20, tzinfo=UTC)
     assert parse_queue_log_line("1|NONE|q|PJSIP/1|ADDMEMBER|").data == ("",)
@@ -341,7 +346,9 @@ def test_follow_loop_polls_until_stopped(feed_floor, mapping, tmp_path) -> None:
                 handle.write(b"".join(SAMPLE[5:]))
 
     total = feed.follow(
-        interval=0.5, should_stop=lambda: len(polls) >= 3, sleep=grow,
+        interval=0.5,
+        should_stop=lambda: len(polls) >= 3,
+        sleep=grow,
         on_poll=lambda r: polls.append(r.read),
     )
     assert polls == [5, 15, 0]
@@ -356,3 +363,149 @@ def test_seat_event_times_are_the_log_times(feed_floor, mapping, tmp_path) -> No
     with feed_floor.db.read() as session:
         event = session.exec(select(SeatEvent)).one()
     assert event.at == START + timedelta(seconds=65)
+
+
+# ------------------------------------------------- the batch path equals line by line
+
+QUEUE_EVENTS = [
+    ("CONNECT", ("3", "c", "2")),
+    ("CONNECT", ("3", "c", "2")),
+    ("COMPLETEAGENT", ("3", "60", "1")),
+    ("COMPLETECALLER", ("3", "60", "1")),
+    ("TRANSFER", ("100", "default", "3", "60", "1")),
+    ("PAUSE", ("toilet",)),
+    ("PAUSE", ("",)),
+    ("PAUSEALL", ("lunch",)),
+    ("UNPAUSE", ("",)),
+    ("UNPAUSEALL", ("",)),
+    ("ADDMEMBER", ("",)),
+    ("ADDMEMBER", ("PAUSED",)),
+    ("REMOVEMEMBER", ("",)),
+    ("RINGNOANSWER", ("1000",)),
+]
+MEMBERS = [f"PJSIP/{100 + n}" for n in range(10)] + ["PJSIP/999", "Agent/S-05", "Local/104@a/n"]
+
+
+def random_queue_log(seed: int, count: int = 500) -> bytes:
+    """Member events as Asterisk writes them, in a random but plausible order, with some
+    lines from the past, some garbage and members no map knows."""
+    import random
+
+    rng = random.Random(seed)
+    lines = []
+    at = T0
+    for i in range(count):
+        at += rng.randint(0, 15)
+        when = at - 1800 if rng.random() < 0.03 else at
+        if rng.random() < 0.02:
+            lines.append(rng.choice([b"garbage", b"12ab|x|y|z|CONNECT", b"\xff\xfe|1|2|3|4"]))
+            continue
+        if rng.random() < 0.05:
+            lines.append(f"{when}|call{i}|sales|NONE|ENTERQUEUE||100|1".encode())
+            continue
+        event, data = rng.choice(QUEUE_EVENTS)
+        member = rng.choice(MEMBERS)
+        queue = rng.choice(["sales", "sales", "support", "NONE"])
+        fields = [str(when), f"call{i}", queue, member, event, *data]
+        lines.append("|".join(fields).encode())
+    return b"\n".join(lines) + b"\n"
+
+
+def line_by_line(floor, path: Path, mapping: InterfaceMap | None) -> tuple[list[str], list[str]]:
+    """The feed as it was before batches: apply_queue_log_line per line, each in a savepoint."""
+    from floorman.domain.feeds import apply_queue_log_line
+
+    outcomes: list[str] = []
+    offset = 0
+    with floor.db.write() as session:
+        for number, raw in enumerate(path.read_bytes().splitlines(keepends=True), 1):
+            line_offset, offset = offset, offset + len(raw)
+            body = raw.rstrip(b"\r\n")
+            try:
+                record = parse_queue_log_line(body.decode("utf-8"))
+                with session.begin_nested():
+                    outcomes.append(
+                        apply_queue_log_line(
+                            session,
+                            floor,
+                            record,
+                            external_id=queue_log_event_id(line_offset, body),
+                            source="asterisk",
+                            mapping=mapping,
+                        )
+                    )
+            except UnicodeDecodeError:
+                outcomes.append(f"line {number}: not UTF-8 text")
+            except FloorError as exc:
+                outcomes.append(f"line {number}: {exc}")
+    return outcomes, [o for o in outcomes if o.startswith("line ")]
+
+
+def memberships(floor) -> list[tuple[str, str, str]]:
+    with floor.db.read() as session:
+        rows = session.exec(select(FeedMembership)).all()
+        return sorted((m.interface, m.queue, m.since.isoformat()) for m in rows)
+
+
+@pytest.mark.parametrize(
+    ("seed", "size", "with_map"), [(1, 500, True), (2, 7, True), (3, 60, False)]
+)
+def test_batches_write_what_line_by_line_writes(tmp_path, seed: int, size: int, with_map) -> None:
+    from tests.unit.test_seat_batch import contents, make_floor
+
+    members = InterfaceMap(
+        {
+            **{f"PJSIP/{100 + n}": MemberSeat(f"S-0{n % 8}", str(100 + n)) for n in range(8)},
+            "PJSIP/108": MemberSeat("S-06", None),  # no staff number: only where one sits
+            "PJSIP/109": MemberSeat("S-03", "109"),  # logs in at 103's seat: a move
+            "Local/104@a": MemberSeat("S-04", "104"),
+        }
+    )
+    mapping = members if with_map else None
+    log = tmp_path / "queue_log"
+    log.write_bytes(random_queue_log(seed))
+    one, many = make_floor(tmp_path / "one"), make_floor(tmp_path / "many")
+    for floor in (one, many):
+        floor.clock.set(START + timedelta(hours=3))
+    outcomes, expected_bad = line_by_line(one, log, mapping)
+    bad: list[BadLine] = []
+    report = FeedFollower(
+        many, log, mapping=mapping, batch_size=size, on_bad=bad.append, from_start=True
+    ).poll_once()
+    assert [str(b) for b in bad] == expected_bad
+    assert (report.applied, report.unchanged, report.stale, report.ignored, report.bad) == (
+        outcomes.count("applied"),
+        outcomes.count("unchanged"),
+        outcomes.count("stale"),
+        outcomes.count("ignored"),
+        len(expected_bad),
+    )
+    assert contents(many) == contents(one)
+    assert memberships(many) == memberships(one)
+    # Without a map most members have no seat; with one, most lines move the floor.
+    assert report.applied > (50 if with_map else 20)
+    assert report.bad > 0 and report.stale > 0 and report.unchanged > 0
+
+
+def test_a_seats_first_event_in_a_batch_makes_older_lines_stale(tmp_path) -> None:
+    """A fresh seat (no events yet) takes its first one mid-batch from a login: a later
+    line older than it is then history ('stale'), as line by line."""
+    from tests.unit.test_seat_batch import make_floor
+
+    mapping = InterfaceMap(
+        {"PJSIP/105": MemberSeat("S-05", "105"), "PJSIP/999": MemberSeat("S-05", None)}
+    )
+    log = tmp_path / "queue_log"
+    before_import = int(START.timestamp()) - 100
+    log.write_text(
+        f"{before_import}|c1|sales|PJSIP/999|PAUSE|x\n"  # asks whether S-05 has events: no
+        f"{T0}|NONE|sales|PJSIP/105|ADDMEMBER|\n"  # its first event
+        f"{before_import + 50}|c2|sales|PJSIP/105|CONNECT|3|c2|2\n"  # older than that
+    )
+    one, many = make_floor(tmp_path / "one"), make_floor(tmp_path / "many")
+    for floor in (one, many):
+        floor.clock.set(START + timedelta(hours=1))
+    outcomes, _ = line_by_line(one, log, mapping)
+    report = FeedFollower(many, log, mapping=mapping, on_bad=print, from_start=True).poll_once()
+    assert outcomes[1:] == ["applied", "stale"]
+    assert (report.bad, report.applied, report.stale) == (1, 1, 1)

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
@@ -37,7 +37,7 @@ from floorman.data.models import Agent, Seat, SeatEvent
 from floorman.data.tables_feeds import FeedMembership, FeedOffset
 from floorman.domain.context import Floor
 from floorman.domain.errors import FloorError
-from floorman.domain.seat_batch import BatchEvent, apply_batch
+from floorman.domain.seat_batch import BatchEvent, FloorBatch, apply_batch
 from floorman.domain.seats import apply_event
 from floorman.domain.text import clean, parse_instant
 
@@ -514,6 +514,50 @@ class _SessionMembers:
         )
 
 
+class _BatchMembers:
+    """`MemberFloor` over a `FloorBatch`'s floor, for call and pause lines.
+
+    Login and logoff lines change queue memberships: `FeedFollower` runs those through
+    `apply_queue_log_line` (the ORM path) in the batch's `alone`, never here.
+    """
+
+    def __init__(self, batch: FloorBatch) -> None:
+        self.batch = batch
+
+    def _state(self, seat: Any) -> MemberSeatState | None:
+        if seat is None:
+            return None
+        return MemberSeatState(
+            seat.id,
+            seat.code,
+            seat.state,
+            seat.since,
+            self.batch.staff_no_of(seat.agent_id),
+            seat.agent_id is not None,
+        )
+
+    def seat_by_code(self, code: str) -> MemberSeatState | None:
+        return self._state(self.batch.seat(code))
+
+    def agent_seat(self, staff_no: str) -> tuple[bool, MemberSeatState | None]:
+        agent_id = self.batch.agent_of(staff_no)
+        if agent_id is None:
+            return False, None
+        return True, self._state(self.batch.seat_of(agent_id))
+
+    def has_events(self, seat: MemberSeatState) -> bool:
+        return self.batch.has_events(seat.id)
+
+    def join_queue(self, source: str, record: QueueLogLine) -> None:
+        raise AssertionError("login lines take apply_queue_log_line")
+
+    def leave_queue(self, source: str, record: QueueLogLine) -> None:
+        raise AssertionError("logoff lines take apply_queue_log_line")
+
+    def memberships(self, source: str, interface: str) -> int:
+        raise AssertionError("logoff lines take apply_queue_log_line")
+
+
 def _resolve_member(
     view: MemberFloor, interface: str, mapping: InterfaceMap | None
 ) -> tuple[MemberSeatState, str | None]:
@@ -802,32 +846,33 @@ class FeedFollower:
         line_no, offset = position.line, start
         counts = FeedReport()
         bad: list[BadLine] = []
+        records: list[tuple[int, str, QueueLogLine]] = []
+        for raw in batch:
+            line_no += 1
+            line_offset, offset = offset, offset + len(raw)
+            body = raw.rstrip(b"\r\n")
+            if not body.strip():
+                continue
+            counts.read += 1
+            try:
+                record = parse_queue_log_line(body.decode("utf-8"))
+            except UnicodeDecodeError:
+                bad.append(BadLine(line_no, "not UTF-8 text"))
+                continue
+            except FloorError as exc:
+                bad.append(BadLine(line_no, str(exc)))
+                continue
+            records.append((line_no, queue_log_event_id(line_offset, body), record))
         with self.floor.db.write() as session:
-            for raw in batch:
-                line_no += 1
-                line_offset, offset = offset, offset + len(raw)
-                body = raw.rstrip(b"\r\n")
-                if not body.strip():
-                    continue
-                counts.read += 1
+            floor_batch = FloorBatch(
+                session, self.floor, source=self.source, external_ids=[r[1] for r in records]
+            )
+            members = _BatchMembers(floor_batch)
+            for number, external_id, record in records:
                 try:
-                    record = parse_queue_log_line(body.decode("utf-8"))
-                    with session.begin_nested():
-                        outcome = apply_queue_log_line(
-                            session,
-                            self.floor,
-                            record,
-                            external_id=queue_log_event_id(line_offset, body),
-                            source=self.source,
-                            mapping=self.mapping,
-                        )
-                except UnicodeDecodeError:
-                    counts.bad += 1
-                    bad.append(BadLine(line_no, "not UTF-8 text"))
-                    continue
+                    outcome = self._apply_record(session, floor_batch, members, record, external_id)
                 except FloorError as exc:
-                    counts.bad += 1
-                    bad.append(BadLine(line_no, str(exc)))
+                    bad.append(BadLine(number, str(exc)))
                     continue
                 if outcome == "applied":
                     counts.applied += 1
@@ -837,13 +882,49 @@ class FeedFollower:
                     counts.stale += 1
                 else:
                     counts.ignored += 1
+            floor_batch.finish()
             new_position = _Position(position.inode, offset, line_no, position.head_hash)
             self._store(session, new_position)
         # Committed: only now move on (a failed commit leaves the position where it was).
         position.offset, position.line = new_position.offset, new_position.line
+        counts.bad = len(bad)
         report.add(counts)
-        for item in bad:
+        for item in sorted(bad, key=lambda b: b.line):
             self.on_bad(item)
+
+    def _apply_record(
+        self,
+        session: Session,
+        floor_batch: FloorBatch,
+        members: _BatchMembers,
+        record: QueueLogLine,
+        external_id: str,
+    ) -> str:
+        """One queue_log record under `queue_log_action`'s rules, in the batch."""
+        if record.event in LOGIN_EVENTS or record.event in LOGOFF_EVENTS:
+            # Queue memberships change: the ORM path, in a savepoint of its own.
+            return floor_batch.alone(
+                lambda: apply_queue_log_line(
+                    session,
+                    self.floor,
+                    record,
+                    external_id=external_id,
+                    source=self.source,
+                    mapping=self.mapping,
+                ),
+                external_id=external_id,
+            )
+        action = queue_log_action(members, record, source=self.source, mapping=self.mapping)
+        if isinstance(action, str):
+            return action
+        outcome = floor_batch.apply(
+            BatchEvent(
+                action.seat, action.event, action.agent_no, action.reason, record.at, external_id
+            )
+        )
+        if isinstance(outcome, FloorError):
+            raise outcome
+        return "applied" if outcome else "unchanged"
 
     def follow(
         self,
