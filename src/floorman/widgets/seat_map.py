@@ -161,8 +161,6 @@ class SeatMap(ScrollView, can_focus=True):
         self._height = (max(p.line for p in placed) + 2) if placed else 1
         cols = max((p.col for p in placed), default=0) + 1
         self.virtual_size = Size(max(cols * (self._cell + 1), 40), self._height)
-        if len(self._steady_strips) > 4000:  # names change with seats; keep the cache small
-            self._steady_strips.clear()
 
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
@@ -220,6 +218,8 @@ class SeatMap(ScrollView, can_focus=True):
             .extend_cell_length(width, style)
         )
         if steady:
+            if len(self._steady_strips) > 4000:  # seats and cursor moves add keys: bound it
+                self._steady_strips.clear()
             self._steady_strips[key] = strip
         return strip
 
