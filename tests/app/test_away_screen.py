@@ -213,3 +213,31 @@ async def test_shift_log_by_agent_worst_first_and_shift_steps(small_floor, make_
         assert "2 absences" in str(log.query_one("#away-log-title", Static).render())
         await pilot.press("escape")
         assert isinstance(app.screen, AwayScreen)
+
+
+async def test_the_cursor_stays_on_its_slip_when_rows_move(small_floor, make_app, clock) -> None:
+    seat_everyone(small_floor)
+    record_event(small_floor, "A-01", "away", reason="toilet")  # 300 s
+    clock.advance(100)
+    record_event(small_floor, "A-02", "away", reason="water")  # 180 s: less left, first
+    clock.advance(10)
+    away.request(small_floor, "1003", "coaching")
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await open_away(app, pilot)
+        assert [row[2] for row in table_rows(screen)] == ["A-02", "A-01", "B-01"]
+        table = screen.query_one(DataTable)
+        table.move_cursor(row=1)  # the duty manager is on A-01's slip
+        a01_slip = screen.selected()
+        # A-02 comes back: its row above the cursor goes; the cursor must not slide down
+        # onto 1003's request (a key pressed now would act on the wrong agent).
+        record_event(small_floor, "A-02", "back")
+        screen.reload()
+        await settle(app, pilot)
+        assert [row[2] for row in table_rows(screen)] == ["A-01", "B-01"]
+        assert screen.selected() == a01_slip
+        # The board re-sorts each second: the cursor follows the slip, not the position.
+        clock.advance(200)  # A-01 over its limit, still first; then the request
+        app.tick()
+        await pilot.pause()
+        assert screen.selected() == a01_slip

@@ -29,7 +29,7 @@ from floorman.domain.away import BAND_SYMBOLS, SlipView
 from floorman.domain.errors import FloorError
 from floorman.i18n import language, t
 from floorman.messages import DatabaseChanged, Tick
-from floorman.screens.base import FloormanModal, FloormanScreen
+from floorman.screens.base import CursorOnRow, FloormanModal, FloormanScreen
 
 CSS = "../styles/away.tcss"
 BAND_STYLES = {
@@ -161,6 +161,7 @@ class AwayScreen(FloormanScreen):
         wanted = {
             vid: row_cells(v, reason_label(config, v.reason)) for vid, v in self.views.items()
         }
+        cursor = CursorOnRow(table)
         for vid in [vid for vid in self.rows if vid not in wanted]:
             table.remove_row(vid)
             del self.rows[vid]
@@ -178,6 +179,7 @@ class AwayScreen(FloormanScreen):
         if current != order:
             position = {vid[:8]: index for index, vid in enumerate(order)}
             table.sort("id", key=lambda short: position.get(str(short), len(position)))
+        cursor.put_back()
         self.update_summary()
 
     def update_summary(self) -> None:

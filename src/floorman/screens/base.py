@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable
 
 if TYPE_CHECKING:
     from floorman.app import FloormanApp
@@ -57,3 +58,26 @@ class FloormanModal(ModalScreen[Any]):
     @property
     def floor(self) -> Floor:
         return self.fm.floor
+
+
+class CursorOnRow:
+    """Keeps a table's cursor on the same record while rows are removed and re-sorted.
+
+    A DataTable's cursor is a row position. Panels that re-sort every second (the away
+    board, worst first) or drop rows (a visitor checked out) would otherwise slide
+    another record under the cursor, and the next key would approve or extend the
+    wrong agent's slip. Take it before changing the rows, `put_back()` after.
+    """
+
+    def __init__(self, table: DataTable[Any]) -> None:
+        self.table = table
+        self.key: Any = None
+        if table.row_count:
+            self.key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+
+    def put_back(self) -> None:
+        if self.key is None or self.key not in self.table.rows:
+            return  # the record is gone: the cursor stays where it is, on a neighbour
+        row = self.table.get_row_index(self.key)
+        if row != self.table.cursor_row:
+            self.table.move_cursor(row=row, animate=False)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -526,7 +527,8 @@ class EmergencyRollCallModal(FloormanModal):
         table = self.query_one(DataTable)
         for line in lines:
             key = str(line.position)
-            safe = "[x]" if line.safe_at else "[ ]"
+            # Text, not a str: "[x]" would be read as markup and vanish.
+            safe = Text("[x]" if line.safe_at else "[ ]")
             if key in table.rows:
                 table.update_cell(key, "safe", safe)
                 table.update_cell(key, "by", line.safe_by or "")

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,7 +25,7 @@ from floorman.domain.errors import FloorError
 from floorman.domain.visitors import Registration, RollCallView, VisitorView
 from floorman.i18n import t
 from floorman.messages import DatabaseChanged, Tick
-from floorman.screens.base import FloormanModal, FloormanScreen
+from floorman.screens.base import CursorOnRow, FloormanModal, FloormanScreen
 
 # What a row shows of each state: a letter first, so it reads without colour.
 STATE_LABELS = {
@@ -153,6 +154,7 @@ class VisitorsScreen(FloormanScreen):
             for vid, v in self.views.items()
             if shown(v, now, self.on_floor_only)
         }
+        cursor = CursorOnRow(table)
         for vid in [vid for vid in self.rows if vid not in wanted]:
             table.remove_row(vid)
             del self.rows[vid]
@@ -165,6 +167,7 @@ class VisitorsScreen(FloormanScreen):
                     if before != after:
                         table.update_cell(vid, column, after)
             self.rows[vid] = cells
+        cursor.put_back()
         counts = {s: 0 for s in STATE_LABELS}
         for v in self.views.values():
             counts[v.state] += 1
@@ -435,7 +438,8 @@ class RollCallModal(FloormanModal):
         self.roll_call_id = view.id
         table = self.query_one(DataTable)
         for line in view.lines:
-            safe = "[x]" if line.safe_at else "[ ]"
+            # Text, not a str: "[x]" would be read as markup and vanish.
+            safe = Text("[x]" if line.safe_at else "[ ]")
             key = str(line.position)
             if key in table.rows:
                 table.update_cell(key, "safe", safe)
