@@ -8,6 +8,7 @@ and that rows which did not change are not drawn again.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from floorman.data.db import Database
@@ -219,3 +220,84 @@ async def test_scrolled_map_draws_the_rows_in_view(small_floor, make_app, clock)
         await pilot.pause()
         assert "B-03 B 00:05" in row_on_screen(app, "B-03")
         assert "Zhang Wei" in "\n".join(screen_lines(app))
+
+
+def count_seat_reads(monkeypatch: Any) -> list[int]:
+    """Calls of `list_seats` made by the floor screen's reloads."""
+    import floorman.screens.floor as floor_module
+
+    calls: list[int] = []
+    read = floor_module.list_seats
+
+    def counted(session: Any) -> Any:
+        calls.append(1)
+        return read(session)
+
+    monkeypatch.setattr(floor_module, "list_seats", counted)
+    return calls
+
+
+def schedule_alert_in_30_minutes(floor: Floor, clock: Any, key: str) -> None:
+    """A pending alert the test claims itself (the app's scheduler waits in real time)."""
+    from datetime import timedelta
+
+    from floorman.domain import alerts
+
+    with floor.db.write() as session:
+        alerts.schedule(
+            session,
+            floor,
+            kind="test.due",
+            subject="A-01",
+            due_at=clock.now() + timedelta(minutes=30),
+            severity="warning",
+            message="due",
+            dedupe_key=key,
+        )
+
+
+async def test_an_alert_claim_does_not_reread_the_seats(
+    small_floor, make_app, clock, monkeypatch
+) -> None:
+    from floorman.domain import alerts
+
+    clock.set(datetime.now(UTC))  # APScheduler keeps real time: its job waits 30 minutes
+    record_event(small_floor, "A-01", "ready", agent_no="1001")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.check_database()
+        reads = count_seat_reads(monkeypatch)
+        schedule_alert_in_30_minutes(small_floor, clock, "test:1")
+        assert app.check_database() is True
+        await settle(app, pilot)
+        assert len(reads) == 1  # a commit with no journal row: read (nothing to go by)
+        clock.advance(minutes=30)
+        assert [a.kind for a in alerts.fire_due(small_floor)] == ["test.due"]
+        assert app.check_database() is True  # the claim: journal row "alert.fire"
+        await settle(app, pilot)
+        assert len(reads) == 1
+        assert "A-01 R" in row_on_screen(app, "A-01")
+
+
+async def test_a_seat_change_with_an_alert_claim_is_read(
+    small_floor, make_app, clock, monkeypatch
+) -> None:
+    from floorman.domain import alerts
+
+    clock.set(datetime.now(UTC))  # APScheduler keeps real time: its job waits 30 minutes
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        schedule_alert_in_30_minutes(small_floor, clock, "test:2")
+        app.check_database()
+        await settle(app, pilot)
+        clock.advance(minutes=30)
+        reads = count_seat_reads(monkeypatch)
+        other = Floor(db=Database(small_floor.db.path), clock=clock, actor=Actor("cli", "t2"))
+        record_event(other, "B-02", "busy", agent_no="1004")
+        alerts.fire_due(small_floor)  # in the same poll: the alert's row is the newest
+        assert app.check_database() is True
+        await settle(app, pilot)
+        assert len(reads) == 1
+        assert "B-02 B" in row_on_screen(app, "B-02")

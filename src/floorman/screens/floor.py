@@ -3,6 +3,11 @@
 The first thing the duty manager sees. Seats reload in a thread worker whenever the
 database changes (from this terminal, the CLI or another terminal); timers advance
 every second from the stored `since` of each state, never from a counter.
+
+Every commit reaches every terminal as DatabaseChanged, and on a busy floor most of them
+are alerts being claimed or acknowledged. The journal (one row per change, numbered)
+tells which: when every row since the last reload is an alert's, the seats are not read
+again (on 1,000 seats that read is ~45 ms of CPU, once per alert claim).
 """
 
 from __future__ import annotations
@@ -14,12 +19,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static
 
+from floorman.domain.audit import JournalView, journal_entries
 from floorman.domain.seats import SEAT_STATES, SeatView, list_seats
 from floorman.i18n import t
 from floorman.messages import DatabaseChanged, Tick
 from floorman.screens.base import FloormanScreen
 from floorman.widgets.floor_header import FloorHeader
 from floorman.widgets.seat_map import SeatMap
+
+# Journal actions that never change what the seat map shows.
+MAP_NEUTRAL_ACTIONS = ("alert.",)
+# How many of the newest journal rows a reload reads to decide; more new rows, a full read.
+RECENT_JOURNAL_ROWS = 16
 
 
 class FloorScreen(FloormanScreen):
@@ -48,19 +59,33 @@ class FloorScreen(FloormanScreen):
         self.zone_filter: str | None = None
         self.state_filter: str | None = None
         self.views: list[SeatView] = []
+        # The newest journal row the seats on screen are known to be current with.
+        self.journal_head: int | None = None
         self.query_one(SeatMap).focus()
         self.reload()
 
     @work(thread=True, exclusive=True, group="floor-reload")
     def reload(self) -> None:
         with self.floor.db.read() as session:
+            recent = journal_entries(session, limit=RECENT_JOURNAL_ROWS)
+            head = recent[-1].seq if recent else None
+            if seats_unchanged_since(self.journal_head, recent):
+                self.app.call_from_thread(self.seats_still_current, head)
+                return
             views = list_seats(session)
-        self.app.call_from_thread(self.show_seats, views)
+        self.app.call_from_thread(self.show_seats, views, head)
 
-    def show_seats(self, views: list[SeatView]) -> None:
+    def show_seats(self, views: list[SeatView], journal_head: int | None = None) -> None:
+        if _older(journal_head, self.journal_head):
+            return  # a reload overtaken by a newer one (workers in threads may finish late)
+        self.journal_head = journal_head
         self.views = views
         self.query_one(SeatMap).set_seats(views)
         self.update_header()
+
+    def seats_still_current(self, journal_head: int | None) -> None:
+        if not _older(journal_head, self.journal_head):
+            self.journal_head = journal_head
 
     def update_header(self) -> None:
         now: datetime = self.floor.clock.now()
@@ -116,6 +141,23 @@ class FloorScreen(FloormanScreen):
     def set_zone_filter(self, zone: str | None) -> None:
         self.zone_filter = zone
         self._apply_filters()
+
+
+def seats_unchanged_since(seen: int | None, recent: list[JournalView]) -> bool:
+    """True when the journal proves nothing the map shows changed after row `seen`:
+    every newer row is in `recent` and is an alert's. Anything else (no journal row for
+    the commit, a gap, more rows than were read, any other action) means read the seats.
+    """
+    if seen is None:
+        return False
+    new = [entry for entry in recent if entry.seq > seen]
+    if not new or new[0].seq != seen + 1:
+        return False
+    return all(entry.action.startswith(MAP_NEUTRAL_ACTIONS) for entry in new)
+
+
+def _older(head: int | None, current: int | None) -> bool:
+    return head is not None and current is not None and head < current
 
 
 def _next(options: list[str], current: str | None) -> str | None:
