@@ -27,7 +27,7 @@ from floorman.config import Config
 from floorman.data import schema
 from floorman.data.db import Database, sqlite_module
 from floorman.domain.context import Actor, Floor
-from floorman.domain.feeds import JsonlFeed
+from floorman.domain.feeds import FeedFollower, InterfaceMap, JsonlFeed, MemberSeat
 from floorman.domain.seats import import_agents, import_seats
 
 EVENTS = 20_000
@@ -92,6 +92,40 @@ def bench_feed(floor: Floor, lines: list[bytes]) -> tuple[float, float, int]:
     return elapsed, cpu, feed.report.applied
 
 
+def queue_log_lines(events: int) -> bytes:
+    """An Asterisk queue_log: every member logs in (ADDMEMBER), then takes calls."""
+    first = int(START.timestamp()) + 60
+    out = []
+    for i in range(events):
+        seat, step = i % SEATS, i // SEATS
+        member, at = f"PJSIP/{5000 + seat}", first + i
+        if step == 0:
+            out.append(f"{at}|NONE|sales|{member}|ADDMEMBER|")
+        elif step % 2:
+            out.append(f"{at}|call{i}|sales|{member}|CONNECT|3|call{i}|2")
+        else:
+            out.append(f"{at}|call{i}|sales|{member}|COMPLETEAGENT|3|60|1")
+    return ("\n".join(out) + "\n").encode()
+
+
+def bench_asterisk(floor: Floor, folder: Path, events: int) -> tuple[float, float, int]:
+    """Seconds of wall clock and CPU `feed asterisk FILE` (no --follow) took; events applied."""
+    assert isinstance(floor.clock, FakeClock)
+    floor.clock.set(START + timedelta(seconds=60 + events + 60))
+    log = folder / "queue_log"
+    log.write_bytes(queue_log_lines(events))
+    mapping = InterfaceMap(
+        {f"PJSIP/{5000 + n}": MemberSeat(f"S-{n:03d}", str(5000 + n)) for n in range(SEATS)}
+    )
+    feed = FeedFollower(floor, log, mapping=mapping, batch_size=BATCH, from_start=True)
+    began, began_cpu = time.perf_counter(), time.process_time()
+    report = feed.poll_once()
+    elapsed, cpu = time.perf_counter() - began, time.process_time() - began_cpu
+    if report.bad or report.applied != events:
+        raise SystemExit(f"feed did not apply every line: {report.summary('asterisk')}")
+    return elapsed, cpu, report.applied
+
+
 def bench_raw(path: Path, lines: list[bytes]) -> float:
     module = sqlite_module()
     conn = module.connect(str(path), isolation_level=None)
@@ -145,10 +179,12 @@ def _insert(conn: object, rows: list[tuple[object, ...]]) -> None:
 # Event mixes: what the phone system sends. On a real floor nearly every event is a call
 # starting or ending; an away is one event in tens. The first version of this bench sent
 # half aways, which measures the away rules (slip, four alerts) more than the feed.
+ASTERISK = "Asterisk queue_log file (logins, then calls)"
 MIXES: tuple[tuple[str, tuple[str, ...], int], ...] = (
     ("calls only (ready/busy)", ("busy", "ready"), EVENTS),
     ("one away per 10 call events", ("busy", "ready") * 5 + ("away", "back"), EVENTS),
     ("away-heavy (half the events away/back)", CYCLE, EVENTS),
+    (ASTERISK, ("busy", "ready"), EVENTS),
 )
 
 
@@ -170,7 +206,10 @@ def main() -> None:
         for _ in range(RUNS):
             with tempfile.TemporaryDirectory() as tmp:
                 floor = build_floor(Path(tmp))
-                feed_seconds, feed_cpu, applied = bench_feed(floor, lines)
+                if name == ASTERISK:
+                    feed_seconds, feed_cpu, applied = bench_asterisk(floor, Path(tmp), count)
+                else:
+                    feed_seconds, feed_cpu, applied = bench_feed(floor, lines)
                 raw_seconds = bench_raw(floor.db.path, lines)
                 floor.db.dispose()
             wall.append(applied / feed_seconds)
@@ -197,7 +236,9 @@ def main() -> None:
         "batch path (domain/seat_batch.py: the floor and the open slips in memory, the "
         "away rules of domain/away.py run on an in-memory slip book, one executemany per "
         "table); anything else (empty, fault, fixed, an agent moving seats, a refused "
-        "event) goes through seats.apply_event one by one. The raw figure writes one row "
+        "event) goes through seats.apply_event one by one. The Asterisk feed reads a "
+        "queue_log file the same way (FloorBatch), its logins and logoffs (queue "
+        "memberships) one by one. The raw figure writes one row "
         "per event into one table with two indexes; the feed writes 3 to 9 rows per event "
         "into tables with up to five indexes each.",
     ]
