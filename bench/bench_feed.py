@@ -34,7 +34,7 @@ EVENTS = 20_000
 SEATS = 200
 BATCH = 500
 GOAL = 5_000
-RUNS = 3
+RUNS = 5
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 # One agent's cycle: logs in, takes a call, finishes, goes away, comes back, takes a call...
 CYCLE = ("busy", "ready", "away", "back")
