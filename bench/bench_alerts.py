@@ -237,8 +237,9 @@ def app_cpu(folder: Path, settle: float, window: float) -> list[str]:
         f"**{share:.1f}% of one core** (goal <= 5%: {'met' if share <= 5 else 'NOT met'}); "
         f"per 5 s: {', '.join(f'{s:.1f}' for s in samples)} %",
         f"- of which the event loop thread (ticks, drawing, toasts) "
-        f"{(main1 - main0) / (last_at - started) * 100:.1f}%, the other threads (database "
-        f"reloads after each alert claim, the claims, header queries, terminal I/O) "
+        f"{(main1 - main0) / (last_at - started) * 100:.1f}%, the other threads (the alert "
+        f"claims, the header's queries and the scheduler's re-read after each, the database "
+        f"watcher, terminal I/O) "
         f"{(other1 - other0) / (last_at - started) * 100:.1f}%",
         "- measured as the process's CPU time (utime+stime from /proc/<pid>/stat, threads "
         "from /proc/<pid>/task), so the load of other processes on the machine is not counted",
