@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlmodel import col, select
 
 from floorman.clock import FakeClock
@@ -98,7 +98,13 @@ def _check_invariants(floor: Floor) -> None:
             last = session.exec(
                 select(SeatEvent)
                 .where(SeatEvent.seat_id == seat.id)
-                .order_by(col(SeatEvent.recorded_at).desc(), col(SeatEvent.at).desc())
+                # rowid breaks ties: events recorded in the same instant (the fake clock
+                # stands still) are otherwise returned in index order, by state.
+                .order_by(
+                    col(SeatEvent.recorded_at).desc(),
+                    col(SeatEvent.at).desc(),
+                    text("seat_event.rowid DESC"),
+                )
             ).first()
             if last is not None:
                 assert last.state == seat.state, (seat, last)

@@ -181,3 +181,20 @@ def test_demo_floor_is_big_and_alive(floor) -> None:
     simulator = DemoSimulator(floor)
     floor.clock.advance(2)  # type: ignore[attr-defined]
     assert simulator.step() > 0
+
+
+def test_control_characters_in_a_seat_or_agent_id_are_refused_not_stripped(small_floor) -> None:
+    # Stripped, "A-0<SOH>2" would be seat A-02: a phone system's garbled line would move
+    # the wrong seat. Refused, it changes nothing and says why.
+    before = list_seats_now(small_floor)
+    for seat, agent in (("A-0\x012", "1001"), ("A-02", "10\x0701"), ("\x1b[2JA-02", "1001")):
+        with pytest.raises(FloorError, match="contains control characters"):
+            record_event(small_floor, seat, "ready", agent_no=agent)
+    with pytest.raises(FloorError, match="source contains control characters"):
+        record_event(small_floor, "A-02", "ready", agent_no="1001", source="x\ny\x1b[2J")
+    assert list_seats_now(small_floor) == before
+
+
+def list_seats_now(floor):
+    with floor.db.read() as session:
+        return [(v.seat, v.state, v.agent) for v in list_seats(session)]

@@ -518,7 +518,7 @@ class FloorBatch:
         agent_id = seat.agent_id
         if event.agent is not None:
             try:
-                staff_no = clean(event.agent, "agent", required=True, max_len=40)
+                staff_no = clean(event.agent, "agent", required=True, max_len=40, identifier=True)
             except FloorError:
                 return None
             agent_id = self.state.agent_id.get(staff_no or "")

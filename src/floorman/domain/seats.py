@@ -144,8 +144,8 @@ def apply_event(
     if event not in EVENTS:
         raise FloorError(f"unknown state '{event}'; expected one of: {', '.join(EVENTS)}")
     reason = clean(reason, "reason", max_len=200)
-    source = clean(source, "source", max_len=60) or floor.actor.source or "cli"
-    seat_code = (clean(seat_code, "seat", required=True, max_len=40) or "").upper()
+    source = clean(source, "source", max_len=60, identifier=True) or floor.actor.source or "cli"
+    seat_code = (clean(seat_code, "seat", required=True, max_len=40, identifier=True) or "").upper()
     stamped = at is not None  # the sender said when; else it happened now
     at = at or now
     if at.tzinfo is None:
@@ -166,7 +166,7 @@ def apply_event(
     current_agent = session.get(Agent, seat.agent_id) if seat.agent_id else None
     agent = current_agent
     if agent_no is not None:
-        agent_no = clean(agent_no, "agent", required=True, max_len=40) or ""
+        agent_no = clean(agent_no, "agent", required=True, max_len=40, identifier=True) or ""
         agent = _by_key(session, Agent, Agent.staff_no, agent_no)
         if agent is None:
             raise FloorError(f"unknown agent '{agent_no}'")

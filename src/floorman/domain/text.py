@@ -48,13 +48,21 @@ def clean(
     max_len: int = 200,
     required: bool = False,
     multiline: bool = False,
+    identifier: bool = False,
 ) -> str | None:
-    """Strip hostile characters, trim, and refuse empty (when required) or overlong text."""
+    """Strip hostile characters, trim, and refuse empty (when required) or overlong text.
+
+    An `identifier` (a seat id, a staff number, a source) is refused instead when it holds
+    control characters: stripped, "A-0<SOH>2" would silently address seat A-02.
+    """
     if value is None:
         if required:
             raise FloorError(f"{field} is required")
         return None
-    cleaned = strip_control(value, multiline=multiline).strip()
+    stripped = strip_control(value, multiline=multiline)
+    if identifier and stripped != value.replace("\t", " "):
+        raise FloorError(f"{field} contains control characters or terminal escape sequences")
+    cleaned = stripped.strip()
     if required and not cleaned:
         raise FloorError(f"{field} must not be empty")
     if len(cleaned) > max_len:
