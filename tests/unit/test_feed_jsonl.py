@@ -92,6 +92,21 @@ def test_replaying_the_same_file_adds_nothing(feed_floor) -> None:
     assert _journal(feed_floor) == journal_rows
 
 
+def test_an_id_reused_for_another_event_is_a_bad_line_not_a_silent_skip(feed_floor) -> None:
+    run(feed_floor, SHIFT[:2])
+    # The sender restarted its numbering: e1 and e2 now name other events.
+    reused = [
+        line(id="e1", seat="A-02", state="ready", agent="1002", at=at(4)),
+        SHIFT[1],  # a true replay of e2: still nothing, no complaint
+        line(id="e2", seat="A-01", state="away", at=at(5)),
+    ]
+    feed, bad = run(feed_floor, reused)
+    assert [b.line for b in bad] == [1, 3]
+    assert "id 'jsonl:e1' was already used for A-01 ready" in bad[0].message
+    assert (feed.report.applied, feed.report.unchanged, feed.report.bad) == (0, 1, 2)
+    assert views(feed_floor)["A-02"].state == "empty"
+
+
 def _journal(floor) -> int:
     with floor.db.read() as session:
         return journal.count(session)

@@ -126,6 +126,18 @@ def test_external_id_makes_events_idempotent(small_floor) -> None:
         assert len(session.exec(select(SeatEvent)).all()) == 1
 
 
+def test_an_id_reused_for_another_event_is_refused_not_dropped(small_floor) -> None:
+    # A phone system that restarts its counter sends "pbx-1" again for a new event:
+    # skipping it as a replay would lose that event without a trace.
+    record_event(small_floor, "A-01", "ready", agent_no="1001", external_id="pbx-1")
+    with pytest.raises(FloorError, match="id 'pbx-1' was already used for A-01 ready"):
+        record_event(small_floor, "A-02", "ready", agent_no="1002", external_id="pbx-1")
+    with pytest.raises(FloorError, match="already used for A-01 ready"):
+        record_event(small_floor, "A-01", "busy", external_id="pbx-1")
+    assert seat(small_floor, "A-02").state == "empty"
+    assert seat(small_floor, "A-01").state == "ready"
+
+
 def test_hostile_reason_is_cleaned(small_floor) -> None:
     record_event(small_floor, "A-01", "ready", agent_no="1001")
     record_event(small_floor, "A-01", "away", reason="wat\x1b]0;pwned\x07er\x1b[2J\x07")

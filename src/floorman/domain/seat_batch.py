@@ -514,7 +514,9 @@ class FloorBatch:
         if at.tzinfo is None or at > self.latest:
             return None
         if event.external_id is not None and event.external_id in self.seen:
-            return False
+            # A replay, or the id reused for another event (a PBX that restarted its
+            # counter): apply_event tells them apart, adds nothing or refuses it.
+            return None
         agent_id = seat.agent_id
         if event.agent is not None:
             try:

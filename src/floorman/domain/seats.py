@@ -154,9 +154,18 @@ def apply_event(
         raise FloorError(f"time {at.isoformat()} is more than one minute in the future")
     if external_id is not None:
         seen = session.exec(
-            select(SeatEvent.id).where(SeatEvent.external_id == external_id)
+            select(Seat.code, SeatEvent.event)
+            .join(Seat, Seat.id == SeatEvent.seat_id)  # type: ignore[arg-type]
+            .where(SeatEvent.external_id == external_id)
         ).first()
         if seen is not None:
+            seen_seat, seen_event = seen
+            if (seen_seat, seen_event) != (seat_code, event):
+                # Not a replay: dropping it silently would lose an event for good.
+                raise FloorError(
+                    f"id '{external_id}' was already used for {seen_seat} {seen_event}; "
+                    "an id names one event"
+                )
             view = _seat_view_by_code(session, seat_code)
             return EventResult(view=view, changed=False)
 
