@@ -109,3 +109,20 @@ def test_show_needs_a_format_and_an_existing_handover(cli_db: Path) -> None:
     assert "no handover has been written yet" in nothing.stderr
     bad_shift = run(cli_db, "handover", "show", "--shift", "2026-11-23/09:00-17:00", "--json")
     assert bad_shift.returncode == 2 and "not in the pattern" in bad_shift.stderr
+
+
+def test_item_deadlines_as_a_duty_manager_types_them(cli_db: Path) -> None:
+    assert run(cli_db, "handover", "compose", "--summary", "Quiet night").returncode == 0
+    for deadline in ("tomorrow 09:00", "+2h", "end of shift"):
+        added = run(cli_db, "handover", "item", "add", "Ring IT", "--deadline", deadline)
+        assert added.returncode == 0, (deadline, added.stderr)
+    items = json.loads(run(cli_db, "handover", "show", "--json").stdout)["items"]
+    assert len(items) == 3 and all(i["deadline"] for i in items)
+
+    bad = run(cli_db, "handover", "item", "add", "Ring IT", "--deadline", "tomorrow")
+    assert bad.returncode == 2
+    assert "give a time too, e.g. tomorrow 09:00" in bad.stderr
+    assert len(json.loads(run(cli_db, "handover", "show", "--json").stdout)["items"]) == 3
+
+    helped = run(cli_db, "handover", "item", "add", "--help")
+    assert "tomorrow HH:MM" in helped.stdout and "+2h" in helped.stdout

@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 from floorman.cli.common import open_floor, print_json
+from floorman.domain.deadlines import DEADLINE_FORMS
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -57,7 +58,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     item_add = item_cmds.add_parser("add", parents=[common], help="add an open item")
     item_add.add_argument("text", metavar="TEXT")
     item_add.add_argument("--owner", metavar="NAME")
-    item_add.add_argument("--deadline", metavar="ISO8601")
+    item_add.add_argument(
+        "--deadline",
+        metavar="WHEN",
+        help=f"by when, in the floor's time zone: {DEADLINE_FORMS}",
+    )
     shift_option(item_add)
     item_add.set_defaults(handler=cmd_item_add)
     item_close = item_cmds.add_parser("close", parents=[common], help="close an open item")
@@ -182,10 +187,10 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 def cmd_item_add(args: argparse.Namespace) -> int:
     from floorman.domain import handover
-    from floorman.domain.text import parse_instant
+    from floorman.domain.deadlines import floor_deadline
 
     floor = open_floor(args, authenticate=True)
-    deadline = parse_instant(args.deadline, floor.config.zone()) if args.deadline else None
+    deadline = floor_deadline(floor, args.deadline)
     item = handover.add_item(floor, args.shift, args.text, owner=args.owner, deadline=deadline)
     print(f"item {item.id[:8]} added")
     return 0
