@@ -100,14 +100,15 @@ async def test_manual_plan_and_seat_table(make_app) -> None:
         assert plan["Spares"] == "4"
         assert plan["Headcount"] == "63"
         seats = cells(screen.query_one("#seat-table", DataTable))
-        assert seats[:5] == [["50", "5"], ["100", "7"], ["200", "10"], ["300", "14"],
-                             ["400", "17"]]
+        assert seats[:5] == [["50", "5"], ["100", "7"], ["200", "10"], ["300", "14"], ["400", "17"]]
         assert seats[5] == ["each +100", "+3"]
         await set_value(pilot, screen, "#manual-busy-hour-calls", "450")
         await set_value(pilot, screen, "#manual-daily-requests", "6000")
         plan = dict(cells(screen.query_one("#manual-plan", DataTable)))
         assert (plan["Seats to open"], plan["b value"], plan["Front-line agents"]) == (
-            "20", "2.6", "52",
+            "20",
+            "2.6",
+            "52",
         )
 
 

@@ -68,7 +68,10 @@ async def test_register_approve_check_in_and_out_from_the_keyboard(
         assert isinstance(app.screen, VisitorsScreen)
         (row,) = stored(small_floor)
         assert (row.name, row.organisation, row.host, row.status) == (
-            "Zhang Wei", "Billing", "Li Na", "pending",
+            "Zhang Wei",
+            "Billing",
+            "Li Na",
+            "pending",
         )
         text = table_text(app)
         assert "P pending" in text and "*******5678" in text and "13812345678" not in text
@@ -118,14 +121,25 @@ async def test_form_shows_refusals_and_keeps_the_form_open(small_floor, make_app
 
 async def test_reject_and_roll_call(small_floor, make_app, clock) -> None:
     form = Registration(
-        name="John Smith", organisation="Acme", category="external", purpose="sales",
-        host="Li Na", escort="Wang Fang",
+        name="John Smith",
+        organisation="Acme",
+        category="external",
+        purpose="sales",
+        host="Li Na",
+        escort="Wang Fang",
     )
     visitors.register(small_floor, form)
     clock.advance(60)  # rows are listed in order of registration
-    on_floor = visitors.register(small_floor, Registration(
-        name="Chen Jie", organisation="IT", category="internal", purpose="repair", host="Li Na",
-    ))
+    on_floor = visitors.register(
+        small_floor,
+        Registration(
+            name="Chen Jie",
+            organisation="IT",
+            category="internal",
+            purpose="repair",
+            host="Li Na",
+        ),
+    )
     visitors.approve(small_floor, on_floor.id)
     visitors.check_in(small_floor, on_floor.id)
     # A duty manager at the screen (on an open floor, role None could approve anyone).

@@ -67,8 +67,7 @@ class StaffingScreen(FloormanScreen):
     CSS_PATH = "../styles/staffing.tcss"
     BINDINGS = [
         Binding("ctrl+r", "recalculate", t("Recalculate"), id="staffing.recalculate"),
-        Binding("escape", "leave_input", t("Leave the field"), show=False,
-                id="staffing.leave"),
+        Binding("escape", "leave_input", t("Leave the field"), show=False, id="staffing.leave"),
     ]
     HELP = t(
         "Staffing: on the left, Erlang C. Type the calls in an interval, the interval and "
@@ -81,8 +80,9 @@ class StaffingScreen(FloormanScreen):
     )
 
     def compose(self) -> ComposeResult:
-        yield Static(t("Staffing: Erlang C and the manual's rules"), classes="title",
-                     id="staffing-title")
+        yield Static(
+            t("Staffing: Erlang C and the manual's rules"), classes="title", id="staffing-title"
+        )
         with Horizontal(id="staffing-columns"):
             with VerticalScroll(id="erlang-column"):
                 yield Static(t("Erlang C"), classes="title")
@@ -110,7 +110,11 @@ class StaffingScreen(FloormanScreen):
         self.plan: ManualPlan | None = None
         erlang = self.query_one("#erlang-table", DataTable)
         erlang.add_columns(
-            t("Agents"), t("Service level"), t("Avg answer"), t("Occupancy"), t("Wait"),
+            t("Agents"),
+            t("Service level"),
+            t("Avg answer"),
+            t("Occupancy"),
+            t("Wait"),
             t("Roster"),
         )
         self.query_one("#manual-plan", DataTable).add_columns(t("Post"), t("People"))
@@ -133,8 +137,13 @@ class StaffingScreen(FloormanScreen):
             for key, label, _default in ERLANG_FIELDS
         }
         return check_erlang_input(
-            values["calls"], values["interval"], values["aht"], values["target-sl"],
-            values["answer-within"], values["max-occupancy"], values["shrinkage"],
+            values["calls"],
+            values["interval"],
+            values["aht"],
+            values["target-sl"],
+            values["answer-within"],
+            values["max-occupancy"],
+            values["shrinkage"],
         )
 
     def calculate_erlang(self) -> None:
@@ -182,10 +191,10 @@ class StaffingScreen(FloormanScreen):
         line = self.query_one("#staffed-line", Static)
         table = self.query_one("#manual-plan", DataTable)
         try:
-            busy = _number(self.query_one("#manual-busy-hour-calls", Input).value,
-                           "Busy-hour calls")
-            daily = _number(self.query_one("#manual-daily-requests", Input).value,
-                            "Daily requests")
+            busy = _number(
+                self.query_one("#manual-busy-hour-calls", Input).value, "Busy-hour calls"
+            )
+            daily = _number(self.query_one("#manual-daily-requests", Input).value, "Daily requests")
             shifts = len(self.floor.config.shifts.pattern)
             self.plan = manual_plan(busy, daily, table=self.table, shifts=shifts)
         except FloorError as exc:
@@ -224,13 +233,20 @@ class StaffingScreen(FloormanScreen):
         line.set_class(not gap.enough, "error")
         if gap.enough:
             line.update(
-                t("Staffed now {staffed} of {required} required: enough",
-                  staffed=gap.staffed, required=gap.required)
+                t(
+                    "Staffed now {staffed} of {required} required: enough",
+                    staffed=gap.staffed,
+                    required=gap.required,
+                )
             )
         else:
             line.update(
-                t("! Staffed now {staffed} of {required} required: SHORT BY {short}",
-                  staffed=gap.staffed, required=gap.required, short=gap.short_by)
+                t(
+                    "! Staffed now {staffed} of {required} required: SHORT BY {short}",
+                    staffed=gap.staffed,
+                    required=gap.required,
+                    short=gap.short_by,
+                )
             )
 
     @work(thread=True, exclusive=True, group="staffing-reload")

@@ -175,7 +175,9 @@ class VisitorsScreen(FloormanScreen):
         summary = t(
             "Visitors · {on_floor} on the floor · {pending} waiting for approval · "
             "{approved} approved, not yet in",
-            on_floor=counts["on_floor"], pending=counts["pending"], approved=counts["approved"],
+            on_floor=counts["on_floor"],
+            pending=counts["pending"],
+            approved=counts["approved"],
         )
         if overstay:
             summary += " · " + t("{count} past the expected end", count=overstay)
@@ -285,17 +287,23 @@ class RegisterVisitorModal(FloormanModal):
                 with Horizontal(classes="visitor-field"):
                     yield Label(t("Category"), classes="visitor-label")
                     yield Select(
-                        [(t("Another department"), "internal"),
-                         (t("Outside the company"), "external")],
-                        value="internal", allow_blank=False, id="visitor-category",
+                        [
+                            (t("Another department"), "internal"),
+                            (t("Outside the company"), "external"),
+                        ],
+                        value="internal",
+                        allow_blank=False,
+                        id="visitor-category",
                         compact=True,
                     )
                 for key, label, masked in FORM_FIELDS:
                     with Horizontal(classes="visitor-field"):
                         yield Label(t(label), classes="visitor-label")
                         yield Input(
-                            minutes if key == "minutes" else "", id=f"visitor-{key}",
-                            password=masked, compact=True,
+                            minutes if key == "minutes" else "",
+                            id=f"visitor-{key}",
+                            password=masked,
+                            compact=True,
                         )
             yield Static("", id="visitor-form-error")
             yield Static(t("Enter saves · Tab next field · Esc cancels"), classes="hint")
@@ -314,10 +322,15 @@ class RegisterVisitorModal(FloormanModal):
             raise FloorError(t("Expected minutes must be a whole number")) from exc
         category = self.query_one("#visitor-category", Select).value
         return Registration(
-            name=self.value("name"), organisation=self.value("organisation"),
-            category=str(category), purpose=self.value("purpose"), host=self.value("host"),
-            escort=self.value("escort") or None, phone=self.value("phone") or None,
-            id_number=self.value("id-number") or None, badge=self.value("badge") or None,
+            name=self.value("name"),
+            organisation=self.value("organisation"),
+            category=str(category),
+            purpose=self.value("purpose"),
+            host=self.value("host"),
+            escort=self.value("escort") or None,
+            phone=self.value("phone") or None,
+            id_number=self.value("id-number") or None,
+            badge=self.value("badge") or None,
             expected_minutes=minutes,
         )
 
@@ -448,8 +461,11 @@ class RollCallModal(FloormanModal):
                     str(line.position), safe, t(line.kind), line.name, line.location, key=key
                 )
         self.query_one("#roll-call-title", Static).update(
-            t("Roll call · {people} people · {missing} not yet safe",
-              people=len(view.lines), missing=view.missing)
+            t(
+                "Roll call · {people} people · {missing} not yet safe",
+                people=len(view.lines),
+                missing=view.missing,
+            )
         )
 
     def action_mark_safe(self) -> None:
