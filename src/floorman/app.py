@@ -12,6 +12,7 @@ import gc
 import importlib
 import threading
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from floorman.messages import DatabaseChanged, Tick
 
 # Seconds after mount by which start-up (first frame, first reload) is over.
 STARTUP_SECONDS = 3.0
+QUIT_CONFIRM_WITHIN = timedelta(seconds=3)  # the second `q` that really quits
 
 # key -> (module in floorman.screens, screen class, English title)
 PANELS: dict[str, tuple[str, str, str]] = {
@@ -117,6 +119,7 @@ class FloormanApp(App[None]):
         self._last_version: int | None = None
         self._version_conn: Any = None
         self._extras: list[tuple[str, str]] = []
+        self._quit_asked_at: datetime | None = None
         self.active_alerts: list[AlertView] = []
         from floorman.screens.login import IdleLock
 
@@ -404,8 +407,20 @@ class FloormanApp(App[None]):
     async def action_back(self) -> None:
         if len(self.screen_stack) > 2:
             self.pop_screen()
-        else:
+            return
+        # Quitting stops this terminal's alerts and timers: one stray `q` at 3 a.m. must
+        # not do it, so the floor asks for a second `q` within a few seconds.
+        now = self.floor.clock.now()
+        asked = self._quit_asked_at
+        if asked is not None and timedelta(0) <= now - asked <= QUIT_CONFIRM_WITHIN:
             self.exit()
+            return
+        self._quit_asked_at = now
+        emergency_running = any(text.startswith("!! ") for text, _style in self._extras)
+        message = t("Press q again to quit floorman: this terminal stops showing alerts.")
+        if emergency_running:
+            message = t("An emergency checklist is running.") + " " + message
+        self.notify(message, severity="warning", timeout=QUIT_CONFIRM_WITHIN.total_seconds())
 
 
 def stylesheet_path() -> Path:

@@ -119,6 +119,22 @@ async def test_help_and_missing_panels(make_app) -> None:
     assert app.return_code == 0 or app.return_code is None
 
 
+async def test_q_on_the_floor_quits_only_when_pressed_twice(make_app, clock) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("q")  # a stray key: the floor stays, and says how to quit
+        await pilot.pause()
+        assert isinstance(app.screen, FloorScreen) and app.is_running
+        clock.advance(10)  # too late to count as the second press
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running
+        await pilot.press("q")  # the second press within 3 s quits
+        await pilot.pause()
+        assert not app.is_running
+
+
 async def test_help_lists_the_floor_keys_in_the_chosen_language(make_app) -> None:
     from textual.widgets import Static
 

@@ -99,5 +99,7 @@ def test_floor_keys_and_a_cli_event_appear_on_screen(terminal: Terminal, demo_db
     assert time.monotonic() - started < 5
     terminal.keys("z")
     terminal.wait_for(lambda s: "Filter: zone A" in s)
+    terminal.keys("q")  # one q asks; the second quits
+    terminal.wait_for(lambda s: "Press q again to quit" in s)
     terminal.keys("q")
     terminal.wait_for(lambda s: "occupancy" not in s, timeout=10)
