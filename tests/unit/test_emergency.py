@@ -169,6 +169,97 @@ def test_close_with_deferred_items_keeps_them_visible(floor, checklists) -> None
     assert [v.deferred_steps()[0].number for v in listed] == [2]
 
 
+def test_close_early_records_open_steps_as_not_done_with_the_reason(
+    floor, clock, checklists
+) -> None:
+    e = start(floor, "fire", checklists, drill=True)
+    emergency.step_action(floor, e.id, 1, "done")
+    emergency.step_action(floor, e.id, 2, "defer", "drill: extinguishers checked Monday")
+    clock.advance(300)
+    with pytest.raises(FloorError, match="reason for closing early must not be empty"):
+        emergency.close_early(floor, e.id, "  ")
+    assert view(floor, e.id).running  # a refused early close changes nothing
+    closed = emergency.close_early(floor, e.id, "end of the drill")
+    assert (closed.status, closed.closed_by, closed.closed_at) == (
+        "closed_early",
+        "duty1",
+        clock.now(),
+    )
+    assert closed.close_reason == "end of the drill"
+    states = [s.state for s in closed.steps]
+    assert states[:2] == ["done", "deferred"] and set(states[2:]) == {"not_done"}
+    assert all(s.state_by == "duty1" and s.state_at == clock.now() for s in closed.steps[2:])
+    assert closed.steps[1].defer_note == "drill: extinguishers checked Monday"
+    with floor.db.read() as session:
+        assert emergency.running(session) == []
+        entry = session.exec(
+            select(JournalEntry)
+            .where(JournalEntry.subject == f"emergency:{e.id}")
+            .order_by(col(JournalEntry.seq).desc())
+        ).first()
+    assert entry is not None and entry.action == "emergency.close_early"
+    after = json.loads(entry.after or "{}")
+    assert after["text"] == "end of the drill" and after["not_done"] == list(range(3, 11))
+    with pytest.raises(FloorError, match="closed early"):
+        emergency.close_early(floor, e.id, "again")
+    with pytest.raises(FloorError, match="closed early"):
+        emergency.step_action(floor, e.id, 3, "done")
+
+
+def test_close_early_cancels_reminders_and_timers(floor, clock, checklists) -> None:
+    e = start(floor, "hotline_failure", checklists)
+    assert pending_alerts(floor)
+    emergency.close_early(floor, e.id, "false alarm: the switch came back")
+    assert pending_alerts(floor) == []
+    clock.advance(7 * 3600)
+    assert alerts.fire_due(floor) == []
+
+
+def test_close_early_needs_the_close_permission(floor, checklists) -> None:
+    from floorman.domain.errors import PermissionDenied
+
+    e = start(floor, "theft", checklists)
+    feed = Floor(
+        db=floor.db, clock=floor.clock, config=floor.config, actor=Actor("pbx", source="pbx")
+    )
+    with pytest.raises(PermissionDenied):
+        emergency.close_early(feed, e.id, "false alarm")
+    assert view(floor, e.id).running
+
+
+def test_the_normal_close_still_refuses_open_steps(floor, checklists) -> None:
+    e = start(floor, "theft", checklists)
+    with pytest.raises(FloorError, match="not yet done, skipped or deferred"):
+        emergency.close(floor, e.id)
+
+
+def test_reports_show_an_early_close(floor, clock, checklists) -> None:
+    e = start(floor, "earthquake", checklists)
+    emergency.step_action(floor, e.id, 1, "done")
+    emergency.close_early(floor, e.id, "false alarm | sensor test")
+    with floor.db.read() as session:
+        data = emergency.report_data(session, e.id)
+        text = emergency.report_markdown(session, e.id, ZoneInfo("UTC"))
+    assert data["status"] == "closed_early"
+    assert data["close_reason"] == "false alarm | sensor test"
+    assert data["not_done_steps"] == [2]
+    assert "- Status: closed early" in text
+    assert "- Closed early: false alarm \\| sensor test" in text
+    assert "Not done (closed early): 2" in text
+    assert "| 2 | " in text and "| not done |" in text
+
+
+def test_a_defer_note_and_step_notes_reach_the_view(floor, checklists) -> None:
+    e = start(floor, "earthquake", checklists)
+    emergency.step_action(floor, e.id, 2, "note", "count at 10:00")
+    emergency.step_action(floor, e.id, 2, "note", "two missing")
+    emergency.step_action(floor, e.id, 2, "defer", "losses counted tomorrow")
+    step = view(floor, e.id).steps[1]
+    assert step.notes == ("count at 10:00", "two missing")
+    assert step.defer_note == "losses counted tomorrow"
+    assert view(floor, e.id).steps[0].notes == ()
+
+
 # --------------------------------------------------------------------------- wording
 
 

@@ -96,3 +96,32 @@ def test_a_bad_override_file_is_reported_and_the_rest_still_run(
     started = run(cli_db, "emergency", "start", "fire", "--json", env_config=config)
     assert started.returncode == 0
     assert json.loads(started.stdout)["title_en"] == "Fire"
+
+
+def test_close_early_with_a_reason_from_the_command_line(cli_db: Path) -> None:
+    started = run(cli_db, "emergency", "start", "fire", "--drill", "--json")
+    short = json.loads(started.stdout)["id"][:8]
+    assert run(cli_db, "emergency", "step", short, "1", "done").returncode == 0
+
+    refused = run(cli_db, "emergency", "close", short)  # the normal rule is unchanged
+    assert refused.returncode == 2 and "not yet done" in refused.stderr
+    no_reason = run(cli_db, "emergency", "close", short, "--early")
+    assert no_reason.returncode == 2
+    assert no_reason.stderr.strip() == "floorman: reason for closing early must not be empty"
+    stray = run(cli_db, "emergency", "close", short, "--reason", "drill over")
+    assert stray.returncode == 2 and "--reason goes with --early" in stray.stderr
+    assert json.loads(run(cli_db, "emergency", "list", "--running", "--json").stdout) != []
+
+    closed = run(cli_db, "emergency", "close", short, "--early", "--reason", "end of the drill")
+    assert closed.returncode == 0, closed.stderr
+    assert f"{short} closed: closed early" in closed.stdout
+    assert "not done: steps 2, 3, 4, 5, 6, 7, 8, 9, 10 (end of the drill)" in closed.stdout
+    assert json.loads(run(cli_db, "emergency", "list", "--running", "--json").stdout) == []
+
+    report = json.loads(run(cli_db, "emergency", "report", short, "--json").stdout)
+    assert (report["status"], report["close_reason"]) == ("closed_early", "end of the drill")
+    assert [s["state"] for s in report["steps"][:3]] == ["done", "not_done", "not_done"]
+    assert report["timeline"][-1]["action"] == "close_early"
+    shown = run(cli_db, "emergency", "show", short)
+    assert "closed early: end of the drill" in shown.stdout
+    assert "[!]  2." in shown.stdout

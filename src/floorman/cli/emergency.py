@@ -43,7 +43,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "action",
         metavar="ACTION",
         choices=["done", "skip", "note", "assign", "defer"],
-        help="done | skip REASON | note TEXT | assign PERSON | defer",
+        help="done | skip REASON | note TEXT | assign PERSON | defer [NOTE]",
     )
     step.add_argument("text", metavar="TEXT", nargs="?", default=None)
     step.set_defaults(handler=cmd_step)
@@ -58,8 +58,19 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     safe.add_argument("person", metavar="NAME_OR_LINE")
     safe.set_defaults(handler=cmd_safe)
 
-    close = cmds.add_parser("close", parents=[common], help="close a checklist")
+    close = cmds.add_parser(
+        "close",
+        parents=[common],
+        help="close a checklist (every step stamped, or --early with a reason)",
+    )
     close.add_argument("id", metavar="ID")
+    close.add_argument(
+        "--early",
+        action="store_true",
+        help="close with steps still open (false alarm, end of a drill); they are recorded "
+        "as not done",
+    )
+    close.add_argument("--reason", metavar="TEXT", help="why it closes early (with --early)")
     close.set_defaults(handler=cmd_close)
 
     report = cmds.add_parser("report", parents=[common], help="export the incident report")
@@ -122,6 +133,8 @@ def _print_view(view: Any, now: Any, lang: str) -> None:
     )
     if view.wording:
         print(f"  wording: {view.wording}")
+    if view.close_reason:
+        print(f"  closed early: {view.close_reason}")
     for s in view.steps:
         who = f" ({s.state_by})" if s.state_by else ""
         assigned = f" -> {s.assignee}" if s.assignee else ""
@@ -226,10 +239,18 @@ def cmd_safe(args: argparse.Namespace) -> int:
 
 
 def cmd_close(args: argparse.Namespace) -> int:
-    from floorman.domain.emergency import STATUS_WORDS, close
+    from floorman.domain.emergency import STATUS_WORDS, close, close_early
+    from floorman.domain.errors import FloorError
 
-    view = close(open_floor(args, authenticate=True), args.id)
+    if args.reason is not None and not args.early:
+        raise FloorError("--reason goes with --early; a normal close needs no reason")
+    floor = open_floor(args, authenticate=True)
+    early = args.early
+    view = close_early(floor, args.id, args.reason or "") if early else close(floor, args.id)
     print(f"{view.short_id} closed: {STATUS_WORDS[view.status]}")
+    not_done = [str(s.number) for s in view.steps if s.state == "not_done"]
+    if not_done:
+        print(f"not done: steps {', '.join(not_done)} ({view.close_reason})")
     return 0
 
 

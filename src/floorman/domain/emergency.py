@@ -4,9 +4,10 @@ An emergency is a copy of one checklist (domain.checklists) run on the floor, re
 a drill. Every action (a step done, skipped with a reason, noted, assigned, deferred; the
 unified wording (统一口径) set or changed; a person marked safe; the close) is stamped with
 who and when, written to the emergency's append-only timeline and to the journal in the
-same transaction. All state is in the database, so a restart, a crash or a second
-terminal finds every running checklist exactly as it was; the elapsed clock is computed
-from the stored start.
+same transaction. A checklist closes when every step is stamped, or early (a false alarm,
+the end of a drill) with a reason, its open steps then recorded as not done. All state
+is in the database, so a restart, a crash or a second terminal finds every running
+checklist exactly as it was; the elapsed clock is computed from the stored start.
 
 Deadlines go through domain.alerts: a step's reminder fires if the step is still not done
 (or skipped) `reminder_minutes` after the start; a checklist timer (the hotline failure's
@@ -43,8 +44,12 @@ STATUS_WORDS = {
     "running": "running",
     "complete": "complete",
     "complete_with_deferred": "complete with deferred items",
+    "closed_early": "closed early",
 }
-STEP_LETTERS = {"open": " ", "done": "x", "skipped": "-", "deferred": ">"}
+# "not_done": a step still open when the checklist was closed early (a false alarm, the
+# end of a drill); it is stamped with the close so the report says who left it and when.
+STEP_LETTERS = {"open": " ", "done": "x", "skipped": "-", "deferred": ">", "not_done": "!"}
+CLOSE_REASON_MAX = 200
 WORDING_MAX = 2000
 NOTE_MAX = 500
 
@@ -65,6 +70,10 @@ class StepView:
     skip_reason: str | None
     assignee: str | None
     reminder_minutes: int | None
+    # From the timeline: what the last deferral said (what is deferred and why), and the
+    # notes on this step, oldest first.
+    defer_note: str | None = None
+    notes: tuple[str, ...] = ()
 
     def text(self, lang: str = "en") -> str:
         return self.text_zh if lang == "zh" and self.text_zh else self.text_en
@@ -129,6 +138,7 @@ class EmergencyView:
     wording_by: str | None
     has_roll_call: bool
     steps: tuple[StepView, ...]
+    close_reason: str | None = None
 
     @property
     def short_id(self) -> str:
@@ -166,7 +176,9 @@ def _isoformat(value: object) -> object:
     return value
 
 
-def _step_view(step: EmergencyStep) -> StepView:
+def _step_view(
+    step: EmergencyStep, defer_note: str | None = None, notes: tuple[str, ...] = ()
+) -> StepView:
     return StepView(
         number=step.number,
         text_en=step.text_en,
@@ -177,6 +189,8 @@ def _step_view(step: EmergencyStep) -> StepView:
         skip_reason=step.skip_reason,
         assignee=step.assignee,
         reminder_minutes=step.reminder_minutes,
+        defer_note=defer_note,
+        notes=notes,
     )
 
 
@@ -191,6 +205,27 @@ def _steps(session: Session, emergency_id: str) -> list[EmergencyStep]:
 
 
 def _view(session: Session, emergency: Emergency) -> EmergencyView:
+    # The defer notes, step notes and the early close's reason live only in the timeline.
+    events = session.exec(
+        select(EmergencyEvent)
+        .where(
+            EmergencyEvent.emergency_id == emergency.id,
+            col(EmergencyEvent.action).in_(("step.defer", "step.note", "close_early")),
+        )
+        .order_by(col(EmergencyEvent.seq))
+    ).all()
+    defer_notes: dict[int, str | None] = {}
+    notes: dict[int, list[str]] = {}
+    close_reason: str | None = None
+    for event in events:
+        if event.action == "close_early":
+            close_reason = event.text
+        elif event.step_number is None:
+            continue
+        elif event.action == "step.defer":
+            defer_notes[event.step_number] = event.text
+        elif event.text:
+            notes.setdefault(event.step_number, []).append(event.text)
     return EmergencyView(
         id=emergency.id,
         kind=emergency.kind,
@@ -207,7 +242,11 @@ def _view(session: Session, emergency: Emergency) -> EmergencyView:
         wording_at=emergency.wording_at,
         wording_by=emergency.wording_by,
         has_roll_call=emergency.roll_call,
-        steps=tuple(_step_view(s) for s in _steps(session, emergency.id)),
+        steps=tuple(
+            _step_view(s, defer_notes.get(s.number), tuple(notes.get(s.number, ())))
+            for s in _steps(session, emergency.id)
+        ),
+        close_reason=close_reason,
     )
 
 
@@ -561,6 +600,44 @@ def close(floor: Floor, ref: str) -> EmergencyView:
         return _view(session, emergency)
 
 
+def close_early(floor: Floor, ref: str, reason: str) -> EmergencyView:
+    """Close before every step is stamped (a false alarm, the end of a drill), with a reason.
+
+    The steps still open are recorded as not done, stamped with who closed and when;
+    deferred steps stay deferred. The reason goes to the timeline, the journal and the
+    report. The same permission as a normal close; `close` itself keeps refusing open steps.
+    """
+    why = clean(reason, "reason for closing early", required=True, max_len=CLOSE_REASON_MAX)
+    with floor.db.write() as session:
+        operators.require(floor, "emergency.close", session=session)
+        emergency = _running_emergency(session, ref)
+        now = floor.clock.now()
+        not_done: list[int] = []
+        for step in _steps(session, emergency.id):
+            if step.state != "open":
+                continue
+            step.state = "not_done"
+            step.state_at = now
+            step.state_by = floor.actor.name
+            session.add(step)
+            not_done.append(step.number)
+        emergency.status = "closed_early"
+        emergency.closed_at = now
+        emergency.closed_by = floor.actor.name
+        session.add(emergency)
+        alerts.cancel(session, floor, dedupe_prefix=f"emergency:{emergency.id}:")
+        _record(
+            session,
+            floor,
+            emergency,
+            "close_early",
+            text=why,
+            before={"status": "running"},
+            after={"status": emergency.status, "not_done": not_done},
+        )
+        return _view(session, emergency)
+
+
 # --------------------------------------------------------------------------- roll call
 
 RollCallSource = Callable[[Session], list[RollCallPerson]]
@@ -726,6 +803,8 @@ def report_data(session: Session, ref: str) -> dict[str, object]:
         "started_by": view.started_by,
         "closed_at": closed_or_now.isoformat() if closed_or_now else None,
         "closed_by": view.closed_by,
+        "close_reason": view.close_reason,
+        "not_done_steps": [s.number for s in view.steps if s.state == "not_done"],
         "duration_seconds": (
             elapsed_seconds(view.started_at, view.closed_at) if view.closed_at else None
         ),
@@ -747,6 +826,7 @@ def report_data(session: Session, ref: str) -> dict[str, object]:
                 "at": s.state_at.isoformat() if s.state_at else None,
                 "by": s.state_by,
                 "skip_reason": s.skip_reason,
+                "defer_note": s.defer_note,
                 "assignee": s.assignee,
                 "notes": notes.get(s.number, []),
             }
@@ -803,6 +883,8 @@ def report_markdown(session: Session, ref: str, zone: ZoneInfo, lang: str = "en"
     ]
     if view.closed_at:
         out.append(f"- Duration: {mmss(view.elapsed(view.closed_at))}")
+    if view.status == "closed_early":
+        out.append(f"- Closed early: {_md(view.close_reason)}")
     out += ["", "## Unified wording (统一口径)", ""]
     if view.wording:
         out += [f"> {line}" for line in view.wording.splitlines()]
@@ -821,9 +903,15 @@ def report_markdown(session: Session, ref: str, zone: ZoneInfo, lang: str = "en"
         "|---|---|---|---|---|---|---|",
     ]
     for s in view.steps:
+        reason = s.skip_reason if s.state == "skipped" else None
+        if s.state == "deferred":
+            reason = s.defer_note
+        elif s.state == "not_done":
+            reason = "closed early"
+        state = s.state.replace("_", " ")
         out.append(
-            f"| {s.number} | {_md(s.text(lang))} | {s.state} | {local(s.state_at)} | "
-            f"{_md(s.state_by) or '-'} | {_md(s.assignee) or '-'} | {_md(s.skip_reason) or '-'} |"
+            f"| {s.number} | {_md(s.text(lang))} | {state} | {local(s.state_at)} | "
+            f"{_md(s.state_by) or '-'} | {_md(s.assignee) or '-'} | {_md(reason) or '-'} |"
         )
     step_notes = [e for e in events if e.action == "step.note"]
     if step_notes:
@@ -834,6 +922,9 @@ def report_markdown(session: Session, ref: str, zone: ZoneInfo, lang: str = "en"
     deferred = view.deferred_steps()
     if deferred:
         out += ["", "Deferred items: " + ", ".join(str(s.number) for s in deferred)]
+    not_done = [s for s in view.steps if s.state == "not_done"]
+    if not_done:
+        out += ["", "Not done (closed early): " + ", ".join(str(s.number) for s in not_done)]
     if view.has_roll_call:
         out += [
             "",
