@@ -172,7 +172,7 @@ class FloormanApp(App[None]):
         self.bell()
         worst = fired[0]
         self.notify(
-            f"{worst.subject}: {worst.message or worst.kind}",
+            f"{worst.subject}: {worst.text}",
             title=t(worst.severity).upper(),
             severity="error" if worst.severity in ("breach", "severe", "critical") else "warning",
             timeout=8,

@@ -431,7 +431,7 @@ def schedule_summary_reminder(floor: Floor) -> datetime:
             subject=f"{due:%Y-%m}",
             due_at=due,
             severity="info",
-            message="Send the month's attendance summary to the operations supervisor",
+            message=alerts.alert_text("attendance.summary"),
             dedupe_key=f"attendance-summary:{due:%Y-%m}",
         )
     return due

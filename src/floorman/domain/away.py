@@ -291,9 +291,9 @@ def alert_plan(floor: Floor, slip: Slip, seat_code: str, agent: str) -> list[Pla
     limit = slip.limit_seconds + slip.extension_seconds
     prefix = slip_alert_prefix(slip.id) + ("ext:" if slip.extension_seconds else "")
     deadlines = [
-        ("warning", "warning", warning_after(floor, limit), "limit {limit} near"),
-        ("breach", "breach", limit, "over the {limit} limit"),
-        ("severe", "severe", 2 * limit, "over twice the {limit} limit"),
+        ("warning", "warning", warning_after(floor, limit)),
+        ("breach", "breach", limit),
+        ("severe", "severe", 2 * limit),
     ]
     plan = [
         PlannedAlert(
@@ -301,10 +301,12 @@ def alert_plan(floor: Floor, slip: Slip, seat_code: str, agent: str) -> list[Pla
             subject=seat_code,
             due_at=slip.left_at + timedelta(seconds=after),
             severity=severity,
-            message=f"{agent} away from {seat_code}: " + text.format(limit=mmss(limit)),
+            message=alerts.alert_text(
+                f"away.{name}", agent=agent, seat=seat_code, limit=mmss(limit)
+            ),
             dedupe_key=f"{prefix}{name}",
         )
-        for name, severity, after, text in deadlines
+        for name, severity, after in deadlines
     ]
     escalate = floor.config.away.escalate_after_minutes
     if escalate > 0:
@@ -314,8 +316,8 @@ def alert_plan(floor: Floor, slip: Slip, seat_code: str, agent: str) -> list[Pla
                 subject=seat_code,
                 due_at=slip.left_at + timedelta(seconds=limit, minutes=escalate),
                 severity="critical",
-                message=(
-                    f"{agent} away from {seat_code}: breach not acknowledged within {escalate} min"
+                message=alerts.alert_text(
+                    "away.escalation", agent=agent, seat=seat_code, minutes=escalate
                 ),
                 dedupe_key=f"{prefix}escalation",
             )

@@ -806,7 +806,7 @@ def _schedule_for(session: Session, floor: Floor, shift: Shift, row: Handover | 
             subject=shift.id,
             due_at=shift.end - timedelta(minutes=settings.remind_before_minutes),
             severity="warning",
-            message=f"Handover of shift {shift.id} not submitted; the shift ends soon",
+            message=alerts.alert_text("handover.remind", shift=shift.id),
             dedupe_key=f"{REMIND_PREFIX}{shift.id}",
         )
     if row is None or row.status != "acknowledged":
@@ -818,7 +818,7 @@ def _schedule_for(session: Session, floor: Floor, shift: Shift, row: Handover | 
             subject=shift.id,
             due_at=following.start + timedelta(minutes=settings.escalate_after_minutes),
             severity="breach",
-            message=f"Handover of shift {shift.id} not acknowledged by the next shift",
+            message=alerts.alert_text("handover.escalate", shift=shift.id),
             dedupe_key=f"{ESCALATE_PREFIX}{shift.id}",
         )
 

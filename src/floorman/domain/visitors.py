@@ -398,7 +398,7 @@ def register(floor: Floor, form: Registration) -> VisitorView:
             alerts.schedule(
                 session, floor, kind="visitor.blocked", subject=f"visitor_list:{blocked.id}",
                 due_at=now, severity="severe",
-                message=f"Blocked visitor refused at registration ({data.organisation})",
+                message=alerts.alert_text("visitor.blocked", organisation=data.organisation),
             )
         else:
             if data.badge:
@@ -423,7 +423,12 @@ def register(floor: Floor, form: Registration) -> VisitorView:
                 alerts.schedule(
                     session, floor, kind="visitor.watch", subject=_subject(visitor.id),
                     due_at=now, severity="severe",
-                    message=f"Watch list: {visitor.name} ({visitor.organisation}): {reasons}",
+                    message=alerts.alert_text(
+                        "visitor.watch",
+                        name=visitor.name,
+                        organisation=visitor.organisation,
+                        reasons=reasons,
+                    ),
                     dedupe_key=f"visitor:{visitor.id}:watch",
                 )
             _log(session, floor, "visitor.register", _subject(visitor.id), after=after)
@@ -566,9 +571,11 @@ def check_in(floor: Floor, ref: str, at: datetime | None = None) -> VisitorView:
         alerts.schedule(
             session, floor, kind="visitor.overstay", subject=_subject(visitor.id),
             due_at=visitor.expected_end_at, severity="warning",
-            message=(
-                f"Visitor {visitor.name}{badge} is still on the floor; expected out by "
-                f"{_local(floor, visitor.expected_end_at)}"
+            message=alerts.alert_text(
+                "visitor.overstay",
+                name=visitor.name,
+                badge=badge,
+                time=_local(floor, visitor.expected_end_at),
             ),
             dedupe_key=f"visitor:{visitor.id}:overstay",
         )
