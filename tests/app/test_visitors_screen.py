@@ -195,3 +195,65 @@ async def test_screen_speaks_chinese(small_floor, make_app) -> None:
             assert "姓名" in labels and "陪同人" in labels
     finally:
         set_language("en")
+
+
+def drawn_rows(app) -> list[str]:
+    """The table's rows as the terminal shows them (cut to the column widths)."""
+    table = app.screen.query_one("#visitors-table")
+    return [table.render_line(y).text for y in range(1, table.row_count + 1)]
+
+
+async def walk_one_visitor_onto_the_floor(small_floor, app, pilot, clock) -> list[str]:
+    """Register before the screen opens, then approve and check in from the keyboard.
+
+    The State and In cells change after the row was first drawn: the columns must
+    already be wide enough for every state label and for HH:MM.
+    """
+    visitors.register(
+        small_floor,
+        Registration(
+            name="Zhang Wei",
+            organisation="Billing",
+            category="internal",
+            purpose="audit",
+            host="Li Na",
+        ),
+    )
+    clock.advance(minutes=7 * 60 + 16)  # 15:16 on the floor's clock (UTC)
+    await settle(app, pilot)
+    await pilot.press("3")
+    await settle(app, pilot)
+    await pilot.press("a")
+    await settle(app, pilot)
+    await pilot.press("i")
+    await settle(app, pilot)
+    return drawn_rows(app)
+
+
+async def test_state_and_times_are_not_cut_when_a_visitor_moves_on(
+    small_floor, make_app, clock
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(200, 40)) as pilot:
+        (row,) = await walk_one_visitor_onto_the_floor(small_floor, app, pilot, clock)
+        assert "F on floor" in row
+        assert "15:16" in row
+        clock.advance(minutes=61)
+        app.tick()
+        await settle(app, pilot)
+        (row,) = drawn_rows(app)
+        assert "! overstay" in row
+
+
+async def test_state_and_times_are_not_cut_in_chinese(small_floor, make_app, clock) -> None:
+    from floorman.i18n import set_language
+
+    set_language("zh")
+    try:
+        app = make_app()
+        async with app.run_test(size=(200, 40)) as pilot:
+            (row,) = await walk_one_visitor_onto_the_floor(small_floor, app, pilot, clock)
+            assert "F 在场" in row
+            assert "15:16" in row
+    finally:
+        set_language("en")

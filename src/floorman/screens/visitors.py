@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 from floorman.domain import visitors
 from floorman.domain.errors import FloorError
 from floorman.domain.visitors import Registration, RollCallView, VisitorView
+from floorman.i18n import cells as cell_width
 from floorman.i18n import t
 from floorman.messages import DatabaseChanged, Tick
 from floorman.screens.base import CursorOnRow, FloormanModal, FloormanScreen
@@ -49,6 +50,11 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("until", "Expected out"),
     ("out", "Out"),
 )
+# Columns whose cells change after the row is first drawn (a check-in fills "In"): a
+# DataTable sizes a column from the cells it has when rows are added, so these get a
+# width fixed up front, wide enough for what they will ever hold.
+TIME_COLUMNS = ("in", "until", "out")
+HHMM_CELLS = 5
 RECENT = timedelta(hours=24)
 CSS = "../styles/visitors.tcss"
 
@@ -58,9 +64,30 @@ def state_label(view: VisitorView, now: datetime) -> str:
     if view.overstayed(now):
         label = "! " + t("overstay")
     else:
-        letter, word = STATE_LABELS[view.state].split(" ", 1)
-        label = f"{letter} {t(word)}"
+        label = state_label_text(STATE_LABELS[view.state])
     return label + (" W" if view.watch_match else "")
+
+
+def state_column_cells() -> int:
+    """Cells the State column needs for its longest label in the current language."""
+    labels = [state_label_text(label) for label in STATE_LABELS.values()]
+    labels.append("! " + t("overstay"))
+    return max(cell_width(label) for label in labels) + len(" W")
+
+
+def state_label_text(english: str) -> str:
+    """ "F on floor" in the current language: the letter stays, the word is translated."""
+    letter, word = english.split(" ", 1)
+    return f"{letter} {t(word)}"
+
+
+def column_cells(key: str, label: str) -> int | None:
+    """A fixed width for columns that change in place; None lets the table fit the rest."""
+    if key == "state":
+        return max(cell_width(label), state_column_cells())
+    if key in TIME_COLUMNS:
+        return max(cell_width(label), HHMM_CELLS)
+    return None
 
 
 def row_cells(view: VisitorView, now: datetime, zone: Any) -> tuple[str, ...]:
@@ -130,7 +157,7 @@ class VisitorsScreen(FloormanScreen):
         self.rows: dict[str, tuple[str, ...]] = {}
         table = self.query_one(DataTable)
         for key, label in COLUMNS:
-            table.add_column(t(label), key=key)
+            table.add_column(t(label), key=key, width=column_cells(key, t(label)))
         table.focus()
         self.reload()
 
@@ -165,7 +192,8 @@ class VisitorsScreen(FloormanScreen):
             else:
                 for (column, _label), before, after in zip(COLUMNS, old, cells, strict=True):
                     if before != after:
-                        table.update_cell(vid, column, after)
+                        # update_width: an escort or badge added later widens its column.
+                        table.update_cell(vid, column, after, update_width=True)
             self.rows[vid] = cells
         cursor.put_back()
         counts = {s: 0 for s in STATE_LABELS}
