@@ -8,11 +8,15 @@ person to do in well under two minutes.
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
+
+import pytest
+from textual.widgets import Input, Static, TextArea
 
 from floorman.domain import handover
 from floorman.domain.context import Actor
 from floorman.domain.seats import record_event
-from floorman.screens.handover import FormModal, HandoverScreen, HistoryModal
+from floorman.screens.handover import FormModal, HandoverScreen, HistoryModal, TextModal
 from tests.app import workers_done
 
 
@@ -66,9 +70,9 @@ async def test_compose_submit_acknowledge_from_the_keyboard(small_floor, make_ap
         assert "D draft" in header(app) and "2026-11-23/08:00-16:00" in header(app)
         await keys.press("e")
         await settle(app, pilot)
-        assert isinstance(app.screen, FormModal)
+        assert isinstance(app.screen, TextModal)
         await keys.type("B-01 down since 8")
-        await keys.press("enter")
+        await keys.press("ctrl+s")
         await settle(app, pilot)
         await keys.press("a")
         await settle(app, pilot)
@@ -143,7 +147,7 @@ async def test_sections_show_the_prefill_and_a_locked_handover_takes_amendments(
 
         await pilot.press("m")
         await settle(app, pilot)
-        await pilot.press(*"late", "space", *"note", "enter")
+        await pilot.press(*"late", "space", *"note", "ctrl+s")
         await settle(app, pilot)
         await pilot.press("end")
         await settle(app, pilot)
@@ -158,3 +162,128 @@ async def test_sections_show_the_prefill_and_a_locked_handover_takes_amendments(
         await settle(app, pilot)
         assert isinstance(app.screen, HandoverScreen)
         assert "2026-11-23/08:00-16:00" in header(app)
+
+
+def notices(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def open_handover(app, pilot) -> None:
+    await settle(app, pilot)
+    await pilot.press("4")
+    await settle(app, pilot)
+    assert isinstance(app.screen, HandoverScreen)
+
+
+async def test_a_deadline_it_cannot_read_keeps_the_form_and_says_why_inside_it(
+    small_floor, make_app, clock
+) -> None:
+    handover.compose(small_floor, summary="Quiet night")
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_handover(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        await pilot.press(*"Ring IT", "tab", *"Li", "tab", *"tomorrow", "enter")
+        await settle(app, pilot)
+
+        # Nothing typed is lost: the form is still open, the error is in it.
+        assert isinstance(app.screen, FormModal)
+        form = app.screen
+        assert form.query_one("#field-text", Input).value == "Ring IT"
+        assert form.query_one("#field-owner", Input).value == "Li"
+        error = str(form.query_one(".handover-form-error", Static).render())
+        assert "give a time too, e.g. tomorrow 09:00" in error
+        assert "+2h" in error
+        assert handover.get(small_floor).items == []
+
+        # The cursor is back in the deadline: finish it the way a person would.
+        assert app.focused is form.query_one("#field-deadline", Input)
+        await pilot.press("space", *"09:30", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HandoverScreen)
+    [item] = handover.get(small_floor).items
+    assert (item.text, item.owner) == ("Ring IT", "Li")
+    # The floor is on UTC in the fixture; the clock reads 2026-11-23 08:00.
+    assert item.deadline is not None
+    assert datetime.fromisoformat(str(item.deadline)) == datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("typed", "due"),
+    [
+        ("17:00", datetime(2026, 11, 23, 17, 0, tzinfo=UTC)),
+        ("+2h", datetime(2026, 11, 23, 10, 0, tzinfo=UTC)),
+        ("end of shift", datetime(2026, 11, 23, 16, 0, tzinfo=UTC)),
+        ("2026-11-25 08:00", datetime(2026, 11, 25, 8, 0, tzinfo=UTC)),
+    ],
+)
+async def test_the_item_form_takes_deadlines_as_people_type_them(
+    small_floor, make_app, typed, due
+) -> None:
+    handover.compose(small_floor, summary="Quiet night")
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_handover(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        await pilot.press(*"Ring IT", "tab", "tab", *["space" if c == " " else c for c in typed])
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HandoverScreen)
+    [item] = handover.get(small_floor).items
+    assert datetime.fromisoformat(str(item.deadline)) == due
+
+
+async def test_writing_a_section_adds_to_its_text_over_several_lines(small_floor, make_app) -> None:
+    handover.compose(small_floor, summary="Quiet shift, B zone short 8")
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_handover(app, pilot)
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TextModal)
+        area = app.screen.query_one(TextArea)
+        assert area.text == "Quiet shift, B zone short 8"
+        assert area.selected_text == ""  # the first key must not wipe the text
+        await pilot.press(*".", "enter", *"Li", "space", *"covers")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HandoverScreen)
+        assert handover.get(small_floor).summary == "Quiet shift, B zone short 8.\nLi covers"
+
+        # Esc leaves the section as it was.
+        await pilot.press("e")
+        await settle(app, pilot)
+        await pilot.press(*"xyz", "escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HandoverScreen)
+        assert handover.get(small_floor).summary == "Quiet shift, B zone short 8.\nLi covers"
+
+
+async def test_an_item_field_opens_without_its_text_selected(small_floor, make_app) -> None:
+    handover.compose(small_floor, summary="Quiet night")
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_handover(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        await pilot.press(*"Ring", "tab", "shift+tab", "space", *"IT", "enter")
+        await settle(app, pilot)
+    assert [i.text for i in handover.get(small_floor).items] == ["Ring IT"]
+
+
+async def test_amend_before_acknowledgement_says_so_before_any_typing(
+    small_floor, make_app
+) -> None:
+    handover.compose(small_floor, summary="Quiet night")
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_handover(app, pilot)
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HandoverScreen)  # no dialog to type into
+        assert any("nothing to amend: press e" in n for n in notices(app))
+        await pilot.press(*"late")  # keys go to the screen, not to a hidden form
+        await settle(app, pilot)
+        assert handover.get(small_floor).amendments == []

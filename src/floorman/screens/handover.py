@@ -19,13 +19,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from floorman.data.db import DatabaseError
 from floorman.domain import handover
+from floorman.domain.deadlines import floor_deadline
 from floorman.domain.errors import FloorError
 from floorman.domain.handover import SECTION_TITLES, SECTIONS, HandoverSummary, HandoverView
-from floorman.domain.text import parse_instant
 from floorman.i18n import t
 from floorman.messages import DatabaseChanged
 from floorman.screens.base import FloormanModal, FloormanScreen
@@ -85,11 +86,11 @@ class HandoverScreen(FloormanScreen):
     HELP = t(
         "Handover: the outgoing duty manager presses c to compose it (prefilled from the "
         "floor, open items carried over), presses e to write the summary (or the selected "
-        "Instructions or Notes section), a adds an open item (text, owner, deadline), "
-        "x closes one by its number, s submits. The incoming duty manager (another "
-        "person) reviews each section with space and acknowledges with y; then it is "
-        "locked and m adds a dated amendment. h browses and searches past handovers. "
-        "✓ marks a reviewed section."
+        "Instructions or Notes section; ctrl+s saves), a adds an open item (text, owner, "
+        "deadline such as 18:00, tomorrow 09:00, +2h or end of shift), x closes one by its "
+        "number, s submits. The incoming duty manager (another person) reviews each "
+        "section with space and acknowledges with y; then it is locked and m adds a dated "
+        "amendment. h browses and searches past handovers. ✓ marks a reviewed section."
     )
 
     def compose(self) -> ComposeResult:
@@ -199,6 +200,19 @@ class HandoverScreen(FloormanScreen):
 
         self.fm.run_in_thread(func, done)
 
+    def saved(self, message: str) -> Callable[[Any], None]:
+        """What to do when a form has saved (it stays open, with its error, until then)."""
+
+        def done(result: Any) -> None:
+            if result is None:
+                return  # cancelled
+            if isinstance(result, HandoverView):
+                self.ref = result.id
+            self.notify(message, timeout=3)
+            self.reload()
+
+        return done
+
     def need_view(self) -> HandoverView | None:
         if self.view is None:
             self.notify(t("No handover yet: press c to compose it"), severity="warning")
@@ -226,65 +240,55 @@ class HandoverScreen(FloormanScreen):
         section = self.current_section()
         if section not in TEXT_SECTIONS:
             section = "summary"  # from any other section, e writes the summary
-        ref = view.id
-
-        def save(values: dict[str, str] | None) -> None:
-            if values is not None:
-                self.run_domain(
-                    lambda: handover.edit(self.floor, ref, **{section: values["text"]}),
-                    t("Saved"),
-                )
-
+        ref, floor = view.id, self.floor
         self.app.push_screen(
-            FormModal(t(SECTION_TITLES[section]), [("text", "Text", getattr(view, section))]),
-            save,
+            TextModal(
+                t(SECTION_TITLES[section]),
+                getattr(view, section),
+                lambda text: handover.edit(floor, ref, **{section: text}),
+            ),
+            self.saved(t("Saved")),
         )
 
     def action_add_item(self) -> None:
         view = self.need_editable()
         if view is None:
             return
-        ref = view.id
+        ref, floor = view.id, self.floor
 
-        def save(values: dict[str, str] | None) -> None:
-            if values is None:
-                return
-
-            def add() -> Any:
-                deadline = values["deadline"].strip()
-                when = parse_instant(deadline, self.floor.config.zone()) if deadline else None
-                return handover.add_item(
-                    self.floor, ref, values["text"], owner=values["owner"], deadline=when
-                )
-
-            self.run_domain(add, t("Item added"))
+        def add(values: dict[str, str]) -> Any:
+            try:
+                when = floor_deadline(floor, values["deadline"])
+            except FloorError as exc:
+                raise FieldError("deadline", deadline_problem(str(exc))) from exc
+            return handover.add_item(
+                floor, ref, values["text"], owner=values["owner"], deadline=when
+            )
 
         self.app.push_screen(
             FormModal(
                 t("Open item"),
                 [("text", "What", ""), ("owner", "Owner", ""), ("deadline", "Deadline", "")],
+                add,
+                hints={"deadline": t("e.g. 18:00, tomorrow 09:00, +2h, end of shift")},
             ),
-            save,
+            self.saved(t("Item added")),
         )
 
     def action_close_item(self) -> None:
         view = self.need_editable()
         if view is None:
             return
-        ref = view.id
-
-        def save(values: dict[str, str] | None) -> None:
-            if values is not None:
-                self.run_domain(
-                    lambda: handover.close_item(
-                        self.floor, ref, values["item"], values["note"] or None
-                    ),
-                    t("Item closed"),
-                )
-
+        ref, floor = view.id, self.floor
         self.app.push_screen(
-            FormModal(t("Close an open item"), [("item", "Item number", ""), ("note", "Note", "")]),
-            save,
+            FormModal(
+                t("Close an open item"),
+                [("item", "Item number", ""), ("note", "Note", "")],
+                lambda values: handover.close_item(
+                    floor, ref, values["item"], values["note"] or None
+                ),
+            ),
+            self.saved(t("Item closed")),
         )
 
     def action_submit(self) -> None:
@@ -323,15 +327,21 @@ class HandoverScreen(FloormanScreen):
         view = self.need_view()
         if view is None:
             return
-        ref = view.id
-
-        def save(values: dict[str, str] | None) -> None:
-            if values is not None:
-                self.run_domain(
-                    lambda: handover.amend(self.floor, ref, values["text"]), t("Amendment added")
-                )
-
-        self.app.push_screen(FormModal(t("Amendment"), [("text", "Text", "")]), save)
+        if not view.locked:
+            # Said before any typing: an amendment only goes below an acknowledged handover.
+            self.notify(
+                t(
+                    "This handover is not acknowledged yet, so there is nothing to amend: "
+                    "press e to write in it directly"
+                ),
+                severity="warning",
+            )
+            return
+        ref, floor = view.id, self.floor
+        self.app.push_screen(
+            TextModal(t("Amendment"), "", lambda text: handover.amend(floor, ref, text)),
+            self.saved(t("Amendment added")),
+        )
 
     def action_history(self) -> None:
         def chosen(handover_id: str | None) -> None:
@@ -346,15 +356,70 @@ def _escape(text: str) -> str:
     return text.replace("[", r"\[")
 
 
-class FormModal(FloormanModal):
+def deadline_problem(reason: str) -> str:
+    """The form's word on a deadline it cannot read, with the forms it can."""
+    return (
+        t("Deadline not understood: {reason}", reason=reason)
+        + "\n"
+        + t("Type 18:00, tomorrow 09:00, 2026-11-24 09:00, +2h, +30m, end of shift or next shift")
+    )
+
+
+class FieldError(FloorError):
+    """A form's input refused, naming the field to put the cursor back in."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class SavingModal(FloormanModal):
+    """A modal that saves through the domain in a thread and closes only once saved.
+
+    A refusal (a deadline it cannot read, a handover locked meanwhile) is shown inside the
+    form, with everything typed still there; the result of the save is what it returns.
+    """
+
+    def __init__(self, submit: Callable[..., Any]) -> None:
+        super().__init__()
+        self.save_func = submit
+
+    @work(thread=True, exclusive=True, group="handover-form")
+    def save_in_thread(self, value: Any) -> None:
+        try:
+            result = self.save_func(value)
+        except FloorError as exc:
+            self.app.call_from_thread(self.show_error, exc)
+            return
+        except DatabaseError as exc:
+            self.app.call_from_thread(self.dismiss, None)
+            self.app.call_from_thread(self.fm.show_storage_problem, exc)
+            return
+        self.app.call_from_thread(self.dismiss, result)
+
+    def show_error(self, exc: FloorError) -> None:
+        self.query_one(".handover-form-error", Static).update(_escape(str(exc)))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class FormModal(SavingModal):
     """A small form of one-line fields; Enter saves, Esc cancels, Tab moves."""
 
     BINDINGS = [Binding("escape", "cancel", t("Cancel"), id="handover.form.cancel")]
 
-    def __init__(self, title: str, fields: list[tuple[str, str, str]]) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        title: str,
+        fields: list[tuple[str, str, str]],
+        submit: Callable[[dict[str, str]], Any],
+        hints: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(submit)
         self.title_text = title
         self.fields = fields
+        self.hints = hints or {}
 
     def compose(self) -> ComposeResult:
         with Vertical(id="handover-form"):
@@ -362,7 +427,13 @@ class FormModal(FloormanModal):
             for key, label, value in self.fields:
                 with Horizontal(classes="handover-field"):
                     yield Label(t(label), classes="handover-label")
-                    yield Input(value=value, id=f"field-{key}")
+                    yield Input(
+                        value=value,
+                        placeholder=self.hints.get(key, ""),
+                        id=f"field-{key}",
+                        select_on_focus=False,
+                    )
+            yield Static("", classes="handover-form-error")
             yield Label(t("Enter saves · Tab next field · Esc cancels"), id="handover-form-hint")
 
     def on_mount(self) -> None:
@@ -370,12 +441,47 @@ class FormModal(FloormanModal):
 
     @on(Input.Submitted)
     def save(self) -> None:
-        self.dismiss(
+        self.save_in_thread(
             {key: self.query_one(f"#field-{key}", Input).value for key, _, _ in self.fields}
         )
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def show_error(self, exc: FloorError) -> None:
+        super().show_error(exc)
+        if isinstance(exc, FieldError):
+            self.query_one(f"#field-{exc.field}", Input).focus()
+
+
+class TextModal(SavingModal):
+    """Several lines of text (a section, an amendment): ctrl+s saves, Esc cancels.
+
+    The text opens with the cursor after its last character and nothing selected, so
+    the first key adds to it instead of replacing it.
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", t("Save"), id="handover.text.save"),
+        Binding("escape", "cancel", t("Cancel"), id="handover.text.cancel"),
+    ]
+
+    def __init__(self, title: str, text: str, submit: Callable[[str], Any]) -> None:
+        super().__init__(submit)
+        self.title_text = title
+        self.initial_text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="handover-text"):
+            yield Label(f"[b]{_escape(self.title_text)}[/b]")
+            yield TextArea(self.initial_text, id="handover-text-area", soft_wrap=True)
+            yield Static("", classes="handover-form-error")
+            yield Label(t("ctrl+s saves · Enter new line · Esc cancels"), id="handover-form-hint")
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def action_save(self) -> None:
+        self.save_in_thread(self.query_one(TextArea).text)
 
 
 class HistoryModal(FloormanModal):
