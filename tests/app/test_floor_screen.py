@@ -187,3 +187,55 @@ async def test_header_warns_when_staffed_falls_below_required(small_floor, make_
         await pilot.pause()
         header = app.screen.query_one(FloorHeader).render().plain
         assert "staffed 4/required 5: short by 1" in header
+
+
+# Run in a fresh interpreter: BINDINGS are class attributes, translated when the module is
+# imported, and this test process imported the screens in English long ago. This is the
+# order `floorman ui` follows: language first, then the app, which imports screens lazily.
+FOOTER_IN_CHINESE = """
+import asyncio, sys
+from datetime import UTC, datetime
+from floorman.i18n import set_language
+set_language("zh")
+from floorman.app import FloormanApp
+assert "floorman.widgets.seat_map" not in sys.modules, "seat map imported with the app"
+from floorman.clock import FakeClock
+from floorman.config import Config
+from floorman.data.db import Database
+from floorman.domain.context import Actor, Floor
+from textual.widgets._footer import FooterKey
+
+floor = Floor(
+    db=Database(sys.argv[1]),
+    clock=FakeClock(datetime(2026, 11, 23, 8, 0, tzinfo=UTC)),
+    config=Config(timezone="UTC"),
+    actor=Actor("duty1", "test:tty1"),
+)
+
+async def main():
+    app = FloormanApp(floor, poll=False)
+    async with app.run_test(size=(200, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        print("|".join(key.description for key in app.screen.query(FooterKey)))
+
+asyncio.run(main())
+"""
+
+
+def test_footer_names_the_seat_map_keys_in_chinese(small_floor) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", FOOTER_IN_CHINESE, str(small_floor.db.path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    footer = done.stdout
+    assert "座席详情" in footer
+    assert "Seat detail" not in footer

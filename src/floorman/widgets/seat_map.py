@@ -66,12 +66,14 @@ class SeatMap(ScrollView, can_focus=True):
     SeatMap:focus { background: $boost; }
     """
 
+    # Translated at import: `floorman ui` sets the language before the app imports the
+    # floor screen (and with it this widget), so the footer reads in the chosen language.
     BINDINGS = [
-        Binding("up,k", "move(-1, 0)", "Up", show=False, id="seatmap.up"),
-        Binding("down,j", "move(1, 0)", "Down", show=False, id="seatmap.down"),
-        Binding("left,h", "move(0, -1)", "Left", show=False, id="seatmap.left"),
-        Binding("right,l", "move(0, 1)", "Right", show=False, id="seatmap.right"),
-        Binding("enter", "open", "Seat detail", id="seatmap.open"),
+        Binding("up,k", "move(-1, 0)", t("Up"), show=False, id="seatmap.up"),
+        Binding("down,j", "move(1, 0)", t("Down"), show=False, id="seatmap.down"),
+        Binding("left,h", "move(0, -1)", t("Left"), show=False, id="seatmap.left"),
+        Binding("right,l", "move(0, 1)", t("Right"), show=False, id="seatmap.right"),
+        Binding("enter", "open", t("Seat detail"), id="seatmap.open"),
     ]
 
     # No repaint of the whole map when these change: their watchers repaint changed rows.
