@@ -80,7 +80,7 @@ async def test_start_a_drill_with_two_keys_and_work_it_through(
         assert (step1.state, step1.state_by, step1.state_at) == ("done", "duty1", clock.now())
         assert "x done" in steps_text(app).splitlines()[0]
 
-        await pilot.press("down", "s")  # skip step 2: a reason is asked
+        await pilot.press("s")  # the cursor moved on to step 2: skip it, a reason is asked
         await settle(app, pilot)
         assert isinstance(app.screen, EmergencyTextModal)
         await pilot.press("enter")  # empty reason refused, the prompt stays
@@ -94,7 +94,7 @@ async def test_start_a_drill_with_two_keys_and_work_it_through(
         step2 = running(small_floor)[0].steps[1]
         assert (step2.state, step2.skip_reason) == ("skipped", "drill no call")
 
-        await pilot.press("down", "a")
+        await pilot.press("a")  # the cursor is on step 3, the next open one
         await settle(app, pilot)
         await type_text(pilot, "Li Na")
         await pilot.press("enter")
@@ -103,7 +103,10 @@ async def test_start_a_drill_with_two_keys_and_work_it_through(
         await settle(app, pilot)
         await type_text(pilot, "extinguisher checked")
         await pilot.press("enter")
-        await pilot.press("e")  # defer step 3
+        await pilot.press("e")  # defer step 3: a note is asked
+        await settle(app, pilot)
+        await type_text(pilot, "hoses at noon")
+        await pilot.press("enter")
         await settle(app, pilot)
         step3 = running(small_floor)[0].steps[2]
         assert (step3.state, step3.assignee) == ("deferred", "Li Na")
@@ -144,6 +147,168 @@ async def test_start_a_drill_with_two_keys_and_work_it_through(
         assert "complete with deferred items" in str(
             app.screen.query_one("#emergency-title").render()
         )
+
+
+def table_lines(app) -> list[str]:
+    """The step table as it is drawn on screen (header first), cut where the screen cuts."""
+    table = app.screen.query_one("#emergency-steps")
+    return [table.render_line(y).text for y in range(table.size.height)]
+
+
+def detail_text(app) -> str:
+    return str(app.screen.query_one("#emergency-step-detail").render())
+
+
+FIRE_STEP_6 = (
+    "If the fire cannot be controlled, lead everyone out through the safety exits; if the "
+    "fire is severe or the exits are blocked, tie sheets or blankets together down to the "
+    "ground outside a window and lower people to safety."
+)
+
+
+async def test_a_long_step_reads_in_full_and_who_when_assigned_stay_in_sight(
+    small_floor, make_app
+) -> None:
+    fire = emergency.start(small_floor, "fire")
+    emergency.step_action(small_floor, fire.id, 1, "done")
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("5")
+        await settle(app, pilot)
+        header = table_lines(app)[0]
+        assert all(word in header for word in ("State", "Step", "By", "At", "Assigned"))
+        assert "x done" in table_lines(app)[1] and "duty1" in table_lines(app)[1]
+        await pilot.press("down", "down", "down", "down", "down")  # step 6
+        await pilot.pause()
+        assert FIRE_STEP_6 in detail_text(app)
+        assert "Step 6 ·   open" in detail_text(app)
+        await pilot.press("a")
+        await settle(app, pilot)
+        await type_text(pilot, "Zhang")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        row6 = table_lines(app)[6]
+        assert row6.lstrip().startswith("6") and "Zhang" in row6
+        assert "assigned to Zhang" in detail_text(app)
+        # The step is cut in the table only, marked so, and the columns fit: no sideways
+        # scrolling needed to see who, when and to whom.
+        assert "…" in row6
+        table = app.screen.query_one("#emergency-steps")
+        assert table.virtual_size.width <= table.size.width
+
+        await pilot.resize_terminal(120, 40)
+        await settle(app, pilot)
+        assert "Zhang" in table_lines(app)[6] and "Assigned" in table_lines(app)[0]
+        assert FIRE_STEP_6 in detail_text(app)
+
+
+async def test_a_chinese_step_reads_in_full(small_floor, make_app) -> None:
+    from floorman.i18n import set_language
+
+    emergency.start(small_floor, "earthquake")
+    set_language("zh")
+    try:
+        app = make_app()
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("5")
+            await settle(app, pilot)
+            text = (
+                "遇到地震灾情时,所有人员保持冷静、沉着,疏散所有工作人员至安全地带,"
+                "例:卫生间、或面墙屈膝,待震情减轻时,迅速将人员疏散到楼外。"
+            )
+            assert text in detail_text(app)
+            header = table_lines(app)[0]
+            assert all(word in header for word in ("执行人", "时间", "指派给"))
+            await pilot.press("d")
+            await settle(app, pilot)
+            assert "x 已完成" in table_lines(app)[1] and "duty1" in table_lines(app)[1]
+    finally:
+        set_language("en")
+
+
+async def test_done_skip_and_defer_move_on_to_the_next_open_step(small_floor, make_app) -> None:
+    fire = emergency.start(small_floor, "fire")
+    emergency.step_action(small_floor, fire.id, 5, "done")  # done elsewhere: jumped over
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("5")
+        await settle(app, pilot)
+        await pilot.press("d")
+        await settle(app, pilot)
+        await pilot.press("d")  # the second d is step 2, not "already done"
+        await settle(app, pilot)
+        states = [s.state for s in running(small_floor)[0].steps]
+        assert states[:3] == ["done", "done", "open"]
+
+        await pilot.press("s")
+        await settle(app, pilot)
+        await type_text(pilot, "no smoke")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert running(small_floor)[0].steps[2].state == "skipped"
+
+        await pilot.press("e")  # deferring asks what and why
+        await settle(app, pilot)
+        assert isinstance(app.screen, EmergencyTextModal)
+        await pilot.press("enter")  # no note: refused, nothing deferred
+        await settle(app, pilot)
+        assert isinstance(app.screen, EmergencyTextModal)
+        assert "what is deferred and why" in str(
+            app.screen.query_one("#emergency-text-error").render()
+        )
+        assert running(small_floor)[0].steps[3].state == "open"
+        await type_text(pilot, "call 119 after the drill")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        step4 = running(small_floor)[0].steps[3]
+        assert (step4.state, step4.defer_note) == ("deferred", "call 119 after the drill")
+        assert "> deferred " in table_lines(app)[4]  # the label in full, never "> defe"
+
+        await pilot.press("d")  # step 5 was done already: the cursor went on to step 6
+        await settle(app, pilot)
+        states = [s.state for s in running(small_floor)[0].steps]
+        assert states[:6] == ["done", "done", "skipped", "deferred", "done", "done"]
+
+        await pilot.press("up", "up", "up")  # from step 7 back to step 4
+        await pilot.pause()
+        assert "Deferred: call 119 after the drill" in detail_text(app)
+
+
+async def test_close_early_asks_for_a_reason(small_floor, make_app) -> None:
+    fire = emergency.start(small_floor, "fire", drill=True)
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("5")
+        await settle(app, pilot)
+        await pilot.press("d")
+        await settle(app, pilot)
+        await pilot.press("c")  # the normal close still refuses open steps
+        await settle(app, pilot)
+        assert running(small_floor)[0].status == "running"
+
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert isinstance(app.screen, EmergencyTextModal)
+        assert "9 open steps recorded as not done" in str(app.screen.query_one(".title").render())
+        await pilot.press("enter")  # no reason: refused
+        await settle(app, pilot)
+        assert isinstance(app.screen, EmergencyTextModal)
+        assert running(small_floor) != []
+        await type_text(pilot, "end of the drill")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, EmergencyScreen)
+        assert running(small_floor) == []
+        with small_floor.db.read() as session:
+            closed = emergency.get_emergency(session, fire.id)
+        assert (closed.status, closed.close_reason) == ("closed_early", "end of the drill")
+        title = str(app.screen.query_one("#emergency-title").render())
+        assert "closed early" in title and "end of the drill" in title
+        assert "! not done" in table_lines(app)[2]
 
 
 async def test_several_running_are_listed_by_priority_and_follow_other_terminals(

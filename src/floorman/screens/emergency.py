@@ -2,11 +2,16 @@
 
 Left, every running emergency, most urgent first, with its elapsed clock; right, the
 steps of the one selected, with who did each and when, under its unified wording
-(统一口径) in a box of its own. `d` marks the selected step done, `s` skips it (a reason
-is asked), `n` adds a note, `a` assigns it to someone, `e` defers it, `w` edits the
-wording, `r` opens the roll call (fire, earthquake), `c` closes the checklist. `!`, from
-any screen, opens `StartEmergencyModal`: a digit or Enter picks the checklist, `d`
-toggles drill mode first. Rows update cell by cell when the database changes.
+(统一口径) in a box of its own, and under the steps the selected step in full (its text
+wrapped, state, who, when, assigned, reason or note): the table's columns have fixed
+widths fitted to the screen, so who/when/assigned stay in sight and a long step is cut
+with "…" in the table only. `d` marks the selected step done, `s` skips it (a reason is
+asked), `e` defers it (a note is asked: what and why); after each the cursor moves to
+the next open step. `n` adds a note, `a` assigns it to someone, `w` edits the wording,
+`r` opens the roll call (fire, earthquake), `c` closes the checklist, `x` closes it early
+with a reason. `!`, from any screen, opens `StartEmergencyModal`: a digit or Enter picks
+the checklist, `d` toggles drill mode first. Rows update cell by cell when the database
+changes.
 """
 
 from __future__ import annotations
@@ -15,8 +20,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -39,6 +45,7 @@ STATE_LABELS = {
     "done": ("x", "done"),
     "skipped": ("-", "skipped"),
     "deferred": (">", "deferred"),
+    "not_done": ("!", "not done"),
 }
 LIST_COLUMNS: tuple[tuple[str, str], ...] = (
     ("id", "ID"),
@@ -57,9 +64,50 @@ STEP_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
+# Fixed widths (cells) of the step table's short columns; the step text gets the rest.
+BY_WIDTH = 10
+AT_WIDTH = 8
+ASSIGNEE_WIDTH = 12
+MIN_STEP_WIDTH = 16
+# Each column is padded one cell either side; the vertical scrollbar takes two more.
+CELL_PADDING = 2
+SCROLLBAR = 2
+
+
 def state_label(step: StepView) -> str:
-    letter, word = STATE_LABELS[step.state]
+    letter, word = STATE_LABELS.get(step.state, ("?", step.state))
     return f"{letter} {t(word)}"
+
+
+def state_width() -> int:
+    """Room for the widest state label in the current language, so none is ever cut."""
+    return max(cell_len(f"{letter} {t(word)}") for letter, word in STATE_LABELS.values())
+
+
+def clip(text: str, width: int) -> str:
+    """`text` cut to `width` terminal cells with a trailing "…" (CJK counts two cells)."""
+    if cell_len(text) <= width:
+        return text
+    out = ""
+    for char in text:
+        if cell_len(out + char) > width - 1:
+            break
+        out += char
+    return out + "…"
+
+
+def step_widths(table_width: int) -> dict[str, int]:
+    """Column widths that fit `table_width`: fixed short columns, the step text the rest."""
+    widths = {
+        "no": 3,
+        "state": max(state_width(), cell_len(t("State"))),
+        "by": BY_WIDTH,
+        "at": AT_WIDTH,
+        "assignee": ASSIGNEE_WIDTH,
+    }
+    rest = table_width - SCROLLBAR - sum(widths.values()) - CELL_PADDING * len(STEP_COLUMNS)
+    widths["step"] = max(MIN_STEP_WIDTH, rest)
+    return widths
 
 
 def list_cells(view: EmergencyView, now: datetime) -> tuple[str, ...]:
@@ -74,16 +122,43 @@ def list_cells(view: EmergencyView, now: datetime) -> tuple[str, ...]:
     )
 
 
-def step_cells(step: StepView, zone: Any) -> tuple[str, ...]:
+def step_cells(step: StepView, zone: Any, widths: dict[str, int]) -> tuple[Text, ...]:
+    """One row of the step table; Text, not str, so "[" in user text is not markup."""
     at = step.state_at.astimezone(zone).strftime("%H:%M:%S") if step.state_at else ""
-    return (
-        str(step.number),
-        state_label(step),
-        step.text(language()),
-        step.state_by or "",
-        at,
-        step.assignee or "",
+    return tuple(
+        Text(clip(value, widths[key]))
+        for key, value in (
+            ("no", str(step.number)),
+            ("state", state_label(step)),
+            ("step", step.text(language())),
+            ("by", step.state_by or ""),
+            ("at", at),
+            ("assignee", step.assignee or ""),
+        )
     )
+
+
+def step_detail(step: StepView, view: EmergencyView, zone: Any) -> Text:
+    """The selected step in full: its text wrapped, state, who, when, assigned, notes."""
+    head = [t("Step {number}", number=step.number), state_label(step)]
+    if step.state_by:
+        head.append(t("by {person}", person=step.state_by))
+    if step.state_at:
+        head.append(step.state_at.astimezone(zone).strftime("%H:%M:%S"))
+    head.append(
+        t("assigned to {person}", person=step.assignee)
+        if step.assignee
+        else t("not assigned · a assigns")
+    )
+    lines = [" · ".join(head), step.text(language())]
+    if step.state == "skipped" and step.skip_reason:
+        lines.append(t("Reason: {text}", text=step.skip_reason))
+    if step.state == "deferred":
+        lines.append(t("Deferred: {text}", text=step.defer_note or "-"))
+    if step.state == "not_done":
+        lines.append(t("Not done: closed early ({reason})", reason=view.close_reason or "-"))
+    lines.extend(t("Note: {text}", text=note) for note in step.notes[-3:])
+    return Text("\n".join(lines))
 
 
 class EmergencyScreen(FloormanScreen):
@@ -99,16 +174,20 @@ class EmergencyScreen(FloormanScreen):
         Binding("w", "wording", t("Wording"), id="emergency.wording"),
         Binding("r", "roll_call", t("Roll call"), id="emergency.roll_call"),
         Binding("c", "close", t("Close"), id="emergency.close"),
+        Binding("x", "close_early", t("Close early"), id="emergency.close_early"),
         Binding("t", "start", t("Start"), id="emergency.start"),
     ]
     HELP = t(
         "Emergencies: the running checklists, most urgent first, and the steps of the one "
-        "selected (Tab moves between the two lists). d marks the selected step done, s skips "
-        "it with a reason, n adds a note, a assigns it to someone, e defers it (deferred "
-        "steps stay in sight), w sets the unified wording, r opens the roll call of a fire "
-        "or earthquake, c closes the checklist (all steps done, skipped or deferred), "
-        "t or ! starts a checklist. Every action is stamped with your name and the time. "
-        "State letters: x done, - skipped, > deferred."
+        "selected (Tab moves between the two lists); under the steps, the selected step in "
+        "full. d marks the selected step done, s skips it with a reason, e defers it with a "
+        "note (what and why; deferred steps stay in sight), and the cursor moves on to the "
+        "next open step; n adds a note, a assigns it to someone, w sets the unified wording, "
+        "r opens the roll call of a fire or earthquake, c closes the checklist (all steps "
+        "done, skipped or deferred), x closes it early with a reason (false alarm, end of a "
+        "drill; open steps are recorded as not done), t or ! starts a checklist. Every action "
+        "is stamped with your name and the time. State letters: x done, - skipped, "
+        "> deferred, ! not done."
     )
 
     def __init__(self, select: str | None = None) -> None:
@@ -116,9 +195,10 @@ class EmergencyScreen(FloormanScreen):
         self.current: str | None = select
         self.views: dict[str, EmergencyView] = {}
         self.list_rows: dict[str, tuple[str, ...]] = {}
-        self.step_rows: dict[str, tuple[str, ...]] = {}
+        self.step_rows: dict[str, tuple[Text, ...]] = {}
         self.steps_of: str | None = None
         self.rolls: list[RollCallLineView] = []
+        self.widths = step_widths(100)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="emergency-summary")
@@ -128,6 +208,7 @@ class EmergencyScreen(FloormanScreen):
                 yield Static("", id="emergency-title", classes="title")
                 yield Static("", id="emergency-wording")
                 yield DataTable(id="emergency-steps", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="emergency-step-detail")
                 yield Static("", id="emergency-roll")
         yield Footer()
 
@@ -136,10 +217,34 @@ class EmergencyScreen(FloormanScreen):
         for key, label in LIST_COLUMNS:
             listing.add_column(t(label), key=key)
         steps = self.query_one("#emergency-steps", DataTable)
-        for key, label in STEP_COLUMNS:
-            steps.add_column(t(label), key=key)
+        self.add_step_columns(steps)
         steps.focus()
         self.reload()
+        self.call_after_refresh(self.fit_step_columns)
+
+    def add_step_columns(self, table: DataTable[Any]) -> None:
+        for key, label in STEP_COLUMNS:
+            table.add_column(t(label), key=key, width=self.widths[key])
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.call_after_refresh(self.fit_step_columns)
+
+    def fit_step_columns(self) -> None:
+        """Fit the step table to its width: rebuilt only when the widths change."""
+        table = self.query_one("#emergency-steps", DataTable)
+        if table.size.width == 0:
+            return
+        widths = step_widths(table.size.width)
+        if widths == self.widths:
+            return
+        self.widths = widths
+        row = table.cursor_row
+        table.clear(columns=True)
+        self.add_step_columns(table)
+        self.step_rows = {}
+        self.refresh_steps()
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
 
     # ------------------------------------------------------------------ loading
     @work(thread=True, exclusive=True, group="emergency-reload")
@@ -211,11 +316,12 @@ class EmergencyScreen(FloormanScreen):
             title.update("")
             wording.update("")
             roll.update("")
+            self.query_one("#emergency-step-detail", Static).update("")
             return
         zone = self.floor.config.zone()
         for step in view.steps:
             key = str(step.number)
-            cells = step_cells(step, zone)
+            cells = step_cells(step, zone, self.widths)
             old = self.step_rows.get(key)
             if old is None:
                 table.add_row(*cells, key=key)
@@ -224,6 +330,7 @@ class EmergencyScreen(FloormanScreen):
                     if before != after:
                         table.update_cell(key, column, after)
             self.step_rows[key] = cells
+        self.update_step_detail()
         self.update_title(view)
         wording.update(
             t("Unified wording (统一口径): {text}", text=view.wording)
@@ -250,7 +357,33 @@ class EmergencyScreen(FloormanScreen):
         text = f"{drill}{view.title(language())} · {status} · {mmss(view.elapsed(now))}"
         if deferred:
             text += " · " + t("{count} deferred", count=deferred)
-        self.query_one("#emergency-title", Static).update(text)
+        if view.close_reason:
+            text += " · " + view.close_reason
+        self.query_one("#emergency-title", Static).update(Text(text))
+
+    def update_step_detail(self) -> None:
+        detail = self.query_one("#emergency-step-detail", Static)
+        view = self.views.get(self.current or "")
+        table = self.query_one("#emergency-steps", DataTable)
+        if view is None or table.row_count == 0 or not view.steps:
+            detail.update("")
+            return
+        row = min(max(table.cursor_row, 0), len(view.steps) - 1)
+        detail.update(step_detail(view.steps[row], view, self.floor.config.zone()))
+
+    @on(DataTable.RowHighlighted, "#emergency-steps")
+    def step_highlighted(self) -> None:
+        self.update_step_detail()
+
+    def move_to_next_open(self, after: int, view: EmergencyView) -> None:
+        """Put the cursor on the first open step after `after`, else the first open one."""
+        still_open = [s.number for s in view.steps if s.state == "open"]
+        if not still_open:
+            return
+        target = next((n for n in still_open if n > after), still_open[0])
+        table = self.query_one("#emergency-steps", DataTable)
+        if str(target) in table.rows:
+            table.move_cursor(row=table.get_row_index(str(target)))
 
     @on(DatabaseChanged)
     def database_changed(self) -> None:
@@ -289,35 +422,46 @@ class EmergencyScreen(FloormanScreen):
         row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
         return int(str(row_key.value))
 
-    def run_domain(self, func: Callable[[], Any], done_message: str) -> None:
-        def done(_result: Any) -> None:
-            self.notify(done_message, timeout=3)
-            self.reload()
-
-        self.fm.run_in_thread(func, done)
-
     def action_step(self, action: str) -> None:
         number = self.selected_step()
         ref = self.current
         if number is None or ref is None:
             return
-        if action in ("done", "defer"):
-            label = t("Step {number} done", number=number)
-            if action == "defer":
-                label = t("Step {number} deferred", number=number)
-            self.run_domain(lambda: emergency.step_action(self.floor, ref, number, action), label)
+        if action == "done":
+
+            def done(view: EmergencyView) -> None:
+                self.notify(t("Step {number} done", number=number), timeout=3)
+                self.move_to_next_open(number, view)
+                self.reload()
+
+            self.fm.run_in_thread(
+                lambda: emergency.step_action(self.floor, ref, number, "done"), done
+            )
             return
         prompts = {
             "skip": (t("Skip step {number}: reason", number=number), t("Reason")),
+            "defer": (
+                t("Defer step {number}: what is deferred and why", number=number),
+                t("What and why"),
+            ),
             "note": (t("Note on step {number}", number=number), t("Note")),
             "assign": (t("Assign step {number} to", number=number), t("Person")),
         }
         title, placeholder = prompts[action]
 
         def submit(text: str) -> EmergencyView:
+            if action == "defer" and not text.strip():
+                # The domain takes a deferral without a note (scripts); on the floor the
+                # note is what the next shift reads, so the prompt insists on one.
+                raise FloorError(t("Say what is deferred and why"))
             return emergency.step_action(self.floor, ref, number, action, text)
 
-        self.app.push_screen(EmergencyTextModal(title, placeholder, submit), self.after_modal)
+        def after(result: Any) -> None:
+            if isinstance(result, EmergencyView) and action in ("skip", "defer"):
+                self.move_to_next_open(number, result)
+            self.after_modal(result)
+
+        self.app.push_screen(EmergencyTextModal(title, placeholder, submit), after)
 
     def after_modal(self, result: Any) -> None:
         if result is not None:
@@ -351,6 +495,25 @@ class EmergencyScreen(FloormanScreen):
             self.reload()
 
         self.fm.run_in_thread(lambda: emergency.close(self.floor, ref), done)
+
+    def action_close_early(self) -> None:
+        ref = self.current
+        view = self.views.get(ref or "")
+        if ref is None or view is None or not view.running:
+            self.notify(t("No emergency running"), severity="warning", timeout=3)
+            return
+
+        def submit(text: str) -> EmergencyView:
+            return emergency.close_early(self.floor, ref, text)
+
+        title = t(
+            "Close early ({count} open steps recorded as not done): reason",
+            count=len(view.open_steps()),
+        )
+        self.app.push_screen(
+            EmergencyTextModal(title, t("False alarm, end of the drill, ..."), submit),
+            self.after_modal,
+        )
 
     def action_roll_call(self) -> None:
         view = self.views.get(self.current or "")
