@@ -119,6 +119,19 @@ async def test_help_and_missing_panels(make_app) -> None:
     assert app.return_code == 0 or app.return_code is None
 
 
+async def test_help_names_keys_as_printed_on_the_keyboard(make_app) -> None:
+    from textual.widgets import Static
+
+    app = make_app()
+    async with app.run_test(size=(120, 60)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f1")
+        lines = str(app.screen.query_one("#help-body Static", Static).render()).splitlines()
+    assert "exclamation_mark" not in "\n".join(lines)
+    assert any(line.split() == ["!", "Emergency"] for line in lines)
+    assert any(line.split()[:1] == ["ctrl+p"] for line in lines)
+
+
 async def test_q_on_the_floor_quits_only_when_pressed_twice(make_app, clock) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -5,10 +5,28 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.keys import key_to_character
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from floorman.i18n import t
+
+
+def printed_key(key: str) -> str:
+    """A Textual key name as printed on the keyboard: "exclamation_mark" -> "!".
+
+    Named keys (enter, escape, up, f1, space) and modifiers (ctrl+k) stay as they are;
+    only names standing for one printable character become that character.
+    """
+    shown = []
+    for one in key.split(","):
+        *modifiers, name = one.strip().split("+")
+        character = key_to_character(name)
+        # "space" stays a word: a blank would read as no key at all.
+        if character and len(character) == 1 and character.isprintable() and character != " ":
+            name = character
+        shown.append("+".join([*modifiers, name]))
+    return ",".join(shown)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -48,4 +66,4 @@ class HelpScreen(ModalScreen[None]):
     def _key_line(binding: Binding) -> str:
         # Descriptions are translated here too: some were written before the language
         # was chosen (class attributes are built at import).
-        return f"  {binding.key:<18} {t(binding.description)}"
+        return f"  {printed_key(binding.key):<18} {t(binding.description)}"
