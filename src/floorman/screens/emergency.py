@@ -99,7 +99,7 @@ def clip(text: str, width: int) -> str:
 def step_widths(table_width: int) -> dict[str, int]:
     """Column widths that fit `table_width`: fixed short columns, the step text the rest."""
     widths = {
-        "no": 3,
+        "no": max(3, cell_len(t("No."))),
         "state": max(state_width(), cell_len(t("State"))),
         "by": BY_WIDTH,
         "at": AT_WIDTH,
