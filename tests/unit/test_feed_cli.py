@@ -23,7 +23,10 @@ DATA = Path(__file__).parent.parent / "data" / "asterisk"
 def floorman(*args: str, db: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "floorman", "--db", str(db), *args],
-        capture_output=True, text=True, input=stdin, timeout=60,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=60,
     )
 
 
@@ -56,13 +59,18 @@ def seats(db: Path) -> dict[str, dict]:
 
 
 def test_feed_jsonl_from_stdin_reports_bad_lines_and_exits_0(cli_db: Path) -> None:
-    lines = "\n".join([
-        '{"id": "1", "seat": "A-01", "state": "ready", "agent": "1001"}',
-        '{"id": "2", "seat": "A-01", "state": "away", "reason": "water"}',
-        "garbage",
-        '{"id": "3", "seat": "Q-9", "state": "ready", "agent": "1002"}',
-        '{"id": "4", "seat": "A-02", "state": "ready", "agent": "1002"}',
-    ]) + "\n"
+    lines = (
+        "\n".join(
+            [
+                '{"id": "1", "seat": "A-01", "state": "ready", "agent": "1001"}',
+                '{"id": "2", "seat": "A-01", "state": "away", "reason": "water"}',
+                "garbage",
+                '{"id": "3", "seat": "Q-9", "state": "ready", "agent": "1002"}',
+                '{"id": "4", "seat": "A-02", "state": "ready", "agent": "1002"}',
+            ]
+        )
+        + "\n"
+    )
     result = floorman("feed", "jsonl", "-", "--json", db=cli_db, stdin=lines)
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [
@@ -70,7 +78,12 @@ def test_feed_jsonl_from_stdin_reports_bad_lines_and_exits_0(cli_db: Path) -> No
         "line 4: unknown seat 'Q-9'",
     ]
     assert json.loads(result.stdout) == {
-        "read": 5, "applied": 3, "unchanged": 0, "ignored": 0, "bad": 2, "stale": 0,
+        "read": 5,
+        "applied": 3,
+        "unchanged": 0,
+        "ignored": 0,
+        "bad": 2,
+        "stale": 0,
         "restarts": 0,
     }
     floor = seats(cli_db)
@@ -112,17 +125,66 @@ def test_feed_asterisk_resumes_from_the_stored_offset(cli_db: Path, tmp_path: Pa
     status = floorman("feed", "status", "--json", db=cli_db)
     [position] = json.loads(status.stdout)
     assert (position["path"], position["line"], position["offset"]) == (
-        str(log), 4, log.stat().st_size,
+        str(log),
+        4,
+        log.stat().st_size,
     )
 
 
 def test_feed_asterisk_bad_map_or_missing_log_exits_2(cli_db: Path, tmp_path: Path) -> None:
     result = floorman("feed", "asterisk", str(tmp_path / "queue_log"), db=cli_db)
     assert (result.returncode, result.stderr.strip()) == (
-        2, f"floorman: {tmp_path / 'queue_log'}: no such file",
+        2,
+        f"floorman: {tmp_path / 'queue_log'}: no such file",
     )
     bad_map = tmp_path / "map.csv"
     bad_map.write_text("seat\nA-01\n", encoding="utf-8")
     result = floorman("feed", "asterisk", str(DATA / "queue_log"), "--map", str(bad_map), db=cli_db)
     assert result.returncode == 2
     assert "missing column(s): interface" in result.stderr
+
+
+def test_feed_status_tells_about_json_lines_feeds(cli_db: Path) -> None:
+    empty = floorman("feed", "status", db=cli_db)
+    assert empty.returncode == 0, empty.stderr
+    assert "no Asterisk feed offsets recorded" in empty.stdout
+    assert "no events from feeds recorded yet" in empty.stdout
+
+    lines = (
+        "\n".join(
+            [
+                '{"id": "1", "seat": "A-01", "state": "ready", "agent": "1001",'
+                ' "at": "2026-01-05T09:00:00Z"}',
+                '{"id": "2", "seat": "A-02", "state": "ready", "agent": "1002",'
+                ' "at": "2026-01-05T09:30:00Z"}',
+            ]
+        )
+        + "\n"
+    )
+    fed = floorman("feed", "jsonl", "-", "--source", "crm", db=cli_db, stdin=lines)
+    assert fed.returncode == 0, fed.stderr
+    # A seat changed by hand (no event id) is not a feed.
+    by_hand = floorman("event", "B-01", "ready", "--agent", "1003", db=cli_db)
+    assert by_hand.returncode == 0, by_hand.stderr
+    status = floorman("feed", "status", db=cli_db)
+    assert status.returncode == 0, status.stderr
+    assert "no Asterisk feed offsets recorded" in status.stdout
+    [crm] = [line for line in status.stdout.splitlines() if line.split()[:1] == ["crm"]]
+    assert "2 events" in crm and "2026-01-05 09:30" in crm
+    assert "keep no offset" in status.stdout
+    assert [line for line in status.stdout.splitlines() if line.split()[:1] == ["cli"]] == []
+
+
+def test_asterisk_summary_says_older_lines_were_skipped(cli_db: Path, tmp_path: Path) -> None:
+    now = int(time.time()) + 1
+    log = tmp_path / "queue_log"
+    log.write_text(
+        f"{now}|NONE|support|PJSIP/1001|ADDMEMBER|\n"
+        f"{now - 30}|c1|support|PJSIP/1001|CONNECT|3|c1|2\n",  # older than the seat's state
+        encoding="utf-8",
+    )
+    result = floorman("feed", "asterisk", str(log), "--map", str(DATA / "members.csv"), db=cli_db)
+    assert result.returncode == 0, result.stderr
+    assert "1 older than the seat's current state (skipped)" in result.stdout
+    assert "already applied" not in result.stdout
+    assert seats(cli_db)["A-01"]["state"] == "ready"

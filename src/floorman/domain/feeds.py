@@ -92,7 +92,8 @@ class FeedReport:
             f"{self.bad} bad lines skipped"
         )
         if self.stale:
-            text += f", {self.stale} older than the seat's state (already applied)"
+            # Not applied: the seat already shows something later, so these are history.
+            text += f", {self.stale} older than the seat's current state (skipped)"
         if self.restarts:
             text += f", log rotated or truncated {self.restarts} time(s)"
         return text
@@ -969,3 +970,36 @@ def feed_positions(session: Session) -> list[FeedStatus]:
     """Every followed file and how far it has been applied."""
     rows = session.exec(select(FeedOffset).order_by(col(FeedOffset.path))).all()
     return [FeedStatus(r.path, r.source, r.inode, r.offset, r.line, r.updated_at) for r in rows]
+
+
+@dataclass(frozen=True)
+class FeedSource:
+    """Events a feed has recorded, for `feed status`: JSON Lines feeds keep no offset."""
+
+    source: str
+    events: int
+    last_at: datetime
+
+    def as_json(self) -> dict[str, object]:
+        return {"source": self.source, "events": self.events, "last_at": self.last_at.isoformat()}
+
+
+def feed_sources(session: Session) -> list[FeedSource]:
+    """Per source, the events recorded with an id (what feeds send), and the latest one.
+
+    Events typed by hand or on the screen carry no id and are not counted.
+    """
+    rows = session.exec(
+        select(SeatEvent.source, func.count(), func.max(SeatEvent.at))
+        .where(col(SeatEvent.external_id).is_not(None))
+        .group_by(SeatEvent.source)
+        .order_by(SeatEvent.source)
+    ).all()
+    return [FeedSource(source, count, _aware(last)) for source, count, last in rows]
+
+
+def _aware(value: datetime) -> datetime:
+    # func.max bypasses the column's type: SQLite hands back the stored text or a naive UTC.
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
