@@ -121,7 +121,7 @@ def test_item_deadlines_as_a_duty_manager_types_them(cli_db: Path) -> None:
 
     bad = run(cli_db, "handover", "item", "add", "Ring IT", "--deadline", "tomorrow")
     assert bad.returncode == 2
-    assert "give a time too, e.g. tomorrow 09:00" in bad.stderr
+    assert "give a time too, e.g. tomorrow 09:00; use HH:MM" in bad.stderr
     assert len(json.loads(run(cli_db, "handover", "show", "--json").stdout)["items"]) == 3
 
     helped = run(cli_db, "handover", "item", "add", "--help")

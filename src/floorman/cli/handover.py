@@ -14,6 +14,7 @@ from typing import Any
 
 from floorman.cli.common import open_floor, print_json
 from floorman.domain.deadlines import DEADLINE_FORMS
+from floorman.domain.errors import FloorError
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -190,7 +191,10 @@ def cmd_item_add(args: argparse.Namespace) -> int:
     from floorman.domain.deadlines import floor_deadline
 
     floor = open_floor(args, authenticate=True)
-    deadline = floor_deadline(floor, args.deadline)
+    try:
+        deadline = floor_deadline(floor, args.deadline)
+    except FloorError as exc:
+        raise FloorError(f"{exc}; use {DEADLINE_FORMS}") from exc
     item = handover.add_item(floor, args.shift, args.text, owner=args.owner, deadline=deadline)
     print(f"item {item.id[:8]} added")
     return 0

@@ -102,7 +102,7 @@ def parse_deadline(
     try:
         parsed = datetime.fromisoformat(iso)
     except ValueError:
-        raise FloorError(f"deadline '{original}' not understood; use {DEADLINE_FORMS}") from None
+        raise FloorError(f"deadline '{original}' not understood") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)
     return _not_past(parsed.astimezone(UTC), now, original, zone)

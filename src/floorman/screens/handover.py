@@ -359,7 +359,7 @@ def _escape(text: str) -> str:
 def deadline_problem(reason: str) -> str:
     """The form's word on a deadline it cannot read, with the forms it can."""
     return (
-        t("Deadline not understood: {reason}", reason=reason)
+        reason
         + "\n"
         + t("Type 18:00, tomorrow 09:00, 2026-11-24 09:00, +2h, +30m, end of shift or next shift")
     )
