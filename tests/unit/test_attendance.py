@@ -162,3 +162,33 @@ def test_summary_reminder_on_the_21st(small_floor, clock) -> None:
     due = attendance.schedule_summary_reminder(small_floor)
     assert (due.month, due.day, due.hour) == (12, 21, 9)
     assert attendance.schedule_summary_reminder(small_floor) == due  # scheduled once
+
+
+def test_sign_in_by_hand_says_what_it_recorded_and_a_second_one_changes_nothing(
+    small_floor, tmp_path, monkeypatch, capsys
+) -> None:
+    from sqlmodel import select
+
+    from floorman.cli import run
+    from floorman.data.tables_attendance import AttendanceMark
+
+    config = tmp_path / "utc.toml"
+    config.write_text('timezone = "UTC"\n', encoding="utf-8")
+    monkeypatch.setenv("FLOORMAN_CONFIG", str(config))
+    roster(small_floor, tmp_path, ["1001,2026-11-23,08:00,16:00"])
+    db = ["--db", str(small_floor.db.path)]
+    sign_in = [*db, "attendance", "sign-in", "1001"]
+
+    assert run([*sign_in, "--at", "2026-11-23T08:03:00+00:00"]) == 0
+    first = capsys.readouterr().out.strip().splitlines()
+    assert first == ["1001 Li Na: sign-in recorded at 08:03 for the shift 2026-11-23 08:00-16:00"]
+
+    assert run([*sign_in, "--at", "2026-11-23T08:20:00+00:00"]) == 0
+    second = capsys.readouterr().out.strip().splitlines()
+    assert len(second) == 1 and "already recorded at 08:03" in second[0]
+    with small_floor.db.read() as session:
+        assert len(session.exec(select(AttendanceMark)).all()) == 1
+
+    # An earlier sign-in is a correction, not a repeat: it is recorded and then counts.
+    assert run([*sign_in, "--at", "2026-11-23T07:58:00+00:00"]) == 0
+    assert "sign-in recorded at 07:58" in capsys.readouterr().out

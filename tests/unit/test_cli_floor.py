@@ -146,3 +146,16 @@ def test_bad_config_names_file_and_key(tmp_path: Path, monkeypatch) -> None:
     result = floorman("init", db=tmp_path / "x.db")
     assert result.returncode == 2
     assert str(config) in result.stderr and "timezone" in result.stderr
+
+
+def test_imports_count_in_singular_and_plural(tmp_path: Path) -> None:
+    db = tmp_path / "floor.db"
+    assert floorman("init", db=db).returncode == 0
+    (tmp_path / "seats.csv").write_text(
+        "seat,zone,type,row,col\nA-01,A,general,0,0\nA-02,A,general,0,1\n", encoding="utf-8"
+    )
+    (tmp_path / "agents.csv").write_text("staff_no,name\n1001,Li Na\n", encoding="utf-8")
+    seats_done = floorman("seats", "import", str(tmp_path / "seats.csv"), db=db)
+    agents_done = floorman("agents", "import", str(tmp_path / "agents.csv"), db=db)
+    assert seats_done.stdout.strip() == "imported 2 seats"
+    assert agents_done.stdout.strip() == "imported 1 agent"

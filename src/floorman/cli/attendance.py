@@ -54,7 +54,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 def cmd_roster(args: argparse.Namespace) -> int:
     from floorman.domain.attendance import import_roster
 
-    print(f"imported {import_roster(open_floor(args, authenticate=True), args.file)} shifts")
+    count = import_roster(open_floor(args, authenticate=True), args.file)
+    print(f"imported {count} shift{'' if count == 1 else 's'}")
     return 0
 
 
@@ -63,8 +64,23 @@ def cmd_mark(args: argparse.Namespace) -> int:
     from floorman.domain.text import parse_instant
 
     floor = open_floor(args, authenticate=True)
-    at = parse_instant(args.at, floor.config.zone()) if args.at else floor.clock.now()
-    mark(floor, args.staff_no, args.kind, at, args.note)
+    zone = floor.config.zone()
+    at = parse_instant(args.at, zone) if args.at else floor.clock.now()
+    result = mark(floor, args.staff_no, args.kind, at, args.note)
+    what = "sign-in" if result.kind == "sign_in" else "sign-out"
+    shift = (
+        f"{result.shift_starts_at.astimezone(zone):%Y-%m-%d %H:%M}-"
+        f"{result.shift_ends_at.astimezone(zone):%H:%M}"
+    )
+    who = f"{result.staff_no} {result.name}"
+    if result.already_at is not None:
+        # Not an error: a second sign-in from a script or a double press changes nothing.
+        print(
+            f"{who}: {what} already recorded at {result.already_at.astimezone(zone):%H:%M} "
+            f"for the shift {shift}; nothing new recorded"
+        )
+    else:
+        print(f"{who}: {what} recorded at {at.astimezone(zone):%H:%M} for the shift {shift}")
     return 0
 
 
@@ -119,7 +135,7 @@ def cmd_month(args: argparse.Namespace) -> int:
     with floor.db.read() as session:
         if args.csv:
             count = export_month(session, floor, year, month, args.csv)
-            print(f"wrote {count} agents to {args.csv}")
+            print(f"wrote {count} agent{'' if count == 1 else 's'} to {args.csv}")
             return 0
         rows = month_summary(session, floor, year, month)
     if args.json:

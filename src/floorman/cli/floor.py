@@ -97,7 +97,7 @@ def cmd_seats_import(args: argparse.Namespace) -> int:
     from floorman.domain.seats import import_seats
 
     count = import_seats(open_floor(args, authenticate=True), args.file)
-    print(f"imported {count} seats")
+    print(f"imported {count} seat{'' if count == 1 else 's'}")
     return 0
 
 
@@ -105,5 +105,5 @@ def cmd_agents_import(args: argparse.Namespace) -> int:
     from floorman.domain.seats import import_agents
 
     count = import_agents(open_floor(args, authenticate=True), args.file)
-    print(f"imported {count} agents")
+    print(f"imported {count} agent{'' if count == 1 else 's'}")
     return 0

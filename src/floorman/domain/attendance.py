@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -128,8 +128,29 @@ def import_roster(floor: Floor, path: Path) -> int:
     return len(rows)
 
 
-def mark(floor: Floor, staff_no: str, kind: str, at: datetime, note: str | None = None) -> None:
-    """Record a sign-in or sign-out by hand for the agent's shift around `at`."""
+@dataclass(frozen=True)
+class MarkResult:
+    """What a sign-in or sign-out by hand did: recorded, or found already recorded."""
+
+    staff_no: str
+    name: str
+    kind: str
+    at: datetime
+    shift_starts_at: datetime
+    shift_ends_at: datetime
+    # Set when an earlier sign-in (a later sign-out) was already there: nothing was added.
+    already_at: datetime | None = None
+
+
+def mark(
+    floor: Floor, staff_no: str, kind: str, at: datetime, note: str | None = None
+) -> MarkResult:
+    """Record a sign-in or sign-out by hand for the agent's shift around `at`.
+
+    The earliest sign-in and the latest sign-out count, so a second sign-in at or after
+    one already recorded (a sign-out at or before) would change nothing: it is not
+    added, and the result says when the one that counts was recorded.
+    """
     if kind not in ("sign_in", "sign_out"):
         raise FloorError("kind must be sign_in or sign_out")
     note = clean(note, "note", max_len=200)
@@ -146,6 +167,16 @@ def mark(floor: Floor, staff_no: str, kind: str, at: datetime, note: str | None 
         ).first()
         if shift is None or at > shift.ends_at + MARGIN:
             raise FloorError(f"agent {agent.staff_no} has no rostered shift around that time")
+        result = MarkResult(agent.staff_no, agent.name, kind, at, shift.starts_at, shift.ends_at)
+        earlier = session.exec(
+            select(AttendanceMark.at).where(
+                AttendanceMark.roster_id == shift.id, AttendanceMark.kind == kind
+            )
+        ).all()
+        if earlier:
+            counting = min(earlier) if kind == "sign_in" else max(earlier)
+            if (counting <= at) if kind == "sign_in" else (counting >= at):
+                return replace(result, already_at=counting)
         session.add(
             AttendanceMark(
                 roster_id=shift.id,
@@ -165,6 +196,7 @@ def mark(floor: Floor, staff_no: str, kind: str, at: datetime, note: str | None 
             subject=agent.staff_no,
             after={"at": at.isoformat(), "shift": shift.id, "note": note},
         )
+    return result
 
 
 # ------------------------------------------------------------------- evaluating days
