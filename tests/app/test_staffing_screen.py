@@ -177,3 +177,22 @@ async def test_the_screen_in_chinese(make_app) -> None:
             assert plan["备员"] == "4"
     finally:
         set_language("en")
+
+
+async def test_erlang_form_starts_from_the_domain_defaults(make_app) -> None:
+    """The CLI's `staffing erlang` uses the same defaults: one set, kept in the domain."""
+    from floorman.domain import staffing_defaults as staffing
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_staffing(app, pilot)
+        typed = {
+            key: float(screen.query_one(f"#erlang-{key}", Input).value)
+            for key in ("target-sl", "answer-within", "max-occupancy", "shrinkage")
+        }
+    assert typed == {
+        "target-sl": staffing.DEFAULT_TARGET_SL,
+        "answer-within": staffing.DEFAULT_ANSWER_WITHIN_SECONDS,
+        "max-occupancy": staffing.DEFAULT_MAX_OCCUPANCY,
+        "shrinkage": staffing.DEFAULT_SHRINKAGE,
+    }

@@ -14,20 +14,41 @@ def floorman(*args: str, db: Path | None = None) -> subprocess.CompletedProcess[
     prefix = ["--db", str(db)] if db else []
     return subprocess.run(
         [sys.executable, "-m", "floorman", *prefix, *args],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
-ERLANG = ("staffing", "erlang", "--calls", "100", "--interval", "1800", "--aht", "180",
-          "--target-sl", "0.8", "--answer-within", "20")
+ERLANG = (
+    "staffing",
+    "erlang",
+    "--calls",
+    "100",
+    "--interval",
+    "1800",
+    "--aht",
+    "180",
+    "--target-sl",
+    "0.8",
+    "--answer-within",
+    "20",
+)
 
 
 def test_erlang_json_contract() -> None:
     done = floorman(*ERLANG, "--shrinkage", "0.3", "--max-occupancy", "0.85", "--json")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    for key in ("traffic_erlangs", "agents", "wait_probability", "service_level",
-                "asa_seconds", "occupancy", "scheduled"):
+    for key in (
+        "traffic_erlangs",
+        "agents",
+        "wait_probability",
+        "service_level",
+        "asa_seconds",
+        "occupancy",
+        "scheduled",
+    ):
         assert key in result
     assert result["traffic_erlangs"] == 10.0
     assert result["agents"] == 14
@@ -73,24 +94,45 @@ def test_erlang_requires_its_options() -> None:
 
 
 def test_manual_json() -> None:
-    done = floorman("staffing", "manual", "--busy-hour-calls", "300", "--daily-requests", "3000",
-                    "--json")
+    done = floorman(
+        "staffing", "manual", "--busy-hour-calls", "300", "--daily-requests", "3000", "--json"
+    )
     assert done.returncode == 0, done.stderr
     plan = json.loads(done.stdout)
     assert (plan["seats"], plan["b_value"], plan["front_line"], plan["back_office"]) == (
-        14, 3.0, 42, 3,
+        14,
+        3.0,
+        42,
+        3,
     )
     assert (plan["qa"], plan["duty_managers"], plan["spares"], plan["headcount"]) == (2, 3, 4, 63)
 
 
 def test_manual_with_own_table_and_bad_table() -> None:
-    done = floorman("staffing", "manual", "--busy-hour-calls", "120", "--daily-requests", "800",
-                    "--table", "60:6,120:9,+4/50", "--json")
+    done = floorman(
+        "staffing",
+        "manual",
+        "--busy-hour-calls",
+        "120",
+        "--daily-requests",
+        "800",
+        "--table",
+        "60:6,120:9,+4/50",
+        "--json",
+    )
     assert done.returncode == 0, done.stderr
     plan = json.loads(done.stdout)
     assert (plan["seats"], plan["front_line"], plan["table"]) == (9, 36, "60:6,120:9,+4/50")
-    bad = floorman("staffing", "manual", "--busy-hour-calls", "120", "--daily-requests", "800",
-                   "--table", "120:9,60:6")
+    bad = floorman(
+        "staffing",
+        "manual",
+        "--busy-hour-calls",
+        "120",
+        "--daily-requests",
+        "800",
+        "--table",
+        "120:9,60:6",
+    )
     assert bad.returncode == 2
     assert "increasing" in bad.stderr
 
@@ -118,16 +160,31 @@ def test_required_from_a_forecast_against_the_floor(staffed_db: Path, tmp_path: 
     # One interval covering the whole day, so "now" always falls in it.
     forecast = tmp_path / "day.csv"
     forecast.write_text("interval,calls,aht\n00:00,2400,180\n", encoding="utf-8")
-    done = floorman("staffing", "required", "--forecast", str(forecast),
-                    "--interval-minutes", "1440", "--json", db=staffed_db)
+    done = floorman(
+        "staffing",
+        "required",
+        "--forecast",
+        str(forecast),
+        "--interval-minutes",
+        "1440",
+        "--json",
+        db=staffed_db,
+    )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     # 2400 calls a day of 3 minutes: 5 Erlangs; 8 agents answer 80% within 20 s.
     assert report["intervals"][0]["required"] == 8
     assert report["current"] == "00:00"
     assert report["now"] == {"required": 8, "staffed": 2, "short_by": 6, "enough": False}
-    text = floorman("staffing", "required", "--forecast", str(forecast),
-                    "--interval-minutes", "1440", db=staffed_db)
+    text = floorman(
+        "staffing",
+        "required",
+        "--forecast",
+        str(forecast),
+        "--interval-minutes",
+        "1440",
+        db=staffed_db,
+    )
     assert "SHORT BY 6" in text.stdout
 
 
@@ -145,8 +202,9 @@ def test_required_bad_forecast_exits_2(staffed_db: Path, tmp_path: Path) -> None
     done = floorman("staffing", "required", "--forecast", str(forecast), db=staffed_db)
     assert done.returncode == 2
     assert "line 2: calls must be a number" in done.stderr
-    target = floorman("staffing", "required", "--forecast", str(forecast), "--target-sl", "2",
-                      db=staffed_db)
+    target = floorman(
+        "staffing", "required", "--forecast", str(forecast), "--target-sl", "2", db=staffed_db
+    )
     assert target.returncode == 2
     assert "target service level" in target.stderr
 
@@ -154,3 +212,20 @@ def test_required_bad_forecast_exits_2(staffed_db: Path, tmp_path: Path) -> None
 def test_required_needs_one_source(staffed_db: Path) -> None:
     done = floorman("staffing", "required", db=staffed_db)
     assert done.returncode == 2
+
+
+def test_erlang_defaults_are_the_staffing_screens() -> None:
+    """Same call numbers, same answer as the screen (key 6): 14 agents, 20 on the roster."""
+    from floorman.domain.staffing_defaults import DEFAULT_MAX_OCCUPANCY, DEFAULT_SHRINKAGE
+
+    done = floorman(*ERLANG, "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert (result["max_occupancy"], result["shrinkage"]) == (
+        DEFAULT_MAX_OCCUPANCY,
+        DEFAULT_SHRINKAGE,
+    )
+    assert (result["agents"], result["scheduled"]) == (14, 20)
+    helped = floorman("staffing", "erlang", "--help")
+    text = " ".join(helped.stdout.split())  # argparse wraps to the terminal's width
+    assert "(default 0.85," in text and "(default 0.3," in text

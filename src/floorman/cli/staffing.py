@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from floorman.cli.common import open_floor, print_json
+from floorman.domain.staffing_defaults import DEFAULT_MAX_OCCUPANCY, DEFAULT_SHRINKAGE
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -53,16 +54,18 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     erlang.add_argument(
         "--max-occupancy",
         type=float,
-        default=1.0,
+        default=DEFAULT_MAX_OCCUPANCY,
         metavar="FRACTION",
-        help="highest share of time agents may be busy, e.g. 0.85 (default 1)",
+        help=f"highest share of time agents may be busy (default {DEFAULT_MAX_OCCUPANCY:g}, "
+        "as on the staffing screen; 1 for no ceiling)",
     )
     erlang.add_argument(
         "--shrinkage",
         type=float,
-        default=0.0,
+        default=DEFAULT_SHRINKAGE,
         metavar="FRACTION",
-        help="share of paid time not on the phones, e.g. 0.3 (default 0)",
+        help=f"share of paid time not on the phones (default {DEFAULT_SHRINKAGE:g}, "
+        "as on the staffing screen; 0 for none)",
     )
     erlang.add_argument(
         "--agents",

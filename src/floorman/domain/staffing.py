@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from floorman.domain.errors import FloorError
+from floorman.domain.staffing_defaults import DEFAULT_ANSWER_WITHIN_SECONDS, DEFAULT_TARGET_SL
 from floorman.domain.text import clean
 
 # Beyond this the input is almost surely in the wrong unit (e.g. milliseconds).
@@ -84,7 +85,10 @@ def erlang_c(agents: int, traffic: float) -> float:
 
 
 def service_level(
-    agents: int, traffic: float, aht_seconds: float, answer_within_seconds: float,
+    agents: int,
+    traffic: float,
+    aht_seconds: float,
+    answer_within_seconds: float,
     wait_probability: float | None = None,
 ) -> float:
     """Share of calls answered within the given time: 1 - C·exp(-(N - A)·t / AHT)."""
@@ -206,8 +210,13 @@ def check_erlang_input(
             f"got {shrinkage:g}"
         )
     inputs = ErlangInput(
-        calls, interval_seconds, aht_seconds, target_sl, answer_within_seconds,
-        max_occupancy, shrinkage,
+        calls,
+        interval_seconds,
+        aht_seconds,
+        target_sl,
+        answer_within_seconds,
+        max_occupancy,
+        shrinkage,
     )
     if inputs.traffic_erlangs > MAX_TRAFFIC_ERLANGS:
         raise FloorError(
@@ -269,7 +278,11 @@ def erlang_for_agents(inputs: ErlangInput, agents: int) -> ErlangResult:
 # ------------------------------------------------------------------ the manual's rules
 
 DEFAULT_SEAT_ROWS: tuple[tuple[int, int], ...] = (
-    (50, 5), (100, 7), (200, 10), (300, 14), (400, 17),
+    (50, 5),
+    (100, 7),
+    (200, 10),
+    (300, 14),
+    (400, 17),
 )
 
 
@@ -398,8 +411,14 @@ class ManualPlan:
     def headcount(self) -> int:
         """Everyone in the center, spares included."""
         return (
-            self.agents + self.qa + self.duty_managers + self.trainers + self.info_editors
-            + self.data_analysts + self.management + self.spares
+            self.agents
+            + self.qa
+            + self.duty_managers
+            + self.trainers
+            + self.info_editors
+            + self.data_analysts
+            + self.management
+            + self.spares
         )
 
     def as_json(self) -> dict[str, object]:
@@ -453,8 +472,14 @@ def manual_plan(
     qa = math.ceil(Decimal(front_line + back_office) / posts.agents_per_qa)
     duty_managers = min(posts.duty_managers_max, max(posts.duty_managers_min, shifts))
     others = (
-        front_line + back_office + qa + duty_managers + posts.trainers + posts.info_editors
-        + posts.data_analysts + posts.management
+        front_line
+        + back_office
+        + qa
+        + duty_managers
+        + posts.trainers
+        + posts.info_editors
+        + posts.data_analysts
+        + posts.management
     )
     return ManualPlan(
         busy_hour_calls=float(busy_hour_calls),
@@ -534,8 +559,8 @@ class RequiredSeats:
 class ServiceTarget:
     """The service level the floor is staffed to: share answered within a time."""
 
-    target_sl: float = 0.8
-    answer_within_seconds: float = 20.0
+    target_sl: float = DEFAULT_TARGET_SL
+    answer_within_seconds: float = DEFAULT_ANSWER_WITHIN_SECONDS
     max_occupancy: float = 1.0
 
 
@@ -550,8 +575,12 @@ def required_for_interval(
     if interval.calls == 0:
         return RequiredSeats(interval, 0, table_seats, 1.0, 0.0)
     inputs = check_erlang_input(
-        interval.calls, interval.seconds, interval.aht_seconds, target.target_sl,
-        target.answer_within_seconds, target.max_occupancy,
+        interval.calls,
+        interval.seconds,
+        interval.aht_seconds,
+        target.target_sl,
+        target.answer_within_seconds,
+        target.max_occupancy,
     )
     result = erlang_staffing(inputs)
     return RequiredSeats(
@@ -701,4 +730,3 @@ def current_interval(
 def compare_with_floor(session: Session, required: int) -> StaffingGap:
     """Required seats against the seats staffed on the floor right now."""
     return compare(required, staffed_seats(session))
-

@@ -31,19 +31,26 @@ from floorman.domain.staffing import (
     manual_plan,
     staffed_seats,
 )
+from floorman.domain.staffing_defaults import (
+    DEFAULT_ANSWER_WITHIN_SECONDS,
+    DEFAULT_MAX_OCCUPANCY,
+    DEFAULT_SHRINKAGE,
+    DEFAULT_TARGET_SL,
+)
 from floorman.i18n import t
 from floorman.messages import DatabaseChanged
 from floorman.screens.base import FloormanScreen
 
-# Input id -> (English label, default value). Times in seconds, shares as fractions.
+# Input id -> (English label, default value). Times in seconds, shares as fractions; the
+# Erlang defaults are the domain's, shared with `floorman staffing erlang`.
 ERLANG_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("calls", "Calls", "100"),
     ("interval", "Interval (s)", "1800"),
     ("aht", "Handle time (s)", "180"),
-    ("target-sl", "Target SL (0-1)", "0.8"),
-    ("answer-within", "Answer within (s)", "20"),
-    ("max-occupancy", "Max occupancy", "0.85"),
-    ("shrinkage", "Shrinkage", "0.3"),
+    ("target-sl", "Target SL (0-1)", f"{DEFAULT_TARGET_SL:g}"),
+    ("answer-within", "Answer within (s)", f"{DEFAULT_ANSWER_WITHIN_SECONDS:g}"),
+    ("max-occupancy", "Max occupancy", f"{DEFAULT_MAX_OCCUPANCY:g}"),
+    ("shrinkage", "Shrinkage", f"{DEFAULT_SHRINKAGE:g}"),
 )
 MANUAL_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("busy-hour-calls", "Busy-hour calls", "300"),
