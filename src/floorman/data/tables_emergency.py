@@ -14,8 +14,13 @@ from sqlmodel import Field, SQLModel
 
 from floorman.data.types import UTCDateTime, new_id
 
-EMERGENCY_STATUSES: tuple[str, ...] = ("running", "complete", "complete_with_deferred")
-STEP_STATES: tuple[str, ...] = ("open", "done", "skipped", "deferred")
+EMERGENCY_STATUSES: tuple[str, ...] = (
+    "running",
+    "complete",
+    "complete_with_deferred",
+    "closed_early",
+)
+STEP_STATES: tuple[str, ...] = ("open", "done", "skipped", "deferred", "not_done")
 
 
 class Emergency(SQLModel, table=True):
