@@ -114,6 +114,9 @@ def test_a_duty_manager_cannot_manage_operators(closed_db: Path) -> None:
 def test_journal_needs_a_login_and_names_the_authors(closed_db: Path) -> None:
     refused = floorman(closed_db, "journal", "--json")
     assert "FLOORMAN_PIN" in one_line_error(refused)
+    # A wrong PIN is refused and journaled (this test's own, not left by another test).
+    wrong = floorman(closed_db, "--operator", "dm1", "journal", "--json", FLOORMAN_PIN="000000")
+    assert wrong.returncode == 2 and wrong.stdout == ""
     result = floorman(closed_db, "--operator", "dm1", "journal", "--json", FLOORMAN_PIN=DM_PIN)
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
