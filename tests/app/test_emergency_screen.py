@@ -309,6 +309,8 @@ async def test_close_early_asks_for_a_reason(small_floor, make_app) -> None:
         title = str(app.screen.query_one("#emergency-title").render())
         assert "closed early" in title and "end of the drill" in title
         assert "! not done" in table_lines(app)[2]
+        listed = app.screen.query_one("#emergency-list")
+        assert str(listed.get_row_at(0)[4]) == "1/10"  # one step done; nine left not done
 
 
 async def test_several_running_are_listed_by_priority_and_follow_other_terminals(

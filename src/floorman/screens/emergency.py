@@ -112,7 +112,8 @@ def step_widths(table_width: int) -> dict[str, int]:
 
 def list_cells(view: EmergencyView, now: datetime) -> tuple[str, ...]:
     drill = t("DRILL") + " " if view.drill else ""
-    done = sum(1 for s in view.steps if s.state != "open")
+    # Steps dealt with; "not done" (left open by an early close) does not count.
+    done = sum(1 for s in view.steps if s.state not in ("open", "not_done"))
     return (
         view.short_id,
         f"P{view.priority}",
