@@ -175,7 +175,11 @@ _SECTIONS: dict[str, type] = {
 def load_config(path: Path | None = None) -> Config:
     """Read the config file; a missing file gives the defaults, a bad one a ConfigError."""
     path = path or default_config_path()
-    if not path.exists():
+    try:
+        exists = path.exists()
+    except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL...
+        raise ConfigError(f"{path}: cannot be read: {exc}") from exc
+    if not exists:
         return Config()
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -110,6 +110,17 @@ def test_missing_database_is_a_clear_error(tmp_path: Path) -> None:
     assert "floorman init" in result.stderr
 
 
+def test_a_path_the_file_system_refuses_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    too_long = tmp_path / ("0" * 300 + ".db")
+    for args in (("seats", "list"), ("init",)):
+        result = floorman(*args, db=too_long)
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+        assert "File name too long" in result.stderr
+    result = floorman("--config", str(too_long), "seats", "list", db=tmp_path / "x.db")
+    assert result.returncode == 2 and "cannot be read" in result.stderr
+
+
 def test_event_does_not_import_textual(floor_db: Path) -> None:
     code = (
         "import sys; from floorman.__main__ import main; "

@@ -25,6 +25,12 @@ def test_missing_file_gives_defaults(tmp_path: Path) -> None:
     assert config.away.warning_seconds == 240
 
 
+def test_a_config_path_the_file_system_refuses_is_a_config_error(tmp_path: Path) -> None:
+    # Found by the CLI fuzz test: a name too long for the file system raised OSError.
+    with pytest.raises(ConfigError, match="cannot be read"):
+        load_config(tmp_path / ("0" * 300 + ".toml"))
+
+
 def test_good_file(tmp_path: Path) -> None:
     config = load_config(
         write(

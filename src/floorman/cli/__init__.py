@@ -12,6 +12,7 @@ database that cannot be used.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import pkgutil
 import sys
@@ -19,6 +20,9 @@ from collections.abc import Callable
 from typing import NoReturn
 
 EXIT_OK, EXIT_UNUSABLE, EXIT_BAD_INPUT = 0, 1, 2
+_PATH_ERRNOS = frozenset(
+    {errno.ENAMETOOLONG, errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EINVAL, errno.ELOOP}
+)
 
 
 class UsageError(Exception):
@@ -108,3 +112,9 @@ def run(argv: list[str]) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:
+        # A path the file system refuses (too long, a directory, no such folder) is bad
+        # input; any other refusal (an I/O error, a full disk) leaves floorman unusable.
+        name = exc.filename if exc.filename is not None else ""
+        print(one_line(f"floorman: {name}: {exc.strerror or exc}"), file=sys.stderr)
+        return EXIT_BAD_INPUT if exc.errno in _PATH_ERRNOS else EXIT_UNUSABLE
