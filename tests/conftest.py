@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from floorman.clock import FakeClock
 from floorman.config import Config
@@ -15,6 +17,13 @@ from floorman.data.db import Database
 from floorman.domain.context import Actor, Floor
 
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+
+# Property and fuzz tests draw the same examples on every run, so `make test` (and CI) gives
+# the same verdict for the same code; HYPOTHESIS_RANDOM=1 explores new examples, and a
+# failure it finds is replayed from .hypothesis/ until it is fixed and kept as a test.
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile("explore" if os.environ.get("HYPOTHESIS_RANDOM") else "repeatable")
 
 
 @pytest.fixture(autouse=True)
