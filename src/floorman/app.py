@@ -416,7 +416,9 @@ class FloormanApp(App[None]):
             self.exit()
             return
         self._quit_asked_at = now
-        emergency_running = any(text.startswith("!! ") for text, _style in self._extras)
+        from floorman.domain.header import EMERGENCY_MARK
+
+        emergency_running = any(text.startswith(EMERGENCY_MARK) for text, _style in self._extras)
         message = t("Press q again to quit floorman: this terminal stops showing alerts.")
         if emergency_running:
             message = t("An emergency checklist is running.") + " " + message

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from floorman.domain.errors import FloorError
+from floorman.domain.text import parse_instant
 
 if TYPE_CHECKING:
     from floorman.domain.context import Floor
@@ -96,15 +97,10 @@ def parse_deadline(
             raise FloorError(f"deadline '{original}': no shift covers the time now")
         return end.astimezone(UTC)
 
-    iso = words.upper()
-    if iso.endswith("Z"):
-        iso = iso[:-1] + "+00:00"
-    try:
-        parsed = datetime.fromisoformat(iso)
-    except ValueError:
+    try:  # full ISO 8601, read as every other time floorman takes
+        parsed = parse_instant(words.upper(), zone)
+    except FloorError:
         raise FloorError(f"deadline '{original}' not understood") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=zone)
     return _not_past(parsed.astimezone(UTC), now, original, zone)
 
 

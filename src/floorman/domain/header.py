@@ -12,6 +12,9 @@ from floorman.domain import alerts
 from floorman.domain.context import Floor
 from floorman.i18n import language, t
 
+# Starts the header item of each running emergency (the app looks for it before quitting).
+EMERGENCY_MARK = "!! "
+
 
 def header_items(floor: Floor) -> list[tuple[str, str]]:
     now = floor.clock.now()
@@ -23,7 +26,7 @@ def header_items(floor: Floor) -> list[tuple[str, str]]:
             drill = t("DRILL") + " " if view.drill else ""
             items.append(
                 (
-                    f"!! {drill}{view.title(language())} {mmss(view.elapsed(now))}",
+                    f"{EMERGENCY_MARK}{drill}{view.title(language())} {mmss(view.elapsed(now))}",
                     "bold white on red",
                 )
             )
