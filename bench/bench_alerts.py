@@ -33,7 +33,7 @@ from floorman.clock import FakeClock, SystemClock
 from floorman.config import Config
 from floorman.data import schema
 from floorman.data.db import Database
-from floorman.domain.context import Actor, Floor
+from floorman.domain.core.context import Actor, Floor
 
 FLOORMAN = [sys.executable, "-m", "floorman"]
 SEATS, ZONES, AWAY = 500, 10, 100

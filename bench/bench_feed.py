@@ -26,7 +26,7 @@ from floorman.clock import FakeClock
 from floorman.config import Config
 from floorman.data import schema
 from floorman.data.db import Database, sqlite_module
-from floorman.domain.context import Actor, Floor
+from floorman.domain.core.context import Actor, Floor
 from floorman.domain.feeds import FeedFollower, InterfaceMap, JsonlFeed, MemberSeat
 from floorman.domain.seats import import_agents, import_seats
 

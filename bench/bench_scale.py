@@ -43,7 +43,7 @@ from floorman.config import Config
 from floorman.data import schema
 from floorman.data.db import Database
 from floorman.data.models import all_models
-from floorman.domain.context import Actor, Floor
+from floorman.domain.core.context import Actor, Floor
 
 YEAR_START = datetime(2026, 1, 1, tzinfo=UTC)
 SEATS, ZONES, AGENTS = 1000, 20, 1200

@@ -14,7 +14,7 @@ from floorman.clock import FakeClock
 from floorman.config import Config
 from floorman.data import schema
 from floorman.data.db import Database
-from floorman.domain.context import Actor, Floor
+from floorman.domain.core.context import Actor, Floor
 
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 

@@ -23,7 +23,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from floorman.domain import alerts as domain_alerts
 from floorman.domain.alerts import AlertView
-from floorman.domain.context import Floor
+from floorman.domain.core.context import Floor
 
 HEARTBEAT_ID = "floorman-heartbeat"
 HEARTBEAT_SECONDS = 60

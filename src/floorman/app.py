@@ -26,8 +26,8 @@ from textual.worker import get_current_worker
 
 from floorman.data.db import DatabaseError
 from floorman.domain.alerts import AlertView
-from floorman.domain.context import Actor, Floor
-from floorman.domain.errors import FloorError
+from floorman.domain.core.context import Actor, Floor
+from floorman.domain.core.errors import FloorError
 from floorman.i18n import t
 from floorman.messages import DatabaseChanged, Tick
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from floorman.data.db import Database
-from floorman.domain.context import Actor, Floor
+from floorman.domain.core.context import Actor, Floor
 from floorman.domain.seats import record_event
 from floorman.screens.floor import FloorScreen
 from floorman.widgets.seat_map import SeatMap

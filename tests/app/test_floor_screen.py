@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from floorman.data.db import Database
-from floorman.domain.context import Actor, Floor
+from floorman.domain.core.context import Actor, Floor
 from floorman.domain.seats import record_event
 from floorman.screens.floor import FloorScreen
 from floorman.screens.seat_detail import SeatDetailScreen
@@ -215,7 +215,7 @@ assert "floorman.widgets.seat_map" not in sys.modules, "seat map imported with t
 from floorman.clock import FakeClock
 from floorman.config import Config
 from floorman.data.db import Database
-from floorman.domain.context import Actor, Floor
+from floorman.domain.core.context import Actor, Floor
 from textual.widgets._footer import FooterKey
 
 floor = Floor(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from floorman.data.backup import backup_dir, list_backups
 from floorman.domain import visitors
-from floorman.domain.context import Actor
+from floorman.domain.core.context import Actor
 from floorman.domain.operators import add_operator
 from tests.app import workers_done
 

@@ -11,8 +11,8 @@ from textual.widgets import Input, Static
 
 from floorman.app import FloormanApp
 from floorman.domain import operators
-from floorman.domain.context import Actor, Floor
-from floorman.domain.errors import PermissionDenied
+from floorman.domain.core.context import Actor, Floor
+from floorman.domain.core.errors import PermissionDenied
 from floorman.domain.operators import add_operator, authenticate, require
 from floorman.i18n import set_language
 from floorman.screens.floor import FloorScreen

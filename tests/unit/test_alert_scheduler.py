@@ -11,7 +11,7 @@ from floorman.clock import FakeClock
 from floorman.data.db import Database
 from floorman.domain import alerts
 from floorman.domain.alerts import AlertView
-from floorman.domain.context import Actor, Floor
+from floorman.domain.core.context import Actor, Floor
 from floorman.domain.seats import record_event
 
 

@@ -11,8 +11,8 @@ import pytest
 
 from floorman.config import AttendanceConfig
 from floorman.domain import attendance
-from floorman.domain.context import Actor
-from floorman.domain.errors import FloorError
+from floorman.domain.core.context import Actor
+from floorman.domain.core.errors import FloorError
 from floorman.domain.seats import record_event
 
 
@@ -99,7 +99,7 @@ def test_month_runs_extra_fines_and_dismissal(small_floor, clock, tmp_path) -> N
 
 
 def test_leave_excuses_absence_and_needs_the_right_level(small_floor, clock, tmp_path) -> None:
-    from floorman.domain.errors import PermissionDenied
+    from floorman.domain.core.errors import PermissionDenied
     from floorman.domain.operators import add_operator
 
     roster(small_floor, tmp_path, ["1001,2026-11-24,08:00,16:00"])

@@ -13,8 +13,8 @@ from floorman.data.db import Database
 from floorman.data.models import Alert, JournalEntry, Seat
 from floorman.data.tables_away import AwaySlip
 from floorman.domain import alerts, away
-from floorman.domain.context import Floor
-from floorman.domain.errors import FloorError
+from floorman.domain.core.context import Floor
+from floorman.domain.core.errors import FloorError
 from floorman.domain.seats import record_event
 
 

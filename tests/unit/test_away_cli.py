@@ -14,7 +14,7 @@ import pytest
 from floorman.clock import SystemClock
 from floorman.config import Config
 from floorman.data.db import Database
-from floorman.domain.context import Actor, Floor
+from floorman.domain.core.context import Actor, Floor
 from floorman.domain.seats import import_agents, import_seats, record_event
 
 LIST_KEYS = {

@@ -16,8 +16,8 @@ from floorman.clock import FakeClock
 from floorman.config import Config, ShiftsConfig
 from floorman.data.db import Database
 from floorman.domain import away
-from floorman.domain.context import Actor, Floor
-from floorman.domain.errors import FloorError
+from floorman.domain.core.context import Actor, Floor
+from floorman.domain.core.errors import FloorError
 from floorman.domain.seats import import_agents, import_seats, record_event
 from floorman.domain.shifts import Shift, resolve_shift, shift_by_id
 

@@ -29,8 +29,8 @@ from floorman.data.db import Database
 from floorman.data.models import Agent, Alert, JournalEntry, Seat
 from floorman.data.tables_away import SLIP_APPROVALS, SLIP_STATUSES, AwaySlip
 from floorman.domain import away, seats
-from floorman.domain.context import Actor, Floor
-from floorman.domain.errors import FloorError
+from floorman.domain.core.context import Actor, Floor
+from floorman.domain.core.errors import FloorError
 
 START_AT = FakeClock().now()
 SEATS = ("A-01", "A-02", "B-01")

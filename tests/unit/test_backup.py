@@ -21,7 +21,7 @@ from floorman.data import backup, schema
 from floorman.data.db import Database
 from floorman.data.models import JournalEntry, SeatEvent
 from floorman.domain import backups
-from floorman.domain.context import Floor
+from floorman.domain.core.context import Floor
 from floorman.domain.seats import record_event
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

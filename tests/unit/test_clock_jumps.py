@@ -17,7 +17,7 @@ from floorman.clock import FakeClock, elapsed_seconds, mmss
 from floorman.data.db import Database
 from floorman.data.models import Alert, JournalEntry
 from floorman.domain import alerts
-from floorman.domain.context import Actor, Floor
+from floorman.domain.core.context import Actor, Floor
 from floorman.domain.seats import list_seats, record_event
 
 BASE = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -148,7 +148,7 @@ def test_seat_events_after_the_clock_goes_back(small_floor: Floor, clock: FakeCl
     an event that says its own older time is still refused."""
     import pytest
 
-    from floorman.domain.errors import FloorError
+    from floorman.domain.core.errors import FloorError
 
     record_event(small_floor, "A-01", "ready", agent_no="1001")
     ready_at = clock.now()

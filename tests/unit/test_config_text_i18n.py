@@ -9,8 +9,8 @@ import pytest
 
 from floorman import i18n
 from floorman.config import ConfigError, load_config
-from floorman.domain.errors import FloorError
-from floorman.domain.text import clean, parse_instant, strip_control
+from floorman.domain.core.errors import FloorError
+from floorman.domain.core.text import clean, parse_instant, strip_control
 
 
 def write(tmp_path: Path, text: str) -> Path:

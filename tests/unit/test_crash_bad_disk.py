@@ -27,7 +27,7 @@ from floorman.data import db as db_module
 from floorman.data import journal, schema
 from floorman.data.db import Database, DatabaseError, sqlite_module
 from floorman.data.models import JournalEntry, SeatEvent
-from floorman.domain.context import Actor, Floor
+from floorman.domain.core.context import Actor, Floor
 from floorman.domain.seats import import_agents, import_seats, record_event
 
 SEATS = "seat,zone,type,row,col\nA-01,A,general,0,0\nA-02,A,general,0,1\n"

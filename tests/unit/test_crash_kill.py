@@ -37,7 +37,7 @@ from floorman.data import journal, schema
 from floorman.data.backup import file_problems
 from floorman.data.db import Database
 from floorman.data.models import JournalEntry, SeatEvent
-from floorman.domain.context import Actor, Floor
+from floorman.domain.core.context import Actor, Floor
 from floorman.domain.seats import import_agents, import_seats, record_event
 
 # Every other event is an away with a reason the demo simulator never gives, so whatever

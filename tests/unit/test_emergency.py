@@ -15,8 +15,8 @@ from floorman.data.db import Database
 from floorman.data.models import Alert, JournalEntry
 from floorman.domain import alerts, emergency
 from floorman.domain.checklists import load_checklists
-from floorman.domain.context import Actor, Floor
-from floorman.domain.errors import FloorError
+from floorman.domain.core.context import Actor, Floor
+from floorman.domain.core.errors import FloorError
 from floorman.domain.seats import record_event
 
 
@@ -216,7 +216,7 @@ def test_close_early_cancels_reminders_and_timers(floor, clock, checklists) -> N
 
 
 def test_close_early_needs_the_close_permission(floor, checklists) -> None:
-    from floorman.domain.errors import PermissionDenied
+    from floorman.domain.core.errors import PermissionDenied
 
     e = start(floor, "theft", checklists)
     feed = Floor(

@@ -18,7 +18,7 @@ from sqlmodel import func, select
 from floorman.data import journal
 from floorman.data.models import JournalEntry, SeatEvent
 from floorman.data.tables_feeds import FeedMembership, FeedOffset
-from floorman.domain.errors import FloorError
+from floorman.domain.core.errors import FloorError
 from floorman.domain.feeds import (
     BadLine,
     FeedFollower,

@@ -12,7 +12,7 @@ from sqlmodel import func, select
 
 from floorman.data import journal
 from floorman.data.models import JournalEntry, SeatEvent
-from floorman.domain.errors import FloorError
+from floorman.domain.core.errors import FloorError
 from floorman.domain.feeds import BadLine, JsonlFeed, parse_jsonl_line, read_lines
 from floorman.domain.seats import list_seats
 

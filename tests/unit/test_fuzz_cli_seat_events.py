@@ -25,8 +25,8 @@ from floorman.config import Config
 from floorman.data import journal, schema
 from floorman.data.db import Database
 from floorman.data.models import SEAT_STATES, JournalEntry, Seat, SeatEvent
-from floorman.domain.context import Actor, Floor
-from floorman.domain.errors import FloorError
+from floorman.domain.core.context import Actor, Floor
+from floorman.domain.core.errors import FloorError
 from floorman.domain.seats import EVENTS, STAFFED_STATES, import_agents, import_seats, record_event
 
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)

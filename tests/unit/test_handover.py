@@ -13,8 +13,8 @@ from sqlmodel import select
 from floorman.clock import FakeClock
 from floorman.data.models import JournalEntry
 from floorman.domain import alerts, handover
-from floorman.domain.context import Actor, Floor
-from floorman.domain.errors import FloorError
+from floorman.domain.core.context import Actor, Floor
+from floorman.domain.core.errors import FloorError
 from floorman.domain.seats import record_event
 from floorman.domain.shifts import assign_manager
 

@@ -10,9 +10,9 @@ import pytest
 
 from floorman.clock import FakeClock
 from floorman.config import Config
-from floorman.domain.context import Floor
+from floorman.domain.core.context import Floor
+from floorman.domain.core.errors import FloorError
 from floorman.domain.deadlines import floor_deadline, parse_deadline
-from floorman.domain.errors import FloorError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # 03:10 in Shanghai on 24 November: the night shift (00:00-08:00) is on duty.

@@ -14,7 +14,7 @@ import pytest
 from floorman import i18n
 from floorman.clock import FakeClock
 from floorman.domain import handover
-from floorman.domain.context import Actor, Floor
+from floorman.domain.core.context import Actor, Floor
 from floorman.domain.seats import import_agents, record_event
 from floorman.domain.staffing_plan import clear_plan, set_plan
 

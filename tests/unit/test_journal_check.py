@@ -15,7 +15,7 @@ import pytest
 from floorman.data import journal
 from floorman.domain import audit
 from floorman.domain.audit import journal_entries, register_check, run_checks
-from floorman.domain.context import Floor
+from floorman.domain.core.context import Floor
 from floorman.domain.seats import record_event
 
 

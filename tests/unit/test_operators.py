@@ -12,8 +12,8 @@ from floorman.data.db import Database
 from floorman.data.models import JournalEntry
 from floorman.data.tables_operators import Operator
 from floorman.domain import operators
-from floorman.domain.context import Actor, Floor
-from floorman.domain.errors import FloorError, PermissionDenied
+from floorman.domain.core.context import Actor, Floor
+from floorman.domain.core.errors import FloorError, PermissionDenied
 from floorman.domain.operators import (
     Pin,
     add_operator,

@@ -12,8 +12,8 @@ from rich.traceback import Traceback
 
 from floorman.domain import operators
 from floorman.domain.audit import journal_entries
-from floorman.domain.context import Floor
-from floorman.domain.errors import FloorError
+from floorman.domain.core.context import Floor
+from floorman.domain.core.errors import FloorError
 from floorman.domain.operators import add_operator, authenticate
 
 HOSTILE = {

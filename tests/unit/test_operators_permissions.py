@@ -8,8 +8,8 @@ import pytest
 from argon2 import PasswordHasher, Type
 
 from floorman.domain import operators
-from floorman.domain.context import Actor, Floor
-from floorman.domain.errors import FloorError, PermissionDenied
+from floorman.domain.core.context import Actor, Floor
+from floorman.domain.core.errors import FloorError, PermissionDenied
 from floorman.domain.operators import (
     PERMISSIONS,
     ROLES,

@@ -39,8 +39,8 @@ from floorman.domain import (
     staffing_plan,
     visitors,
 )
-from floorman.domain.context import Actor, Floor
-from floorman.domain.errors import FloorError, PermissionDenied
+from floorman.domain.core.context import Actor, Floor
+from floorman.domain.core.errors import FloorError, PermissionDenied
 from floorman.domain.operators import PERMISSIONS, ROLES, add_operator
 
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)

@@ -12,8 +12,8 @@ from sqlmodel import select
 
 from floorman.data.models import Seat, SeatEvent
 from floorman.domain import alerts, reports
-from floorman.domain.context import Floor
-from floorman.domain.errors import FloorError
+from floorman.domain.core.context import Floor
+from floorman.domain.core.errors import FloorError
 from floorman.domain.reports import FloorReport, export_report, floor_report
 from floorman.domain.seats import record_event
 

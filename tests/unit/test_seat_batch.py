@@ -28,8 +28,8 @@ from floorman.data.models import JournalEntry
 from floorman.data.tables_away import AwaySlip
 from floorman.domain import away, seat_batch
 from floorman.domain.audit import run_checks
-from floorman.domain.context import Actor, Floor
-from floorman.domain.errors import FloorError
+from floorman.domain.core.context import Actor, Floor
+from floorman.domain.core.errors import FloorError
 from floorman.domain.seat_batch import BatchEvent, _Slip, apply_batch, stored_time
 from floorman.domain.seats import apply_event, import_agents, import_seats, record_event
 from tests.conftest import START

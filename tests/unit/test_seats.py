@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from floorman.data import journal
 from floorman.data.models import JournalEntry, SeatEvent
-from floorman.domain.errors import FloorError
+from floorman.domain.core.errors import FloorError
 from floorman.domain.seats import count_by_zone, list_seats, record_event, seat_history
 
 

@@ -8,8 +8,8 @@ import pytest
 
 from floorman.clock import FakeClock
 from floorman.config import Config, ShiftsConfig
-from floorman.domain.context import Floor
-from floorman.domain.errors import FloorError
+from floorman.domain.core.context import Floor
+from floorman.domain.core.errors import FloorError
 from floorman.domain.shifts import (
     assign_manager,
     current_shift,

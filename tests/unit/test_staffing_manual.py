@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from floorman.domain.errors import FloorError
+from floorman.domain.core.errors import FloorError
 from floorman.domain.staffing import ManualPosts, SeatTable, b_value, manual_plan, spares_for
 
 

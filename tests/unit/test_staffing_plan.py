@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from floorman.domain.errors import FloorError
+from floorman.domain.core.errors import FloorError
 from floorman.domain.seats import record_event
 from floorman.domain.staffing_plan import clear_plan, required_now, set_plan
 

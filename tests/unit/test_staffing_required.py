@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from floorman.domain.errors import FloorError
+from floorman.domain.core.errors import FloorError
 from floorman.domain.seats import record_event
 from floorman.domain.staffing import (
     ForecastInterval,

@@ -32,8 +32,8 @@ from floorman.data.db import Database
 from floorman.data.models import Alert, JournalEntry
 from floorman.data.tables_visitors import Visitor
 from floorman.domain import visitors
-from floorman.domain.context import Actor, Floor
-from floorman.domain.errors import FloorError
+from floorman.domain.core.context import Actor, Floor
+from floorman.domain.core.errors import FloorError
 
 START_AT = FakeClock().now()
 ROLES = ("director", "duty_manager", "viewer")

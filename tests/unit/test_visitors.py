@@ -13,8 +13,8 @@ from floorman.clock import FakeClock
 from floorman.data.models import Alert, JournalEntry
 from floorman.data.tables_visitors import Visitor, VisitorSecret
 from floorman.domain import alerts, visitors
-from floorman.domain.context import Actor, Floor
-from floorman.domain.errors import FloorError, PermissionDenied
+from floorman.domain.core.context import Actor, Floor
+from floorman.domain.core.errors import FloorError, PermissionDenied
 from floorman.domain.seats import record_event
 from floorman.domain.visitors import Registration
 

@@ -12,7 +12,7 @@ from floorman.clock import FakeClock
 from floorman.data.models import Alert, JournalEntry
 from floorman.data.tables_visitors import RollCallLine, Visitor
 from floorman.domain import alerts, visitors
-from floorman.domain.context import Floor
+from floorman.domain.core.context import Floor
 from floorman.domain.visitors import Registration
 
 PHONE = "13987654321"

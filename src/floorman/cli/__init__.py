@@ -72,7 +72,7 @@ def build_parser() -> Parser:
 
 def one_line(message: str) -> str:
     """An error message as one line without control characters: it may echo user input."""
-    from floorman.domain.text import strip_control
+    from floorman.domain.core.text import strip_control
 
     return " ".join(strip_control(message.replace("\n", " ").replace("\r", " ")).split())
 
@@ -83,7 +83,7 @@ def run(argv: list[str]) -> int:
 
     from floorman.config import ConfigError
     from floorman.data.db import DatabaseError, refused_write_reason
-    from floorman.domain.errors import FloorError
+    from floorman.domain.core.errors import FloorError
 
     args: argparse.Namespace | None = None
     try:

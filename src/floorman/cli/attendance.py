@@ -61,7 +61,7 @@ def cmd_roster(args: argparse.Namespace) -> int:
 
 def cmd_mark(args: argparse.Namespace) -> int:
     from floorman.domain.attendance import mark
-    from floorman.domain.text import parse_instant
+    from floorman.domain.core.text import parse_instant
 
     floor = open_floor(args, authenticate=True)
     zone = floor.config.zone()
@@ -125,7 +125,7 @@ def cmd_day(args: argparse.Namespace) -> int:
 
 def cmd_month(args: argparse.Namespace) -> int:
     from floorman.domain.attendance import export_month, month_summary
-    from floorman.domain.errors import FloorError
+    from floorman.domain.core.errors import FloorError
 
     try:
         year, month = (int(p) for p in args.month.split("-"))

@@ -181,7 +181,7 @@ def cmd_simple(args: argparse.Namespace) -> int:
 
 def cmd_timed(args: argparse.Namespace) -> int:
     from floorman.domain import away
-    from floorman.domain.text import parse_instant
+    from floorman.domain.core.text import parse_instant
 
     floor = open_floor(args, authenticate=True)
     at = parse_instant(args.at, floor.config.zone()) if args.at else None

@@ -33,7 +33,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 def cmd_backup(args: argparse.Namespace) -> int:
     from floorman.data.backup import BackupRefused, backup_to
     from floorman.domain.backups import take_backup
-    from floorman.domain.errors import FloorError
+    from floorman.domain.core.errors import FloorError
     from floorman.domain.operators import require
 
     floor = open_floor(args, authenticate=True)
@@ -55,7 +55,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from floorman.clock import SystemClock
     from floorman.data.backup import BackupRefused, restore
     from floorman.domain.backups import record_restore
-    from floorman.domain.errors import FloorError
+    from floorman.domain.core.errors import FloorError
 
     path = db_path_from(args)
     if path.exists():

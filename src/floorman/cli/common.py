@@ -11,7 +11,7 @@ from typing import Any
 from floorman.clock import SystemClock
 from floorman.config import Config, default_db_path, load_config
 from floorman.data.db import Database
-from floorman.domain.context import Actor, Floor, default_operator
+from floorman.domain.core.context import Actor, Floor, default_operator
 
 
 def config_from(args: argparse.Namespace) -> Config:

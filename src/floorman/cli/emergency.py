@@ -239,8 +239,8 @@ def cmd_safe(args: argparse.Namespace) -> int:
 
 
 def cmd_close(args: argparse.Namespace) -> int:
+    from floorman.domain.core.errors import FloorError
     from floorman.domain.emergency import STATUS_WORDS, close, close_early
-    from floorman.domain.errors import FloorError
 
     if args.reason is not None and not args.early:
         raise FloorError("--reason goes with --early; a normal close needs no reason")

@@ -83,7 +83,7 @@ def _print_summary(report: FeedReport, name: str, as_json: bool) -> None:
 
 
 def cmd_feed_jsonl(args: argparse.Namespace) -> int:
-    from floorman.domain.errors import FloorError
+    from floorman.domain.core.errors import FloorError
     from floorman.domain.feeds import JsonlFeed, read_lines
 
     if args.batch < 1:
@@ -122,7 +122,7 @@ def cmd_feed_jsonl(args: argparse.Namespace) -> int:
 
 
 def cmd_feed_asterisk(args: argparse.Namespace) -> int:
-    from floorman.domain.errors import FloorError
+    from floorman.domain.core.errors import FloorError
     from floorman.domain.feeds import FeedFollower, load_interface_map
 
     if args.batch < 1:

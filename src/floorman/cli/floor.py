@@ -55,8 +55,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_event(args: argparse.Namespace) -> int:
     from floorman.config import Config
+    from floorman.domain.core.text import parse_instant
     from floorman.domain.seats import record_event
-    from floorman.domain.text import parse_instant
 
     floor = open_floor(args, source=args.source)
     config: Config = floor.config

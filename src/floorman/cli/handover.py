@@ -13,8 +13,8 @@ import sys
 from typing import Any
 
 from floorman.cli.common import open_floor, print_json
+from floorman.domain.core.errors import FloorError
 from floorman.domain.deadlines import DEADLINE_FORMS
-from floorman.domain.errors import FloorError
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:

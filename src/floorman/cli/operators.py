@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from floorman.cli.common import open_floor, print_json
 
 if TYPE_CHECKING:
-    from floorman.domain.context import Actor, Floor
+    from floorman.domain.core.context import Actor, Floor
     from floorman.domain.operators import Pin
 
 ROLE_CHOICES = ("viewer", "duty_manager", "area_manager", "supervisor", "director")
@@ -69,7 +69,7 @@ def _take_env(name: str) -> str | None:
 
 
 def _prompt(label: str) -> str:
-    from floorman.domain.errors import FloorError
+    from floorman.domain.core.errors import FloorError
 
     if not sys.stdin.isatty():
         raise FloorError(f"{label}: no terminal to ask for a PIN")
@@ -78,7 +78,7 @@ def _prompt(label: str) -> str:
 
 def acting_pin(name: str) -> Pin:
     """The acting operator's PIN: FLOORMAN_PIN, else a prompt."""
-    from floorman.domain.errors import FloorError
+    from floorman.domain.core.errors import FloorError
     from floorman.domain.operators import Pin
 
     value = _take_env("FLOORMAN_PIN")
@@ -91,7 +91,7 @@ def acting_pin(name: str) -> Pin:
 
 def new_pin(name: str) -> Pin:
     """A new PIN for `name`: FLOORMAN_NEW_PIN, else asked twice at a prompt."""
-    from floorman.domain.errors import FloorError
+    from floorman.domain.core.errors import FloorError
     from floorman.domain.operators import Pin
 
     value = _take_env("FLOORMAN_NEW_PIN")
@@ -180,7 +180,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_journal(args: argparse.Namespace) -> int:
     from floorman.domain.audit import read_journal
-    from floorman.domain.text import parse_instant, strip_control
+    from floorman.domain.core.text import parse_instant, strip_control
 
     floor = open_floor(args, authenticate=True)
     since = parse_instant(args.since, floor.config.zone()) if args.since else None

@@ -107,7 +107,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _at(args: argparse.Namespace, floor: Any) -> Any:
-    from floorman.domain.text import parse_instant
+    from floorman.domain.core.text import parse_instant
 
     return parse_instant(args.at, floor.config.zone()) if getattr(args, "at", None) else None
 

@@ -19,8 +19,8 @@ from sqlmodel import Session, col, select
 
 from floorman.data import journal
 from floorman.data.models import Alert
-from floorman.domain.context import Floor
-from floorman.domain.errors import FloorError
+from floorman.domain.core.context import Floor
+from floorman.domain.core.errors import FloorError
 from floorman.i18n import language, t
 
 SEVERITIES = ("info", "warning", "breach", "severe", "critical")

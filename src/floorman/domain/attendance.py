@@ -24,10 +24,10 @@ from floorman.data import journal
 from floorman.data.models import Agent, SeatEvent
 from floorman.data.tables_attendance import AttendanceMark, LeaveRequest, RosterShift
 from floorman.domain import alerts
-from floorman.domain.context import Floor
-from floorman.domain.errors import FloorError
+from floorman.domain.core.context import Floor
+from floorman.domain.core.errors import FloorError
+from floorman.domain.core.text import clean
 from floorman.domain.seats import STAFFED_STATES
-from floorman.domain.text import clean
 
 # How far around a shift the seat history is read for its sign-in and sign-out.
 MARGIN = timedelta(hours=2)

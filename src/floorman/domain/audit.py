@@ -29,7 +29,7 @@ from sqlmodel import Session, col, select
 
 from floorman.data import journal
 from floorman.data.models import JournalEntry
-from floorman.domain.context import Floor
+from floorman.domain.core.context import Floor
 from floorman.domain.operators import operators_exist, require
 
 JOURNAL_TRIGGERS = ("journal_no_update", "journal_no_delete")

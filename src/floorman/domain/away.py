@@ -30,10 +30,10 @@ from floorman.data import journal
 from floorman.data.models import Agent, Alert, Seat
 from floorman.data.tables_away import AwaySlip
 from floorman.domain import alerts, operators
-from floorman.domain.context import Floor
-from floorman.domain.errors import FloorError
+from floorman.domain.core.context import Floor
+from floorman.domain.core.errors import FloorError
+from floorman.domain.core.text import clean
 from floorman.domain.shifts import Shift
-from floorman.domain.text import clean
 
 OPEN_STATUSES = ("requested", "approved", "out")
 BANDS = ("ok", "warning", "breach", "severe")

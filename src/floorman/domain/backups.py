@@ -20,7 +20,7 @@ from floorman.data.backup import (
     list_backups,
     rotate,
 )
-from floorman.domain.context import Floor
+from floorman.domain.core.context import Floor
 
 
 def backup_dir_for(floor: Floor) -> Path:

@@ -14,11 +14,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from floorman.domain.errors import FloorError
-from floorman.domain.text import parse_instant
+from floorman.domain.core.errors import FloorError
+from floorman.domain.core.text import parse_instant
 
 if TYPE_CHECKING:
-    from floorman.domain.context import Floor
+    from floorman.domain.core.context import Floor
 
 # Said once, shown in the CLI's help and the form's error, so both stay in step.
 DEADLINE_FORMS = (

@@ -16,8 +16,8 @@ from sqlmodel import select
 
 from floorman.data import journal
 from floorman.data.models import Agent, Seat, Zone
-from floorman.domain.context import Floor
-from floorman.domain.errors import FloorError
+from floorman.domain.core.context import Floor
+from floorman.domain.core.errors import FloorError
 from floorman.domain.seats import apply_event
 
 # (zone code, zone name, seat type, rows, columns)

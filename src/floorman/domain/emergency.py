@@ -35,9 +35,9 @@ from floorman.data.tables_emergency import (
 )
 from floorman.domain import alerts, operators
 from floorman.domain.checklists import Checklist, ChecklistSet, load_checklists
-from floorman.domain.context import Floor
-from floorman.domain.errors import FloorError
-from floorman.domain.text import clean
+from floorman.domain.core.context import Floor
+from floorman.domain.core.errors import FloorError
+from floorman.domain.core.text import clean
 
 STEP_ACTIONS: tuple[str, ...] = ("done", "skip", "note", "assign", "defer")
 STATUS_WORDS = {

@@ -34,8 +34,9 @@ from floorman.data import journal
 from floorman.data.models import Alert
 from floorman.data.tables_handover import Handover, HandoverAmendment, HandoverItem
 from floorman.domain import alerts
-from floorman.domain.context import Floor
-from floorman.domain.errors import FloorError
+from floorman.domain.core.context import Floor
+from floorman.domain.core.errors import FloorError
+from floorman.domain.core.text import clean
 from floorman.domain.seats import count_by_zone, list_seats
 from floorman.domain.shifts import (
     Shift,
@@ -46,7 +47,6 @@ from floorman.domain.shifts import (
     shift_at,
     shift_by_id,
 )
-from floorman.domain.text import clean
 
 GENESIS = "0" * 64
 

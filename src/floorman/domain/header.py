@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from floorman.clock import mmss
 from floorman.domain import alerts
-from floorman.domain.context import Floor
+from floorman.domain.core.context import Floor
 from floorman.i18n import language, t
 
 # Starts the header item of each running emergency (the app looks for it before quitting).

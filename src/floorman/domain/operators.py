@@ -42,9 +42,9 @@ from sqlmodel import Session, col, select
 
 from floorman.data import journal
 from floorman.data.tables_operators import Operator
-from floorman.domain.context import Actor, Floor
-from floorman.domain.errors import FloorError, PermissionDenied
-from floorman.domain.text import clean
+from floorman.domain.core.context import Actor, Floor
+from floorman.domain.core.errors import FloorError, PermissionDenied
+from floorman.domain.core.text import clean
 
 ROLES: tuple[str, ...] = ("viewer", "duty_manager", "area_manager", "supervisor", "director")
 ROLE_RANK: dict[str, int] = {role: rank for rank, role in enumerate(ROLES)}

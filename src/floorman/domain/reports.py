@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 
 from floorman.data.models import Alert, Seat, SeatEvent
 from floorman.data.types import UTCDateTime
-from floorman.domain.errors import FloorError
+from floorman.domain.core.errors import FloorError
 from floorman.domain.seats import STAFFED_STATES
 from floorman.domain.staffing_plan import required_series
 

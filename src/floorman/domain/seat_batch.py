@@ -26,10 +26,10 @@ from floorman.data import journal
 from floorman.data.tables_away import AwaySlip
 from floorman.data.types import UTCDateTime, new_id
 from floorman.domain import alerts, away
-from floorman.domain.context import Floor
-from floorman.domain.errors import FloorError
+from floorman.domain.core.context import Floor
+from floorman.domain.core.errors import FloorError
+from floorman.domain.core.text import clean
 from floorman.domain.seats import FUTURE_TOLERANCE, apply_event
-from floorman.domain.text import clean
 
 T = TypeVar("T")
 # Events the batch applies itself; anything else takes the one-by-one path.

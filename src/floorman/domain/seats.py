@@ -21,9 +21,9 @@ from floorman.clock import elapsed_seconds
 from floorman.data import journal
 from floorman.data.models import SEAT_STATES, SEAT_TYPES, Agent, Seat, SeatEvent, Zone
 from floorman.domain import operators
-from floorman.domain.context import Floor
-from floorman.domain.errors import FloorError
-from floorman.domain.text import clean
+from floorman.domain.core.context import Floor
+from floorman.domain.core.errors import FloorError
+from floorman.domain.core.text import clean
 
 # Event names the command line takes, and the seat state each leads to.
 EVENTS: tuple[str, ...] = ("ready", "busy", "away", "back", "empty", "fault", "fixed")

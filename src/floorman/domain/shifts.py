@@ -22,9 +22,9 @@ from sqlmodel import Session, col, select
 from floorman.config import Config
 from floorman.data import journal
 from floorman.data.tables_handover import ShiftDuty
-from floorman.domain.context import Floor
-from floorman.domain.errors import FloorError
-from floorman.domain.text import clean
+from floorman.domain.core.context import Floor
+from floorman.domain.core.errors import FloorError
+from floorman.domain.core.text import clean
 
 _SLOT = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 _SHIFT_ID = re.compile(r"^(\d{4}-\d{2}-\d{2})/(.+)$")

@@ -31,9 +31,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from floorman.domain.errors import FloorError
+from floorman.domain.core.errors import FloorError
+from floorman.domain.core.text import clean
 from floorman.domain.staffing_defaults import DEFAULT_ANSWER_WITHIN_SECONDS, DEFAULT_TARGET_SL
-from floorman.domain.text import clean
 
 # Beyond this the input is almost surely in the wrong unit (e.g. milliseconds).
 MAX_TRAFFIC_ERLANGS = 100_000.0

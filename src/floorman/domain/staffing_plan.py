@@ -17,8 +17,8 @@ from sqlmodel import Session
 
 from floorman.data import journal
 from floorman.data.tables_staffing import StaffingPlan
-from floorman.domain.context import Floor
-from floorman.domain.errors import FloorError
+from floorman.domain.core.context import Floor
+from floorman.domain.core.errors import FloorError
 from floorman.domain.staffing import (
     ForecastInterval,
     RequiredSeats,

@@ -42,9 +42,9 @@ from floorman.data.tables_visitors import (
     VisitorSecret,
 )
 from floorman.domain import alerts, operators
-from floorman.domain.context import Floor
-from floorman.domain.errors import FloorError
-from floorman.domain.text import clean, strip_control
+from floorman.domain.core.context import Floor
+from floorman.domain.core.errors import FloorError
+from floorman.domain.core.text import clean, strip_control
 
 # Who may do what is `operators.PERMISSIONS` ("visitor.*"): registering and checking
 # in/out is front-desk work for anyone running the floor; approval follows the manual:

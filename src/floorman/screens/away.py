@@ -26,7 +26,7 @@ from floorman.clock import mmss
 from floorman.config import Config
 from floorman.domain import away
 from floorman.domain.away import BAND_SYMBOLS, SlipView
-from floorman.domain.errors import FloorError
+from floorman.domain.core.errors import FloorError
 from floorman.i18n import language, t
 from floorman.messages import DatabaseChanged, Tick
 from floorman.screens.base import CursorOnRow, FloormanModal, FloormanScreen

@@ -15,7 +15,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from floorman.domain import away
-from floorman.domain.errors import FloorError
+from floorman.domain.core.errors import FloorError
 from floorman.domain.shifts import Shift, current_shift, next_shift, previous_shift
 from floorman.i18n import t
 from floorman.screens.base import FloormanModal

@@ -9,7 +9,7 @@ from textual.widgets import DataTable
 
 if TYPE_CHECKING:
     from floorman.app import FloormanApp
-    from floorman.domain.context import Floor
+    from floorman.domain.core.context import Floor
 
 
 class FloormanScreen(Screen[Any]):

@@ -32,8 +32,8 @@ from textual.widgets.option_list import Option
 from floorman.clock import mmss
 from floorman.domain import emergency
 from floorman.domain.checklists import Checklist, load_checklists
+from floorman.domain.core.errors import FloorError
 from floorman.domain.emergency import EmergencyView, RollCallLineView, StepView
-from floorman.domain.errors import FloorError
 from floorman.i18n import language, t
 from floorman.messages import DatabaseChanged, Tick
 from floorman.screens.base import FloormanModal, FloormanScreen

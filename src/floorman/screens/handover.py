@@ -24,8 +24,8 @@ from textual.widgets.option_list import Option
 
 from floorman.data.db import DatabaseError
 from floorman.domain import handover
+from floorman.domain.core.errors import FloorError
 from floorman.domain.deadlines import floor_deadline
-from floorman.domain.errors import FloorError
 from floorman.domain.handover import SECTION_TITLES, SECTIONS, HandoverSummary, HandoverView
 from floorman.i18n import t
 from floorman.messages import DatabaseChanged

@@ -24,8 +24,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
-from floorman.domain.context import Actor
-from floorman.domain.errors import FloorError
+from floorman.domain.core.context import Actor
+from floorman.domain.core.errors import FloorError
 from floorman.domain.operators import Pin, authenticate, operators_exist, role_name
 from floorman.i18n import t
 from floorman.screens.base import FloormanModal

@@ -27,7 +27,7 @@ from textual_plotext import PlotextPlot
 
 from floorman.config import default_data_dir
 from floorman.domain.attendance import ShiftAttendance, day_attendance
-from floorman.domain.errors import FloorError
+from floorman.domain.core.errors import FloorError
 from floorman.domain.reports import FloorReport, export_report, floor_report
 from floorman.i18n import t
 from floorman.screens.base import FloormanScreen

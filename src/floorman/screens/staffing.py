@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
-from floorman.domain.errors import FloorError
+from floorman.domain.core.errors import FloorError
 from floorman.domain.staffing import (
     ErlangInput,
     ManualPlan,

@@ -21,7 +21,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from floorman.domain import visitors
-from floorman.domain.errors import FloorError
+from floorman.domain.core.errors import FloorError
 from floorman.domain.visitors import Registration, RollCallView, VisitorView
 from floorman.i18n import cells as cell_width
 from floorman.i18n import t

@@ -12,7 +12,7 @@ import unicodedata
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from floorman.domain.errors import FloorError
+from floorman.domain.core.errors import FloorError
 
 # ESC [ ... final byte (CSI), ESC ] ... BEL or ST (OSC), ESC P/X/^/_ ... ST (DCS, SOS,
 # PM, APC), then any other two-byte ESC sequence; also their 8-bit C1 forms.
