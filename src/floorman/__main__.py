@@ -9,10 +9,27 @@ from __future__ import annotations
 import sys
 
 
+def undecodable_argument(argv: list[str]) -> int | None:
+    """Position (1-based) of the first argument that was not valid UTF-8, else None.
+
+    Python decodes the bytes of argv with `surrogateescape`: a byte that is not UTF-8
+    becomes a lone surrogate. Such text would be stored as it is or crash an encoder
+    later, so it is refused at the door."""
+    for position, argument in enumerate(argv, start=1):
+        if any("\udc80" <= char <= "\udcff" for char in argument):
+            return position
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
+    bad = undecodable_argument(arguments)
+    if bad is not None:
+        print(f"floorman: argument {bad} is not valid UTF-8; nothing was done", file=sys.stderr)
+        return 2
     from floorman.cli import run
 
-    return run(sys.argv[1:] if argv is None else argv)
+    return run(arguments)
 
 
 if __name__ == "__main__":
