@@ -12,6 +12,7 @@ import unicodedata
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from floorman.domain.core import bounds
 from floorman.domain.core.errors import FloorError
 
 # ESC [ ... final byte (CSI), ESC ] ... BEL or ST (OSC), ESC P/X/^/_ ... ST (DCS, SOS,
@@ -71,7 +72,10 @@ def clean(
 
 
 def parse_instant(value: str, zone: ZoneInfo) -> datetime:
-    """Parse an ISO 8601 time; one without an offset is read in the floor's time zone."""
+    """Parse an ISO 8601 time; one without an offset is read in the floor's time zone.
+
+    Refused outside the floor's calendar (`bounds.instant`): year 1 with an offset of
+    +14:00 cannot even be converted to UTC."""
     text = value.strip()
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
@@ -83,4 +87,5 @@ def parse_instant(value: str, zone: ZoneInfo) -> datetime:
         ) from exc
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)
+    bounds.instant(parsed, "time")
     return parsed
