@@ -76,7 +76,13 @@ def test_request_approve_start_back(seated: Floor, clock: FakeClock) -> None:
     assert seat_state(seated, "A-01") == "ready"
     assert pending_keys(seated) == {}
     with seated.db.read() as session:
-        assert journal.verify(session.exec(select(JournalEntry).order_by("seq")).all()) == []
+        assert (
+            journal.verify(
+                session.exec(select(JournalEntry).order_by("seq")).all(),
+                journal.session_key(session),
+            )
+            == []
+        )
         actions = session.exec(select(JournalEntry.action)).all()
     assert {"away.request", "away.approve", "away.out", "away.back", "seat.away"} <= set(actions)
 

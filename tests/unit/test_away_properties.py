@@ -76,8 +76,8 @@ class AwaySlipMachine(RuleBasedStateMachine):
     @initialize()
     def build_floor(self) -> None:
         (self.folder / "seats.csv").write_text(
-            "seat,zone,type,row,col\n" + "".join(f"{c},A,general,0,{i}\n" for i, c in
-                                                enumerate(SEATS))
+            "seat,zone,type,row,col\n"
+            + "".join(f"{c},A,general,0,{i}\n" for i, c in enumerate(SEATS))
         )
         (self.folder / "agents.csv").write_text(
             "staff_no,name,team\n" + "".join(f"{a},Agent {a},T\n" for a in AGENTS)
@@ -246,12 +246,10 @@ class AwaySlipMachine(RuleBasedStateMachine):
     def journal_chain_holds(self) -> None:
         with self.db.read() as session:
             rows = session.exec(select(JournalEntry).order_by(col(JournalEntry.seq))).all()
-        assert journal.verify(rows) == []
+        assert journal.verify(rows, journal.session_key(session)) == []
 
 
-AwaySlipMachine.TestCase.settings = settings(
-    max_examples=15, stateful_step_count=35, deadline=None
-)
+AwaySlipMachine.TestCase.settings = settings(max_examples=15, stateful_step_count=35, deadline=None)
 TestAwaySlipMachine = AwaySlipMachine.TestCase
 
 

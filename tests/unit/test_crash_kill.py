@@ -175,7 +175,8 @@ def check_database(path: Path, logged: set[str]) -> tuple[int, int, list[str], l
                 ).one()
             )
             chain = journal.verify(
-                session.exec(select(JournalEntry).order_by(col(JournalEntry.seq))).all()
+                session.exec(select(JournalEntry).order_by(col(JournalEntry.seq))).all(),
+                journal.session_key(session),
             )
     finally:
         database.dispose()

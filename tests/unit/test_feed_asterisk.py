@@ -99,7 +99,7 @@ def test_the_sample_log_drives_the_floor(feed_floor, mapping, tmp_path) -> None:
             ("Toilet", datetime.fromtimestamp(T0 + 210, UTC))
         ]
         entries = session.exec(select(JournalEntry).order_by(JournalEntry.seq)).all()  # type: ignore[arg-type]
-        assert journal.verify(entries) == []
+        assert journal.verify(entries, journal.session_key(session)) == []
         members = {(m.interface, m.queue) for m in session.exec(select(FeedMembership)).all()}
         assert members == {("PJSIP/1002", "support"), ("Local/1003@agents", "support")}
 

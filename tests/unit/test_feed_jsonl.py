@@ -77,9 +77,13 @@ def test_a_shift_of_events_lands_on_the_floor(feed_floor) -> None:
         entries = session.exec(select(JournalEntry).order_by(JournalEntry.seq)).all()
         seat_actions = [e.action for e in entries if e.action.startswith("seat.")]
         assert seat_actions[-5:] == [
-            "seat.ready", "seat.busy", "seat.away", "seat.ready", "seat.back",
+            "seat.ready",
+            "seat.busy",
+            "seat.away",
+            "seat.ready",
+            "seat.back",
         ]
-        assert journal.verify(entries) == []
+        assert journal.verify(entries, journal.session_key(session)) == []
 
 
 def test_replaying_the_same_file_adds_nothing(feed_floor) -> None:
@@ -150,8 +154,7 @@ def test_a_bad_line_is_reported_skipped_and_does_not_poison_its_batch(feed_floor
 
 def test_batches_commit_separately(feed_floor) -> None:
     lines = [
-        line(id=f"b{i}", seat="A-01", state=("busy" if i % 2 else "ready"), agent="1001",
-             at=at(i))
+        line(id=f"b{i}", seat="A-01", state=("busy" if i % 2 else "ready"), agent="1001", at=at(i))
         for i in range(1, 8)
     ]
     feed = JsonlFeed(feed_floor, batch_size=3)
@@ -165,17 +168,21 @@ def test_batches_commit_separately(feed_floor) -> None:
 
 
 def test_control_characters_in_a_reason_are_cleaned(feed_floor) -> None:
-    run(feed_floor, [
-        line(id="c1", seat="A-01", state="ready", agent="1001", at=at(1)),
-        line(id="c2", seat="A-01", state="away", reason="coffee\x1b[2J\x07", at=at(2)),
-    ])
+    run(
+        feed_floor,
+        [
+            line(id="c1", seat="A-01", state="ready", agent="1001", at=at(1)),
+            line(id="c2", seat="A-01", state="away", reason="coffee\x1b[2J\x07", at=at(2)),
+        ],
+    )
     assert views(feed_floor)["A-01"].reason == "coffee"
 
 
 def test_parse_jsonl_line_accepts_epoch_and_numeric_ids() -> None:
     event = parse_jsonl_line(
         b'{"id": 7, "seat": "a-01", "state": "READY", "agent": 1001, "at": 1795420800}',
-        1, UTC_ZONE,
+        1,
+        UTC_ZONE,
     )
     assert event is not None
     assert (event.external_id, event.agent, event.at) == ("jsonl:7", "1001", START)

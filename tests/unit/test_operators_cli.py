@@ -129,11 +129,13 @@ def test_agent_state_events_need_no_login(closed_db: Path, tmp_path: Path) -> No
     seats = tmp_path / "seats.csv"
     seats.write_text("seat,zone,type,row,col\nA-01,A,general,0,0\n", encoding="utf-8")
     # Importing seats needs a supervisor or the director, logged in ...
-    by_dm = floorman(closed_db, "--operator", "dm1", "seats", "import", str(seats),
-                     FLOORMAN_PIN=DM_PIN)
+    by_dm = floorman(
+        closed_db, "--operator", "dm1", "seats", "import", str(seats), FLOORMAN_PIN=DM_PIN
+    )
     assert "may not" in one_line_error(by_dm)
-    by_boss = floorman(closed_db, "--operator", "boss", "seats", "import", str(seats),
-                       FLOORMAN_PIN=BOSS_PIN)
+    by_boss = floorman(
+        closed_db, "--operator", "boss", "seats", "import", str(seats), FLOORMAN_PIN=BOSS_PIN
+    )
     assert by_boss.returncode == 0, by_boss.stderr
     # ... while a phone system records agent states without one.
     event = floorman(closed_db, "event", "A-01", "fault", "--source", "pbx")

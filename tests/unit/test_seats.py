@@ -50,7 +50,10 @@ def test_each_change_writes_history_and_journal_in_one_go(small_floor, clock) ->
         events = session.exec(select(SeatEvent)).all()
         assert [(e.event, e.source) for e in events] == [("ready", "pbx")]
         assert (
-            journal.verify(session.exec(select(JournalEntry).order_by(JournalEntry.seq)).all())
+            journal.verify(
+                session.exec(select(JournalEntry).order_by(JournalEntry.seq)).all(),
+                journal.session_key(session),
+            )
             == []
         )  # type: ignore[arg-type]
 

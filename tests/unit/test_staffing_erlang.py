@@ -204,8 +204,11 @@ def test_scheduled_rounds_up_only_real_fractions() -> None:
 )
 def test_nonsense_is_refused(kwargs: dict[str, float], message: str) -> None:
     values: dict[str, float] = {
-        "calls": 100, "interval_seconds": 1800, "aht_seconds": 180,
-        "target_sl": 0.8, "answer_within_seconds": 20,
+        "calls": 100,
+        "interval_seconds": 1800,
+        "aht_seconds": 180,
+        "target_sl": 0.8,
+        "answer_within_seconds": 20,
     }
     values.update(kwargs)
     with pytest.raises(FloorError, match=message):

@@ -112,7 +112,12 @@ class VisitorMachine(RuleBasedStateMachine):
         minutes=st.sampled_from([None, 0, 5, 60, 240]),
     )
     def register(
-        self, role: str, external: bool, escort: bool, digits: str, id_number: str,
+        self,
+        role: str,
+        external: bool,
+        escort: bool,
+        digits: str,
+        id_number: str,
         minutes: int | None,
     ) -> None:
         typed = f"+86 {digits[:3]}-{digits[3:7]}-{digits[7:]}"
@@ -132,9 +137,7 @@ class VisitorMachine(RuleBasedStateMachine):
         view = self._attempt(lambda: visitors.register(self._floor(role), form), should_pass=ok)
         if view is not None:
             assert view.phone is not None and digits not in view.phone
-            self.model[view.id] = Expected(
-                "86" + digits, typed, id_number, form.category
-            )
+            self.model[view.id] = Expected("86" + digits, typed, id_number, form.category)
 
     @rule(role=st.sampled_from(ROLES), pick=st.integers(0, 40), approve=st.booleans())
     def decide(self, role: str, pick: int, approve: bool) -> None:
@@ -155,9 +158,7 @@ class VisitorMachine(RuleBasedStateMachine):
         if ok:
             seen.status = "approved" if approve else "rejected"
 
-    @rule(
-        role=st.sampled_from(ROLES), pick=st.integers(0, 40), ago=st.sampled_from([None, 0, 600])
-    )
+    @rule(role=st.sampled_from(ROLES), pick=st.integers(0, 40), ago=st.sampled_from([None, 0, 600]))
     def check_in(self, role: str, pick: int, ago: int | None) -> None:
         ref = self._pick(pick)
         if ref is None:
@@ -168,15 +169,12 @@ class VisitorMachine(RuleBasedStateMachine):
             decided_at = session.get(Visitor, ref).decided_at  # type: ignore[union-attr]
         too_early = at is not None and decided_at is not None and at < decided_at
         ok = (
-            role != "viewer" and seen.status == "approved" and not seen.checked_in
-            and not too_early
+            role != "viewer" and seen.status == "approved" and not seen.checked_in and not too_early
         )
         self._attempt(lambda: visitors.check_in(self._floor(role), ref, at=at), should_pass=ok)
         seen.checked_in = seen.checked_in or ok
 
-    @rule(
-        role=st.sampled_from(ROLES), pick=st.integers(0, 40), ago=st.sampled_from([None, 0, 600])
-    )
+    @rule(role=st.sampled_from(ROLES), pick=st.integers(0, 40), ago=st.sampled_from([None, 0, 600]))
     def check_out(self, role: str, pick: int, ago: int | None) -> None:
         ref = self._pick(pick)
         if ref is None:
@@ -274,10 +272,8 @@ class VisitorMachine(RuleBasedStateMachine):
     def journal_chain_holds(self) -> None:
         with self.db.read() as session:
             rows = session.exec(select(JournalEntry).order_by(col(JournalEntry.seq))).all()
-        assert journal.verify(rows) == []
+        assert journal.verify(rows, journal.session_key(session)) == []
 
 
-VisitorMachine.TestCase.settings = settings(
-    max_examples=25, stateful_step_count=30, deadline=None
-)
+VisitorMachine.TestCase.settings = settings(max_examples=25, stateful_step_count=30, deadline=None)
 TestVisitorMachine = VisitorMachine.TestCase

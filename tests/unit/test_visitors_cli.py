@@ -19,7 +19,11 @@ def floorman(
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "floorman", "--db", str(db), *args],
-        capture_output=True, text=True, input=stdin, timeout=60, env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=60,
+        env={**os.environ, **env},
     )
 
 
@@ -38,10 +42,29 @@ def ok(*args: str, db: Path, stdin: str | None = None) -> str:
 
 def test_internal_visit_from_register_to_checkout(db: Path, tmp_path: Path) -> None:
     out = ok(
-        "visitors", "register", "--name", "Zhang Wei", "--org", "Billing", "--category",
-        "internal", "--purpose", "audit", "--host", "Li Na", "--phone", "13812345678",
-        "--id-number", "-", "--badge", "V-01", "--minutes", "45", "--json",
-        db=db, stdin=ID_NUMBER + "\n",
+        "visitors",
+        "register",
+        "--name",
+        "Zhang Wei",
+        "--org",
+        "Billing",
+        "--category",
+        "internal",
+        "--purpose",
+        "audit",
+        "--host",
+        "Li Na",
+        "--phone",
+        "13812345678",
+        "--id-number",
+        "-",
+        "--badge",
+        "V-01",
+        "--minutes",
+        "45",
+        "--json",
+        db=db,
+        stdin=ID_NUMBER + "\n",
     )
     registered = json.loads(out)
     assert registered["state"] == "pending"
@@ -71,8 +94,21 @@ def test_external_approval_on_an_open_floor_is_not_checked(db: Path) -> None:
     # No operators: the floor is open (operators.require) and runs as a single user.
     # The refusal on a closed floor: test_logged_in_director_approves_an_external_visitor.
     out = ok(
-        "visitors", "register", "--name", "John Smith", "--org", "Acme", "--category",
-        "external", "--purpose", "sales", "--host", "Li Na", "--escort", "Wang Fang", db=db,
+        "visitors",
+        "register",
+        "--name",
+        "John Smith",
+        "--org",
+        "Acme",
+        "--category",
+        "external",
+        "--purpose",
+        "sales",
+        "--host",
+        "Li Na",
+        "--escort",
+        "Wang Fang",
+        db=db,
     )
     visitor_id = out.split()[0]
     ok("visitors", "approve", visitor_id, db=db)
@@ -101,8 +137,21 @@ def test_bad_registration_exits_2_and_stores_nothing(db: Path, args: list[str]) 
 def test_block_list_refuses_from_the_command_line(db: Path) -> None:
     ok("visitors", "block", "add", "--phone", "13900001111", "--reason", "thief", db=db)
     result = floorman(
-        "visitors", "register", "--name", "Someone", "--org", "X", "--category", "internal",
-        "--purpose", "p", "--host", "h", "--phone", "139-0000-1111", db=db,
+        "visitors",
+        "register",
+        "--name",
+        "Someone",
+        "--org",
+        "X",
+        "--category",
+        "internal",
+        "--purpose",
+        "p",
+        "--host",
+        "h",
+        "--phone",
+        "139-0000-1111",
+        db=db,
     )
     assert result.returncode == 2 and "block list: thief" in result.stderr
     listed = json.loads(ok("visitors", "block", "list", "--json", db=db))
@@ -114,30 +163,74 @@ def test_block_list_refuses_from_the_command_line(db: Path) -> None:
 def test_logged_in_director_approves_an_external_visitor(tmp_path: Path) -> None:
     db = tmp_path / "operators.db"
     assert floorman("init", db=db).returncode == 0
-    boss = floorman("--operator", "boss", "operators", "add", "boss", "--role", "director",
-                    db=db, FLOORMAN_NEW_PIN="246810")
+    boss = floorman(
+        "--operator",
+        "boss",
+        "operators",
+        "add",
+        "boss",
+        "--role",
+        "director",
+        db=db,
+        FLOORMAN_NEW_PIN="246810",
+    )
     assert boss.returncode == 0, boss.stderr
-    dm = floorman("--operator", "boss", "operators", "add", "dm", "--role", "duty_manager",
-                  db=db, FLOORMAN_PIN="246810", FLOORMAN_NEW_PIN="135790")
+    dm = floorman(
+        "--operator",
+        "boss",
+        "operators",
+        "add",
+        "dm",
+        "--role",
+        "duty_manager",
+        db=db,
+        FLOORMAN_PIN="246810",
+        FLOORMAN_NEW_PIN="135790",
+    )
     assert dm.returncode == 0, dm.stderr
     registered = floorman(
-        "--operator", "dm", "visitors", "register", "--name", "J", "--org", "Acme",
-        "--category", "external", "--purpose", "p", "--host", "h", "--escort", "e",
-        db=db, FLOORMAN_PIN="135790",
+        "--operator",
+        "dm",
+        "visitors",
+        "register",
+        "--name",
+        "J",
+        "--org",
+        "Acme",
+        "--category",
+        "external",
+        "--purpose",
+        "p",
+        "--host",
+        "h",
+        "--escort",
+        "e",
+        db=db,
+        FLOORMAN_PIN="135790",
     )
     assert registered.returncode == 0, registered.stderr
     visitor_id = registered.stdout.split()[0]
-    by_dm = floorman("--operator", "dm", "visitors", "approve", visitor_id,
-                     db=db, FLOORMAN_PIN="135790")
+    by_dm = floorman(
+        "--operator", "dm", "visitors", "approve", visitor_id, db=db, FLOORMAN_PIN="135790"
+    )
     assert by_dm.returncode == 2 and "center director" in by_dm.stderr
     assert len(by_dm.stderr.splitlines()) == 1
-    shown = floorman("--operator", "dm", "visitors", "show", visitor_id, "--json",
-                     db=db, FLOORMAN_PIN="135790")
+    shown = floorman(
+        "--operator", "dm", "visitors", "show", visitor_id, "--json", db=db, FLOORMAN_PIN="135790"
+    )
     assert json.loads(shown.stdout)["state"] == "pending"
     no_pin = floorman("--operator", "boss", "visitors", "approve", visitor_id, db=db)
     assert no_pin.returncode == 2
-    by_boss = floorman("--operator", "boss", "visitors", "approve", visitor_id, "--json",
-                       db=db, FLOORMAN_PIN="246810")
+    by_boss = floorman(
+        "--operator",
+        "boss",
+        "visitors",
+        "approve",
+        visitor_id,
+        "--json",
+        db=db,
+        FLOORMAN_PIN="246810",
+    )
     assert by_boss.returncode == 0, by_boss.stderr
     approved = json.loads(by_boss.stdout)
     assert (approved["status"], approved["decided_by"]) == ("approved", "boss")

@@ -31,10 +31,20 @@ def file_bytes(floor: Floor) -> bytes:
 
 
 def visit(floor: Floor, clock: FakeClock) -> str:
-    view = visitors.register(floor, Registration(
-        name=NAME, organisation="Network dept", category="internal", purpose="router audit",
-        host="Li Na", phone=PHONE, id_number=ID_NUMBER, badge="V-31", expected_minutes=10,
-    ))
+    view = visitors.register(
+        floor,
+        Registration(
+            name=NAME,
+            organisation="Network dept",
+            category="internal",
+            purpose="router audit",
+            host="Li Na",
+            phone=PHONE,
+            id_number=ID_NUMBER,
+            badge="V-31",
+            expected_minutes=10,
+        ),
+    )
     visitors.approve(floor, view.id)
     visitors.check_in(floor, view.id)
     visitors.start_roll_call(floor, "drill")
@@ -84,10 +94,18 @@ def test_purged_phone_and_id_are_gone_from_the_file(floor: Floor, clock: FakeClo
 
 
 def test_registrations_never_checked_in_are_purged_too(floor: Floor, clock: FakeClock) -> None:
-    view = visitors.register(floor, Registration(
-        name=NAME, organisation="Acme", category="external", purpose="sales", host="Li Na",
-        escort="Wang Fang", phone=PHONE,
-    ))
+    view = visitors.register(
+        floor,
+        Registration(
+            name=NAME,
+            organisation="Acme",
+            category="external",
+            purpose="sales",
+            host="Li Na",
+            escort="Wang Fang",
+            phone=PHONE,
+        ),
+    )
     visitors.reject(floor, view.id, "no appointment")
     clock.advance(timedelta(days=31).total_seconds())
     assert visitors.purge_expired(floor).visitor_ids == (view.id,)

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from floorman.data.db import Database, DatabaseError, sqlite_module
+from floorman.data.journal_key import head_path, key_path
 
 KINDS = ("hourly", "daily", "manual")
 _STAMP = "%Y%m%dT%H%M%SZ"
@@ -163,7 +164,17 @@ def backup_to(db: Database, target: Path, now: datetime | None = None) -> Path:
         _fsync_dir(target.parent)
     finally:
         partial.unlink(missing_ok=True)
+    _keep_key_apart(db.path, target.parent)
     return target
+
+
+def _keep_key_apart(db_path: Path, directory: Path) -> None:
+    """A copy of the journal key in the backup folder: a lost disk must not take the only
+    key with it (without it, no backup's journal can be verified)."""
+    key = key_path(db_path)
+    copy = directory / key.name
+    if key.exists() and (not copy.exists() or copy.read_bytes() != key.read_bytes()):
+        copy_private(key, copy)
 
 
 def _vacuum_into(db: Database, partial: Path) -> None:
@@ -314,6 +325,10 @@ def restore(db_path: Path, backup: Path, now: datetime) -> RestoreResult:
         if aside.exists() or aside_wal.exists():
             raise BackupRefused(f"{aside}: already exists; not overwriting it")
         os.rename(db_path, aside)
+        # The anchored head belongs to the database set aside; the restored one is
+        # anchored again by its first commit (the journaled restore itself).
+        if head_path(db_path).exists():
+            os.rename(head_path(db_path), head_path(aside))
         if wal.exists():
             if wal.stat().st_size > 0:
                 os.rename(wal, aside_wal)  # committed rows not yet folded in: keep them
@@ -328,11 +343,16 @@ def restore(db_path: Path, backup: Path, now: datetime) -> RestoreResult:
     # The -shm is an index of the -wal, rebuilt on open; a stale one must not meet a new file.
     shm.unlink(missing_ok=True)
     db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    kept_key = backup.parent / key_path(db_path).name
+    if not key_path(db_path).exists() and kept_key.exists():
+        copy_private(kept_key, key_path(db_path))
     try:
         copy_private(backup, db_path)
     except OSError as exc:  # disk full while copying: put the old database back
         if aside is not None:
             os.rename(aside, db_path)
+            if head_path(aside).exists():
+                os.rename(head_path(aside), head_path(db_path))
             aside_wal, _ = _sidecars(aside)
             if aside_wal.exists():
                 os.rename(aside_wal, wal)

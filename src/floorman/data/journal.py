@@ -1,8 +1,10 @@
 """The append-only journal: every change, who made it, from where, before and after.
 
 A row is written inside the transaction of the change it records, so either both are
-committed or neither. Each row carries the SHA-256 of the row before it; with the
-triggers that refuse UPDATE and DELETE, an edited or removed row is caught by `verify`.
+committed or neither. Each row carries the hash of the row before it, and its own hash
+is an HMAC under the floor's key kept outside the file (`journal_key`): with the triggers
+that refuse UPDATE and DELETE, an edited, removed or re-chained row is caught by
+`verify`, and rows cut off the end by `check_head` (the head is anchored outside too).
 """
 
 from __future__ import annotations
@@ -14,12 +16,21 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, func, insert
+from sqlalchemy import Connection, event, func, insert
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
+from floorman.data.journal_key import (
+    HeadAnchor,
+    JournalKey,
+    create_key,
+    load_key,
+    read_head,
+    write_head,
+)
 from floorman.data.models import JournalEntry
 
 GENESIS = "0" * 64
@@ -41,15 +52,65 @@ def ordered_id() -> str:
 
 
 _TAIL = "floorman.journal_tail"
+_HEAD = "floorman.journal_head"
+# The key of each database file, once read (or created) by this process.
+_KEYS: dict[str, JournalKey] = {}
 
 
 def _forget_tail(session: OrmSession, *_args: object) -> None:
     session.info.pop(_TAIL, None)
+    session.info.pop(_HEAD, None)
 
 
-# Any rollback (a savepoint's too) or the end of the transaction makes the tail unknown.
+def _anchor_head(session: OrmSession) -> None:
+    pending = session.info.pop(_HEAD, None)
+    if pending is not None:
+        path, key, anchor = pending
+        write_head(path, key, anchor)
+
+
+# Any rollback (a savepoint's too) or the end of the transaction makes the tail unknown;
+# a commit first anchors the head it wrote outside the file.
+event.listen(OrmSession, "after_commit", _anchor_head)
 for _event in ("after_soft_rollback", "after_commit", "after_rollback"):
     event.listen(OrmSession, _event, _forget_tail)
+
+
+def db_file(session: Session) -> Path | None:
+    """The database file behind `session` (None for an in-memory database)."""
+    bind = session.get_bind()
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    name = engine.url.database
+    return Path(name) if name and name != ":memory:" else None
+
+
+def key_of(path: Path) -> JournalKey | None:
+    """The key of the database at `path`, None if it has none (read-only commands)."""
+    known = _KEYS.get(str(path))
+    if known is None:
+        known = load_key(path)
+        if known is not None:
+            _KEYS[str(path)] = known
+    return known
+
+
+def session_key(session: Session) -> JournalKey | None:
+    """The key of the database behind `session`."""
+    path = db_file(session)
+    return key_of(path) if path is not None else None
+
+
+def _signing_key(session: Session, next_seq: int) -> tuple[Path, JournalKey] | None:
+    """The key that signs the row `next_seq`, created with the floor's first write."""
+    path = db_file(session)
+    if path is None:
+        return None
+    key = key_of(path)
+    if key is None:
+        # A new database, or one from before keyed chains: sign from this row on.
+        key = create_key(path, keyed_from=next_seq)
+        _KEYS[str(path)] = key
+    return path, key
 
 
 # Built once: `json.dumps` with keyword arguments builds a new encoder per call, which
@@ -74,11 +135,15 @@ def entry_hash(
     subject: str,
     before: str | None,
     after: str | None,
+    key: JournalKey | None = None,
 ) -> str:
+    """The row's hash: HMAC-SHA-256 under `key` from its `keyed_from` row, else SHA-256."""
     payload = _PAYLOAD(
         [prev_hash, seq, at.isoformat(), actor, terminal, action, subject, before, after]
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    ).encode("utf-8")
+    if key is not None and seq >= key.keyed_from:
+        return key.sign(payload)
+    return hashlib.sha256(payload).hexdigest()
 
 
 def tail(session: Session) -> tuple[int, str]:
@@ -116,10 +181,22 @@ def prepare(
     seq += 1
     before_text, after_text = _canonical(before), _canonical(after)
     at = at.astimezone(UTC)  # stored as UTC, so hash the UTC form
+    signing = _signing_key(session, seq)
     digest = entry_hash(
-        prev_hash, seq, at, actor, terminal, action, subject, before_text, after_text
+        prev_hash,
+        seq,
+        at,
+        actor,
+        terminal,
+        action,
+        subject,
+        before_text,
+        after_text,
+        key=signing[1] if signing else None,
     )
     session.info[_TAIL] = (seq, digest)
+    if signing is not None:
+        session.info[_HEAD] = (signing[0], signing[1], HeadAnchor(seq, digest))
     return {
         "id": ordered_id(),
         "seq": seq,
@@ -177,8 +254,11 @@ class ChainBreak:
     problem: str
 
 
-def verify(rows: Iterable[JournalEntry]) -> list[ChainBreak]:
-    """Walk the journal in order and list every row that breaks the hash chain."""
+def verify(rows: Iterable[JournalEntry], key: JournalKey | None) -> list[ChainBreak]:
+    """Walk the journal in order and list every row that breaks the hash chain.
+
+    `key` is the floor's (`key_of(path)`); without one every row must be plain SHA-256,
+    so a deleted key file shows up as every signed row failing."""
     breaks: list[ChainBreak] = []
     prev_hash, expected_seq = GENESIS, 1
     for row in rows:
@@ -196,6 +276,7 @@ def verify(rows: Iterable[JournalEntry]) -> list[ChainBreak]:
             row.subject,
             row.before,
             row.after,
+            key=key,
         )
         if computed != row.hash:
             breaks.append(ChainBreak(row.seq, "content does not match its hash"))
@@ -205,3 +286,25 @@ def verify(rows: Iterable[JournalEntry]) -> list[ChainBreak]:
 
 def count(session: Session) -> int:
     return int(session.exec(select(func.count()).select_from(JournalEntry)).one())
+
+
+def check_head(session: Session, path: Path, key: JournalKey | None) -> list[str]:
+    """Problems with the journal's end against the head anchored outside the file."""
+    if key is None:
+        return []
+    try:
+        anchor = read_head(path, key)
+    except ValueError as exc:
+        return [str(exc)]
+    if anchor is None:
+        return []
+    row = session.exec(select(JournalEntry).where(JournalEntry.seq == anchor.seq)).first()
+    last = session.exec(select(func.max(JournalEntry.seq))).one() or 0
+    if row is None:
+        return [
+            f"journal ends at row {last} but row {anchor.seq} was committed "
+            "(rows were deleted from the end of the journal)"
+        ]
+    if row.hash != anchor.hash:
+        return [f"journal row {anchor.seq} is not the row that was committed (chain rewritten)"]
+    return []

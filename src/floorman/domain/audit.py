@@ -164,8 +164,16 @@ def check_journal(session: Session) -> tuple[list[str], list[str]]:
         if trigger not in present:
             problems.append(f"journal trigger {trigger} is missing: the journal can be edited")
     rows = session.exec(select(JournalEntry).order_by(col(JournalEntry.seq)))
-    breaks = journal.verify(rows)
+    path = journal.db_file(session)
+    try:
+        key = journal.key_of(path) if path is not None else None
+    except ValueError as exc:  # a damaged key file: every signed row is unverifiable
+        problems.append(str(exc))
+        key = None
+    breaks = journal.verify(rows, key)
     problems.extend(f"{_describe_row(session, b.seq)}: {b.problem}" for b in breaks)
+    if path is not None:
+        problems.extend(journal.check_head(session, path, key))
     head = session.exec(
         select(JournalEntry.seq, JournalEntry.hash).order_by(col(JournalEntry.seq).desc()).limit(1)
     ).first()

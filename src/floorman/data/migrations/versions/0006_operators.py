@@ -30,9 +30,7 @@ def upgrade() -> None:
         sa.Column("locked_until", floorman.data.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", floorman.data.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_by", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column(
-            "pin_changed_at", floorman.data.types.UTCDateTime(timezone=True), nullable=False
-        ),
+        sa.Column("pin_changed_at", floorman.data.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("last_login_at", floorman.data.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("disabled_at", floorman.data.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("disabled_by", sqlmodel.sql.sqltypes.AutoString(), nullable=True),

@@ -1,0 +1,122 @@
+"""The journal's key and its head anchor: two small files kept beside the database.
+
+An unkeyed SHA-256 chain can be recomputed by anyone who edits the file; so each journal
+row's hash is an HMAC under a per-floor key that lives outside the database file:
+
+- `<db>.journal-key` (owner-only): the key, and the first journal row it signs
+  (`keyed_from`; rows of a database older than the key keep their SHA-256 hashes).
+- `<db>.journal-head` (owner-only): the last committed row's seq and hash, with an HMAC
+  over them, rewritten after each commit. Deleting the newest rows of the journal leaves
+  a valid chain, but no longer reaches the anchored head: `floorman check` says so.
+
+What this protects against: someone who can write the database file but not read the
+key (a copied or stolen file, a script run as another user, an edit with the sqlite3
+shell). What it cannot: someone who holds the key (root or the floor's own account on
+the floor host) can rewrite the chain, the anchor and the key together; the copies kept
+elsewhere (backups, the central server when sites sync) are what catch them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class JournalKey:
+    """The floor's journal key and the first row (seq) it signs."""
+
+    secret: bytes
+    keyed_from: int
+
+    def sign(self, payload: bytes) -> str:
+        return hmac.new(self.secret, payload, hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class HeadAnchor:
+    """The journal's head as last committed: its seq and hash."""
+
+    seq: int
+    hash: str
+
+
+def key_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".journal-key")
+
+
+def head_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".journal-head")
+
+
+def _write_private(path: Path, text: str, *, exclusive: bool) -> bool:
+    """Write `text` owner-only; with `exclusive`, only if the file does not exist yet."""
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    target = path if exclusive else path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        fd = os.open(target, flags | (os.O_EXCL if exclusive else os.O_TRUNC), 0o600)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        if exclusive:
+            handle.flush()
+            os.fsync(handle.fileno())
+    if not exclusive:
+        os.replace(target, path)
+    return True
+
+
+def load_key(db_path: Path) -> JournalKey | None:
+    """The floor's key, or None when it has none yet (raises ValueError when damaged)."""
+    try:
+        raw = key_path(db_path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    try:
+        data = json.loads(raw)
+        return JournalKey(bytes.fromhex(data["key"]), int(data["keyed_from"]))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"{key_path(db_path)}: damaged journal key file") from exc
+
+
+def create_key(db_path: Path, keyed_from: int) -> JournalKey:
+    """Create the key (signing rows from `keyed_from` on); another process's wins a race."""
+    secret = secrets.token_bytes(32)
+    text = json.dumps({"key": secret.hex(), "keyed_from": keyed_from})
+    if not _write_private(key_path(db_path), text + "\n", exclusive=True):
+        existing = load_key(db_path)
+        assert existing is not None
+        return existing
+    return JournalKey(secret, keyed_from)
+
+
+def write_head(db_path: Path, key: JournalKey, anchor: HeadAnchor) -> None:
+    """Anchor the committed head outside the database (best effort: never fails a commit)."""
+    signature = key.sign(f"{anchor.seq}:{anchor.hash}".encode())
+    text = json.dumps({"seq": anchor.seq, "hash": anchor.hash, "mac": signature})
+    with contextlib.suppress(OSError):
+        _write_private(head_path(db_path), text + "\n", exclusive=False)
+
+
+def read_head(db_path: Path, key: JournalKey) -> HeadAnchor | None:
+    """The anchored head; ValueError when the anchor file was forged or damaged."""
+    try:
+        raw = head_path(db_path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    try:
+        data = json.loads(raw)
+        anchor = HeadAnchor(int(data["seq"]), str(data["hash"]))
+        mac = str(data["mac"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"{head_path(db_path)}: damaged journal head anchor") from exc
+    if not hmac.compare_digest(mac, key.sign(f"{anchor.seq}:{anchor.hash}".encode())):
+        raise ValueError(f"{head_path(db_path)}: journal head anchor does not match the key")
+    return anchor
