@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError as DriverError
 from sqlmodel import Session
 
 MIN_SQLITE = (3, 51, 3)
@@ -80,7 +80,7 @@ class Database:
         try:
             with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
                 yield session
-        except OperationalError as exc:
+        except DriverError as exc:  # OperationalError, and a damaged file's errors
             reason = refused_write_reason(exc, self.path)
             if reason is None:
                 raise
@@ -127,6 +127,11 @@ _REFUSALS = (
     ),
     (("disk i/o error",), "disk I/O error; nothing was written, check the disk"),
     (("unable to open",), "the database file cannot be opened for writing; nothing was written"),
+    (
+        ("malformed", "not a database", "corrupt"),
+        "the database file is damaged; nothing was written: run `floorman check`, then "
+        "`floorman restore` the newest good backup",
+    ),
 )
 
 
