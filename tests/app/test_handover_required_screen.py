@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from floorman.domain import handover
+from floorman.domain.handover import lifecycle
 from floorman.domain.seats import record_event
 from floorman.domain.staffing_plan import set_plan
 from floorman.screens.handover import HandoverScreen
@@ -22,7 +22,7 @@ def content(app) -> str:
 async def test_staffing_section_shows_required_seats_and_shortfall(small_floor, make_app) -> None:
     record_event(small_floor, "A-01", "ready", agent_no="1001")
     set_plan(small_floor, busy_hour_calls=50)
-    handover.compose(small_floor)
+    lifecycle.compose(small_floor)
     app = make_app()
     app.floor = small_floor
     async with app.run_test(size=(140, 40)) as pilot:
@@ -36,7 +36,7 @@ async def test_staffing_section_shows_required_seats_and_shortfall(small_floor, 
 
 
 async def test_staffing_section_says_when_no_plan_is_set(small_floor, make_app) -> None:
-    handover.compose(small_floor)
+    lifecycle.compose(small_floor)
     app = make_app()
     app.floor = small_floor
     async with app.run_test(size=(140, 40)) as pilot:

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 import pytest
 from textual.widgets import Input, Static, TextArea
 
-from floorman.domain import handover
 from floorman.domain.core.context import Actor
+from floorman.domain.handover import find, lifecycle, open_items, views
 from floorman.domain.seats import record_event
 from floorman.screens.handover import FormModal, HandoverScreen, HistoryModal, TextModal
 from tests.app import workers_done
@@ -94,25 +94,25 @@ async def test_compose_submit_acknowledge_from_the_keyboard(small_floor, make_ap
         await settle(app, pilot)
         assert "S submitted" in header(app)
         await keys.press("home")  # back to the top of the sections
-        for _ in handover.SECTIONS:
+        for _ in views.SECTIONS:
             await keys.press("space")
         await settle(app, pilot)
-        assert f"reviewed {len(handover.SECTIONS)} of {len(handover.SECTIONS)}" in header(app)
+        assert f"reviewed {len(views.SECTIONS)} of {len(views.SECTIONS)}" in header(app)
         await keys.press("y")
         await settle(app, pilot)
         assert "L acknowledged" in header(app) and "locked" in header(app)
 
-    view = handover.get(small_floor, "2026-11-23/08:00-16:00")
+    view = find.get(small_floor, "2026-11-23/08:00-16:00")
     assert view.locked
     assert (view.outgoing, view.submitted_by, view.incoming) == ("Wang", "Wang", "Li")
     assert view.summary == "B-01 down since 8"
     assert [(i.text, i.owner) for i in view.items] == [("Call IT about B-01", "IT")]
-    assert view.reviewed == list(handover.SECTIONS)
+    assert view.reviewed == list(views.SECTIONS)
     assert view.live_state["faults"]["rows"][0]["reason"] == "no dial tone"
     # The whole flow: about 60 keys, most of them the typed text; a person needs well
     # under two minutes for it.
     assert composing_keys == 1 + 1 + 1 + 17 + 1 + 1 + 18 + 1 + 2 + 1 + 1
-    assert keys.count == composing_keys + 1 + 1 + len(handover.SECTIONS) + 1
+    assert keys.count == composing_keys + 1 + 1 + len(views.SECTIONS) + 1
     assert keys.count < 70
 
 
@@ -122,10 +122,10 @@ async def test_sections_show_the_prefill_and_a_locked_handover_takes_amendments(
     record_event(small_floor, "B-02", "fault", reason="headset broken")
     wang = dataclasses.replace(small_floor, actor=Actor("Wang", "t:1"))
     li = dataclasses.replace(small_floor, actor=Actor("Li", "t:2"))
-    handover.compose(wang, summary="Quiet [shift]")
-    handover.add_item(wang, None, "Replace headset B-02", owner="IT")
-    handover.submit(wang)
-    handover.acknowledge(li, None, "all")
+    lifecycle.compose(wang, summary="Quiet [shift]")
+    open_items.add_item(wang, None, "Replace headset B-02", owner="IT")
+    lifecycle.submit(wang)
+    lifecycle.acknowledge(li, None, "all")
     app = make_app()
     app.floor = li
     async with app.run_test(size=(140, 40)) as pilot:
@@ -143,7 +143,7 @@ async def test_sections_show_the_prefill_and_a_locked_handover_takes_amendments(
         await pilot.press("e")  # locked: no form opens, nothing changes
         await settle(app, pilot)
         assert isinstance(app.screen, HandoverScreen)
-        assert handover.get(li, "last").summary == "Quiet [shift]"
+        assert find.get(li, "last").summary == "Quiet [shift]"
 
         await pilot.press("m")
         await settle(app, pilot)
@@ -178,7 +178,7 @@ async def open_handover(app, pilot) -> None:
 async def test_a_deadline_it_cannot_read_keeps_the_form_and_says_why_inside_it(
     small_floor, make_app, clock
 ) -> None:
-    handover.compose(small_floor, summary="Quiet night")
+    lifecycle.compose(small_floor, summary="Quiet night")
     app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:
         await open_handover(app, pilot)
@@ -195,14 +195,14 @@ async def test_a_deadline_it_cannot_read_keeps_the_form_and_says_why_inside_it(
         error = str(form.query_one(".handover-form-error", Static).render())
         assert "give a time too, e.g. tomorrow 09:00" in error
         assert "+2h" in error
-        assert handover.get(small_floor).items == []
+        assert find.get(small_floor).items == []
 
         # The cursor is back in the deadline: finish it the way a person would.
         assert app.focused is form.query_one("#field-deadline", Input)
         await pilot.press("space", *"09:30", "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, HandoverScreen)
-    [item] = handover.get(small_floor).items
+    [item] = find.get(small_floor).items
     assert (item.text, item.owner) == ("Ring IT", "Li")
     # The floor is on UTC in the fixture; the clock reads 2026-11-23 08:00.
     assert item.deadline is not None
@@ -221,7 +221,7 @@ async def test_a_deadline_it_cannot_read_keeps_the_form_and_says_why_inside_it(
 async def test_the_item_form_takes_deadlines_as_people_type_them(
     small_floor, make_app, typed, due
 ) -> None:
-    handover.compose(small_floor, summary="Quiet night")
+    lifecycle.compose(small_floor, summary="Quiet night")
     app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:
         await open_handover(app, pilot)
@@ -231,12 +231,12 @@ async def test_the_item_form_takes_deadlines_as_people_type_them(
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, HandoverScreen)
-    [item] = handover.get(small_floor).items
+    [item] = find.get(small_floor).items
     assert datetime.fromisoformat(str(item.deadline)) == due
 
 
 async def test_writing_a_section_adds_to_its_text_over_several_lines(small_floor, make_app) -> None:
-    handover.compose(small_floor, summary="Quiet shift, B zone short 8")
+    lifecycle.compose(small_floor, summary="Quiet shift, B zone short 8")
     app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:
         await open_handover(app, pilot)
@@ -250,7 +250,7 @@ async def test_writing_a_section_adds_to_its_text_over_several_lines(small_floor
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, HandoverScreen)
-        assert handover.get(small_floor).summary == "Quiet shift, B zone short 8.\nLi covers"
+        assert find.get(small_floor).summary == "Quiet shift, B zone short 8.\nLi covers"
 
         # Esc leaves the section as it was.
         await pilot.press("e")
@@ -258,11 +258,11 @@ async def test_writing_a_section_adds_to_its_text_over_several_lines(small_floor
         await pilot.press(*"xyz", "escape")
         await settle(app, pilot)
         assert isinstance(app.screen, HandoverScreen)
-        assert handover.get(small_floor).summary == "Quiet shift, B zone short 8.\nLi covers"
+        assert find.get(small_floor).summary == "Quiet shift, B zone short 8.\nLi covers"
 
 
 async def test_an_item_field_opens_without_its_text_selected(small_floor, make_app) -> None:
-    handover.compose(small_floor, summary="Quiet night")
+    lifecycle.compose(small_floor, summary="Quiet night")
     app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:
         await open_handover(app, pilot)
@@ -270,13 +270,13 @@ async def test_an_item_field_opens_without_its_text_selected(small_floor, make_a
         await settle(app, pilot)
         await pilot.press(*"Ring", "tab", "shift+tab", "space", *"IT", "enter")
         await settle(app, pilot)
-    assert [i.text for i in handover.get(small_floor).items] == ["Ring IT"]
+    assert [i.text for i in find.get(small_floor).items] == ["Ring IT"]
 
 
 async def test_amend_before_acknowledgement_says_so_before_any_typing(
     small_floor, make_app
 ) -> None:
-    handover.compose(small_floor, summary="Quiet night")
+    lifecycle.compose(small_floor, summary="Quiet night")
     app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:
         await open_handover(app, pilot)
@@ -286,4 +286,4 @@ async def test_amend_before_acknowledgement_says_so_before_any_typing(
         assert any("nothing to amend: press e" in n for n in notices(app))
         await pilot.press(*"late")  # keys go to the screen, not to a hidden form
         await settle(app, pilot)
-        assert handover.get(small_floor).amendments == []
+        assert find.get(small_floor).amendments == []

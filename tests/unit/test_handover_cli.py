@@ -126,3 +126,20 @@ def test_item_deadlines_as_a_duty_manager_types_them(cli_db: Path) -> None:
 
     helped = run(cli_db, "handover", "item", "add", "--help")
     assert "tomorrow HH:MM" in helped.stdout and "+2h" in helped.stdout
+
+
+def test_a_wildcard_prefix_names_no_handover_and_changes_nothing(cli_db: Path) -> None:
+    assert run(cli_db, "handover", "compose", "--summary", "Quiet night").returncode == 0
+    assert run(cli_db, "handover", "item", "add", "Ring IT").returncode == 0
+    for ref in ("%%%%", "____"):
+        shown = run(cli_db, "handover", "show", "--shift", ref, "--json")
+        assert shown.returncode == 2
+        assert f"no such handover '{ref}'" in shown.stderr
+        assert len(shown.stderr.strip().splitlines()) == 1
+        edited = run(cli_db, "handover", "edit", "--shift", ref, "--summary", "rewritten")
+        assert edited.returncode == 2 and "no such handover" in edited.stderr
+        closed = run(cli_db, "handover", "item", "close", ref)
+        assert closed.returncode == 2 and f"no such handover item '{ref}'" in closed.stderr
+    current = json.loads(run(cli_db, "handover", "show", "--json").stdout)
+    assert current["summary"] == "Quiet night"
+    assert [i["status"] for i in current["items"]] == ["open"]

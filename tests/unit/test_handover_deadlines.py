@@ -1,4 +1,4 @@
-"""Deadlines of open items as a duty manager types them at 3 a.m. (floorman.domain.deadlines)."""
+"""Deadlines of open items as a duty manager types them at 3 a.m. (handover.deadlines)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from floorman.clock import FakeClock
 from floorman.config import Config
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
-from floorman.domain.deadlines import floor_deadline, parse_deadline
+from floorman.domain.handover.deadlines import floor_deadline, parse_deadline
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # 03:10 in Shanghai on 24 November: the night shift (00:00-08:00) is on duty.

@@ -14,7 +14,7 @@ from typing import Any
 
 from floorman.cli.common import open_floor, print_json
 from floorman.domain.core.errors import FloorError
-from floorman.domain.deadlines import DEADLINE_FORMS
+from floorman.domain.handover.deadlines import DEADLINE_FORMS
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -153,9 +153,9 @@ def cmd_assign(args: argparse.Namespace) -> int:
 
 
 def cmd_compose(args: argparse.Namespace) -> int:
-    from floorman.domain import handover
+    from floorman.domain.handover import lifecycle
 
-    view = handover.compose(
+    view = lifecycle.compose(
         open_floor(args, authenticate=True),
         args.shift,
         summary=args.summary,
@@ -173,9 +173,9 @@ def cmd_compose(args: argparse.Namespace) -> int:
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
-    from floorman.domain import handover
+    from floorman.domain.handover import lifecycle
 
-    view = handover.edit(
+    view = lifecycle.edit(
         open_floor(args, authenticate=True),
         args.shift,
         summary=args.summary,
@@ -187,23 +187,23 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_item_add(args: argparse.Namespace) -> int:
-    from floorman.domain import handover
-    from floorman.domain.deadlines import floor_deadline
+    from floorman.domain.handover import open_items
+    from floorman.domain.handover.deadlines import floor_deadline
 
     floor = open_floor(args, authenticate=True)
     try:
         deadline = floor_deadline(floor, args.deadline)
     except FloorError as exc:
         raise FloorError(f"{exc}; use {DEADLINE_FORMS}") from exc
-    item = handover.add_item(floor, args.shift, args.text, owner=args.owner, deadline=deadline)
+    item = open_items.add_item(floor, args.shift, args.text, owner=args.owner, deadline=deadline)
     print(f"item {item.id[:8]} added")
     return 0
 
 
 def cmd_item_close(args: argparse.Namespace) -> int:
-    from floorman.domain import handover
+    from floorman.domain.handover import open_items
 
-    item = handover.close_item(
+    item = open_items.close_item(
         open_floor(args, authenticate=True), args.shift, args.item, args.note
     )
     print(f"item {item.id[:8]} closed")
@@ -211,17 +211,17 @@ def cmd_item_close(args: argparse.Namespace) -> int:
 
 
 def cmd_submit(args: argparse.Namespace) -> int:
-    from floorman.domain import handover
+    from floorman.domain.handover import lifecycle
 
-    view = handover.submit(open_floor(args, authenticate=True), args.shift)
+    view = lifecycle.submit(open_floor(args, authenticate=True), args.shift)
     print(f"handover of shift {view.shift_id} submitted by {view.submitted_by}")
     return 0
 
 
 def cmd_acknowledge(args: argparse.Namespace) -> int:
-    from floorman.domain import handover
+    from floorman.domain.handover import lifecycle
 
-    view = handover.acknowledge(open_floor(args, authenticate=True), args.shift, args.reviewed)
+    view = lifecycle.acknowledge(open_floor(args, authenticate=True), args.shift, args.reviewed)
     print(
         f"handover of shift {view.shift_id} acknowledged by {view.acknowledged_by}; "
         f"locked, hash {view.content_hash}"
@@ -230,19 +230,19 @@ def cmd_acknowledge(args: argparse.Namespace) -> int:
 
 
 def cmd_amend(args: argparse.Namespace) -> int:
-    from floorman.domain import handover
+    from floorman.domain.handover import lifecycle
 
-    amendment = handover.amend(open_floor(args, authenticate=True), args.shift, args.text)
+    amendment = lifecycle.amend(open_floor(args, authenticate=True), args.shift, args.text)
     print(f"amendment {amendment.seq} added")
     return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from floorman.domain import handover
+    from floorman.domain.handover import history
 
     floor = open_floor(args)
     with floor.db.read() as session:
-        rows = handover.list_handovers(session, search=args.search, limit=max(1, args.limit))
+        rows = history.list_handovers(session, search=args.search, limit=max(1, args.limit))
     if args.json:
         print_json([r.as_json() for r in rows])
         return 0
@@ -255,25 +255,25 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from floorman.domain import handover
+    from floorman.domain.handover import find, markdown
     from floorman.i18n import t
 
     floor = open_floor(args)
-    view = handover.get(floor, args.shift or "last")
+    view = find.get(floor, args.shift or "last")
     if args.json:
         print_json(view.as_json())
     else:
         _language(args, floor)
-        sys.stdout.write(handover.to_markdown(view, floor.config.zone(), t))
+        sys.stdout.write(markdown.to_markdown(view, floor.config.zone(), t))
     return 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from floorman.domain import handover
+    from floorman.domain.handover import chain
 
     floor = open_floor(args)
     with floor.db.read() as session:
-        problems = handover.verify_chain(session)
+        problems = chain.verify_chain(session)
     for problem in problems:
         print(f"problem: {problem}")
     print("ok" if not problems else f"{len(problems)} problem(s) found")
@@ -281,8 +281,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_remind(args: argparse.Namespace) -> int:
-    from floorman.domain import handover
+    from floorman.domain.handover import reminders
 
-    handover.ensure_reminders(open_floor(args))
+    reminders.ensure_reminders(open_floor(args))
     print("handover reminders scheduled")
     return 0

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from floorman.config import Config
 from floorman.data import journal
 from floorman.data.tables_handover import ShiftDuty
+from floorman.domain import operators
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.text import clean
@@ -221,21 +222,13 @@ def duty(session: Session, shift: Shift) -> DutyView:
     return DutyView(shift, row.manager, row.assigned_by, row.assigned_at)
 
 
-def _require(floor: Floor, session: Session) -> None:
-    try:
-        from floorman.domain.operators import require
-    except ImportError:  # operator logins not installed: an open floor
-        return
-    require(floor, "handover.write", session=session)
-
-
 def assign_manager(floor: Floor, shift_ref: str | None, manager: str) -> DutyView:
     """Make `manager` the duty manager of a shift (replacing any earlier assignment)."""
     name = clean(manager, "manager", required=True, max_len=60) or ""
     shift = resolve_shift(floor, shift_ref)
     now = floor.clock.now()
     with floor.db.write() as session:
-        _require(floor, session)
+        operators.require(floor, "handover.write", session=session)
         row = session.exec(select(ShiftDuty).where(ShiftDuty.shift_id == shift.id)).first()
         before = {"manager": row.manager} if row else None
         if row is None:

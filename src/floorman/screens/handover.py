@@ -23,10 +23,19 @@ from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from floorman.data.db import DatabaseError
-from floorman.domain import handover
 from floorman.domain.core.errors import FloorError
-from floorman.domain.deadlines import floor_deadline
-from floorman.domain.handover import SECTION_TITLES, SECTIONS, HandoverSummary, HandoverView
+from floorman.domain.handover import (
+    find,
+    history,
+    lifecycle,
+    markdown,
+    open_items,
+    reminders,
+    views,
+)
+from floorman.domain.handover.deadlines import floor_deadline
+from floorman.domain.handover.history import HandoverSummary
+from floorman.domain.handover.views import SECTION_TITLES, SECTIONS, HandoverView
 from floorman.i18n import t
 from floorman.messages import DatabaseChanged
 from floorman.screens.base import FloormanModal, FloormanScreen
@@ -42,7 +51,7 @@ def load_handover(floor: Any, ref: str | None) -> HandoverView | None:
     refs = [ref] if ref else ["pending", "current"]
     for candidate in refs:
         try:
-            view = handover.get(floor, candidate)
+            view = find.get(floor, candidate)
         except FloorError:
             continue
         if candidate == "pending" and floor.actor.name in (view.submitted_by, view.outgoing):
@@ -62,7 +71,7 @@ def section_prompt(view: HandoverView | None, section: str, reviewed: set[str]) 
     count = ""
     if section == "items":
         count = f" ({len(view.open_items)})"
-    elif section in handover.LIVE_SECTIONS:
+    elif section in views.LIVE_SECTIONS:
         data = view.live_state.get(section, {})
         count = f" ({len(data.get('rows', []))})" if data.get("available") else " (-)"
     return f"{mark} {title}{count}"
@@ -112,7 +121,9 @@ class HandoverScreen(FloormanScreen):
         sections.highlighted = 0
         sections.focus()
         self.reload()
-        self.fm.run_in_thread(lambda: handover.ensure_reminders_quietly(self.floor), lambda _: None)
+        self.fm.run_in_thread(
+            lambda: reminders.ensure_reminders_quietly(self.floor), lambda _: None
+        )
 
     # ------------------------------------------------------------------ loading
     @work(thread=True, exclusive=True, group="handover-reload")
@@ -178,7 +189,7 @@ class HandoverScreen(FloormanScreen):
                 for a in view.amendments
             ] or [t("none")]
         else:
-            lines = handover.section_lines(view, section, zone, t)
+            lines = markdown.section_lines(view, section, zone, t)
         title = t(SECTION_TITLES.get(section, "Amendments"))
         content.update(f"[b]{title}[/b]\n\n" + "\n".join(_escape(line) for line in lines))
 
@@ -231,7 +242,7 @@ class HandoverScreen(FloormanScreen):
 
     def action_compose(self) -> None:
         self.ref = None
-        self.run_domain(lambda: handover.compose(self.floor), t("Handover prefilled"))
+        self.run_domain(lambda: lifecycle.compose(self.floor), t("Handover prefilled"))
 
     def action_edit_text(self) -> None:
         view = self.need_editable()
@@ -245,7 +256,7 @@ class HandoverScreen(FloormanScreen):
             TextModal(
                 t(SECTION_TITLES[section]),
                 getattr(view, section),
-                lambda text: handover.edit(floor, ref, **{section: text}),
+                lambda text: lifecycle.edit(floor, ref, **{section: text}),
             ),
             self.saved(t("Saved")),
         )
@@ -261,7 +272,7 @@ class HandoverScreen(FloormanScreen):
                 when = floor_deadline(floor, values["deadline"])
             except FloorError as exc:
                 raise FieldError("deadline", deadline_problem(str(exc))) from exc
-            return handover.add_item(
+            return open_items.add_item(
                 floor, ref, values["text"], owner=values["owner"], deadline=when
             )
 
@@ -284,7 +295,7 @@ class HandoverScreen(FloormanScreen):
             FormModal(
                 t("Close an open item"),
                 [("item", "Item number", ""), ("note", "Note", "")],
-                lambda values: handover.close_item(
+                lambda values: open_items.close_item(
                     floor, ref, values["item"], values["note"] or None
                 ),
             ),
@@ -295,7 +306,7 @@ class HandoverScreen(FloormanScreen):
         view = self.need_editable()
         if view is not None:
             ref = view.id
-            self.run_domain(lambda: handover.submit(self.floor, ref), t("Handover submitted"))
+            self.run_domain(lambda: lifecycle.submit(self.floor, ref), t("Handover submitted"))
 
     def action_review(self) -> None:
         view = self.need_view()
@@ -319,7 +330,7 @@ class HandoverScreen(FloormanScreen):
             return
         ref, reviewed = view.id, sorted(self.reviewed_now())
         self.run_domain(
-            lambda: handover.acknowledge(self.floor, ref, reviewed),
+            lambda: lifecycle.acknowledge(self.floor, ref, reviewed),
             t("Handover acknowledged: you have the floor"),
         )
 
@@ -339,7 +350,7 @@ class HandoverScreen(FloormanScreen):
             return
         ref, floor = view.id, self.floor
         self.app.push_screen(
-            TextModal(t("Amendment"), "", lambda text: handover.amend(floor, ref, text)),
+            TextModal(t("Amendment"), "", lambda text: lifecycle.amend(floor, ref, text)),
             self.saved(t("Amendment added")),
         )
 
@@ -503,7 +514,7 @@ class HistoryModal(FloormanModal):
     def search(self, term: str) -> None:
         try:
             with self.floor.db.read() as session:
-                rows = handover.list_handovers(session, search=term or None)
+                rows = history.list_handovers(session, search=term or None)
         except FloorError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return

@@ -133,6 +133,13 @@ class HandoverStatus(StrEnum):
     ACKNOWLEDGED = "acknowledged"
 
 
+class HandoverItemStatus(StrEnum):
+    """An open item of a handover: open (carried into the next handover) or closed."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
 class PersonKind(StrEnum):
     """Who a roll call counts: staff on shift or a visitor on the floor."""
 

@@ -1,0 +1,141 @@
+"""The handover hash chain: canonical content, SHA-256 hashes, and `verify_chain`.
+
+When a handover is acknowledged the SHA-256 of its canonical JSON is stored and chained to
+the hash of the handover locked before it (the first links to `GENESIS`); amendments are
+chained below their handover the same way. `verify_chain` names any row changed since,
+and `floorman check` runs it (domain/audit.py lists `check_floor`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from floorman.data.tables_handover import Handover, HandoverAmendment, HandoverItem
+from floorman.domain.core.context import Floor
+from floorman.domain.core.states import HandoverStatus
+from floorman.domain.handover.views import amendments_of, iso, items_of
+
+GENESIS = "0" * 64
+
+
+def canonical_content(row: Handover, items: Iterable[HandoverItem]) -> str:
+    """The handover as canonical JSON: sorted keys, UTC times, items in order."""
+    content = {
+        "id": row.id,
+        "shift_id": row.shift_id,
+        "shift_start": iso(row.shift_start),
+        "shift_end": iso(row.shift_end),
+        "status": row.status,
+        "outgoing": row.outgoing,
+        "incoming": row.incoming,
+        "live_state": json.loads(row.live_state),
+        "live_state_at": iso(row.live_state_at),
+        "summary": row.summary,
+        "instructions": row.instructions,
+        "notes": row.notes,
+        "items": [
+            {
+                "id": i.id,
+                "origin_id": i.origin_id,
+                "carried_from": i.carried_from,
+                "position": i.position,
+                "text": i.text,
+                "owner": i.owner,
+                "deadline": iso(i.deadline),
+                "status": i.status,
+                "created_by": i.created_by,
+                "closed_at": iso(i.closed_at),
+                "closed_by": i.closed_by,
+                "close_note": i.close_note,
+            }
+            for i in items
+        ],
+        "submitted_at": iso(row.submitted_at),
+        "submitted_by": row.submitted_by,
+        "acknowledged_at": iso(row.acknowledged_at),
+        "acknowledged_by": row.acknowledged_by,
+        "reviewed": json.loads(row.reviewed),
+        "chain_seq": row.chain_seq,
+        "prev_hash": row.prev_hash,
+    }
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def content_hash(row: Handover, items: Iterable[HandoverItem]) -> str:
+    """The SHA-256 (hex) of a handover's canonical content."""
+    return hashlib.sha256(canonical_content(row, items).encode("utf-8")).hexdigest()
+
+
+def amendment_hash(
+    prev_hash: str, handover_id: str, seq: int, at: datetime, author: str, text: str
+) -> str:
+    """The SHA-256 (hex) of one amendment, chained to the hash before it."""
+    payload = json.dumps([prev_hash, handover_id, seq, iso(at), author, text], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _amendment_problems(session: Session, row: Handover, name: str) -> list[str]:
+    problems: list[str] = []
+    prev = row.content_hash or ""
+    for amendment in amendments_of(session, row.id):
+        computed = amendment_hash(
+            amendment.prev_hash,
+            row.id,
+            amendment.seq,
+            amendment.at,
+            amendment.author,
+            amendment.text,
+        )
+        if amendment.prev_hash != prev or computed != amendment.hash:
+            problems.append(f"{name}: amendment {amendment.seq} does not match its hash")
+        prev = amendment.hash
+    return problems
+
+
+def verify_chain(session: Session) -> list[str]:
+    """Name every locked handover (or amendment) whose content no longer matches its hash."""
+    problems: list[str] = []
+    rows = session.exec(
+        select(Handover)
+        .where(
+            or_(
+                col(Handover.content_hash).is_not(None),
+                col(Handover.status) == HandoverStatus.ACKNOWLEDGED,
+            )
+        )
+        .order_by(col(Handover.chain_seq))
+    ).all()
+    expected_prev, expected_seq = GENESIS, 1
+    for row in rows:
+        name = f"handover {row.shift_id} ({row.id[:8]})"
+        if row.content_hash is None or row.chain_seq is None:
+            problems.append(f"{name}: acknowledged but has no stored hash")
+            continue
+        if row.chain_seq != expected_seq:
+            problems.append(f"{name}: handover(s) missing from the chain before it")
+        if row.prev_hash != expected_prev:
+            problems.append(f"{name}: link to the previous handover does not match")
+        if content_hash(row, items_of(session, row.id)) != row.content_hash:
+            problems.append(f"{name}: content does not match its hash")
+        problems.extend(_amendment_problems(session, row, name))
+        expected_prev, expected_seq = row.content_hash, row.chain_seq + 1
+    orphans = session.exec(
+        select(HandoverAmendment.handover_id)
+        .join(Handover, col(Handover.id) == col(HandoverAmendment.handover_id))
+        .where(col(Handover.content_hash).is_(None))
+    ).all()
+    for handover_id in sorted(set(orphans)):
+        problems.append(f"handover {handover_id[:8]}: amended but not locked")
+    return problems
+
+
+def check_floor(floor: Floor) -> list[str]:
+    """`verify_chain` on a floor's database, for `floorman check`."""
+    with floor.db.read() as session:
+        return verify_chain(session)
