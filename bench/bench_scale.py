@@ -316,7 +316,7 @@ def reports(path: Path) -> list[tuple[str, float, float, str]]:
     """(name, median wall ms, median CPU ms, note) for each report query."""
     import pysqlite3.dbapi2 as sqlite  # type: ignore[import-not-found]
 
-    from floorman.domain.reports import floor_report
+    from floorman.domain.reports.floor import floor_report
 
     results: list[tuple[str, float, float, str]] = []
     conn = sqlite.connect(str(path))

@@ -108,7 +108,7 @@ def _optional_module(name: str) -> Any | None:
 
 def _required_seats(session: Session, floor: Floor) -> dict[str, Any] | None:
     """Seats the stored staffing plan requires now against seats staffed; None: no plan."""
-    from floorman.domain.staffing_plan import required_now
+    from floorman.domain.staffing.plan import required_now
 
     try:
         needed = required_now(session, floor.clock.now(), floor.config.zone())
@@ -730,7 +730,7 @@ def _log(session: Session, floor: Floor, action: str, row: Handover, **after: An
 
 def require_permission(floor: Floor, action: str, session: Session) -> None:
     """Ask the operators panel (when installed) whether the actor may do `action`."""
-    module = _optional_module("floorman.domain.operators")
+    module = _optional_module("floorman.domain.operators.permissions")
     require: Callable[..., Any] | None = getattr(module, "require", None)
     if require is not None:
         require(floor, action, session=session)

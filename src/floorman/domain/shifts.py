@@ -223,7 +223,7 @@ def duty(session: Session, shift: Shift) -> DutyView:
 
 def _require(floor: Floor, session: Session) -> None:
     try:
-        from floorman.domain.operators import require
+        from floorman.domain.operators.permissions import require
     except ImportError:  # operator logins not installed: an open floor
         return
     require(floor, "handover.write", session=session)

@@ -26,7 +26,10 @@ from textual.widgets import Input, Static
 
 from floorman.domain.core.context import Actor
 from floorman.domain.core.errors import FloorError
-from floorman.domain.operators import Pin, authenticate, operators_exist, role_name
+from floorman.domain.operators.login import authenticate
+from floorman.domain.operators.pins import Pin
+from floorman.domain.operators.records import operators_exist
+from floorman.domain.operators.roles import role_name
 from floorman.i18n import t
 from floorman.screens.base import FloormanModal
 
