@@ -1,10 +1,11 @@
 """The fixed floor and the panels the snapshot tests photograph, run in a fresh interpreter.
 
-`python -m tests.app.snapshots.scenes LANG SCENE WxH [WxH ...]` builds the demo floor
-(seed 7, its fixed names) on a temporary SQLite file at a fixed clock, opens the scene's
-panel in a headless terminal of each size and prints the SVG screenshots as JSON.
+`python -m tests.app.snapshots.scenes LANG WxH [WxH ...]` builds the demo floor (seed 7,
+its fixed names) on a temporary SQLite file at a fixed clock, then for every scene and
+size opens the panel on a fresh copy of that file in a headless terminal, and prints the
+SVG screenshots as JSON.
 
-A fresh interpreter per language because the key bindings are translated when a screen
+One fresh interpreter per language because the key bindings are translated when a screen
 module is imported (they are class attributes): the language is set first, from the
 config's `language`, exactly as `floorman ui` does, and only then is the app imported.
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import sys
 import tempfile
 import uuid
@@ -45,18 +47,20 @@ class Scene:
     drive: Callable[[Any, Any], Awaitable[None]]
 
 
-def _counting_ids() -> None:
+def _counting_ids(first: int) -> None:
     """Row ids from a counter instead of uuid4, so an id prefix on screen is the same."""
     from floorman.data import types
 
-    counter = iter(range(1, 1_000_000))
+    counter = iter(range(first, first + 0x1000000))
 
     class CountingUuid:
         """Stands in for the uuid module inside floorman.data.types only."""
 
         @staticmethod
         def uuid4() -> uuid.UUID:
-            return uuid.UUID(int=next(counter))
+            # The count leads, so the 8-character prefix the panels show tells rows apart.
+            number = next(counter)
+            return uuid.UUID(int=(number << 96) | number)
 
     types.uuid = CountingUuid  # type: ignore[assignment]
 
@@ -219,8 +223,8 @@ def _still_cursors(app: Any) -> None:
             widget.cursor_blink = False
 
 
-async def photograph(language: str, scene_name: str, size: tuple[int, int]) -> str:
-    """One SVG of `scene_name` at `size`, on a fresh copy of the fixed floor."""
+async def photograph(floor: Any, language: str, scene: Scene, size: tuple[int, int]) -> str:
+    """One SVG of `scene` at `size`, on `floor` (a fresh copy of the fixed floor)."""
     from floorman.app import FloormanApp, stylesheet_path
     from floorman.domain import alerts
 
@@ -232,41 +236,53 @@ async def photograph(language: str, scene_name: str, size: tuple[int, int]) -> s
         def on_started(self) -> None:
             return None
 
-    scene = SCENES[scene_name]
-    _counting_ids()  # the same ids at every size
-    with tempfile.TemporaryDirectory() as folder:
-        os.environ["FLOORMAN_CONFIG"] = str(Path(folder) / "no-config.toml")
-        os.environ["FLOORMAN_DB"] = str(Path(folder) / "default.db")
-        floor = _floor(Path(folder), language)
-        build_floor(floor)
-        scene.prepare(floor)
-        alerts.fire_due(floor)
-        app = SnapshotApp(floor, poll=False)
-        async with app.run_test(size=size) as pilot:
-            await settle(app, pilot)
-            await scene.drive(app, pilot)
-            await settle(app, pilot)
-            app.tick()
-            await settle(app, pilot)
-            _still_cursors(app)
-            await pilot.wait_for_scheduled_animations()
-            await settle(app, pilot)
-            svg = app.export_screenshot(title=f"floorman {scene_name} {language}")
-        floor.db.dispose()
-    return svg
+    scene.prepare(floor)
+    alerts.fire_due(floor)
+    app = SnapshotApp(floor, poll=False)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await scene.drive(app, pilot)
+        await settle(app, pilot)
+        app.tick()
+        await settle(app, pilot)
+        _still_cursors(app)
+        await pilot.wait_for_scheduled_animations()
+        await settle(app, pilot)
+        return app.export_screenshot(title=f"floorman {scene.name} {language}")
 
 
 def main(argv: list[str]) -> int:
-    language, scene_name, *sizes = argv
+    """Print {"scene WxH": svg} for every scene and size of one language, as JSON."""
+    language, *sizes = argv
     os.environ["TEXTUAL_ANIMATIONS"] = "none"
+    from floorman.clock import FakeClock
     from floorman.i18n import resolve_language, set_language
 
     # The order `floorman ui` follows: the configured language first, then the app.
     set_language(resolve_language(None, language))
     shots = {}
-    for text in sizes:
-        width, height = (int(n) for n in text.split("x"))
-        shots[text] = asyncio.run(photograph(language, scene_name, (width, height)))
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        os.environ["FLOORMAN_CONFIG"] = str(root / "no-config.toml")
+        os.environ["FLOORMAN_DB"] = str(root / "default.db")
+        _counting_ids(1)
+        template = root / "template"
+        template.mkdir()
+        floor = _floor(template, language)
+        build_floor(floor)
+        floor.db.dispose()
+        for scene in SCENES.values():
+            for text in sizes:
+                width, height = (int(n) for n in text.split("x"))
+                copy = root / f"{scene.name}-{text}"
+                shutil.copytree(template, copy)
+                _counting_ids(0x10000000)  # rows made from here on: the same ids every time
+                floor = _floor(copy, language)
+                floor.clock = FakeClock(START + ELAPSED)
+                shots[f"{scene.name} {text}"] = asyncio.run(
+                    photograph(floor, language, scene, (width, height))
+                )
+                floor.db.dispose()
     json.dump(shots, sys.stdout)
     return 0
 

@@ -1,7 +1,7 @@
 """Snapshot tests: every panel, in English and Chinese, at 80x24 and 160x50.
 
 Each picture is the real app on the fixed demo floor at a fixed clock (see scenes.py),
-taken in a fresh interpreter per language and panel, and compared with the accepted SVG
+taken in one fresh interpreter per language, and compared with the accepted SVG
 in __snapshots__/: a cut column, a misaligned Chinese cell or a lost key in the footer is
 a failing diff. Test ids are `<panel>-<lang>-<width>x<height>`, so a baseline keeps its
 file name when panels are added.
@@ -27,7 +27,14 @@ from tests.app.snapshots.scenes import LANGUAGES, SCENES, SIZES
 
 ROOT = Path(__file__).resolve().parents[3]
 CASES = [
-    pytest.param(scene, language, size, id=f"{scene}-{language}-{size[0]}x{size[1]}")
+    pytest.param(
+        scene,
+        language,
+        size,
+        id=f"{scene}-{language}-{size[0]}x{size[1]}",
+        # One worker per language under `-n auto`: each language is one interpreter's work.
+        marks=pytest.mark.xdist_group(language),
+    )
     for scene in SCENES
     for language in LANGUAGES
     for size in SIZES
@@ -35,8 +42,8 @@ CASES = [
 
 
 @cache
-def photographs(language: str, scene: str) -> dict[str, str]:
-    """Both sizes of one panel, from one fresh interpreter (cached for this process)."""
+def photographs(language: str) -> dict[str, str]:
+    """Every panel at both sizes in one language, from one fresh interpreter (cached)."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -45,12 +52,12 @@ def photographs(language: str, scene: str) -> dict[str, str]:
     env |= {"TEXTUAL_ANIMATIONS": "none", "COLUMNS": "", "LINES": ""}
     sizes = [f"{w}x{h}" for w, h in SIZES]
     result = subprocess.run(
-        [sys.executable, "-m", "tests.app.snapshots.scenes", language, scene, *sizes],
+        [sys.executable, "-m", "tests.app.snapshots.scenes", language, *sizes],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=1800,
         check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
@@ -59,5 +66,5 @@ def photographs(language: str, scene: str) -> dict[str, str]:
 
 @pytest.mark.parametrize(("scene", "language", "size"), CASES)
 def test_panel(scene: str, language: str, size: tuple[int, int], snapshot) -> None:
-    svg = photographs(language, scene)[f"{size[0]}x{size[1]}"]
+    svg = photographs(language)[f"{scene} {size[0]}x{size[1]}"]
     assert svg == snapshot(extension_class=SVGImageExtension)
