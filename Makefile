@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint unit bench clean tmux
+.PHONY: run test lint unit bench clean tmux snapshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: $(STAMP) tmux
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n auto
+
+## snapshots: regenerate the accepted screen pictures after an intended change (then look)
+snapshots: $(STAMP)
+	$(BIN)/python -m pytest tests/app/snapshots -n 0 -p no:randomly --snapshot-update
 
 ## bench: print speed and memory figures, and write them to bench/RESULTS.md
 bench: $(STAMP)

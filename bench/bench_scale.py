@@ -5,7 +5,7 @@
    tables exist), 50,000 visitors (when the visitor tables exist).
 2. Day and month reports, each timed (median of runs, goal <= 500 ms):
    - seat-state minutes per zone per day (one SQL query with a window function),
-   - `floorman.domain.reports.floor_report` (the reports screen) for a day, a week and a
+   - `floorman.domain.reports.floor.floor_report` (the reports screen) for a day, a week and a
      month, sampled every 15 minutes, and the month sampled hourly as the screen does it,
    - count and total minutes of aways, count of visitors.
    Each query's plan is checked for full scans of the big tables.
@@ -316,7 +316,7 @@ def reports(path: Path) -> list[tuple[str, float, float, str]]:
     """(name, median wall ms, median CPU ms, note) for each report query."""
     import pysqlite3.dbapi2 as sqlite  # type: ignore[import-not-found]
 
-    from floorman.domain.reports import floor_report
+    from floorman.domain.reports.floor import floor_report
 
     results: list[tuple[str, float, float, str]] = []
     conn = sqlite.connect(str(path))

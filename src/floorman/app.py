@@ -285,7 +285,7 @@ class FloormanApp(App[None]):
     def housekeeping(self) -> None:
         """Backups that are due, personal data past its retention, the attendance reminder."""
         from floorman.domain.backups import run_scheduled_backups
-        from floorman.domain.operators import SYSTEM_SOURCE
+        from floorman.domain.operators.permissions import SYSTEM_SOURCE
         from floorman.domain.visitors import purge_expired
 
         system = Floor(
@@ -294,7 +294,7 @@ class FloormanApp(App[None]):
             config=self.floor.config,
             actor=Actor("floorman (scheduled)", self.floor.actor.terminal, source=SYSTEM_SOURCE),
         )
-        from floorman.domain.attendance import schedule_summary_reminder
+        from floorman.domain.attendance.month import schedule_summary_reminder
 
         try:
             run_scheduled_backups(system)

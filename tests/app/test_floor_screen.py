@@ -179,7 +179,7 @@ async def test_command_palette_offers_panels(make_app) -> None:
 
 
 async def test_header_warns_when_staffed_falls_below_required(small_floor, make_app) -> None:
-    from floorman.domain.staffing_plan import set_plan
+    from floorman.domain.staffing.plan import set_plan
 
     record_event(small_floor, "A-01", "ready", agent_no="1001")
     set_plan(small_floor, busy_hour_calls=50)  # the manual's table: 5 seats

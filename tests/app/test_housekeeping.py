@@ -5,7 +5,7 @@ from __future__ import annotations
 from floorman.data.backup import backup_dir, list_backups
 from floorman.domain import visitors
 from floorman.domain.core.context import Actor
-from floorman.domain.operators import add_operator
+from floorman.domain.operators.management import add_operator
 from tests.app import workers_done
 
 

@@ -10,10 +10,12 @@ from textual import events
 from textual.widgets import Input, Static
 
 from floorman.app import FloormanApp
-from floorman.domain import operators
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import PermissionDenied
-from floorman.domain.operators import add_operator, authenticate, require
+from floorman.domain.operators.login import authenticate
+from floorman.domain.operators.management import add_operator
+from floorman.domain.operators.permissions import require
+from floorman.domain.operators.pins import use_hasher
 from floorman.i18n import set_language
 from floorman.screens.floor import FloorScreen
 from floorman.screens.login import LoginScreen
@@ -22,9 +24,9 @@ from tests.app import workers_done
 
 @pytest.fixture(autouse=True)
 def cheap_hasher() -> Iterator[None]:
-    operators.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
+    use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
     yield
-    operators.use_hasher(None)
+    use_hasher(None)
 
 
 @pytest.fixture

@@ -50,7 +50,7 @@ async def test_bad_date_is_a_clear_message(small_floor, make_app) -> None:
 
 
 async def test_attendance_tab_puts_the_late_first(small_floor, make_app, clock, tmp_path) -> None:
-    from floorman.domain.attendance import import_roster
+    from floorman.domain.attendance.roster import import_roster
 
     roster = tmp_path / "roster.csv"
     roster.write_text(

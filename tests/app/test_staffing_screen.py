@@ -181,7 +181,7 @@ async def test_the_screen_in_chinese(make_app) -> None:
 
 async def test_erlang_form_starts_from_the_domain_defaults(make_app) -> None:
     """The CLI's `staffing erlang` uses the same defaults: one set, kept in the domain."""
-    from floorman.domain import staffing_defaults as staffing
+    from floorman.domain.staffing import defaults as staffing
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 from floorman.config import AttendanceConfig
-from floorman.domain import attendance
+from floorman.domain.attendance.days import day_attendance, fine_for
+from floorman.domain.attendance.leave import decide_leave, request_leave
+from floorman.domain.attendance.month import export_month, month_summary, schedule_summary_reminder
+from floorman.domain.attendance.roster import import_roster, mark
 from floorman.domain.core.context import Actor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.seats import record_event
@@ -19,12 +22,12 @@ from floorman.domain.seats import record_event
 def roster(floor, tmp_path: Path, rows: list[str]) -> None:
     path = tmp_path / "roster.csv"
     path.write_text("staff_no,day,start,end\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    attendance.import_roster(floor, path)
+    import_roster(floor, path)
 
 
 @pytest.mark.parametrize(("minutes", "fine"), [(0, 0), (1, 2), (5, 2), (6, 5), (10, 5), (11, 5)])
 def test_fine_table(minutes: int, fine: int) -> None:
-    assert attendance.fine_for(minutes, AttendanceConfig()) == fine
+    assert fine_for(minutes, AttendanceConfig()) == fine
 
 
 def test_sign_in_from_seat_history_and_lateness(small_floor, clock, tmp_path) -> None:
@@ -48,7 +51,7 @@ def test_sign_in_from_seat_history_and_lateness(small_floor, clock, tmp_path) ->
     with small_floor.db.read() as session:
         day = {
             r.staff_no: r
-            for r in attendance.day_attendance(session, small_floor, date(2026, 11, 23))
+            for r in day_attendance(session, small_floor, date(2026, 11, 23))
         }
     assert (day["1001"].late_minutes, day["1001"].fine) == (4, 2)
     assert (day["1002"].late_minutes, day["1002"].fine) == (8, 5)
@@ -62,13 +65,13 @@ def test_leaving_early_and_manual_marks_win(small_floor, clock, tmp_path) -> Non
     clock.advance(hours=7, minutes=53)
     record_event(small_floor, "A-01", "empty")  # 7 minutes early
     # 1002 never reached a seat (phone system down); the duty manager marks her in and out.
-    attendance.mark(small_floor, "1002", "sign_in", clock.now() - timedelta(hours=7, minutes=54))
-    attendance.mark(small_floor, "1002", "sign_out", clock.now() + timedelta(minutes=7))
+    mark(small_floor, "1002", "sign_in", clock.now() - timedelta(hours=7, minutes=54))
+    mark(small_floor, "1002", "sign_out", clock.now() + timedelta(minutes=7))
     clock.advance(minutes=10)
     with small_floor.db.read() as session:
         day = {
             r.staff_no: r
-            for r in attendance.day_attendance(session, small_floor, date(2026, 11, 23))
+            for r in day_attendance(session, small_floor, date(2026, 11, 23))
         }
     assert (day["1001"].early_minutes, day["1001"].fine) == (7, 5)
     assert (day["1002"].late_minutes, day["1002"].early_minutes, day["1002"].fine) == (0, 0, 0)
@@ -86,39 +89,39 @@ def test_month_runs_extra_fines_and_dismissal(small_floor, clock, tmp_path) -> N
         record_event(small_floor, "A-01", "empty")
     clock.set(clock.now().replace(day=20))
     with small_floor.db.read() as session:
-        summary = {s.staff_no: s for s in attendance.month_summary(session, small_floor, 2026, 11)}
+        summary = {s.staff_no: s for s in month_summary(session, small_floor, 2026, 11)}
     li = summary["1001"]
     assert (li.late_or_early, li.longest_run, li.fines, li.extra_fine) == (7, 7, 14, 50)
     wang = summary["1002"]
     assert (wang.absent_days, wang.dismissal, wang.total_fine) == (3.0, True, 150)
     out = tmp_path / "month.csv"
     with small_floor.db.read() as session:
-        assert attendance.export_month(session, small_floor, 2026, 11, out) == 2
+        assert export_month(session, small_floor, 2026, 11, out) == 2
     with out.open(encoding="utf-8-sig") as handle:
         assert [r["staff_no"] for r in csv.DictReader(handle)] == ["1001", "1002"]
 
 
 def test_leave_excuses_absence_and_needs_the_right_level(small_floor, clock, tmp_path) -> None:
     from floorman.domain.core.errors import PermissionDenied
-    from floorman.domain.operators import add_operator
+    from floorman.domain.operators.management import add_operator
 
     roster(small_floor, tmp_path, ["1001,2026-11-24,08:00,16:00"])
-    leave = attendance.request_leave(small_floor, "1001", "2026-11-24", 2, "family")
+    leave = request_leave(small_floor, "1001", "2026-11-24", 2, "family")
     add_operator(small_floor, "boss", "director", "123456")
     small_floor.actor = Actor("boss", "t", role="director")
     add_operator(small_floor, "area", "area_manager", "223344")
     add_operator(small_floor, "sup", "supervisor", "334455")
     small_floor.actor = Actor("area", "t", role="area_manager")
     with pytest.raises(PermissionDenied, match="area manager"):
-        attendance.decide_leave(small_floor, leave.id, approve=True)
+        decide_leave(small_floor, leave.id, approve=True)
     small_floor.actor = Actor("sup", "t", role="supervisor")
-    approved = attendance.decide_leave(small_floor, leave.id, approve=True)
+    approved = decide_leave(small_floor, leave.id, approve=True)
     assert (approved.status, approved.decided_role) == ("approved", "supervisor")
     with pytest.raises(FloorError, match="already approved"):
-        attendance.decide_leave(small_floor, leave.id, approve=False, note="no")
+        decide_leave(small_floor, leave.id, approve=False, note="no")
     clock.advance(days=1, hours=2)
     with small_floor.db.read() as session:
-        (day,) = attendance.day_attendance(session, small_floor, date(2026, 11, 24))
+        (day,) = day_attendance(session, small_floor, date(2026, 11, 24))
     assert (day.on_leave, day.absent_days, day.fine) == (True, 0.0, 0)
 
 
@@ -128,18 +131,18 @@ def test_leave_refused_on_holidays_billing_days_and_bad_input(small_floor) -> No
         attendance=replace(AttendanceConfig(), holidays=("2026-12-25",), billing_days=("1",)),
     )
     with pytest.raises(FloorError, match="public holidays"):
-        attendance.request_leave(small_floor, "1001", "2026-12-24", 2, "trip")
+        request_leave(small_floor, "1001", "2026-12-24", 2, "trip")
     with pytest.raises(FloorError, match="billing days"):
-        attendance.request_leave(small_floor, "1001", "2026-12-01", 1, "trip")
+        request_leave(small_floor, "1001", "2026-12-01", 1, "trip")
     with pytest.raises(FloorError, match=r"over 7 days|department manager"):
-        leave = attendance.request_leave(small_floor, "1001", "2026-12-02", 10, "long trip")
-        attendance.decide_leave(small_floor, leave.id, approve=True)
+        leave = request_leave(small_floor, "1001", "2026-12-02", 10, "long trip")
+        decide_leave(small_floor, leave.id, approve=True)
     with pytest.raises(FloorError, match="unknown agent"):
-        attendance.request_leave(small_floor, "9999", "2026-12-02", 1, "x")
+        request_leave(small_floor, "9999", "2026-12-02", 1, "x")
     with pytest.raises(FloorError, match="half days"):
-        attendance.request_leave(small_floor, "1001", "2026-12-02", 0.3, "x")
+        request_leave(small_floor, "1001", "2026-12-02", 0.3, "x")
     with pytest.raises(FloorError, match="needs a reason"):
-        attendance.decide_leave(small_floor, "whatever", approve=False)
+        decide_leave(small_floor, "whatever", approve=False)
 
 
 def test_roster_import_is_all_or_nothing(small_floor, tmp_path) -> None:
@@ -148,20 +151,20 @@ def test_roster_import_is_all_or_nothing(small_floor, tmp_path) -> None:
             small_floor, tmp_path, ["1001,2026-11-23,08:00,16:00", "9999,2026-11-23,08:00,16:00"]
         )
     with small_floor.db.read() as session:
-        assert attendance.day_attendance(session, small_floor, date(2026, 11, 23)) == []
+        assert day_attendance(session, small_floor, date(2026, 11, 23)) == []
 
 
 def test_night_shift_ends_next_morning(small_floor, tmp_path) -> None:
     roster(small_floor, tmp_path, ["1001,2026-11-23,00:00,08:00", "1002,2026-11-23,16:00,24:00"])
     with small_floor.db.read() as session:
-        rows = attendance.day_attendance(session, small_floor, date(2026, 11, 23))
+        rows = day_attendance(session, small_floor, date(2026, 11, 23))
     assert [(r.ends_at - r.starts_at).total_seconds() / 3600 for r in rows] == [8.0, 8.0]
 
 
 def test_summary_reminder_on_the_21st(small_floor, clock) -> None:
-    due = attendance.schedule_summary_reminder(small_floor)
+    due = schedule_summary_reminder(small_floor)
     assert (due.month, due.day, due.hour) == (12, 21, 9)
-    assert attendance.schedule_summary_reminder(small_floor) == due  # scheduled once
+    assert schedule_summary_reminder(small_floor) == due  # scheduled once
 
 
 def test_sign_in_by_hand_says_what_it_recorded_and_a_second_one_changes_nothing(

@@ -13,11 +13,12 @@ from collections.abc import Iterator
 import pytest
 from argon2 import PasswordHasher, Type
 
-from floorman.domain import audit, operators
+from floorman.domain import audit
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError, PermissionDenied
 from floorman.domain.core.lookup import MIN_PREFIX
 from floorman.domain.handover import chain, find, lifecycle, open_items
+from floorman.domain.operators import login, management, pins
 from floorman.domain.shifts import assign_manager
 
 
@@ -74,24 +75,24 @@ def test_check_lists_the_handover_chain_without_discovery() -> None:
 
 @pytest.fixture
 def cheap_hasher() -> Iterator[None]:
-    operators.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
+    pins.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
     yield
-    operators.use_hasher(None)
+    pins.use_hasher(None)
 
 
 @pytest.fixture
 def closed_floor(small_floor: Floor, cheap_hasher: None) -> Floor:
     """A floor with operators: a director (logged in), a duty manager and a viewer."""
-    operators.add_operator(small_floor, "boss", "director", "1357")
-    small_floor.actor = operators.authenticate(small_floor, "boss", "1357")
-    operators.add_operator(small_floor, "dm", "duty_manager", "2468")
-    operators.add_operator(small_floor, "watcher", "viewer", "9753")
+    management.add_operator(small_floor, "boss", "director", "1357")
+    small_floor.actor = login.authenticate(small_floor, "boss", "1357")
+    management.add_operator(small_floor, "dm", "duty_manager", "2468")
+    management.add_operator(small_floor, "watcher", "viewer", "9753")
     return small_floor
 
 
 def logged_in(floor: Floor, name: str, pin: str) -> Floor:
     other = Floor(db=floor.db, clock=floor.clock, config=floor.config)
-    other.actor = operators.authenticate(other, name, pin)
+    other.actor = login.authenticate(other, name, pin)
     return other
 
 

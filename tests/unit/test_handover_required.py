@@ -16,7 +16,7 @@ from floorman.clock import FakeClock
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.handover import chain, find, lifecycle, markdown, views
 from floorman.domain.seats import import_agents, record_event
-from floorman.domain.staffing_plan import clear_plan, set_plan
+from floorman.domain.staffing.plan import clear_plan, set_plan
 
 UTC_ZONE = ZoneInfo("UTC")
 

@@ -11,25 +11,21 @@ from sqlmodel import select
 from floorman.data.db import Database
 from floorman.data.models import JournalEntry
 from floorman.data.tables_operators import Operator
-from floorman.domain import operators
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError, PermissionDenied
-from floorman.domain.operators import (
-    Pin,
-    add_operator,
-    authenticate,
-    disable_operator,
-    list_operators,
-    reset_pin,
-)
+from floorman.domain.operators.login import authenticate
+from floorman.domain.operators.management import add_operator, disable_operator, reset_pin
+from floorman.domain.operators.permissions import allowed, require
+from floorman.domain.operators.pins import Pin, use_hasher
+from floorman.domain.operators.records import OperatorView, list_operators
 
 
 @pytest.fixture(autouse=True)
 def cheap_hasher() -> Iterator[None]:
     """Real argon2id, with parameters cheap enough for a test suite on two cores."""
-    operators.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
+    use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
     yield
-    operators.use_hasher(None)
+    use_hasher(None)
 
 
 def login(floor: Floor, name: str, pin: str) -> Floor:
@@ -97,7 +93,7 @@ def test_names_are_unique_ignoring_case_and_roles_are_known(staffed: Floor) -> N
     assert [v.name for v in list_operators_of(staffed)] == ["am1", "boss", "dm1", "sam", "vic"]
 
 
-def list_operators_of(floor: Floor) -> list[operators.OperatorView]:
+def list_operators_of(floor: Floor) -> list[OperatorView]:
     with floor.db.read() as session:
         return list_operators(session)
 
@@ -190,12 +186,12 @@ def test_anyone_logged_in_may_change_their_own_pin(staffed: Floor) -> None:
 def test_disabled_operator_cannot_log_in_and_loses_an_open_session(staffed: Floor) -> None:
     dm_floor = Floor(db=staffed.db, clock=staffed.clock, config=staffed.config)
     login(dm_floor, "dm1", "1111")
-    assert operators.allowed(dm_floor, "away.approve")
+    assert allowed(dm_floor, "away.approve")
     disable_operator(staffed, "dm1")
     with pytest.raises(PermissionDenied, match="disabled"):
         authenticate(staffed, "dm1", "1111")
     with pytest.raises(PermissionDenied, match="disabled or unknown"):
-        operators.require(dm_floor, "away.approve")
+        require(dm_floor, "away.approve")
 
 
 def test_last_director_and_oneself_cannot_be_disabled(staffed: Floor) -> None:

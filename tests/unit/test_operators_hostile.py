@@ -10,11 +10,12 @@ from argon2 import PasswordHasher, Type
 from rich.console import Console
 from rich.traceback import Traceback
 
-from floorman.domain import operators
 from floorman.domain.audit import journal_entries
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
-from floorman.domain.operators import add_operator, authenticate
+from floorman.domain.operators.login import authenticate
+from floorman.domain.operators.management import add_operator
+from floorman.domain.operators.pins import use_hasher
 
 HOSTILE = {
     "csi": ("\x1b[2J\x1b[31mwang", "wang"),
@@ -32,9 +33,9 @@ HOSTILE = {
 
 @pytest.fixture(autouse=True)
 def cheap_hasher() -> Iterator[None]:
-    operators.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
+    use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
     yield
-    operators.use_hasher(None)
+    use_hasher(None)
 
 
 @pytest.mark.parametrize("case", sorted(HOSTILE))

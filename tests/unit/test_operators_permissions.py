@@ -7,27 +7,27 @@ from collections.abc import Iterator
 import pytest
 from argon2 import PasswordHasher, Type
 
-from floorman.domain import operators
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError, PermissionDenied
-from floorman.domain.operators import (
+from floorman.domain.operators.login import authenticate
+from floorman.domain.operators.management import add_operator, disable_operator
+from floorman.domain.operators.permissions import (
     PERMISSIONS,
-    ROLES,
-    add_operator,
     allowed,
-    authenticate,
     leave_approval_action,
     require,
 )
+from floorman.domain.operators.pins import use_hasher
+from floorman.domain.operators.roles import ROLES, role_name
 
 PINS = {role: f"{i + 1}{i + 1}{i + 1}{i + 1}" for i, role in enumerate(ROLES)}
 
 
 @pytest.fixture(autouse=True)
 def cheap_hasher() -> Iterator[None]:
-    operators.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
+    use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
     yield
-    operators.use_hasher(None)
+    use_hasher(None)
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def test_every_action_as_every_role(closed_floor: Floor) -> None:
                     require(floors[role], action)
                 message = str(caught.value)
                 assert f"operator {role} (" in message and action in message
-                assert operators.role_name(role) in message
+                assert role_name(role) in message
 
 
 def test_the_manuals_rules(closed_floor: Floor) -> None:
@@ -145,7 +145,7 @@ def test_unknown_action_is_a_programming_error(floor: Floor) -> None:
 
 
 def test_a_disabled_operator_keeps_the_floor_closed(closed_floor: Floor) -> None:
-    operators.disable_operator(closed_floor, "viewer")
+    disable_operator(closed_floor, "viewer")
     anonymous = Floor(db=closed_floor.db, clock=closed_floor.clock, config=closed_floor.config)
     anonymous.actor = Actor("x", "t")
     assert not allowed(anonymous, "floor.view")

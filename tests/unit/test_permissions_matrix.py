@@ -1,6 +1,6 @@
 """Every privileged function, called as every role below the ones allowed: refused, unwritten.
 
-Issue 4, point 3: each entry of `operators.PERMISSIONS` is performed here by the real
+Issue 4, point 3: each entry of `PERMISSIONS` is performed here by the real
 domain function (or the CLI command, when the check lives in the command) on a prepared,
 closed floor (operators exist). For every role the table does not allow, for an actor who
 is not logged in and for a feed, the call must raise PermissionDenied and leave the
@@ -28,20 +28,16 @@ from floorman.clock import FakeClock
 from floorman.config import Config
 from floorman.data import schema
 from floorman.data.db import Database
-from floorman.domain import (
-    alerts,
-    attendance,
-    audit,
-    away,
-    emergency,
-    operators,
-    seats,
-    staffing_plan,
-    visitors,
-)
+from floorman.domain import alerts, audit, away, emergency, seats, visitors
+from floorman.domain.attendance.leave import decide_leave, request_leave
+from floorman.domain.attendance.roster import mark
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError, PermissionDenied
-from floorman.domain.operators import PERMISSIONS, ROLES, add_operator
+from floorman.domain.operators.management import add_operator, disable_operator
+from floorman.domain.operators.permissions import PERMISSIONS, UNAUTHENTICATED_ACTIONS
+from floorman.domain.operators.pins import use_hasher
+from floorman.domain.operators.roles import ROLE_RANK, ROLES
+from floorman.domain.staffing.plan import set_plan
 
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 PIN = {role: str(1000 + 1111 * i) for i, role in enumerate(ROLES)}  # 1000, 2111, ...
@@ -139,7 +135,7 @@ def _prepare(tmp: Path) -> Prepared:
     # an emergency with its roll call, leaves of 1, 3 and 7 days, a fired alert
     ids["emergency"] = emergency.start(floor, "fire", drill=True).id
     for days in (1, 3, 7):
-        ids[f"leave_{days}"] = attendance.request_leave(floor, "1005", "2026-12-01", days, "x").id
+        ids[f"leave_{days}"] = request_leave(floor, "1005", "2026-12-01", days, "x").id
     with floor.db.write() as session:
         alerts.schedule(
             session, floor, kind="test.alert", subject="A-01", due_at=START, message="test"
@@ -157,11 +153,11 @@ def _prepare(tmp: Path) -> Prepared:
 
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prepared]:
-    operators.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
+    use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
     ready = _prepare(tmp_path_factory.mktemp("matrix"))
     yield ready
     ready.floor.db.dispose()
-    operators.use_hasher(None)
+    use_hasher(None)
 
 
 Call = Callable[[Floor, Prepared], object]
@@ -193,11 +189,11 @@ CALLS: dict[str, Call] = {
     "emergency.start": lambda f, p: emergency.start(f, "theft"),
     "emergency.step": lambda f, p: emergency.step_action(f, p.ids["emergency"], 1, "done"),
     "emergency.close": lambda f, p: emergency.close(f, p.ids["emergency"]),
-    "attendance.record": lambda f, p: attendance.request_leave(f, "1004", "2026-12-02", 1, "x"),
-    "leave.approve_1_day": lambda f, p: attendance.decide_leave(f, p.ids["leave_1"], True),
-    "leave.approve_3_days": lambda f, p: attendance.decide_leave(f, p.ids["leave_3"], True),
-    "leave.approve_7_days": lambda f, p: attendance.decide_leave(f, p.ids["leave_7"], True),
-    "staffing.plan": lambda f, p: staffing_plan.set_plan(f, busy_hour_calls=120.0),
+    "attendance.record": lambda f, p: request_leave(f, "1004", "2026-12-02", 1, "x"),
+    "leave.approve_1_day": lambda f, p: decide_leave(f, p.ids["leave_1"], True),
+    "leave.approve_3_days": lambda f, p: decide_leave(f, p.ids["leave_3"], True),
+    "leave.approve_7_days": lambda f, p: decide_leave(f, p.ids["leave_7"], True),
+    "staffing.plan": lambda f, p: set_plan(f, busy_hour_calls=120.0),
     "operators.manage": lambda f, p: add_operator(f, "newcomer", "viewer", "97531"),
 }
 
@@ -233,8 +229,8 @@ MORE_CALLS: list[tuple[str, str, Call]] = [
         "add_to_roll_call",
         lambda f, p: emergency.add_to_roll_call(f, p.ids["emergency"], "Courier"),
     ),
-    ("attendance.record", "mark", lambda f, p: attendance.mark(f, "1001", "sign_in", START)),
-    ("operators.manage", "disable", lambda f, p: operators.disable_operator(f, "viewer")),
+    ("attendance.record", "mark", lambda f, p: mark(f, "1001", "sign_in", START)),
+    ("operators.manage", "disable", lambda f, p: disable_operator(f, "viewer")),
 ]
 
 # Actions checked in their CLI command (the domain function has no floor to check).
@@ -255,10 +251,10 @@ def _years_later(floor: Floor) -> Floor:
 def _refused_actors(action: str) -> list[Actor]:
     """Every role below the lowest allowed one, a viewer, nobody logged in, and a feed."""
     allowed = PERMISSIONS[action]
-    lowest = min(operators.ROLE_RANK[r] for r in allowed)
-    roles = [r for r in ROLES if operators.ROLE_RANK[r] < lowest or r not in allowed]
+    lowest = min(ROLE_RANK[r] for r in allowed)
+    roles = [r for r in ROLES if ROLE_RANK[r] < lowest or r not in allowed]
     actors = [Actor(role, TERMINAL, role=role) for role in roles]
-    if action not in operators.UNAUTHENTICATED_ACTIONS:
+    if action not in UNAUTHENTICATED_ACTIONS:
         actors.append(Actor("nobody", TERMINAL))
         actors.append(Actor("pbx", TERMINAL, source="pbx"))
     return actors
@@ -327,7 +323,7 @@ def test_the_allowed_role_gets_through(tmp_path: Path) -> None:
     e.g. a slip already decided by an earlier call); what matters is that the permission
     check lets the allowed role by, so the refusals above come from the roles alone.
     """
-    operators.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
+    use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
     try:
         ready = _prepare(tmp_path)
         calls = [(a, c) for a, c in CALLS.items()] + [(a, c) for a, _, c in MORE_CALLS]
@@ -341,7 +337,7 @@ def test_the_allowed_role_gets_through(tmp_path: Path) -> None:
                 pass
         ready.floor.db.dispose()
     finally:
-        operators.use_hasher(None)
+        use_hasher(None)
 
 
 def _cli(db: Path, *args: str, operator: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -11,10 +11,19 @@ import pytest
 from sqlmodel import select
 
 from floorman.data.models import Seat, SeatEvent
-from floorman.domain import alerts, reports
+from floorman.domain import alerts
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
-from floorman.domain.reports import FloorReport, export_report, floor_report
+from floorman.domain.reports.export import export_report
+from floorman.domain.reports.figures import FloorReport
+from floorman.domain.reports.floor import floor_report
+from floorman.domain.reports.sweep import (
+    hour_starts,
+    one_offset,
+    sample_moments,
+    sweep_in_datetimes,
+    sweep_in_microseconds,
+)
 from floorman.domain.seats import record_event
 
 
@@ -115,7 +124,7 @@ def test_csv_export(small_floor, clock, tmp_path) -> None:
 
 
 def test_required_seats_follow_the_staffing_plan(small_floor, clock, tmp_path) -> None:
-    from floorman.domain.staffing_plan import set_plan
+    from floorman.domain.staffing.plan import set_plan
 
     forecast = tmp_path / "forecast.csv"
     forecast.write_text(
@@ -317,12 +326,12 @@ def test_microsecond_sweep_equals_the_datetime_sweep(small_floor) -> None:
     _store(small_floor, history)
     start, end = origin + timedelta(hours=13, microseconds=250), origin + timedelta(days=2)
     step = timedelta(minutes=15)
-    hours = reports._hours(start, end)
-    moments = reports._sample_moments(start, end, step)
-    assert reports._one_offset(start, end, hours, moments)
+    hours = hour_starts(start, end)
+    moments = sample_moments(start, end, step)
+    assert one_offset(start, end, hours, moments)
     with small_floor.db.read() as session:
-        fast = reports._sweep_in_microseconds(session, start, end, hours, moments)
-        defined = reports._sweep_in_datetimes(session, start, end, step, hours)
+        fast = sweep_in_microseconds(session, start, end, hours, moments)
+        defined = sweep_in_datetimes(session, start, end, step, hours)
     assert fast == defined
     assert sum(fast[1]) > 0 and len({p.staffed for p in fast[0]}) > 1
 
@@ -333,11 +342,11 @@ def test_a_range_across_a_daylight_saving_change_keeps_wall_clock_hours(small_fl
     new_york = ZoneInfo("America/New_York")
     start = datetime(2026, 10, 31, tzinfo=new_york)  # clocks go back on 1 November
     end = start + timedelta(days=3)
-    hours = reports._hours(start, end)
-    assert not reports._one_offset(start, end, hours, reports._sample_moments(start, end, H))
+    hours = hour_starts(start, end)
+    assert not one_offset(start, end, hours, sample_moments(start, end, H))
     shanghai_day = datetime(2026, 11, 1, tzinfo=SHANGHAI)
-    day_hours = reports._hours(shanghai_day, shanghai_day + timedelta(days=1))
-    assert reports._one_offset(shanghai_day, shanghai_day + timedelta(days=1), day_hours, day_hours)
+    day_hours = hour_starts(shanghai_day, shanghai_day + timedelta(days=1))
+    assert one_offset(shanghai_day, shanghai_day + timedelta(days=1), day_hours, day_hours)
     _store(small_floor, {"A-01": [(start.astimezone(UTC) + timedelta(hours=3), "away")]})
     with small_floor.db.read() as session:
         report = floor_report(session, start, end, step=H, zone=new_york)

@@ -216,7 +216,7 @@ def test_required_needs_one_source(staffed_db: Path) -> None:
 
 def test_erlang_defaults_are_the_staffing_screens() -> None:
     """Same call numbers, same answer as the screen (key 6): 14 agents, 20 on the roster."""
-    from floorman.domain.staffing_defaults import DEFAULT_MAX_OCCUPANCY, DEFAULT_SHRINKAGE
+    from floorman.domain.staffing.defaults import DEFAULT_MAX_OCCUPANCY, DEFAULT_SHRINKAGE
 
     done = floorman(*ERLANG, "--json")
     assert done.returncode == 0, done.stderr

@@ -30,7 +30,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from floorman.domain.core.errors import FloorError
-from floorman.domain.staffing import (
+from floorman.domain.staffing.erlang import (
     average_speed_of_answer,
     check_erlang_input,
     erlang_b,

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from floorman.domain.core.errors import FloorError
-from floorman.domain.staffing import ManualPosts, SeatTable, b_value, manual_plan, spares_for
+from floorman.domain.staffing.manual import ManualPosts, SeatTable, b_value, manual_plan, spares_for
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import pytest
 
 from floorman.domain.core.errors import FloorError
 from floorman.domain.seats import record_event
-from floorman.domain.staffing_plan import clear_plan, required_now, set_plan
+from floorman.domain.staffing.plan import clear_plan, required_now, set_plan
 
 UTC = ZoneInfo("UTC")
 

@@ -10,19 +10,20 @@ import pytest
 
 from floorman.domain.core.errors import FloorError
 from floorman.domain.seats import record_event
-from floorman.domain.staffing import (
-    ForecastInterval,
-    SeatTable,
-    ServiceTarget,
+from floorman.domain.staffing.forecast import parse_interval, read_forecast
+from floorman.domain.staffing.gap import (
     compare,
     compare_with_floor,
     current_interval,
-    parse_interval,
-    read_forecast,
+    staffed_seats,
+)
+from floorman.domain.staffing.manual import SeatTable
+from floorman.domain.staffing.required import (
+    ForecastInterval,
+    ServiceTarget,
     required_for_interval,
     required_from_forecast,
     required_from_volume,
-    staffed_seats,
 )
 
 

@@ -52,7 +52,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_roster(args: argparse.Namespace) -> int:
-    from floorman.domain.attendance import import_roster
+    from floorman.domain.attendance.roster import import_roster
 
     count = import_roster(open_floor(args, authenticate=True), args.file)
     print(f"imported {count} shift{'' if count == 1 else 's'}")
@@ -60,7 +60,7 @@ def cmd_roster(args: argparse.Namespace) -> int:
 
 
 def cmd_mark(args: argparse.Namespace) -> int:
-    from floorman.domain.attendance import mark
+    from floorman.domain.attendance.roster import mark
     from floorman.domain.core.text import parse_instant
 
     floor = open_floor(args, authenticate=True)
@@ -85,10 +85,11 @@ def cmd_mark(args: argparse.Namespace) -> int:
 
 
 def cmd_day(args: argparse.Namespace) -> int:
-    from floorman.domain.attendance import _parse_day, day_attendance
+    from floorman.domain.attendance.days import day_attendance
+    from floorman.domain.attendance.inputs import parse_day
 
     floor = open_floor(args)
-    day = _parse_day(args.date)
+    day = parse_day(args.date)
     with floor.db.read() as session:
         rows = day_attendance(session, floor, day)
     if args.json:
@@ -124,7 +125,7 @@ def cmd_day(args: argparse.Namespace) -> int:
 
 
 def cmd_month(args: argparse.Namespace) -> int:
-    from floorman.domain.attendance import export_month, month_summary
+    from floorman.domain.attendance.month import export_month, month_summary
     from floorman.domain.core.errors import FloorError
 
     try:
@@ -151,7 +152,7 @@ def cmd_month(args: argparse.Namespace) -> int:
 
 
 def cmd_leave_request(args: argparse.Namespace) -> int:
-    from floorman.domain.attendance import request_leave
+    from floorman.domain.attendance.leave import request_leave
 
     floor = open_floor(args, authenticate=True)
     leave = request_leave(floor, args.staff_no, args.first_day, args.days, args.reason)
@@ -160,7 +161,7 @@ def cmd_leave_request(args: argparse.Namespace) -> int:
 
 
 def cmd_leave_decide(args: argparse.Namespace) -> int:
-    from floorman.domain.attendance import decide_leave
+    from floorman.domain.attendance.leave import decide_leave
 
     leave = decide_leave(
         open_floor(args, authenticate=True), args.leave_id, args.approve, args.note

@@ -34,7 +34,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from floorman.data.backup import BackupRefused, backup_to
     from floorman.domain.backups import take_backup
     from floorman.domain.core.errors import FloorError
-    from floorman.domain.operators import require
+    from floorman.domain.operators.permissions import require
 
     floor = open_floor(args, authenticate=True)
     require(floor, "backup.run")
@@ -87,7 +87,7 @@ def _require_restore(args: argparse.Namespace) -> None:
     from sqlalchemy.exc import DBAPIError
 
     from floorman.data.db import DatabaseError
-    from floorman.domain.operators import require
+    from floorman.domain.operators.permissions import require
 
     try:
         floor = open_floor(args, authenticate=True)

@@ -17,7 +17,7 @@ from floorman.cli.common import open_floor, print_json
 
 if TYPE_CHECKING:
     from floorman.domain.core.context import Actor, Floor
-    from floorman.domain.operators import Pin
+    from floorman.domain.operators.pins import Pin
 
 ROLE_CHOICES = ("viewer", "duty_manager", "area_manager", "supervisor", "director")
 
@@ -79,7 +79,7 @@ def _prompt(label: str) -> str:
 def acting_pin(name: str) -> Pin:
     """The acting operator's PIN: FLOORMAN_PIN, else a prompt."""
     from floorman.domain.core.errors import FloorError
-    from floorman.domain.operators import Pin
+    from floorman.domain.operators.pins import Pin
 
     value = _take_env("FLOORMAN_PIN")
     if value is None:
@@ -92,7 +92,7 @@ def acting_pin(name: str) -> Pin:
 def new_pin(name: str) -> Pin:
     """A new PIN for `name`: FLOORMAN_NEW_PIN, else asked twice at a prompt."""
     from floorman.domain.core.errors import FloorError
-    from floorman.domain.operators import Pin
+    from floorman.domain.operators.pins import Pin
 
     value = _take_env("FLOORMAN_NEW_PIN")
     if value is not None:
@@ -107,7 +107,8 @@ def new_pin(name: str) -> Pin:
 
 def cli_login(floor: Floor) -> Actor:
     """Log the CLI in as `--operator` on a floor that has operators; open floors pass."""
-    from floorman.domain.operators import authenticate, operators_exist
+    from floorman.domain.operators.login import authenticate
+    from floorman.domain.operators.records import operators_exist
 
     with floor.db.read() as session:
         if not operators_exist(session):
@@ -119,7 +120,8 @@ def cli_login(floor: Floor) -> Actor:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from floorman.domain.operators import add_operator, clean_name
+    from floorman.domain.operators.management import add_operator
+    from floorman.domain.operators.records import clean_name
 
     floor = open_floor(args, authenticate=True)
     view = add_operator(floor, args.name, args.role, new_pin(clean_name(args.name)))
@@ -128,7 +130,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from floorman.domain.operators import list_operators, require
+    from floorman.domain.operators.permissions import require
+    from floorman.domain.operators.records import list_operators
 
     floor = open_floor(args, authenticate=True)
     with floor.db.read() as session:
@@ -147,7 +150,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_disable(args: argparse.Namespace) -> int:
-    from floorman.domain.operators import disable_operator
+    from floorman.domain.operators.management import disable_operator
 
     view = disable_operator(open_floor(args, authenticate=True), args.name)
     print(f"operator {view.name} disabled")
@@ -155,7 +158,8 @@ def cmd_disable(args: argparse.Namespace) -> int:
 
 
 def cmd_reset_pin(args: argparse.Namespace) -> int:
-    from floorman.domain.operators import clean_name, reset_pin
+    from floorman.domain.operators.management import reset_pin
+    from floorman.domain.operators.records import clean_name
 
     floor = open_floor(args, authenticate=True)
     view = reset_pin(floor, args.name, new_pin(clean_name(args.name)))

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from floorman.cli.common import open_floor, print_json
-from floorman.domain.staffing_defaults import DEFAULT_MAX_OCCUPANCY, DEFAULT_SHRINKAGE
+from floorman.domain.staffing.defaults import DEFAULT_MAX_OCCUPANCY, DEFAULT_SHRINKAGE
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -136,7 +136,11 @@ _TABLE_HELP = (
 
 
 def cmd_erlang(args: argparse.Namespace) -> int:
-    from floorman.domain.staffing import check_erlang_input, erlang_for_agents, erlang_staffing
+    from floorman.domain.staffing.erlang import (
+        check_erlang_input,
+        erlang_for_agents,
+        erlang_staffing,
+    )
 
     inputs = check_erlang_input(
         args.calls,
@@ -172,7 +176,7 @@ def _seconds(value: float) -> str:
 
 
 def cmd_manual(args: argparse.Namespace) -> int:
-    from floorman.domain.staffing import SeatTable, manual_plan
+    from floorman.domain.staffing.manual import SeatTable, manual_plan
 
     table = SeatTable.parse(args.table) if args.table else SeatTable()
     plan = manual_plan(args.busy_hour_calls, args.daily_requests, table=table, shifts=args.shifts)
@@ -198,13 +202,12 @@ def cmd_manual(args: argparse.Namespace) -> int:
 
 def cmd_required(args: argparse.Namespace) -> int:
     from floorman.cli.common import open_floor
-    from floorman.domain.staffing import (
-        SeatTable,
+    from floorman.domain.staffing.erlang import check_erlang_input
+    from floorman.domain.staffing.forecast import read_forecast
+    from floorman.domain.staffing.gap import compare_with_floor, current_interval
+    from floorman.domain.staffing.manual import SeatTable
+    from floorman.domain.staffing.required import (
         ServiceTarget,
-        check_erlang_input,
-        compare_with_floor,
-        current_interval,
-        read_forecast,
         required_from_forecast,
         required_from_volume,
     )
@@ -253,8 +256,8 @@ def cmd_required(args: argparse.Namespace) -> int:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from floorman.domain.staffing import ServiceTarget
-    from floorman.domain.staffing_plan import clear_plan, required_now, set_plan
+    from floorman.domain.staffing.plan import clear_plan, required_now, set_plan
+    from floorman.domain.staffing.required import ServiceTarget
 
     floor = open_floor(args, authenticate=not args.show)
     if args.clear:

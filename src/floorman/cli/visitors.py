@@ -212,7 +212,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from floorman.domain.operators import require
+    from floorman.domain.operators.permissions import require
     from floorman.domain.visitors import export_csv
 
     floor = open_floor(args, authenticate=True)

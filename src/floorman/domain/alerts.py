@@ -231,10 +231,10 @@ def fire_due(floor: Floor) -> list[AlertView]:
 
 def acknowledge(floor: Floor, alert_id: str) -> AlertView:
     """Record who acknowledged a fired alert, and when."""
-    from floorman.domain import operators
+    from floorman.domain.operators import permissions
 
     with floor.db.write() as session:
-        operators.require(floor, "alert.acknowledge", session=session)
+        permissions.require(floor, "alert.acknowledge", session=session)
         alert = session.get(Alert, alert_id)
         if alert is None:
             raise FloorError(f"unknown alert '{alert_id}'")

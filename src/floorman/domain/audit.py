@@ -23,7 +23,8 @@ from floorman.data import journal
 from floorman.data.models import JournalEntry
 from floorman.domain.core.context import Floor
 from floorman.domain.handover import chain as handover_chain
-from floorman.domain.operators import operators_exist, require
+from floorman.domain.operators.permissions import require
+from floorman.domain.operators.records import operators_exist
 
 JOURNAL_TRIGGERS = ("journal_no_update", "journal_no_delete")
 

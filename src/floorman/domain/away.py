@@ -29,10 +29,11 @@ from floorman.clock import elapsed_seconds, mmss
 from floorman.data import journal
 from floorman.data.models import Agent, Alert, Seat
 from floorman.data.tables_away import AwaySlip
-from floorman.domain import alerts, operators
+from floorman.domain import alerts
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.text import clean
+from floorman.domain.operators import permissions
 from floorman.domain.shifts import Shift
 
 OPEN_STATUSES = ("requested", "approved", "out")
@@ -585,7 +586,7 @@ def request(
     reason, note = _configured_reason(floor, reason), clean(note, "note", max_len=200)
     now = floor.clock.now()
     with floor.db.write() as session:
-        operators.require(floor, "away.request", session=session)
+        permissions.require(floor, "away.request", session=session)
         slip = _new_request(session, floor, agent_no, reason, seat_code, note)
         return _views(session, floor, [slip], now)[0]
 
@@ -605,8 +606,8 @@ def send_away(
     now = floor.clock.now()
     with floor.db.write() as session:
         # Letting an agent go now is a request and its approval: both must be allowed.
-        operators.require(floor, "away.request", session=session)
-        operators.require(floor, "away.approve", session=session)
+        permissions.require(floor, "away.request", session=session)
+        permissions.require(floor, "away.approve", session=session)
         slip = _new_request(session, floor, agent_no, reason, seat_code, note)
         before = _snapshot(slip)
         slip.status, slip.approval = "approved", "approved"
@@ -696,7 +697,7 @@ def _decide(
 ) -> SlipView:
     now = floor.clock.now()
     with floor.db.write() as session:
-        operators.require(floor, "away.approve", session=session)
+        permissions.require(floor, "away.approve", session=session)
         slip = find_slip(session, ref)
         if slip.status not in allowed:
             raise FloorError(f"cannot {verb} a slip that is {slip.status}")
@@ -775,7 +776,7 @@ def cancel(floor: Floor, ref: str) -> SlipView:
     """Withdraw a request that has not gone out yet."""
     now = floor.clock.now()
     with floor.db.write() as session:
-        operators.require(floor, "away.request", session=session)
+        permissions.require(floor, "away.request", session=session)
         slip = find_slip(session, ref)
         if slip.status not in ("requested", "approved"):
             raise FloorError(f"cannot cancel a slip that is {slip.status}")
@@ -792,7 +793,7 @@ def start(floor: Floor, ref: str, *, at: datetime | None = None) -> SlipView:
 
     now = floor.clock.now()
     with floor.db.write() as session:
-        operators.require(floor, "away.request", session=session)
+        permissions.require(floor, "away.request", session=session)
         slip = find_slip(session, ref)
         if slip.status != "approved":
             raise FloorError(f"only an approved slip can start; this one is {slip.status}")
@@ -821,7 +822,7 @@ def back(floor: Floor, ref: str, *, at: datetime | None = None) -> SlipView:
 
     now = floor.clock.now()
     with floor.db.write() as session:
-        operators.require(floor, "away.end", session=session)
+        permissions.require(floor, "away.end", session=session)
         slip = find_slip(session, ref)
         if slip.status != "out":
             raise FloorError(f"only a slip that is out can come back; this one is {slip.status}")
@@ -846,7 +847,7 @@ def extend(floor: Floor, ref: str, seconds: int, reason: str) -> SlipView:
         raise FloorError(f"an extension may be at most {MAX_EXTENSION_SECONDS // 60} minutes")
     now = floor.clock.now()
     with floor.db.write() as session:
-        operators.require(floor, "away.approve", session=session)
+        permissions.require(floor, "away.approve", session=session)
         slip = find_slip(session, ref)
         if slip.status not in ("approved", "out"):
             raise FloorError(f"cannot extend a slip that is {slip.status}")

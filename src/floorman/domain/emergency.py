@@ -33,11 +33,12 @@ from floorman.data.tables_emergency import (
     EmergencyRollCall,
     EmergencyStep,
 )
-from floorman.domain import alerts, operators
+from floorman.domain import alerts
 from floorman.domain.checklists import Checklist, ChecklistSet, load_checklists
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.text import clean
+from floorman.domain.operators import permissions
 
 STEP_ACTIONS: tuple[str, ...] = ("done", "skip", "note", "assign", "defer")
 STATUS_WORDS = {
@@ -389,7 +390,7 @@ def start(
         raise FloorError(f"unknown emergency kind '{kind}'; expected one of: {known}")
     now = floor.clock.now()
     with floor.db.write() as session:
-        operators.require(floor, "emergency.start", session=session)
+        permissions.require(floor, "emergency.start", session=session)
         emergency = Emergency(
             kind=checklist.kind,
             title_en=checklist.title_en,
@@ -515,7 +516,7 @@ def step_action(
         text = clean(text, "note", max_len=200)
     now = floor.clock.now()
     with floor.db.write() as session:
-        operators.require(floor, "emergency.step", session=session)
+        permissions.require(floor, "emergency.step", session=session)
         emergency = _running_emergency(session, ref)
         step = _find_step(session, emergency, number)
         before = {"state": step.state, "assignee": step.assignee}
@@ -559,7 +560,7 @@ def set_wording(floor: Floor, ref: str, wording: str) -> EmergencyView:
     """Set or change the unified wording (统一口径); every version stays in the timeline."""
     text = clean(wording, "wording", required=True, max_len=WORDING_MAX, multiline=True) or ""
     with floor.db.write() as session:
-        operators.require(floor, "emergency.step", session=session)
+        permissions.require(floor, "emergency.step", session=session)
         emergency = _running_emergency(session, ref)
         if text == emergency.wording:
             raise FloorError("the wording is unchanged")
@@ -575,7 +576,7 @@ def set_wording(floor: Floor, ref: str, wording: str) -> EmergencyView:
 def close(floor: Floor, ref: str) -> EmergencyView:
     """Close as "complete", or "complete with deferred items"; refuse while steps are open."""
     with floor.db.write() as session:
-        operators.require(floor, "emergency.close", session=session)
+        permissions.require(floor, "emergency.close", session=session)
         emergency = _running_emergency(session, ref)
         steps = _steps(session, emergency.id)
         untouched = [s.number for s in steps if s.state == "open"]
@@ -609,7 +610,7 @@ def close_early(floor: Floor, ref: str, reason: str) -> EmergencyView:
     """
     why = clean(reason, "reason for closing early", required=True, max_len=CLOSE_REASON_MAX)
     with floor.db.write() as session:
-        operators.require(floor, "emergency.close", session=session)
+        permissions.require(floor, "emergency.close", session=session)
         emergency = _running_emergency(session, ref)
         now = floor.clock.now()
         not_done: list[int] = []
@@ -729,7 +730,7 @@ def mark_safe(floor: Floor, ref: str, person: str) -> RollCallLineView:
     """Mark one person on the roll call (name or line number) safe, stamped who and when."""
     who = clean(person, "person", required=True, max_len=80) or ""
     with floor.db.write() as session:
-        operators.require(floor, "emergency.step", session=session)
+        permissions.require(floor, "emergency.step", session=session)
         emergency = _running_emergency(session, ref)
         if not emergency.roll_call:
             raise FloorError(f"{emergency.title_en} has no roll call")
@@ -757,7 +758,7 @@ def add_to_roll_call(floor: Floor, ref: str, name: str, location: str = "") -> R
     who = clean(name, "name", required=True, max_len=80) or ""
     where = clean(location, "location", max_len=80) or ""
     with floor.db.write() as session:
-        operators.require(floor, "emergency.step", session=session)
+        permissions.require(floor, "emergency.step", session=session)
         emergency = _running_emergency(session, ref)
         if not emergency.roll_call:
             raise FloorError(f"{emergency.title_en} has no roll call")

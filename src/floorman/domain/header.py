@@ -31,7 +31,7 @@ def header_items(floor: Floor) -> list[tuple[str, str]]:
                 )
             )
 
-        from floorman.domain.staffing_plan import required_now
+        from floorman.domain.staffing.plan import required_now
 
         required = required_now(session, now, floor.config.zone())
         if required is not None:

@@ -391,10 +391,10 @@ class FloorBatch:
     def __init__(
         self, session: Session, floor: Floor, *, source: str, external_ids: Sequence[str] = ()
     ) -> None:
-        from floorman.domain import operators
+        from floorman.domain.operators import permissions
 
         # The permission apply_event checks, once for the batch (a feed may; a viewer not).
-        operators.require(floor, "seat.event", session=session)
+        permissions.require(floor, "seat.event", session=session)
         self.session = session
         self.floor = floor
         self.source = clean(source, "source", max_len=60) or floor.actor.source or "cli"

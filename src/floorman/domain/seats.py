@@ -20,10 +20,10 @@ from sqlmodel import Session, select
 from floorman.clock import elapsed_seconds
 from floorman.data import journal
 from floorman.data.models import SEAT_STATES, SEAT_TYPES, Agent, Seat, SeatEvent, Zone
-from floorman.domain import operators
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.text import clean
+from floorman.domain.operators import permissions
 
 # Event names the command line takes, and the seat state each leads to.
 EVENTS: tuple[str, ...] = ("ready", "busy", "away", "back", "empty", "fault", "fixed")
@@ -138,7 +138,7 @@ def apply_event(
     Phone systems, feeds and scripts (no login) may always record an event; a logged-in
     operator needs a floor role ("seat.event"): a viewer at a screen is refused.
     """
-    operators.require(floor, "seat.event", session=session)
+    permissions.require(floor, "seat.event", session=session)
     now = floor.clock.now()
     event = (event or "").strip().lower()
     if event not in EVENTS:
@@ -453,7 +453,7 @@ def import_seats(floor: Floor, path: Path) -> int:
     if not parsed:
         raise FloorError(f"{path}: no seats in the file")
     with floor.db.write() as session:
-        operators.require(floor, "seat.import", session=session)
+        permissions.require(floor, "seat.import", session=session)
         zones = {z.code: z for z in session.exec(select(Zone)).all()}
         for code, zone_code, zone_name, seat_type, r, c in parsed:
             seat_zone = zones.get(zone_code)
@@ -508,7 +508,7 @@ def import_agents(floor: Floor, path: Path) -> int:
     if not parsed:
         raise FloorError(f"{path}: no agents in the file")
     with floor.db.write() as session:
-        operators.require(floor, "agent.import", session=session)
+        permissions.require(floor, "agent.import", session=session)
         for staff_no, name, team in parsed:
             agent = session.exec(select(Agent).where(Agent.staff_no == staff_no)).first()
             before = {"name": agent.name, "team": agent.team} if agent else None

@@ -22,10 +22,10 @@ from sqlmodel import Session, col, select
 from floorman.config import Config
 from floorman.data import journal
 from floorman.data.tables_handover import ShiftDuty
-from floorman.domain import operators
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.text import clean
+from floorman.domain.operators import permissions
 
 _SLOT = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 _SHIFT_ID = re.compile(r"^(\d{4}-\d{2}-\d{2})/(.+)$")
@@ -228,7 +228,7 @@ def assign_manager(floor: Floor, shift_ref: str | None, manager: str) -> DutyVie
     shift = resolve_shift(floor, shift_ref)
     now = floor.clock.now()
     with floor.db.write() as session:
-        operators.require(floor, "handover.write", session=session)
+        permissions.require(floor, "handover.write", session=session)
         row = session.exec(select(ShiftDuty).where(ShiftDuty.shift_id == shift.id)).first()
         before = {"manager": row.manager} if row else None
         if row is None:

@@ -41,12 +41,13 @@ from floorman.data.tables_visitors import (
     VisitorListEntry,
     VisitorSecret,
 )
-from floorman.domain import alerts, operators
+from floorman.domain import alerts
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.text import clean, strip_control
+from floorman.domain.operators import permissions
 
-# Who may do what is `operators.PERMISSIONS` ("visitor.*"): registering and checking
+# Who may do what is `permissions.PERMISSIONS` ("visitor.*"): registering and checking
 # in/out is front-desk work for anyone running the floor; approval follows the manual:
 # internal -> duty manager (or above), external -> the center director only.
 
@@ -80,8 +81,8 @@ def acting_role(floor: Floor) -> str:
 
 
 def _require(floor: Floor, session: Session, action: str) -> str:
-    """`operators.require` inside the write transaction; returns the role to record."""
-    return operators.require(floor, action, session=session) or acting_role(floor)
+    """`permissions.require` inside the write transaction; returns the role to record."""
+    return permissions.require(floor, action, session=session) or acting_role(floor)
 
 
 # --------------------------------------------------------------------------- masking

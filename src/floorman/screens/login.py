@@ -1,6 +1,6 @@
 """The login modal, and the idle lock that brings it back over a floor left alone.
 
-On a floor that has operators (see domain/operators.py), nobody may act until they log
+On a floor that has operators (see domain/operators/), nobody may act until they log
 in; after `config.operators.idle_lock_minutes` without a key or a click the terminal
 locks: the floor stays visible behind the modal, the actor loses its role (so even a
 way round the modal gets nothing past `require`), and a PIN unlocks it. The same name
@@ -26,7 +26,10 @@ from textual.widgets import Input, Static
 
 from floorman.domain.core.context import Actor
 from floorman.domain.core.errors import FloorError
-from floorman.domain.operators import Pin, authenticate, operators_exist, role_name
+from floorman.domain.operators.login import authenticate
+from floorman.domain.operators.pins import Pin
+from floorman.domain.operators.records import operators_exist
+from floorman.domain.operators.roles import role_name
 from floorman.i18n import t
 from floorman.screens.base import FloormanModal
 

@@ -26,9 +26,11 @@ from textual.widgets import (
 from textual_plotext import PlotextPlot
 
 from floorman.config import default_data_dir
-from floorman.domain.attendance import ShiftAttendance, day_attendance
+from floorman.domain.attendance.days import ShiftAttendance, day_attendance
 from floorman.domain.core.errors import FloorError
-from floorman.domain.reports import FloorReport, export_report, floor_report
+from floorman.domain.reports.export import export_report
+from floorman.domain.reports.figures import FloorReport
+from floorman.domain.reports.floor import floor_report
 from floorman.i18n import t
 from floorman.screens.base import FloormanScreen
 

@@ -20,23 +20,20 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from floorman.domain.core.errors import FloorError
-from floorman.domain.staffing import (
-    ErlangInput,
-    ManualPlan,
-    SeatTable,
-    check_erlang_input,
-    compare,
-    erlang_for_agents,
-    erlang_staffing,
-    manual_plan,
-    staffed_seats,
-)
-from floorman.domain.staffing_defaults import (
+from floorman.domain.staffing.defaults import (
     DEFAULT_ANSWER_WITHIN_SECONDS,
     DEFAULT_MAX_OCCUPANCY,
     DEFAULT_SHRINKAGE,
     DEFAULT_TARGET_SL,
 )
+from floorman.domain.staffing.erlang import (
+    ErlangInput,
+    check_erlang_input,
+    erlang_for_agents,
+    erlang_staffing,
+)
+from floorman.domain.staffing.gap import compare, staffed_seats
+from floorman.domain.staffing.manual import ManualPlan, SeatTable, manual_plan
 from floorman.i18n import t
 from floorman.messages import DatabaseChanged
 from floorman.screens.base import FloormanScreen

@@ -28,7 +28,7 @@ from floorman.domain.core.states import SeatState, SlipApproval
 from floorman.domain.handover.views import iso
 from floorman.domain.seats import count_by_zone, list_seats
 from floorman.domain.shifts import Shift
-from floorman.domain.staffing_plan import required_now
+from floorman.domain.staffing.plan import required_now
 
 # An away belongs in "away_issues" when it ran over its limit or had one of these approvals.
 AWAY_ISSUE_APPROVALS = (

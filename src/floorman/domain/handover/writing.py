@@ -12,16 +12,16 @@ from sqlmodel import Session
 
 from floorman.data import journal
 from floorman.data.tables_handover import Handover
-from floorman.domain import operators
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.states import HandoverStatus
 from floorman.domain.handover.views import iso
+from floorman.domain.operators import permissions
 
 
 def require_permission(floor: Floor, action: str, session: Session) -> None:
     """Refuse (PermissionDenied) unless the acting operator's role allows `action`."""
-    operators.require(floor, action, session=session)
+    permissions.require(floor, action, session=session)
 
 
 def require_editable(row: Handover) -> None:

@@ -3,7 +3,7 @@
 The staffing screen (key 6) and `floorman staffing erlang` both start from these, so the
 same call numbers give the same answer in both. The manual gives none: 80% answered
 within 20 s is the common target, 85% the usual ceiling on occupancy, 30% a typical
-shrinkage (breaks, training, meetings, leave). The functions in `staffing` default to no
+shrinkage (breaks, training, meetings, leave). The functions in `staffing.erlang` default to no
 ceiling and no shrinkage: that is Erlang C itself, not a floor.
 
 A module of its own, with no imports, so the command line can name these in its --help

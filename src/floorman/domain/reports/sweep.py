@@ -1,37 +1,25 @@
-"""Reports over a date range: occupancy through the day, away minutes and alerts per hour.
+"""The one sweep of the seat history behind every report figure.
 
-Every figure is computed from the stored history (seat events and alerts), never from
-what a screen happened to see, so two terminals and a later export agree. The seat
-history is swept once in time order: the state of every seat at the range's start (its
-last event before it), then each event in the range.
-
-A month is ~165,000 events on a 1,000-seat floor, so the sweep counts in integer
-microseconds computed by SQLite rather than in datetimes (`_sweep_in_microseconds`); the
+The state of every seat at the range's start (its last event before it), then each event
+in the range, in time order. A month is ~165,000 events on a 1,000-seat floor, so the
+sweep counts in integer microseconds computed by SQLite (`sweep_in_microseconds`); the
 datetime sweep that defines the figures is kept for ranges across a change of UTC offset.
 """
 
 from __future__ import annotations
 
-import csv
 from bisect import bisect_left, bisect_right
-from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
-from floorman.data.models import Alert, Seat, SeatEvent
+from floorman.data.models import Seat, SeatEvent
 from floorman.data.types import UTCDateTime
-from floorman.domain.core.errors import FloorError
+from floorman.domain.reports.figures import OccupancyPoint
 from floorman.domain.seats import STAFFED_STATES
-from floorman.domain.staffing_plan import required_series
 
-MAX_RANGE = timedelta(days=93)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 HOUR_US = 3_600_000_000
 
@@ -62,48 +50,7 @@ _EVENTS_IN_MICROSECONDS = """
 """
 
 
-@dataclass(frozen=True)
-class OccupancyPoint:
-    """Staffed and open seats at one moment."""
-
-    at: datetime
-    staffed: int
-    open_seats: int
-
-    @property
-    def occupancy(self) -> float:
-        return self.staffed / self.open_seats if self.open_seats else 0.0
-
-
-@dataclass(frozen=True)
-class HourFigure:
-    """One figure for one hour (away minutes, alerts fired...)."""
-
-    hour: datetime
-    value: float
-
-
-@dataclass(frozen=True)
-class FloorReport:
-    """What the reports screen and the CSV exports show for a range."""
-
-    start: datetime
-    end: datetime
-    occupancy: list[OccupancyPoint]
-    away_minutes: list[HourFigure]
-    alerts: list[HourFigure]
-    # Seats the staffing plan required at each occupancy sample (None: no plan then).
-    required: list[int | None] = field(default_factory=list)
-
-
-def _check_range(start: datetime, end: datetime) -> None:
-    if end <= start:
-        raise FloorError("the end of the range must be after its start")
-    if end - start > MAX_RANGE:
-        raise FloorError("a report covers at most 93 days; choose a shorter range")
-
-
-def _hours(start: datetime, end: datetime) -> list[datetime]:
+def hour_starts(start: datetime, end: datetime) -> list[datetime]:
     first = start.replace(minute=0, second=0, microsecond=0)
     hours, hour = [], first
     while hour < end:
@@ -112,7 +59,7 @@ def _hours(start: datetime, end: datetime) -> list[datetime]:
     return hours
 
 
-def _states_at(session: Session, when: datetime) -> dict[str, str]:
+def states_at(session: Session, when: datetime) -> dict[str, str]:
     """Each seat's state at `when`: its last event before then, else empty.
 
     One indexed lookup per seat (seat_event by seat and time), so the cost does not grow
@@ -130,43 +77,7 @@ def _states_at(session: Session, when: datetime) -> dict[str, str]:
     return {seat_id: state or "empty" for seat_id, state in rows}
 
 
-def floor_report(
-    session: Session,
-    start: datetime,
-    end: datetime,
-    *,
-    step: timedelta = timedelta(minutes=15),
-    zone: ZoneInfo | None = None,
-) -> FloorReport:
-    """Occupancy sampled every `step`, away minutes and alerts per hour, from start to end."""
-    _check_range(start, end)
-    hours = _hours(start, end)
-    moments = _sample_moments(start, end, step)
-    if _one_offset(start, end, hours, moments):
-        samples, away_seconds = _sweep_in_microseconds(session, start, end, hours, moments)
-    else:
-        samples, away_seconds = _sweep_in_datetimes(session, start, end, step, hours)
-    fired = session.exec(
-        select(Alert.fired_at).where(col(Alert.fired_at) >= start, col(Alert.fired_at) < end)
-    ).all()
-    # Hours are the range's wall-clock hours: floor each firing in that zone, not in UTC,
-    # or a zone half an hour off UTC (Asia/Kolkata) would count no alert in any hour.
-    alert_counts: Counter[datetime] = Counter(
-        at.astimezone(start.tzinfo).replace(minute=0, second=0, microsecond=0)
-        for at in fired
-        if at is not None
-    )
-    return FloorReport(
-        start=start,
-        end=end,
-        occupancy=samples,
-        away_minutes=[HourFigure(h, round(away_seconds[i] / 60, 1)) for i, h in enumerate(hours)],
-        alerts=[HourFigure(h, alert_counts[h]) for h in hours],
-        required=required_series(session, [p.at for p in samples], zone or ZoneInfo("UTC")),
-    )
-
-
-def _sample_moments(start: datetime, end: datetime, step: timedelta) -> list[datetime]:
+def sample_moments(start: datetime, end: datetime, step: timedelta) -> list[datetime]:
     moments, moment = [], start
     while moment < end:
         moments.append(moment)
@@ -174,7 +85,7 @@ def _sample_moments(start: datetime, end: datetime, step: timedelta) -> list[dat
     return moments
 
 
-def _one_offset(
+def one_offset(
     start: datetime, end: datetime, hours: list[datetime], moments: list[datetime]
 ) -> bool:
     """True when the range's zone keeps one UTC offset at every hour, sample and both ends.
@@ -187,13 +98,13 @@ def _one_offset(
     return all(m.utcoffset() == offset for m in (end, last_hour_end, *hours, *moments))
 
 
-def _microseconds(moment: datetime) -> int:
+def microseconds(moment: datetime) -> int:
     """Microseconds since 1970 UTC, exactly (`timestamp()` is a float)."""
     delta = moment - EPOCH
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
-def _sweep_in_microseconds(
+def sweep_in_microseconds(
     session: Session,
     start: datetime,
     end: datetime,
@@ -202,12 +113,12 @@ def _sweep_in_microseconds(
 ) -> tuple[list[OccupancyPoint], list[float]]:
     """The history swept with event times as integer microseconds, computed by SQLite.
 
-    Same figures as `_sweep_in_datetimes`, bit for bit: a month is ~165,000 events, and
+    Same figures as `sweep_in_datetimes`, bit for bit: a month is ~165,000 events, and
     turning each stored time into an aware datetime cost more than the whole report may.
     Only events that move a seat between kinds of state (empty, staffed, away, fault)
     change a figure; each such event lands in the first sample at or after it.
     """
-    kind_at_start = {seat: _kind(state) for seat, state in _states_at(session, start).items()}
+    kind_at_start = {seat: _kind(state) for seat, state in states_at(session, start).items()}
     # The DB-API cursor of the session's own connection (same snapshot as the states
     # above): SQLAlchemy's Row objects for 165,000 events cost a fifth of the budget.
     connection = session.connection()
@@ -215,13 +126,13 @@ def _sweep_in_microseconds(
     assert stored is not None
     events: Any = connection.connection.cursor()
     events.execute(_EVENTS_IN_MICROSECONDS, {"start": stored(start), "end": stored(end)})
-    sample_us = [_microseconds(m) for m in moments]
+    sample_us = [microseconds(m) for m in moments]
     staffed_moves = [0] * (len(moments) + 1)
     open_moves = [0] * (len(moments) + 1)
-    first_hour_us = _microseconds(hours[0])
+    first_hour_us = microseconds(hours[0])
     hour_count = len(hours)
     away_seconds = [0.0] * hour_count
-    start_us, end_us = sample_us[0], _microseconds(end)
+    start_us, end_us = sample_us[0], microseconds(end)
     kinds = dict(kind_at_start)
     away_since = {seat: start_us for seat, kind in kinds.items() if kind == AWAY}
 
@@ -264,7 +175,7 @@ def _sweep_in_microseconds(
     return samples, away_seconds
 
 
-def _sweep_in_datetimes(
+def sweep_in_datetimes(
     session: Session, start: datetime, end: datetime, step: timedelta, hours: list[datetime]
 ) -> tuple[list[OccupancyPoint], list[float]]:
     """The history swept with aware datetimes: the figures' definition.
@@ -272,7 +183,7 @@ def _sweep_in_datetimes(
     Used when the UTC offset changes inside the range (a daylight-saving change in the
     center's zone), where the hour buckets follow the wall clock; slower on long ranges.
     """
-    states = _states_at(session, start)
+    states = states_at(session, start)
     events = session.execute(
         select(SeatEvent.seat_id, SeatEvent.state, SeatEvent.at)
         .where(SeatEvent.at >= start, SeatEvent.at < end)
@@ -319,52 +230,3 @@ def _sweep_in_datetimes(
     for since in away_since.values():
         add_away(since, end)
     return samples, away_seconds
-
-
-def export_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
-    """Write one report as CSV (UTF-8 with BOM so spreadsheet programs read Chinese)."""
-    count = 0
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", newline="", encoding="utf-8-sig") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            for row in rows:
-                writer.writerow(row)
-                count += 1
-    except OSError as exc:
-        raise FloorError(f"cannot write {path}: {exc.strerror}") from exc
-    return count
-
-
-def export_report(report: FloorReport, folder: Path, zone_name: str = "UTC") -> list[Path]:
-    """Write every report of the range as its own CSV file; return the files."""
-    stamp = f"{report.start:%Y%m%d}-{report.end:%Y%m%d}"
-    files: dict[Path, tuple[tuple[str, ...], list[tuple[object, ...]]]] = {
-        folder / f"occupancy-{stamp}.csv": (
-            ("time_utc", "staffed", "open_seats", "occupancy", "required_seats"),
-            [
-                (
-                    p.at.isoformat(),
-                    p.staffed,
-                    p.open_seats,
-                    f"{p.occupancy:.3f}",
-                    "" if r is None else r,
-                )
-                for p, r in zip(
-                    report.occupancy, report.required or [None] * len(report.occupancy), strict=True
-                )
-            ],
-        ),
-        folder / f"away-minutes-{stamp}.csv": (
-            ("hour_utc", "away_minutes"),
-            [(h.hour.isoformat(), h.value) for h in report.away_minutes],
-        ),
-        folder / f"alerts-{stamp}.csv": (
-            ("hour_utc", "alerts_fired"),
-            [(h.hour.isoformat(), int(h.value)) for h in report.alerts],
-        ),
-    }
-    for path, (header, rows) in files.items():
-        export_csv(path, header, rows)
-    return list(files)

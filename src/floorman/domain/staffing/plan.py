@@ -19,18 +19,16 @@ from floorman.data import journal
 from floorman.data.tables_staffing import StaffingPlan
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
-from floorman.domain.staffing import (
+from floorman.domain.operators.permissions import require
+from floorman.domain.staffing.forecast import read_forecast
+from floorman.domain.staffing.gap import StaffingGap, compare, current_interval, staffed_seats
+from floorman.domain.staffing.required import (
     ForecastInterval,
     RequiredSeats,
     ServiceTarget,
-    StaffingGap,
-    compare,
-    current_interval,
-    read_forecast,
     required_for_interval,
     required_from_forecast,
     required_from_volume,
-    staffed_seats,
 )
 
 
@@ -65,9 +63,7 @@ def set_plan(
         required_from_volume(float(busy_hour_calls or 0))
     now = floor.clock.now()
     with floor.db.write() as session:
-        from floorman.domain import operators
-
-        operators.require(floor, "staffing.plan", session=session)
+        require(floor, "staffing.plan", session=session)
         plan = session.get(StaffingPlan, "current")
         before = _summary(plan)
         plan = plan or StaffingPlan(updated_at=now, updated_by=floor.actor.name)

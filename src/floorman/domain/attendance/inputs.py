@@ -1,0 +1,39 @@
+"""What attendance reads from people and files: dates, times of day, an agent by staff
+number, and how far around a shift the seat history is read.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+from sqlmodel import Session, select
+
+from floorman.data.models import Agent
+from floorman.domain.core.errors import FloorError
+
+# How far around a shift the seat history is read for its sign-in and sign-out.
+MARGIN = timedelta(hours=2)
+
+
+def parse_day(text: str, what: str = "date") -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise FloorError(f"malformed {what} '{text}': expected YYYY-MM-DD") from exc
+
+
+def parse_clock(text: str) -> time:
+    try:
+        hours, minutes = text.strip().split(":")
+        if hours == "24" and minutes == "00":
+            return time(0)
+        return time(int(hours), int(minutes))
+    except ValueError as exc:
+        raise FloorError(f"malformed time '{text}': expected HH:MM") from exc
+
+
+def agent_by_staff_no(session: Session, staff_no: str) -> Agent:
+    agent = session.exec(select(Agent).where(Agent.staff_no == staff_no.strip())).first()
+    if agent is None:
+        raise FloorError(f"unknown agent '{staff_no}'")
+    return agent

@@ -1,0 +1,168 @@
+"""Who may do what: the one permissions table, and `require`, which every privileged
+domain function calls before it writes (see the package docstring for who is acting
+when nobody is logged in, feeds, and the scheduler's own duties).
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from floorman.domain.core.context import Floor
+from floorman.domain.core.errors import FloorError, PermissionDenied
+from floorman.domain.core.states import Role
+from floorman.domain.operators.records import find_operator, operators_exist
+from floorman.domain.operators.roles import FLOOR_STAFF, at_least, role_name
+
+# action -> the roles that may do it. Domain functions call require(floor, action).
+PERMISSIONS: dict[str, tuple[Role, ...]] = {
+    # reading
+    "floor.view": at_least(Role.VIEWER),
+    "journal.read": at_least(Role.VIEWER),
+    "operators.list": at_least(Role.VIEWER),
+    # seats, agents, alerts
+    "seat.event": FLOOR_STAFF,  # phone systems too, without login: UNAUTHENTICATED_ACTIONS
+    "seat.import": at_least(Role.SUPERVISOR),
+    "agent.import": at_least(Role.SUPERVISOR),
+    "alert.acknowledge": FLOOR_STAFF,
+    # away slips (示忙单): the duty manager or the area manager lets an agent leave
+    "away.request": FLOOR_STAFF,
+    "away.approve": FLOOR_STAFF,
+    "away.end": FLOOR_STAFF,
+    # visitors: other departments need the duty manager, outsiders the center director
+    "visitor.register": FLOOR_STAFF,
+    "visitor.approve_internal": (Role.DUTY_MANAGER, Role.SUPERVISOR, Role.DIRECTOR),
+    "visitor.approve_external": (Role.DIRECTOR,),
+    "visitor.check_in": FLOOR_STAFF,
+    "visitor.check_out": FLOOR_STAFF,
+    "visitor.lists": (Role.DUTY_MANAGER, Role.SUPERVISOR, Role.DIRECTOR),
+    "visitor.roll_call": FLOOR_STAFF,
+    "visitor.purge": FLOOR_STAFF,
+    "visitor.export": at_least(Role.SUPERVISOR),
+    # emergencies
+    "emergency.start": FLOOR_STAFF,
+    "emergency.step": FLOOR_STAFF,
+    "emergency.close": FLOOR_STAFF,
+    # handover
+    "handover.write": FLOOR_STAFF,
+    "handover.acknowledge": FLOOR_STAFF,
+    "handover.amend": FLOOR_STAFF,
+    # attendance and leave (up to 1 day area manager, 3 days supervisor, 7 days director)
+    "attendance.record": FLOOR_STAFF,
+    "leave.approve_1_day": at_least(Role.AREA_MANAGER),
+    "leave.approve_3_days": at_least(Role.SUPERVISOR),
+    "leave.approve_7_days": (Role.DIRECTOR,),
+    # staffing, feeds, backups
+    "staffing.plan": FLOOR_STAFF,
+    "feed.manage": at_least(Role.SUPERVISOR),
+    "backup.run": FLOOR_STAFF,
+    "backup.restore": at_least(Role.SUPERVISOR),
+    # operators
+    "operators.manage": (Role.SUPERVISOR, Role.DIRECTOR),
+}
+
+# What a message says the action is, for people.
+ACTION_NAMES: dict[str, str] = {
+    "away.approve": "approve an agent leaving the seat",
+    "visitor.approve_external": "approve a visitor from outside the company",
+    "visitor.approve_internal": "approve a visitor from another department",
+    "operators.manage": "manage operators",
+    "handover.acknowledge": "acknowledge a handover",
+    "journal.read": "read the journal",
+}
+
+# Actions open to anyone without a login: agent states sent by phone systems and scripts.
+UNAUTHENTICATED_ACTIONS: frozenset[str] = frozenset({"seat.event"})
+
+# floorman's own scheduled duties, done whoever is (or is not) logged in: the retention
+# purge the confidentiality rules demand, and the scheduled backups. Journaled as
+# SYSTEM_SOURCE; no person can act as it (a CLI --source never reaches these actions).
+SYSTEM_SOURCE = "floorman-scheduler"
+SYSTEM_ACTIONS: frozenset[str] = frozenset({"visitor.purge", "backup.run"})
+
+
+def _describe(action: str) -> str:
+    name = ACTION_NAMES.get(action)
+    return f"{name} ({action})" if name else action
+
+
+def _needs(action: str) -> str:
+    return " or ".join(role_name(r) for r in PERMISSIONS[action])
+
+
+def leave_approval_action(days: float) -> str:
+    """The permission needed to approve a leave of `days` days (考勤制度)."""
+    if days <= 0:
+        raise FloorError("a leave lasts more than 0 days")
+    if days <= 1:
+        return "leave.approve_1_day"
+    if days <= 3:
+        return "leave.approve_3_days"
+    if days <= 7:
+        return "leave.approve_7_days"
+    raise FloorError("a leave over 7 days is approved by the department manager, not on the floor")
+
+
+def effective_role(floor: Floor, session: Session | None = None) -> str | None:
+    """The role that decides what the actor may do (see the package docstring).
+
+    None means an open floor (no operators) or nobody logged in on a closed one.
+    """
+    if session is None:
+        with floor.db.read() as own:
+            return effective_role(floor, own)
+    actor = floor.actor
+    if actor.source is not None:
+        return None
+    if not operators_exist(session):
+        return actor.role
+    if actor.role is None:
+        return None
+    row = find_operator(session, actor.name)
+    if row is None or not row.active:
+        raise PermissionDenied(f"operator '{actor.name}' is disabled or unknown; log in again")
+    return row.role
+
+
+def allowed(floor: Floor, action: str, *, session: Session | None = None) -> bool:
+    """True when `require(floor, action)` would pass; screens use it to hide keys."""
+    try:
+        require(floor, action, session=session)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def require(floor: Floor, action: str, *, session: Session | None = None) -> str | None:
+    """Refuse `action` with PermissionDenied unless the acting operator's role allows it.
+
+    Returns the role that decided (None on an open floor). Call it before writing,
+    inside the write transaction when there is one (pass `session`).
+    """
+    if action not in PERMISSIONS:
+        raise ValueError(f"unknown action '{action}': add it to operators.permissions.PERMISSIONS")
+    if session is None:
+        with floor.db.read() as own:
+            return require(floor, action, session=own)
+    actor = floor.actor
+    if action in UNAUTHENTICATED_ACTIONS and (actor.role is None or actor.source is not None):
+        return None
+    if actor.source == SYSTEM_SOURCE and action in SYSTEM_ACTIONS:
+        return None
+    if actor.source is not None:
+        raise PermissionDenied(
+            f"source '{actor.name}' may only record agent states, not {_describe(action)}"
+        )
+    if not operators_exist(session) and (actor.role is None or actor.role in PERMISSIONS[action]):
+        return actor.role
+    role = effective_role(floor, session)
+    if role is None:
+        raise PermissionDenied(
+            f"{actor.name} is not logged in: {_describe(action)} needs {_needs(action)}; "
+            "log in (in the CLI: --operator NAME with FLOORMAN_PIN or a PIN prompt)"
+        )
+    if role not in PERMISSIONS[action]:
+        raise PermissionDenied(
+            f"operator {actor.name} ({role_name(role)}) may not {_describe(action)}: "
+            f"it needs {_needs(action)}"
+        )
+    return role

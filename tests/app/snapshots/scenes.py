@@ -1,0 +1,291 @@
+"""The fixed floor and the panels the snapshot tests photograph, run in a fresh interpreter.
+
+`python -m tests.app.snapshots.scenes LANG WxH [WxH ...]` builds the demo floor (seed 7,
+its fixed names) on a temporary SQLite file at a fixed clock, then for every scene and
+size opens the panel on a fresh copy of that file in a headless terminal, and prints the
+SVG screenshots as JSON.
+
+One fresh interpreter per language because the key bindings are translated when a screen
+module is imported (they are class attributes): the language is set first, from the
+config's `language`, exactly as `floorman ui` does, and only then is the app imported.
+
+What would make two runs differ is pinned: the clock is a FakeClock, row ids come from a
+counter, the alert scheduler does not run (the alerts due at the fixed time are fired
+before the app starts, so the alert bar is the same every time), notifications and
+tooltips are off (Textual's run_test), animations are off and no cursor blinks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import sys
+import tempfile
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+# The one fixed moment of every snapshot: a Monday morning shift.
+START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+# How long after START the photograph is taken: aways have run, one past its limit.
+ELAPSED = timedelta(minutes=3, seconds=20)
+SIZES = ((80, 24), (160, 50))
+LANGUAGES = ("en", "zh")
+
+
+@dataclass(frozen=True)
+class Scene:
+    """One panel as the duty manager sees it: extra data to add, then keys to reach it."""
+
+    name: str
+    prepare: Callable[[Any], None]
+    drive: Callable[[Any, Any], Awaitable[None]]
+
+
+def _counting_ids(first: int) -> None:
+    """Row ids from a counter instead of uuid4, so an id prefix on screen is the same."""
+    from floorman.data import types
+
+    counter = iter(range(first, first + 0x1000000))
+
+    class CountingUuid:
+        """Stands in for the uuid module inside floorman.data.types only."""
+
+        @staticmethod
+        def uuid4() -> uuid.UUID:
+            # The count leads, so the 8-character prefix the panels show tells rows apart.
+            number = next(counter)
+            return uuid.UUID(int=(number << 96) | number)
+
+    types.uuid = CountingUuid  # type: ignore[assignment]
+
+
+def _floor(tmp: Path, language: str) -> Any:
+    from floorman.clock import FakeClock
+    from floorman.config import Config
+    from floorman.data import schema
+    from floorman.data.db import Database
+    from floorman.domain.core.context import Actor, Floor
+
+    database = Database(tmp / "floor.db")
+    schema.migrate(database)
+    config = Config(timezone="UTC", language=language)
+    return Floor(db=database, clock=FakeClock(START), config=config, actor=Actor("duty1", "tty1"))
+
+
+def _staff_at(floor: Any, state: str, count: int) -> list[tuple[str, str]]:
+    """(staff_no, seat) of the first `count` agents in `state`, in seat order."""
+    from sqlmodel import col, select
+
+    from floorman.data.models import Agent, Seat
+
+    with floor.db.read() as session:
+        rows = session.exec(
+            select(Agent.staff_no, Seat.code)
+            .join(Seat, col(Seat.agent_id) == col(Agent.id))
+            .where(col(Seat.state) == state)
+            .order_by(col(Seat.code))
+        ).all()
+    return [(staff_no, code) for staff_no, code in rows[:count]]
+
+
+def build_floor(floor: Any) -> None:
+    """The demo floor, two approved aways and one waiting request, two visitors."""
+    from floorman.domain import away, visitors
+    from floorman.domain.demo import build_demo_floor
+    from floorman.domain.visitors import Registration
+
+    build_demo_floor(floor, seed=7)
+    ready = _staff_at(floor, "ready", 4)
+    away.send_away(floor, ready[0][0], "water", seat_code=ready[0][1])
+    away.send_away(floor, ready[1][0], "toilet", seat_code=ready[1][1])
+    away.request(floor, ready[2][0], "coaching")
+    guest = Registration(
+        name="Zhang Wei",
+        organisation="Billing dept",
+        category="internal",
+        purpose="Check the billing screens",
+        host="Li Na",
+        badge="V-01",
+        expected_minutes=30,
+    )
+    first = visitors.register(floor, guest)
+    visitors.approve(floor, first.id)
+    visitors.check_in(floor, first.id)
+    visitors.register(
+        floor,
+        Registration(
+            name="王芳",
+            organisation="Acme Telecom",
+            category="external",
+            purpose="Line maintenance",
+            host="Li Na",
+            escort="陈静",
+            badge="V-02",
+        ),
+    )
+    floor.clock.advance(ELAPSED.total_seconds())
+
+
+def _nothing(floor: Any) -> None:
+    return None
+
+
+def _running_fire(floor: Any) -> None:
+    from floorman.domain import emergency
+
+    emergency.start(floor, "fire")
+
+
+def _operators(floor: Any) -> None:
+    """A closed floor: one director; nobody logged in yet."""
+    from floorman.domain.operators.management import add_operator
+
+    add_operator(floor, "boss", "director", "2468")
+
+
+def _logged_in_then_idle(floor: Any) -> None:
+    from floorman.domain.operators.login import authenticate
+
+    _operators(floor)
+    floor.actor = authenticate(floor, "boss", "2468")
+
+
+async def _stay(app: Any, pilot: Any) -> None:
+    return None
+
+
+def _keys(*keys: str) -> Callable[[Any, Any], Awaitable[None]]:
+    async def press(app: Any, pilot: Any) -> None:
+        for key in keys:
+            await pilot.press(key)
+            await settle(app, pilot)
+
+    return press
+
+
+async def _idle_past_the_lock(app: Any, pilot: Any) -> None:
+    await settle(app, pilot)
+    app.floor.clock.advance(minutes=app.floor.config.operators.idle_lock_minutes + 1)
+    app.tick()
+
+
+async def _login(app: Any, pilot: Any) -> None:
+    app.tick()  # the idle lock sees a closed floor and nobody logged in
+
+
+SCENES: dict[str, Scene] = {
+    scene.name: scene
+    for scene in (
+        Scene("floor", _nothing, _stay),
+        Scene("seat_detail", _nothing, _keys("enter")),
+        Scene("away", _nothing, _keys("2")),
+        Scene("away_log", _nothing, _keys("2", "g")),
+        Scene("visitors", _nothing, _keys("3")),
+        Scene("handover", _nothing, _keys("4")),
+        Scene("emergency_running", _running_fire, _keys("5")),
+        Scene("staffing", _nothing, _keys("6")),
+        Scene("reports", _nothing, _keys("7")),
+        Scene("help", _nothing, _keys("f1")),
+        Scene("login", _operators, _login),
+        Scene("lock", _logged_in_then_idle, _idle_past_the_lock),
+    )
+}
+
+
+async def settle(app: Any, pilot: Any) -> None:
+    """Every worker done and every message handled."""
+    from textual.worker import WorkerCancelled
+
+    for _ in range(3):
+        while True:
+            try:
+                await app.workers.wait_for_complete()
+                break
+            except WorkerCancelled:
+                continue
+        await pilot.pause()
+
+
+def _still_cursors(app: Any) -> None:
+    """No blinking cursor: it would be on or off depending on when the picture is taken."""
+    from textual.widgets import Input, TextArea
+
+    for screen in app.screen_stack:
+        for widget in screen.query(Input):
+            widget.cursor_blink = False
+        for widget in screen.query(TextArea):
+            widget.cursor_blink = False
+
+
+async def photograph(floor: Any, language: str, scene: Scene, size: tuple[int, int]) -> str:
+    """One SVG of `scene` at `size`, on `floor` (a fresh copy of the fixed floor)."""
+    from floorman.app import FloormanApp, stylesheet_path
+    from floorman.domain import alerts
+
+    class SnapshotApp(FloormanApp):
+        """The app without its alert scheduler: its jobs run on wall time."""
+
+        CSS_PATH = str(stylesheet_path())  # relative paths are taken from this file
+
+        def on_started(self) -> None:
+            return None
+
+    scene.prepare(floor)
+    alerts.fire_due(floor)
+    app = SnapshotApp(floor, poll=False)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await scene.drive(app, pilot)
+        await settle(app, pilot)
+        app.tick()
+        await settle(app, pilot)
+        _still_cursors(app)
+        await pilot.wait_for_scheduled_animations()
+        await settle(app, pilot)
+        return app.export_screenshot(title=f"floorman {scene.name} {language}")
+
+
+def main(argv: list[str]) -> int:
+    """Print {"scene WxH": svg} for every scene and size of one language, as JSON."""
+    language, *sizes = argv
+    os.environ["TEXTUAL_ANIMATIONS"] = "none"
+    from floorman.clock import FakeClock
+    from floorman.i18n import resolve_language, set_language
+
+    # The order `floorman ui` follows: the configured language first, then the app.
+    set_language(resolve_language(None, language))
+    shots = {}
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        os.environ["FLOORMAN_CONFIG"] = str(root / "no-config.toml")
+        os.environ["FLOORMAN_DB"] = str(root / "default.db")
+        _counting_ids(1)
+        template = root / "template"
+        template.mkdir()
+        floor = _floor(template, language)
+        build_floor(floor)
+        floor.db.dispose()
+        for scene in SCENES.values():
+            for text in sizes:
+                width, height = (int(n) for n in text.split("x"))
+                copy = root / f"{scene.name}-{text}"
+                shutil.copytree(template, copy)
+                _counting_ids(0x10000000)  # rows made from here on: the same ids every time
+                floor = _floor(copy, language)
+                floor.clock = FakeClock(START + ELAPSED)
+                shots[f"{scene.name} {text}"] = asyncio.run(
+                    photograph(floor, language, scene, (width, height))
+                )
+                floor.db.dispose()
+    json.dump(shots, sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
