@@ -190,7 +190,7 @@ def _away_issues_section(floor: Floor, shift: Shift) -> dict[str, Any]:
 
 
 def _visitors_section(session: Session, now: datetime) -> dict[str, Any]:
-    module = _optional_module("floorman.domain.visitors")
+    module = _optional_module("floorman.domain.visitors.presence")
     on_floor: Callable[[Session], list[Any]] | None = getattr(module, "visitors_on_floor", None)
     if on_floor is None:
         return _unavailable("visitor registration is not installed")
@@ -221,7 +221,7 @@ def _faults_section(session: Session) -> dict[str, Any]:
 
 
 def _emergencies_section(session: Session, now: datetime) -> dict[str, Any]:
-    module = _optional_module("floorman.domain.emergency")
+    module = _optional_module("floorman.domain.emergency.views")
     running: Callable[[Session], list[Any]] | None = getattr(module, "running", None)
     if running is None:
         return _unavailable("emergency checklists are not installed")

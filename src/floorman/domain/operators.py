@@ -88,9 +88,10 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "visitor.check_in": FLOOR_STAFF,
     "visitor.check_out": FLOOR_STAFF,
     "visitor.lists": ("duty_manager", "supervisor", "director"),
-    "visitor.roll_call": FLOOR_STAFF,
     "visitor.purge": FLOOR_STAFF,
     "visitor.export": at_least("supervisor"),
+    # the one roll call (visitors panel and emergencies alike): start, mark safe, add, close
+    "roll_call": FLOOR_STAFF,
     # emergencies
     "emergency.start": FLOOR_STAFF,
     "emergency.step": FLOOR_STAFF,
