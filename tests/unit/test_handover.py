@@ -13,10 +13,12 @@ from sqlmodel import select
 from floorman.clock import FakeClock
 from floorman.data.models import JournalEntry
 from floorman.domain import alerts, handover
+from floorman.domain.emergency import lifecycle
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.seats import record_event
 from floorman.domain.shifts import assign_manager
+from floorman.domain.visitors import decisions, presence, registration
 
 UTC_ZONE = ZoneInfo("UTC")
 
@@ -105,7 +107,7 @@ def test_sections_from_panels_not_installed_say_not_available(
     monkeypatch.setattr(
         handover,
         "_optional_module",
-        lambda name: None if name.endswith((".away", ".emergency")) else real(name),
+        lambda name: None if name.endswith((".away", ".emergency.views")) else real(name),
     )
     view = handover.compose(wang)
     for section in ("away_issues", "emergencies"):
@@ -144,8 +146,7 @@ def test_unapproved_and_overrun_aways_of_this_shift(
 
 
 def test_running_emergencies_are_listed(wang: Floor, small_floor: Floor) -> None:
-    emergency = pytest.importorskip("floorman.domain.emergency")
-    emergency.start(small_floor, "lighting_power", drill=True)
+    lifecycle.start(small_floor, "lighting_power", drill=True)
     (row,) = handover.compose(wang).live_state["emergencies"]["rows"]
     assert row["drill"] is True
     assert row["open_steps"] >= 1
@@ -154,10 +155,9 @@ def test_running_emergencies_are_listed(wang: Floor, small_floor: Floor) -> None
 
 
 def test_visitors_on_the_floor_are_listed(wang: Floor, small_floor: Floor) -> None:
-    visitors = pytest.importorskip("floorman.domain.visitors")
-    registered = visitors.register(
+    registered = registration.register(
         small_floor,
-        visitors.Registration(
+        registration.Registration(
             name="Zhang Wei",
             organisation="Billing dept",
             category="internal",
@@ -167,8 +167,8 @@ def test_visitors_on_the_floor_are_listed(wang: Floor, small_floor: Floor) -> No
             expected_minutes=30,
         ),
     )
-    visitors.approve(small_floor, registered.id)
-    visitors.check_in(small_floor, registered.id)
+    decisions.approve(small_floor, registered.id)
+    presence.check_in(small_floor, registered.id)
     (row,) = handover.compose(wang).live_state["visitors"]["rows"]
     assert (row["name"], row["host"], row["badge"]) == ("Zhang Wei", "Li Na", "V-01")
 

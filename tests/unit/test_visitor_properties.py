@@ -31,7 +31,7 @@ from floorman.data import journal, schema
 from floorman.data.db import Database
 from floorman.data.models import Alert, JournalEntry
 from floorman.data.tables_visitors import Visitor
-from floorman.domain import visitors
+from floorman.domain.visitors import decisions, presence, privacy, registration, retention
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError
 
@@ -116,7 +116,7 @@ class VisitorMachine(RuleBasedStateMachine):
         minutes: int | None,
     ) -> None:
         typed = f"+86 {digits[:3]}-{digits[3:7]}-{digits[7:]}"
-        form = visitors.Registration(
+        form = registration.Registration(
             name=f"Visitor {self.serial}",
             organisation="Acme Telecom" if external else "Billing",
             category="external" if external else "internal",
@@ -129,7 +129,7 @@ class VisitorMachine(RuleBasedStateMachine):
         )
         self.serial += 1
         ok = role != "viewer" and (escort or not external) and minutes != 0
-        view = self._attempt(lambda: visitors.register(self._floor(role), form), should_pass=ok)
+        view = self._attempt(lambda: registration.register(self._floor(role), form), should_pass=ok)
         if view is not None:
             assert view.phone is not None and digits not in view.phone
             self.model[view.id] = Expected(
@@ -149,9 +149,9 @@ class VisitorMachine(RuleBasedStateMachine):
         ok = allowed and seen.status == "pending"
         floor = self._floor(role)
         if approve:
-            self._attempt(lambda: visitors.approve(floor, ref), should_pass=ok)
+            self._attempt(lambda: decisions.approve(floor, ref), should_pass=ok)
         else:
-            self._attempt(lambda: visitors.reject(floor, ref, "no appointment"), should_pass=ok)
+            self._attempt(lambda: decisions.reject(floor, ref, "no appointment"), should_pass=ok)
         if ok:
             seen.status = "approved" if approve else "rejected"
 
@@ -171,7 +171,7 @@ class VisitorMachine(RuleBasedStateMachine):
             role != "viewer" and seen.status == "approved" and not seen.checked_in
             and not too_early
         )
-        self._attempt(lambda: visitors.check_in(self._floor(role), ref, at=at), should_pass=ok)
+        self._attempt(lambda: presence.check_in(self._floor(role), ref, at=at), should_pass=ok)
         seen.checked_in = seen.checked_in or ok
 
     @rule(
@@ -187,12 +187,12 @@ class VisitorMachine(RuleBasedStateMachine):
             checked_in_at = session.get(Visitor, ref).checked_in_at  # type: ignore[union-attr]
         too_early = at is not None and checked_in_at is not None and at < checked_in_at
         ok = role != "viewer" and seen.checked_in and not seen.checked_out and not too_early
-        self._attempt(lambda: visitors.check_out(self._floor(role), ref, at=at), should_pass=ok)
+        self._attempt(lambda: presence.check_out(self._floor(role), ref, at=at), should_pass=ok)
         seen.checked_out = seen.checked_out or ok
 
     @rule(role=st.sampled_from(("director", "duty_manager")))
     def purge_expired(self, role: str) -> None:
-        result = visitors.purge_expired(self._floor(role))
+        result = retention.purge_expired(self._floor(role))
         cutoff = self.clock.now() - timedelta(days=RETENTION_DAYS)
         with self.db.read() as session:
             for visitor in session.exec(select(Visitor)).all():
@@ -203,7 +203,7 @@ class VisitorMachine(RuleBasedStateMachine):
                 if expired:
                     assert visitor.purged_at is not None, "an expired visitor kept their data"
                     assert visitor.phone is None and visitor.id_hash is None
-                    assert visitor.name == visitors.PURGED
+                    assert visitor.name == privacy.PURGED
                 if visitor.id in result.visitor_ids:
                     assert expired
 
@@ -217,7 +217,7 @@ class VisitorMachine(RuleBasedStateMachine):
     def visits_make_sense(self) -> None:
         with self.db.read() as session:
             rows = session.exec(select(Visitor)).all()
-            on_floor = {v.id for v in visitors.visitors_on_floor(session)}
+            on_floor = {v.id for v in presence.visitors_on_floor(session)}
             live_overstay = {
                 (a.subject or "").removeprefix("visitor:")
                 for a in session.exec(

@@ -13,9 +13,11 @@ names the roll call it uses in `emergency.roll_call_id`. Existing rows move over
   read from there), and staff entries get their seat back from "seat A-01 (ready)";
 - then `roll_call_line` and `emergency_roll_call` are dropped.
 
+It follows the visitors branch (0005) and joins the emergency branch (0003), whose
+tables it changes: a merge point of the two, so both stop being heads.
+
 Revision ID: 0011_roll_call
-Revises: 0005
-Depends on: 0003 (emergency tables)
+Revises: 0005, 0003
 """
 
 from __future__ import annotations
@@ -31,9 +33,9 @@ from alembic import op
 import floorman.data.types
 
 revision = "0011_roll_call"
-down_revision = "0005"
+down_revision = ("0005", "0003")
 branch_labels = None
-depends_on = ("0003",)
+depends_on = None
 
 _SEAT = re.compile(r"^seat (\S+)(?: \((\w+)\))?$")
 
