@@ -144,7 +144,9 @@ async def test_start_a_drill_with_two_keys_and_work_it_through(
         await settle(app, pilot)
         assert running(small_floor) == []
         with small_floor.db.read() as session:
-            assert emergency_views.get_emergency(session, fire.id).status == "complete_with_deferred"
+            assert (
+                emergency_views.get_emergency(session, fire.id).status == "complete_with_deferred"
+            )
         assert "complete with deferred items" in str(
             app.screen.query_one("#emergency-title").render()
         )

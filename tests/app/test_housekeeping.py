@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from floorman.data.backup import backup_dir, list_backups
-from floorman.domain.visitors import registration
-from floorman.domain.visitors import views as visitor_views
 from floorman.domain.core.context import Actor
 from floorman.domain.operators import add_operator
+from floorman.domain.visitors import registration
+from floorman.domain.visitors import views as visitor_views
 from tests.app import workers_done
 
 

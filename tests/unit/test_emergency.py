@@ -14,12 +14,12 @@ from sqlmodel import col, select
 from floorman.data.db import Database
 from floorman.data.models import Alert, JournalEntry
 from floorman.domain import alerts
-from floorman.domain.emergency import headcount, lifecycle, report
-from floorman.domain.emergency import views as emergency_views
-from floorman.domain.emergency.checklists import load_checklists
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.states import PersonKind
+from floorman.domain.emergency import headcount, lifecycle, report
+from floorman.domain.emergency import views as emergency_views
+from floorman.domain.emergency.checklists import load_checklists
 from floorman.domain.roll_call import people as roll_call_people
 from floorman.domain.seats import record_event
 
@@ -411,7 +411,10 @@ def test_a_restart_finds_every_checklist_exactly_as_it_was(
     lifecycle.step_action(floor, e.id, 4, "assign", "Li Na")
     lifecycle.set_wording(floor, e.id, "Floor evacuated; calls diverted.")
     with floor.db.read() as session:
-        before = (emergency_views.get_emergency(session, e.id), emergency_views.timeline(session, e.id))
+        before = (
+            emergency_views.get_emergency(session, e.id),
+            emergency_views.timeline(session, e.id),
+        )
     floor.db.dispose()  # as if floorman was killed
 
     reopened = Database(db_path)
@@ -419,7 +422,10 @@ def test_a_restart_finds_every_checklist_exactly_as_it_was(
         again = Floor(db=reopened, clock=clock, config=floor.config, actor=floor.actor)
         clock.advance(90)
         with again.db.read() as session:
-            after = (emergency_views.get_emergency(session, e.id), emergency_views.timeline(session, e.id))
+            after = (
+                emergency_views.get_emergency(session, e.id),
+                emergency_views.timeline(session, e.id),
+            )
             assert [v.id for v in emergency_views.running(session)] == [e.id]
         assert after == before
         assert after[0].elapsed(clock.now()) == 120

@@ -13,9 +13,9 @@ from sqlmodel import select
 from floorman.clock import FakeClock
 from floorman.data.models import JournalEntry
 from floorman.domain import alerts, handover
-from floorman.domain.emergency import lifecycle
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError
+from floorman.domain.emergency import lifecycle
 from floorman.domain.seats import record_event
 from floorman.domain.shifts import assign_manager
 from floorman.domain.visitors import decisions, presence, registration

@@ -37,12 +37,12 @@ from floorman.domain import (
     seats,
     staffing_plan,
 )
-from floorman.domain.emergency import headcount, lifecycle
-from floorman.domain.roll_call import book as roll_call_book
-from floorman.domain.visitors import decisions, lists, presence, registration, retention
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError, PermissionDenied
+from floorman.domain.emergency import headcount, lifecycle
 from floorman.domain.operators import PERMISSIONS, ROLES, add_operator
+from floorman.domain.roll_call import book as roll_call_book
+from floorman.domain.visitors import decisions, lists, presence, registration, retention
 
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 PIN = {role: str(1000 + 1111 * i) for i, role in enumerate(ROLES)}  # 1000, 2111, ...
@@ -228,7 +228,11 @@ MORE_CALLS: list[tuple[str, str, Call]] = [
         "set_wording",
         lambda f, p: lifecycle.set_wording(f, p.ids["emergency"], "All safe"),
     ),
-    ("roll_call", "emergency_mark_safe", lambda f, p: headcount.mark_safe(f, p.ids["emergency"], "1")),
+    (
+        "roll_call",
+        "emergency_mark_safe",
+        lambda f, p: headcount.mark_safe(f, p.ids["emergency"], "1"),
+    ),
     (
         "roll_call",
         "add_to_roll_call",

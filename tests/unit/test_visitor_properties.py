@@ -31,9 +31,9 @@ from floorman.data import journal, schema
 from floorman.data.db import Database
 from floorman.data.models import Alert, JournalEntry
 from floorman.data.tables_visitors import Visitor
-from floorman.domain.visitors import decisions, presence, privacy, registration, retention
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError
+from floorman.domain.visitors import decisions, presence, privacy, registration, retention
 
 START_AT = FakeClock().now()
 ROLES = ("director", "duty_manager", "viewer")
