@@ -31,10 +31,18 @@ def checklists(tmp_path: Path):
 
 
 def visitor_on_floor(floor: Floor, name: str = NAME, badge: str = "V-31") -> str:
-    view = registration.register(floor, Registration(
-        name=name, organisation="Network dept", category="internal", purpose="router audit",
-        host="Li Na", badge=badge, expected_minutes=30,
-    ))
+    view = registration.register(
+        floor,
+        Registration(
+            name=name,
+            organisation="Network dept",
+            category="internal",
+            purpose="router audit",
+            host="Li Na",
+            badge=badge,
+            expected_minutes=30,
+        ),
+    )
     decisions.approve(floor, view.id)
     presence.check_in(floor, view.id)
     return view.id
