@@ -20,54 +20,48 @@ def _upgrade(db: Database, target: str) -> None:
         command.upgrade(config, target)
 
 
+def _insert(conn, table: str, **values: object) -> None:
+    names = ", ".join(values)
+    marks = ", ".join(f":{name}" for name in values)
+    conn.execute(text(f"INSERT INTO {table} ({names}) VALUES ({marks})"), values)
+
+
 def _old_floor(conn) -> None:
     """A floor as it was before: a visitors roll call and a fire's own roll call."""
-    conn.execute(
-        text("INSERT INTO zone (id, code, name, sort_order) VALUES ('z', 'A', 'Zone A', 0)")
+    _insert(conn, "zone", id="z", code="A", name="Zone A", sort_order=0)
+    _insert(conn, "agent", id="ag1", staff_no="1001", name="Li Na", team="", active=1)
+    _insert(
+        conn, "visitor", id="vis1", name="Ouyang Xiuying", organisation="IT",
+        category="internal", purpose="audit", host="Li Na", expected_minutes=30,
+        status="approved", registered_at=AT, registered_by="duty1", watch_match=0,
     )
-    conn.execute(
-        text(
-            "INSERT INTO agent (id, staff_no, name, team, active)"
-            " VALUES ('ag1', '1001', 'Li Na', '', 1)"
-        )
+    _insert(conn, "roll_call", id="rc1", reason="drill", started_at=AT, started_by="duty1")
+    line = {"roll_call_id": "rc1", "safe_at": None, "safe_by": None}
+    _insert(
+        conn, "roll_call_line", **{**line, "safe_at": AT, "safe_by": "duty1"}, id="l1",
+        position=1, kind="visitor", ref_id="vis1", name="Ouyang Xiuying", location="host Li Na",
     )
-    conn.execute(
-        text(
-            "INSERT INTO visitor (id, name, organisation, category, purpose, host, expected_minutes,"
-            " status, registered_at, registered_by, watch_match) VALUES ('vis1', 'Ouyang Xiuying',"
-            f" 'IT', 'internal', 'audit', 'Li Na', 30, 'approved', '{AT}', 'duty1', 0)"
-        )
+    _insert(
+        conn, "roll_call_line", **line, id="l2", position=2, kind="staff", ref_id="ag1",
+        name="Li Na", location="seat A-01",
     )
-    conn.execute(
-        text(
-            "INSERT INTO roll_call (id, reason, started_at, started_by) VALUES"
-            f" ('rc1', 'drill', '{AT}', 'duty1')"
-        )
+    _insert(
+        conn, "emergency", id="em1", kind="fire", title_en="Fire", title_zh="火灾", priority=1,
+        drill=0, roll_call=1, status="closed_early", checklist_source="x", started_at=AT,
+        started_by="duty1", closed_at=AT, closed_by="duty2", wording="",
     )
-    conn.execute(
-        text(
-            "INSERT INTO roll_call_line (id, roll_call_id, position, kind, ref_id, name, location,"
-            f" safe_at, safe_by) VALUES ('l1', 'rc1', 1, 'visitor', 'vis1', 'Ouyang Xiuying',"
-            f" 'host Li Na', '{AT}', 'duty1'), ('l2', 'rc1', 2, 'staff', 'ag1', 'Li Na', 'seat A-01',"
-            " NULL, NULL)"
-        )
+    entry = {"emergency_id": "em1", "safe_at": None, "safe_by": None}
+    _insert(
+        conn, "emergency_roll_call", **{**entry, "safe_at": AT, "safe_by": "duty2"}, id="e1",
+        position=1, kind="staff", ref_id="ag1", name="Li Na", location="seat A-01 (away)",
     )
-    conn.execute(
-        text(
-            "INSERT INTO emergency (id, kind, title_en, title_zh, priority, drill, roll_call, status,"
-            " checklist_source, started_at, started_by, closed_at, closed_by, wording) VALUES"
-            f" ('em1', 'fire', 'Fire', '火灾', 1, 0, 1, 'closed_early', 'x', '{AT}', 'duty1',"
-            f" '{AT}', 'duty2', '')"
-        )
+    _insert(
+        conn, "emergency_roll_call", **entry, id="e2", position=2, kind="visitor",
+        ref_id="vis1", name="Ouyang Xiuying", location="host Li Na",
     )
-    conn.execute(
-        text(
-            "INSERT INTO emergency_roll_call (id, emergency_id, position, kind, ref_id, name,"
-            " location, safe_at, safe_by) VALUES"
-            f" ('e1', 'em1', 1, 'staff', 'ag1', 'Li Na', 'seat A-01 (away)', '{AT}', 'duty2'),"
-            " ('e2', 'em1', 2, 'visitor', 'vis1', 'Ouyang Xiuying', 'host Li Na', NULL, NULL),"
-            " ('e3', 'em1', 3, 'added', NULL, 'Courier', 'lobby', NULL, NULL)"
-        )
+    _insert(
+        conn, "emergency_roll_call", **entry, id="e3", position=3, kind="added", ref_id=None,
+        name="Courier", location="lobby",
     )
 
 
@@ -94,7 +88,8 @@ def test_both_old_roll_calls_move_into_the_one(tmp_path: Path) -> None:
             ).all()
             linked = conn.execute(
                 text(
-                    "SELECT e.roll_call_id = r.id FROM emergency e, roll_call r WHERE r.reason = 'Fire'"
+                    "SELECT e.roll_call_id = r.id FROM emergency e, roll_call r"
+                    " WHERE r.reason = 'Fire'"
                 )
             ).scalar()
         assert linked == 1
