@@ -286,7 +286,7 @@ class FloormanApp(App[None]):
         """Backups that are due, personal data past its retention, the attendance reminder."""
         from floorman.domain.backups import run_scheduled_backups
         from floorman.domain.operators.permissions import SYSTEM_SOURCE
-        from floorman.domain.visitors import purge_expired
+        from floorman.domain.visitors.retention import purge_expired
 
         system = Floor(
             db=self.floor.db,

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from textual.worker import WorkerCancelled
 
-from floorman.domain import emergency
+from floorman.domain.emergency import headcount, lifecycle
+from floorman.domain.emergency import views as emergency_views
 from floorman.domain.seats import record_event
 from floorman.screens.emergency import (
     EmergencyRollCallModal,
@@ -33,9 +34,9 @@ async def type_text(pilot, text: str) -> None:
     await pilot.press(*["space" if ch == " " else ch for ch in text])
 
 
-def running(floor) -> list[emergency.EmergencyView]:
+def running(floor) -> list[emergency_views.EmergencyView]:
     with floor.db.read() as session:
-        return emergency.running(session)
+        return emergency_views.running(session)
 
 
 def steps_text(app) -> str:
@@ -128,7 +129,7 @@ async def test_start_a_drill_with_two_keys_and_work_it_through(
         await pilot.press("escape")
         await settle(app, pilot)
         with small_floor.db.read() as session:
-            lines = emergency.roll_call_lines(session, fire.id)
+            lines = headcount.roll_call_lines(session, fire.id)
         assert [(x.name, x.safe_by) for x in lines] == [("Li Na", "duty1"), ("Zhang Wei", None)]
 
         await pilot.press("c")  # refused: steps 4 to 10 untouched
@@ -136,14 +137,16 @@ async def test_start_a_drill_with_two_keys_and_work_it_through(
         assert running(small_floor)[0].status == "running"
         app.check_database()  # the watcher's baseline
         for number in range(4, 11):
-            emergency.step_action(small_floor, fire.id, number, "done")
+            lifecycle.step_action(small_floor, fire.id, number, "done")
         app.check_database()
         await settle(app, pilot)
         await pilot.press("c")
         await settle(app, pilot)
         assert running(small_floor) == []
         with small_floor.db.read() as session:
-            assert emergency.get_emergency(session, fire.id).status == "complete_with_deferred"
+            assert (
+                emergency_views.get_emergency(session, fire.id).status == "complete_with_deferred"
+            )
         assert "complete with deferred items" in str(
             app.screen.query_one("#emergency-title").render()
         )
@@ -169,8 +172,8 @@ FIRE_STEP_6 = (
 async def test_a_long_step_reads_in_full_and_who_when_assigned_stay_in_sight(
     small_floor, make_app
 ) -> None:
-    fire = emergency.start(small_floor, "fire")
-    emergency.step_action(small_floor, fire.id, 1, "done")
+    fire = lifecycle.start(small_floor, "fire")
+    lifecycle.step_action(small_floor, fire.id, 1, "done")
     app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
@@ -206,7 +209,7 @@ async def test_a_long_step_reads_in_full_and_who_when_assigned_stay_in_sight(
 async def test_a_chinese_step_reads_in_full(small_floor, make_app) -> None:
     from floorman.i18n import set_language
 
-    emergency.start(small_floor, "earthquake")
+    lifecycle.start(small_floor, "earthquake")
     set_language("zh")
     try:
         app = make_app()
@@ -229,8 +232,8 @@ async def test_a_chinese_step_reads_in_full(small_floor, make_app) -> None:
 
 
 async def test_done_skip_and_defer_move_on_to_the_next_open_step(small_floor, make_app) -> None:
-    fire = emergency.start(small_floor, "fire")
-    emergency.step_action(small_floor, fire.id, 5, "done")  # done elsewhere: jumped over
+    fire = lifecycle.start(small_floor, "fire")
+    lifecycle.step_action(small_floor, fire.id, 5, "done")  # done elsewhere: jumped over
     app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
@@ -278,7 +281,7 @@ async def test_done_skip_and_defer_move_on_to_the_next_open_step(small_floor, ma
 
 
 async def test_close_early_asks_for_a_reason(small_floor, make_app) -> None:
-    fire = emergency.start(small_floor, "fire", drill=True)
+    fire = lifecycle.start(small_floor, "fire", drill=True)
     app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
@@ -304,7 +307,7 @@ async def test_close_early_asks_for_a_reason(small_floor, make_app) -> None:
         assert isinstance(app.screen, EmergencyScreen)
         assert running(small_floor) == []
         with small_floor.db.read() as session:
-            closed = emergency.get_emergency(session, fire.id)
+            closed = emergency_views.get_emergency(session, fire.id)
         assert (closed.status, closed.close_reason) == ("closed_early", "end of the drill")
         title = str(app.screen.query_one("#emergency-title").render())
         assert "closed early" in title and "end of the drill" in title
@@ -316,7 +319,7 @@ async def test_close_early_asks_for_a_reason(small_floor, make_app) -> None:
 async def test_several_running_are_listed_by_priority_and_follow_other_terminals(
     small_floor, make_app
 ) -> None:
-    emergency.start(small_floor, "password")
+    lifecycle.start(small_floor, "password")
     app = make_app()
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
@@ -326,7 +329,7 @@ async def test_several_running_are_listed_by_priority_and_follow_other_terminals
         table = app.screen.query_one("#emergency-list")
         assert table.row_count == 1
         app.check_database()  # the watcher's baseline
-        emergency.start(small_floor, "hotline_failure")  # from the CLI or another terminal
+        lifecycle.start(small_floor, "hotline_failure")  # from the CLI or another terminal
         app.check_database()
         await settle(app, pilot)
         titles = [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
@@ -356,7 +359,7 @@ def test_every_screen_string_has_a_chinese_translation() -> None:
     }
     strings |= {label for _key, label in screen.LIST_COLUMNS + screen.STEP_COLUMNS}
     strings |= {word for _letter, word in screen.STATE_LABELS.values()}
-    strings |= set(emergency.STATUS_WORDS.values())
+    strings |= set(emergency_views.STATUS_WORDS.values())
     assert sorted(s for s in strings if s not in catalog) == []
 
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from floorman.data.backup import backup_dir, list_backups
-from floorman.domain import visitors
 from floorman.domain.core.context import Actor
 from floorman.domain.operators.management import add_operator
+from floorman.domain.visitors import registration
+from floorman.domain.visitors import views as visitor_views
 from tests.app import workers_done
 
 
 async def test_backups_and_purge_run_with_nobody_logged_in(small_floor, make_app, clock) -> None:
-    form = visitors.Registration(
+    form = registration.Registration(
         name="Zhao Lei",
         organisation="IT",
         category="internal",
@@ -18,7 +19,7 @@ async def test_backups_and_purge_run_with_nobody_logged_in(small_floor, make_app
         host="Li Na",
         phone="13812345678",
     )
-    view = visitors.register(small_floor, form)
+    view = registration.register(small_floor, form)
     clock.advance(days=40)  # registered, never came in: past the 30-day retention
     add_operator(small_floor, "boss", "director", "123456")  # the floor is closed now
     small_floor.actor = Actor("nobody", "t")  # not logged in
@@ -29,7 +30,7 @@ async def test_backups_and_purge_run_with_nobody_logged_in(small_floor, make_app
     kinds = {b.kind for b in list_backups(backup_dir(small_floor.db.path))}
     assert kinds == {"hourly", "daily"}
     with small_floor.db.read() as session:
-        purged = visitors.get_visitor(session, view.id)
+        purged = visitor_views.get_visitor(session, view.id)
     assert purged.name == "(purged)"
     assert purged.phone is None
 

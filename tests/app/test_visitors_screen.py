@@ -7,8 +7,8 @@ from dataclasses import replace
 from sqlmodel import select
 
 from floorman.data.tables_visitors import Visitor
-from floorman.domain import visitors
-from floorman.domain.visitors import Registration
+from floorman.domain.visitors import decisions, presence, registration
+from floorman.domain.visitors.registration import Registration
 from floorman.screens.visitors import (
     RegisterVisitorModal,
     RejectVisitorModal,
@@ -128,9 +128,9 @@ async def test_reject_and_roll_call(small_floor, make_app, clock) -> None:
         host="Li Na",
         escort="Wang Fang",
     )
-    visitors.register(small_floor, form)
+    registration.register(small_floor, form)
     clock.advance(60)  # rows are listed in order of registration
-    on_floor = visitors.register(
+    on_floor = registration.register(
         small_floor,
         Registration(
             name="Chen Jie",
@@ -140,8 +140,8 @@ async def test_reject_and_roll_call(small_floor, make_app, clock) -> None:
             host="Li Na",
         ),
     )
-    visitors.approve(small_floor, on_floor.id)
-    visitors.check_in(small_floor, on_floor.id)
+    decisions.approve(small_floor, on_floor.id)
+    presence.check_in(small_floor, on_floor.id)
     # A duty manager at the screen (on an open floor, role None could approve anyone).
     small_floor.actor = replace(small_floor.actor, role="duty_manager")
     app = make_app()
@@ -209,7 +209,7 @@ async def walk_one_visitor_onto_the_floor(small_floor, app, pilot, clock) -> lis
     The State and In cells change after the row was first drawn: the columns must
     already be wide enough for every state label and for HH:MM.
     """
-    visitors.register(
+    registration.register(
         small_floor,
         Registration(
             name="Zhang Wei",

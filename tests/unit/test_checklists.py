@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from floorman.domain.checklists import (
+from floorman.domain.emergency.checklists import (
     ChecklistError,
     load_checklists,
     parse_checklist_text,

@@ -8,11 +8,13 @@ from sqlmodel import select
 from floorman.data.models import SEAT_STATES
 from floorman.data.tables_away import SLIP_APPROVALS, SLIP_STATUSES
 from floorman.data.tables_emergency import EMERGENCY_STATUSES, STEP_STATES
+from floorman.data.tables_roll_call import PERSON_KINDS
 from floorman.data.tables_visitors import VISITOR_STATUSES
 from floorman.domain.core import lookup
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.states import (
     EmergencyStatus,
+    PersonKind,
     SeatState,
     SlipApproval,
     SlipStatus,
@@ -30,6 +32,7 @@ from floorman.domain.core.states import (
         (EmergencyStatus, EMERGENCY_STATUSES),
         (StepState, STEP_STATES),
         (VisitorStatus, VISITOR_STATUSES),
+        (PersonKind, PERSON_KINDS),
     ],
 )
 def test_enums_match_the_tables_constraints(enum, table_values):

@@ -13,10 +13,14 @@ from sqlmodel import col, select
 
 from floorman.data.db import Database
 from floorman.data.models import Alert, JournalEntry
-from floorman.domain import alerts, emergency
-from floorman.domain.checklists import load_checklists
+from floorman.domain import alerts
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError
+from floorman.domain.core.states import PersonKind
+from floorman.domain.emergency import headcount, lifecycle, report
+from floorman.domain.emergency import views as emergency_views
+from floorman.domain.emergency.checklists import load_checklists
+from floorman.domain.roll_call import people as roll_call_people
 from floorman.domain.seats import record_event
 
 
@@ -26,12 +30,12 @@ def checklists(tmp_path: Path):
 
 
 def start(floor: Floor, kind: str, checklists, *, drill: bool = False):
-    return emergency.start(floor, kind, drill=drill, checklists=checklists)
+    return lifecycle.start(floor, kind, drill=drill, checklists=checklists)
 
 
-def view(floor: Floor, ref: str) -> emergency.EmergencyView:
+def view(floor: Floor, ref: str) -> emergency_views.EmergencyView:
     with floor.db.read() as session:
-        return emergency.get_emergency(session, ref)
+        return emergency_views.get_emergency(session, ref)
 
 
 def pending_alerts(floor: Floor) -> list[Alert]:
@@ -63,13 +67,13 @@ def test_unknown_kind_is_refused(floor, checklists) -> None:
 def test_each_step_action_is_stamped_with_who_and_when(floor, clock, checklists) -> None:
     e = start(floor, "theft", checklists)
     clock.advance(60)
-    emergency.step_action(floor, e.id, 1, "done")
+    lifecycle.step_action(floor, e.id, 1, "done")
     clock.advance(30)
     other = Floor(db=floor.db, clock=clock, config=floor.config, actor=Actor("duty2", "t:2"))
-    emergency.step_action(other, e.short_id, 2, "skip", "nobody panicked")
-    emergency.step_action(other, e.id, 3, "assign", "Zhang Wei")
-    emergency.step_action(floor, e.id, 3, "note", "scene taped off at the door")
-    emergency.step_action(floor, e.id, 4, "defer")
+    lifecycle.step_action(other, e.short_id, 2, "skip", "nobody panicked")
+    lifecycle.step_action(other, e.id, 3, "assign", "Zhang Wei")
+    lifecycle.step_action(floor, e.id, 3, "note", "scene taped off at the door")
+    lifecycle.step_action(floor, e.id, 4, "defer")
     steps = view(floor, e.id).steps
     assert (steps[0].state, steps[0].state_by, steps[0].state_at) == (
         "done",
@@ -84,7 +88,7 @@ def test_each_step_action_is_stamped_with_who_and_when(floor, clock, checklists)
     assert (steps[2].state, steps[2].assignee) == ("open", "Zhang Wei")
     assert steps[3].state == "deferred"
     with floor.db.read() as session:
-        lines = emergency.timeline(session, e.id)
+        lines = emergency_views.timeline(session, e.id)
     assert [(x.action, x.step_number, x.actor) for x in lines] == [
         ("start", None, "duty1"),
         ("step.done", 1, "duty1"),
@@ -101,31 +105,31 @@ def test_skip_needs_a_reason_and_note_and_assign_need_text(floor, checklists) ->
     e = start(floor, "theft", checklists)
     for action, message in (("skip", "reason"), ("note", "note"), ("assign", "person")):
         with pytest.raises(FloorError, match=message):
-            emergency.step_action(floor, e.id, 1, action, "   ")
+            lifecycle.step_action(floor, e.id, 1, action, "   ")
     with pytest.raises(FloorError, match="unknown step action"):
-        emergency.step_action(floor, e.id, 1, "maybe")
+        lifecycle.step_action(floor, e.id, 1, "maybe")
     with pytest.raises(FloorError, match="no step 9; this checklist has steps 1 to 7"):
-        emergency.step_action(floor, e.id, 9, "done")
+        lifecycle.step_action(floor, e.id, 9, "done")
     assert all(s.state == "open" for s in view(floor, e.id).steps)
 
 
 def test_a_done_step_cannot_be_done_or_skipped_again(floor, checklists) -> None:
     e = start(floor, "theft", checklists)
-    emergency.step_action(floor, e.id, 1, "done")
+    lifecycle.step_action(floor, e.id, 1, "done")
     with pytest.raises(FloorError, match="already done by duty1 at 08:00:00"):
-        emergency.step_action(floor, e.id, 1, "skip", "changed my mind")
-    emergency.step_action(floor, e.id, 2, "defer")
+        lifecycle.step_action(floor, e.id, 1, "skip", "changed my mind")
+    lifecycle.step_action(floor, e.id, 2, "defer")
     with pytest.raises(FloorError, match="already deferred"):
-        emergency.step_action(floor, e.id, 2, "defer")
-    emergency.step_action(floor, e.id, 2, "done")  # a deferred item can still be done
+        lifecycle.step_action(floor, e.id, 2, "defer")
+    lifecycle.step_action(floor, e.id, 2, "done")  # a deferred item can still be done
     assert view(floor, e.id).steps[1].state == "done"
 
 
 def test_user_text_is_cleaned_of_escape_sequences(floor, checklists) -> None:
     e = start(floor, "theft", checklists)
-    emergency.step_action(floor, e.id, 1, "note", "safe \x1b[2Jlocked\x07")
+    lifecycle.step_action(floor, e.id, 1, "note", "safe \x1b[2Jlocked\x07")
     with floor.db.read() as session:
-        assert emergency.timeline(session, e.id)[-1].text == "safe locked"
+        assert emergency_views.timeline(session, e.id)[-1].text == "safe locked"
 
 
 # --------------------------------------------------------------------------- closing
@@ -133,18 +137,18 @@ def test_user_text_is_cleaned_of_escape_sequences(floor, checklists) -> None:
 
 def test_close_is_refused_while_steps_are_untouched(floor, checklists) -> None:
     e = start(floor, "earthquake", checklists)
-    emergency.step_action(floor, e.id, 1, "done")
+    lifecycle.step_action(floor, e.id, 1, "done")
     with pytest.raises(FloorError, match="not yet done, skipped or deferred: 2"):
-        emergency.close(floor, e.id)
+        lifecycle.close(floor, e.id)
     assert view(floor, e.id).running
 
 
 def test_close_complete(floor, clock, checklists) -> None:
     e = start(floor, "earthquake", checklists)
-    emergency.step_action(floor, e.id, 1, "done")
-    emergency.step_action(floor, e.id, 2, "skip", "no losses")
+    lifecycle.step_action(floor, e.id, 1, "done")
+    lifecycle.step_action(floor, e.id, 2, "skip", "no losses")
     clock.advance(600)
-    closed = emergency.close(floor, e.id)
+    closed = lifecycle.close(floor, e.id)
     assert (closed.status, closed.closed_by, closed.closed_at) == (
         "complete",
         "duty1",
@@ -153,19 +157,19 @@ def test_close_complete(floor, clock, checklists) -> None:
     clock.advance(3600)
     assert closed.elapsed(clock.now()) == 600  # the clock stops at the close
     with pytest.raises(FloorError, match="closed"):
-        emergency.step_action(floor, e.id, 1, "note", "late")
+        lifecycle.step_action(floor, e.id, 1, "note", "late")
 
 
 def test_close_with_deferred_items_keeps_them_visible(floor, checklists) -> None:
     e = start(floor, "earthquake", checklists)
-    emergency.step_action(floor, e.id, 1, "done")
-    emergency.step_action(floor, e.id, 2, "defer", "losses counted tomorrow")
-    closed = emergency.close(floor, e.id)
+    lifecycle.step_action(floor, e.id, 1, "done")
+    lifecycle.step_action(floor, e.id, 2, "defer", "losses counted tomorrow")
+    closed = lifecycle.close(floor, e.id)
     assert closed.status == "complete_with_deferred"
     assert [s.number for s in closed.deferred_steps()] == [2]
     with floor.db.read() as session:
-        assert emergency.running(session) == []
-        listed = emergency.list_emergencies(session)
+        assert emergency_views.running(session) == []
+        listed = emergency_views.list_emergencies(session)
     assert [v.deferred_steps()[0].number for v in listed] == [2]
 
 
@@ -173,13 +177,13 @@ def test_close_early_records_open_steps_as_not_done_with_the_reason(
     floor, clock, checklists
 ) -> None:
     e = start(floor, "fire", checklists, drill=True)
-    emergency.step_action(floor, e.id, 1, "done")
-    emergency.step_action(floor, e.id, 2, "defer", "drill: extinguishers checked Monday")
+    lifecycle.step_action(floor, e.id, 1, "done")
+    lifecycle.step_action(floor, e.id, 2, "defer", "drill: extinguishers checked Monday")
     clock.advance(300)
     with pytest.raises(FloorError, match="reason for closing early must not be empty"):
-        emergency.close_early(floor, e.id, "  ")
+        lifecycle.close_early(floor, e.id, "  ")
     assert view(floor, e.id).running  # a refused early close changes nothing
-    closed = emergency.close_early(floor, e.id, "end of the drill")
+    closed = lifecycle.close_early(floor, e.id, "end of the drill")
     assert (closed.status, closed.closed_by, closed.closed_at) == (
         "closed_early",
         "duty1",
@@ -191,7 +195,7 @@ def test_close_early_records_open_steps_as_not_done_with_the_reason(
     assert all(s.state_by == "duty1" and s.state_at == clock.now() for s in closed.steps[2:])
     assert closed.steps[1].defer_note == "drill: extinguishers checked Monday"
     with floor.db.read() as session:
-        assert emergency.running(session) == []
+        assert emergency_views.running(session) == []
         entry = session.exec(
             select(JournalEntry)
             .where(JournalEntry.subject == f"emergency:{e.id}")
@@ -201,15 +205,15 @@ def test_close_early_records_open_steps_as_not_done_with_the_reason(
     after = json.loads(entry.after or "{}")
     assert after["text"] == "end of the drill" and after["not_done"] == list(range(3, 11))
     with pytest.raises(FloorError, match="closed early"):
-        emergency.close_early(floor, e.id, "again")
+        lifecycle.close_early(floor, e.id, "again")
     with pytest.raises(FloorError, match="closed early"):
-        emergency.step_action(floor, e.id, 3, "done")
+        lifecycle.step_action(floor, e.id, 3, "done")
 
 
 def test_close_early_cancels_reminders_and_timers(floor, clock, checklists) -> None:
     e = start(floor, "hotline_failure", checklists)
     assert pending_alerts(floor)
-    emergency.close_early(floor, e.id, "false alarm: the switch came back")
+    lifecycle.close_early(floor, e.id, "false alarm: the switch came back")
     assert pending_alerts(floor) == []
     clock.advance(7 * 3600)
     assert alerts.fire_due(floor) == []
@@ -223,23 +227,23 @@ def test_close_early_needs_the_close_permission(floor, checklists) -> None:
         db=floor.db, clock=floor.clock, config=floor.config, actor=Actor("pbx", source="pbx")
     )
     with pytest.raises(PermissionDenied):
-        emergency.close_early(feed, e.id, "false alarm")
+        lifecycle.close_early(feed, e.id, "false alarm")
     assert view(floor, e.id).running
 
 
 def test_the_normal_close_still_refuses_open_steps(floor, checklists) -> None:
     e = start(floor, "theft", checklists)
     with pytest.raises(FloorError, match="not yet done, skipped or deferred"):
-        emergency.close(floor, e.id)
+        lifecycle.close(floor, e.id)
 
 
 def test_reports_show_an_early_close(floor, clock, checklists) -> None:
     e = start(floor, "earthquake", checklists)
-    emergency.step_action(floor, e.id, 1, "done")
-    emergency.close_early(floor, e.id, "false alarm | sensor test")
+    lifecycle.step_action(floor, e.id, 1, "done")
+    lifecycle.close_early(floor, e.id, "false alarm | sensor test")
     with floor.db.read() as session:
-        data = emergency.report_data(session, e.id)
-        text = emergency.report_markdown(session, e.id, ZoneInfo("UTC"))
+        data = report.report_data(session, e.id)
+        text = report.report_markdown(session, e.id, ZoneInfo("UTC"))
     assert data["status"] == "closed_early"
     assert data["close_reason"] == "false alarm | sensor test"
     assert data["not_done_steps"] == [2]
@@ -251,9 +255,9 @@ def test_reports_show_an_early_close(floor, clock, checklists) -> None:
 
 def test_a_defer_note_and_step_notes_reach_the_view(floor, checklists) -> None:
     e = start(floor, "earthquake", checklists)
-    emergency.step_action(floor, e.id, 2, "note", "count at 10:00")
-    emergency.step_action(floor, e.id, 2, "note", "two missing")
-    emergency.step_action(floor, e.id, 2, "defer", "losses counted tomorrow")
+    lifecycle.step_action(floor, e.id, 2, "note", "count at 10:00")
+    lifecycle.step_action(floor, e.id, 2, "note", "two missing")
+    lifecycle.step_action(floor, e.id, 2, "defer", "losses counted tomorrow")
     step = view(floor, e.id).steps[1]
     assert step.notes == ("count at 10:00", "two missing")
     assert step.defer_note == "losses counted tomorrow"
@@ -265,15 +269,15 @@ def test_a_defer_note_and_step_notes_reach_the_view(floor, checklists) -> None:
 
 def test_wording_is_editable_and_keeps_its_history(floor, clock, checklists) -> None:
     e = start(floor, "hotline_failure", checklists)
-    emergency.set_wording(floor, e.id, "The hotline is down; we are restoring it.")
+    lifecycle.set_wording(floor, e.id, "The hotline is down; we are restoring it.")
     clock.advance(120)
-    updated = emergency.set_wording(floor, e.id, "Service restored at 10:05.\nThank you.")
+    updated = lifecycle.set_wording(floor, e.id, "Service restored at 10:05.\nThank you.")
     assert updated.wording == "Service restored at 10:05.\nThank you."
     assert (updated.wording_at, updated.wording_by) == (clock.now(), "duty1")
     with pytest.raises(FloorError, match="unchanged"):
-        emergency.set_wording(floor, e.id, "Service restored at 10:05.\nThank you.")
+        lifecycle.set_wording(floor, e.id, "Service restored at 10:05.\nThank you.")
     with floor.db.read() as session:
-        history = [x.text for x in emergency.timeline(session, e.id) if x.action == "wording"]
+        history = [x.text for x in emergency_views.timeline(session, e.id) if x.action == "wording"]
     assert history == [
         "The hotline is down; we are restoring it.",
         "Service restored at 10:05.\nThank you.",
@@ -291,10 +295,10 @@ def test_several_at_once_are_ordered_by_priority(floor, clock, checklists) -> No
     fire = start(floor, "fire", checklists, drill=True)
     clock.advance(5)
     with floor.db.read() as session:
-        order = [v.kind for v in emergency.running(session)]
-        header = emergency.header_text(session, clock.now())
-        header_zh = emergency.header_text(session, clock.now(), "zh")
-        ids = {v.id for v in emergency.running(session)}
+        order = [v.kind for v in emergency_views.running(session)]
+        header = emergency_views.header_text(session, clock.now())
+        header_zh = emergency_views.header_text(session, clock.now(), "zh")
+        ids = {v.id for v in emergency_views.running(session)}
     assert order == ["fire", "hotline_failure", "password"]
     assert header == (
         "! DRILL Fire 00:05 | ! Hotline system failure 01:05 | "
@@ -306,17 +310,17 @@ def test_several_at_once_are_ordered_by_priority(floor, clock, checklists) -> No
 
 def test_header_is_empty_when_nothing_runs(floor, clock) -> None:
     with floor.db.read() as session:
-        assert emergency.header_text(session, clock.now()) == ""
+        assert emergency_views.header_text(session, clock.now()) == ""
 
 
 def test_ambiguous_or_short_ids_are_refused(floor, checklists) -> None:
     e = start(floor, "theft", checklists)
     with floor.db.read() as session:
         with pytest.raises(FloorError, match="at least 4"):
-            emergency.get_emergency(session, e.id[:3])
-        with pytest.raises(FloorError, match="no emergency"):
-            emergency.get_emergency(session, "ffffffff-nope")
-        assert emergency.get_emergency(session, e.id[:6].upper()).id == e.id
+            emergency_views.get_emergency(session, e.id[:3])
+        with pytest.raises(FloorError, match="no such emergency"):
+            emergency_views.get_emergency(session, "ffffffff-nope")
+        assert emergency_views.get_emergency(session, e.id[:6].upper()).id == e.id
 
 
 # --------------------------------------------------------------------------- reminders & timers
@@ -341,8 +345,8 @@ def test_step_reminder_fires_if_the_step_is_not_done_in_time(floor, clock, check
 def test_step_reminder_is_cancelled_when_the_step_is_done(floor, clock, checklists) -> None:
     e = start(floor, "fire", checklists)
     clock.advance(60)
-    emergency.step_action(floor, e.id, 2, "done")
-    emergency.step_action(floor, e.id, 8, "skip", "management on site")
+    lifecycle.step_action(floor, e.id, 2, "done")
+    lifecycle.step_action(floor, e.id, 8, "skip", "management on site")
     assert pending_alerts(floor) == []
     clock.advance(3600)
     assert alerts.fire_due(floor) == []
@@ -350,7 +354,7 @@ def test_step_reminder_is_cancelled_when_the_step_is_done(floor, clock, checklis
 
 def test_a_deferred_step_keeps_its_reminder(floor, clock, checklists) -> None:
     e = start(floor, "fire", checklists)
-    emergency.step_action(floor, e.id, 8, "defer")
+    lifecycle.step_action(floor, e.id, 8, "defer")
     clock.advance(600)
     fired = alerts.fire_due(floor)
     assert {a.message.split(":")[1].strip() for a in fired} >= {"step 8 not done after 10 min"}
@@ -362,7 +366,7 @@ def test_hotline_failure_raises_the_written_plan_alert_at_six_hours(
     e = start(floor, "hotline_failure", checklists)
     for number in range(1, 12):
         if number != 11:
-            emergency.step_action(floor, e.id, number, "done")
+            lifecycle.step_action(floor, e.id, number, "done")
     clock.advance(6 * 3600 - 1)
     assert alerts.fire_due(floor) == []
     clock.advance(1)
@@ -376,9 +380,9 @@ def test_hotline_failure_raises_the_written_plan_alert_at_six_hours(
 def test_closing_before_six_hours_cancels_the_written_plan_alert(floor, clock, checklists) -> None:
     e = start(floor, "hotline_failure", checklists)
     for number in range(1, 12):
-        emergency.step_action(floor, e.id, number, "done")
+        lifecycle.step_action(floor, e.id, number, "done")
     clock.advance(3 * 3600)
-    emergency.close(floor, e.id)
+    lifecycle.close(floor, e.id)
     clock.advance(4 * 3600)
     assert alerts.fire_due(floor) == []
 
@@ -402,12 +406,15 @@ def test_a_restart_finds_every_checklist_exactly_as_it_was(
 ) -> None:
     e = start(floor, "fire", checklists)
     clock.advance(30)
-    emergency.step_action(floor, e.id, 1, "done")
-    emergency.step_action(floor, e.id, 3, "skip", "fire too big")
-    emergency.step_action(floor, e.id, 4, "assign", "Li Na")
-    emergency.set_wording(floor, e.id, "Floor evacuated; calls diverted.")
+    lifecycle.step_action(floor, e.id, 1, "done")
+    lifecycle.step_action(floor, e.id, 3, "skip", "fire too big")
+    lifecycle.step_action(floor, e.id, 4, "assign", "Li Na")
+    lifecycle.set_wording(floor, e.id, "Floor evacuated; calls diverted.")
     with floor.db.read() as session:
-        before = (emergency.get_emergency(session, e.id), emergency.timeline(session, e.id))
+        before = (
+            emergency_views.get_emergency(session, e.id),
+            emergency_views.timeline(session, e.id),
+        )
     floor.db.dispose()  # as if floorman was killed
 
     reopened = Database(db_path)
@@ -415,11 +422,14 @@ def test_a_restart_finds_every_checklist_exactly_as_it_was(
         again = Floor(db=reopened, clock=clock, config=floor.config, actor=floor.actor)
         clock.advance(90)
         with again.db.read() as session:
-            after = (emergency.get_emergency(session, e.id), emergency.timeline(session, e.id))
-            assert [v.id for v in emergency.running(session)] == [e.id]
+            after = (
+                emergency_views.get_emergency(session, e.id),
+                emergency_views.timeline(session, e.id),
+            )
+            assert [v.id for v in emergency_views.running(session)] == [e.id]
         assert after == before
         assert after[0].elapsed(clock.now()) == 120
-        emergency.step_action(again, e.id, 2, "done")  # and carries on from there
+        lifecycle.step_action(again, e.id, 2, "done")  # and carries on from there
         pending = {a.dedupe_key for a in pending_alerts(again)}
         assert pending == {f"emergency:{e.id}:step:8"}
     finally:
@@ -437,15 +447,15 @@ def test_the_timeline_is_append_only(floor, checklists) -> None:
         with pytest.raises(Exception, match="append-only"):
             conn.execute(text("DELETE FROM emergency_event"))
     with floor.db.read() as session:
-        assert len(emergency.timeline(session, e.id)) == 1
+        assert len(emergency_views.timeline(session, e.id)) == 1
 
 
 def test_every_action_is_also_in_the_journal(floor, checklists) -> None:
     e = start(floor, "earthquake", checklists)
-    emergency.step_action(floor, e.id, 1, "done")
-    emergency.set_wording(floor, e.id, "All safe.")
-    emergency.step_action(floor, e.id, 2, "defer")
-    emergency.close(floor, e.id)
+    lifecycle.step_action(floor, e.id, 1, "done")
+    lifecycle.set_wording(floor, e.id, "All safe.")
+    lifecycle.step_action(floor, e.id, 2, "defer")
+    lifecycle.close(floor, e.id)
     with floor.db.read() as session:
         rows = session.exec(
             select(JournalEntry)
@@ -477,29 +487,13 @@ def staff_on_floor(floor: Floor) -> None:
 def test_roll_call_lists_staff_at_seats_ready_busy_or_away(small_floor) -> None:
     staff_on_floor(small_floor)
     with small_floor.db.read() as session:
-        people = emergency.roll_call(session)
-    staff = [p for p in people if p.kind == "staff"]
-    assert [(p.name, p.location) for p in staff] == [
-        ("Li Na", "seat A-01 (ready)"),
-        ("王芳", "seat A-02 (busy)"),
-        ("Zhang Wei", "seat B-01 (away)"),
+        people = roll_call_people.people_on_floor(session)
+    staff = [p for p in people if p.kind == PersonKind.STAFF]
+    assert [(p.name, p.seat, p.zone, p.seat_state) for p in staff] == [
+        ("Li Na", "A-01", "A", "ready"),
+        ("王芳", "A-02", "A", "busy"),
+        ("Zhang Wei", "B-01", "B", "away"),
     ]
-
-
-def test_roll_call_sources_are_an_extension_point(
-    small_floor, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    staff_on_floor(small_floor)
-    monkeypatch.setattr(emergency, "ROLL_CALL_SOURCES", [emergency.staff_at_seats])
-
-    def contractors(session):
-        return [emergency.RollCallPerson("contractor", None, "Electrician", "server room")]
-
-    emergency.add_roll_call_source(contractors)
-    emergency.add_roll_call_source(contractors)  # once only
-    with small_floor.db.read() as session:
-        names = [p.name for p in emergency.roll_call(session)]
-    assert names == ["Li Na", "王芳", "Zhang Wei", "Electrician"]
 
 
 def test_fire_opens_a_roll_call_and_people_are_marked_safe(small_floor, clock, checklists) -> None:
@@ -507,79 +501,81 @@ def test_fire_opens_a_roll_call_and_people_are_marked_safe(small_floor, clock, c
     e = start(small_floor, "fire", checklists)
     assert e.has_roll_call
     clock.advance(240)
-    line = emergency.mark_safe(small_floor, e.id, "zhang wei")
+    line = headcount.mark_safe(small_floor, e.id, "zhang wei")
     assert (line.name, line.safe_at, line.safe_by) == ("Zhang Wei", clock.now(), "duty1")
-    emergency.mark_safe(small_floor, e.id, "1")
+    headcount.mark_safe(small_floor, e.id, "1")
     with pytest.raises(FloorError, match="already marked safe by duty1"):
-        emergency.mark_safe(small_floor, e.id, "Li Na")
+        headcount.mark_safe(small_floor, e.id, "Li Na")
     with pytest.raises(FloorError, match="not on this roll call"):
-        emergency.mark_safe(small_floor, e.id, "Nobody")
-    added = emergency.add_to_roll_call(small_floor, e.id, "Courier", "lobby")
+        headcount.mark_safe(small_floor, e.id, "Nobody")
+    added = headcount.add_to_roll_call(small_floor, e.id, "Courier", "lobby")
     assert added.position == 4
     with small_floor.db.read() as session:
-        lines = emergency.roll_call_lines(session, e.id)
-    assert [(x.name, x.safe_by) for x in lines] == [
-        ("Li Na", "duty1"),
-        ("王芳", None),
-        ("Zhang Wei", "duty1"),
-        ("Courier", None),
+        lines = headcount.roll_call_lines(session, e.id)
+    assert [(x.kind, x.name, x.safe_by) for x in lines] == [
+        ("staff", "Li Na", "duty1"),
+        ("staff", "王芳", None),
+        ("staff", "Zhang Wei", "duty1"),
+        ("other", "Courier", None),
     ]
+    assert lines[0].location == "seat A-01 (ready)" and lines[3].location == "lobby"
 
 
 def test_a_checklist_without_roll_call_refuses_mark_safe(small_floor, checklists) -> None:
     staff_on_floor(small_floor)
     e = start(small_floor, "theft", checklists)
     with small_floor.db.read() as session:
-        assert emergency.roll_call_lines(session, e.id) == []
+        assert headcount.roll_call_lines(session, e.id) == []
     with pytest.raises(FloorError, match="no roll call"):
-        emergency.mark_safe(small_floor, e.id, "Li Na")
+        headcount.mark_safe(small_floor, e.id, "Li Na")
 
 
 # --------------------------------------------------------------------------- report
 
 
-def run_a_small_incident(floor: Floor, clock, checklists) -> emergency.EmergencyView:
+def run_a_small_incident(floor: Floor, clock, checklists) -> emergency_views.EmergencyView:
     staff_on_floor(floor)
     e = start(floor, "earthquake", checklists, drill=True)
     clock.advance(30)
-    emergency.set_wording(floor, e.id, "Drill | evacuation under way")
+    lifecycle.set_wording(floor, e.id, "Drill | evacuation under way")
     clock.advance(30)
-    emergency.step_action(floor, e.id, 1, "note", "stairwell B used")
-    emergency.step_action(floor, e.id, 1, "done")
-    emergency.mark_safe(floor, e.id, "Li Na")
+    lifecycle.step_action(floor, e.id, 1, "note", "stairwell B used")
+    lifecycle.step_action(floor, e.id, 1, "done")
+    headcount.mark_safe(floor, e.id, "Li Na")
     clock.advance(60)
-    emergency.step_action(floor, e.id, 2, "assign", "Wang")
-    emergency.step_action(floor, e.id, 2, "defer")
-    return emergency.close(floor, e.id)
+    lifecycle.step_action(floor, e.id, 2, "assign", "Wang")
+    lifecycle.step_action(floor, e.id, 2, "defer")
+    return lifecycle.close(floor, e.id)
 
 
 def test_json_report_has_steps_times_actors_notes_wording(small_floor, clock, checklists) -> None:
     e = run_a_small_incident(small_floor, clock, checklists)
     with small_floor.db.read() as session:
-        report = emergency.report_data(session, e.id)
-    json.dumps(report)  # plain data only
-    assert report["status"] == "complete_with_deferred" and report["drill"] is True
-    assert report["duration_seconds"] == 120
-    assert report["wording"]["text"] == "Drill | evacuation under way"  # type: ignore[index]
-    steps = report["steps"]
+        data = report.report_data(session, e.id)
+    json.dumps(data)  # plain data only
+    assert data["status"] == "complete_with_deferred" and data["drill"] is True
+    assert data["duration_seconds"] == 120
+    assert data["wording"]["text"] == "Drill | evacuation under way"  # type: ignore[index]
+    steps = data["steps"]
     assert steps[0]["state"] == "done" and steps[0]["by"] == "duty1"  # type: ignore[index]
     assert steps[0]["at"] == (e.started_at + timedelta(seconds=60)).isoformat()  # type: ignore[index]
     assert steps[0]["notes"][0]["text"] == "stairwell B used"  # type: ignore[index]
     assert (steps[1]["state"], steps[1]["assignee"]) == ("deferred", "Wang")  # type: ignore[index]
-    roll = report["roll_call"]
+    roll = data["roll_call"]
     assert [(r["name"], r["safe_by"]) for r in roll] == [  # type: ignore[attr-defined]
         ("Li Na", "duty1"),
         ("王芳", None),
         ("Zhang Wei", None),
     ]
-    assert [t["action"] for t in report["timeline"]][-1] == "close"  # type: ignore[attr-defined]
+    assert data["roll_call_count"] == {"people": 3, "not_yet_safe": 2}
+    assert [t["action"] for t in data["timeline"]][-1] == "close"  # type: ignore[attr-defined]
 
 
 def test_markdown_report_reads_as_an_incident_report(small_floor, clock, checklists) -> None:
     e = run_a_small_incident(small_floor, clock, checklists)
     with small_floor.db.read() as session:
-        md = emergency.report_markdown(session, e.id, ZoneInfo("Asia/Shanghai"))
-        md_zh = emergency.report_markdown(session, e.id, ZoneInfo("Asia/Shanghai"), "zh")
+        md = report.report_markdown(session, e.id, ZoneInfo("Asia/Shanghai"))
+        md_zh = report.report_markdown(session, e.id, ZoneInfo("Asia/Shanghai"), "zh")
     assert md.startswith("# Incident report: Earthquake (DRILL)\n")
     assert "- Status: complete with deferred items" in md
     assert "- Started: 2026-11-23 16:00:00 by duty1" in md  # 08:00 UTC in Shanghai
@@ -587,7 +583,7 @@ def test_markdown_report_reads_as_an_incident_report(small_floor, clock, checkli
     assert "| 2 | Help the company's departments" in md
     assert "| deferred | 2026-11-23 16:02:00 | duty1 | Wang | - |" in md
     assert "Deferred items: 2" in md
-    assert "| 3 | Zhang Wei | seat B-01 (away) | NOT ACCOUNTED FOR | - |" in md
+    assert "| 3 | staff | Zhang Wei | seat B-01 (away) | NOT ACCOUNTED FOR | - |" in md
     assert "- step 1, 2026-11-23 16:01:00 duty1: stairwell B used" in md
     assert "Drill \\| evacuation" not in md.split("## Steps")[0]  # quote keeps the text
     assert "# Incident report: 地震 (DRILL)" in md_zh

@@ -77,7 +77,7 @@ def test_bad_input_is_one_line_and_exit_2(cli_db: Path) -> None:
     no_format = run(cli_db, "emergency", "report", "abcd")
     assert no_format.returncode == 2
     missing = run(cli_db, "emergency", "close", "abcdef")
-    assert missing.returncode == 2 and "no emergency 'abcdef'" in missing.stderr
+    assert missing.returncode == 2 and "no such emergency 'abcdef'" in missing.stderr
 
 
 def test_a_bad_override_file_is_reported_and_the_rest_still_run(

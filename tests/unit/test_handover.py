@@ -12,9 +12,10 @@ from sqlmodel import select
 
 from floorman.clock import FakeClock
 from floorman.data.models import JournalEntry
-from floorman.domain import alerts, away, emergency, visitors
+from floorman.domain import alerts, away
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError
+from floorman.domain.emergency import lifecycle as emergency_lifecycle
 from floorman.domain.handover import (
     chain,
     find,
@@ -27,6 +28,7 @@ from floorman.domain.handover import (
 )
 from floorman.domain.seats import record_event
 from floorman.domain.shifts import assign_manager
+from floorman.domain.visitors import decisions, presence, registration
 
 UTC_ZONE = ZoneInfo("UTC")
 
@@ -173,7 +175,7 @@ def test_unapproved_and_overrun_aways_of_this_shift(
 
 
 def test_running_emergencies_are_listed(wang: Floor, small_floor: Floor) -> None:
-    emergency.start(small_floor, "lighting_power", drill=True)
+    emergency_lifecycle.start(small_floor, "lighting_power", drill=True)
     (row,) = lifecycle.compose(wang).live_state["emergencies"]["rows"]
     assert row["drill"] is True
     assert row["open_steps"] >= 1
@@ -182,9 +184,9 @@ def test_running_emergencies_are_listed(wang: Floor, small_floor: Floor) -> None
 
 
 def test_visitors_on_the_floor_are_listed(wang: Floor, small_floor: Floor) -> None:
-    registered = visitors.register(
+    registered = registration.register(
         small_floor,
-        visitors.Registration(
+        registration.Registration(
             name="Zhang Wei",
             organisation="Billing dept",
             category="internal",
@@ -194,8 +196,8 @@ def test_visitors_on_the_floor_are_listed(wang: Floor, small_floor: Floor) -> No
             expected_minutes=30,
         ),
     )
-    visitors.approve(small_floor, registered.id)
-    visitors.check_in(small_floor, registered.id)
+    decisions.approve(small_floor, registered.id)
+    presence.check_in(small_floor, registered.id)
     (row,) = lifecycle.compose(wang).live_state["visitors"]["rows"]
     assert (row["name"], row["host"], row["badge"]) == ("Zhang Wei", "Li Na", "V-01")
 

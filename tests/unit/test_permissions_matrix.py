@@ -28,16 +28,19 @@ from floorman.clock import FakeClock
 from floorman.config import Config
 from floorman.data import schema
 from floorman.data.db import Database
-from floorman.domain import alerts, audit, away, emergency, seats, visitors
+from floorman.domain import alerts, audit, away, seats
 from floorman.domain.attendance.leave import decide_leave, request_leave
 from floorman.domain.attendance.roster import mark
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError, PermissionDenied
+from floorman.domain.emergency import headcount, lifecycle
 from floorman.domain.operators.management import add_operator, disable_operator
 from floorman.domain.operators.permissions import PERMISSIONS, UNAUTHENTICATED_ACTIONS
 from floorman.domain.operators.pins import use_hasher
 from floorman.domain.operators.roles import ROLE_RANK, ROLES
+from floorman.domain.roll_call import book as roll_call_book
 from floorman.domain.staffing.plan import set_plan
+from floorman.domain.visitors import decisions, lists, presence, registration, retention
 
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 PIN = {role: str(1000 + 1111 * i) for i, role in enumerate(ROLES)}  # 1000, 2111, ...
@@ -108,14 +111,14 @@ def _prepare(tmp: Path) -> Prepared:
     unapproved = [s for s in away.list_slips(floor, open_only=True) if s.agent == "1004"]
     ids["slip_unapproved"] = unapproved[0].id
     # visitors: pending internal and external, approved, on the floor; a list entry
-    internal = visitors.Registration(
+    internal = registration.Registration(
         name="Zhang Wei",
         organisation="Billing",
         category="internal",
         purpose="audit",
         host="Li Na",
     )
-    external = visitors.Registration(
+    external = registration.Registration(
         name="John Smith",
         organisation="Acme",
         category="external",
@@ -123,17 +126,17 @@ def _prepare(tmp: Path) -> Prepared:
         host="Li Na",
         escort="Wang Fang",
     )
-    ids["visitor_internal"] = visitors.register(floor, internal).id
-    ids["visitor_external"] = visitors.register(floor, external).id
-    approved = visitors.register(floor, replace(internal, name="Chen Jie"))
-    ids["visitor_approved"] = visitors.approve(floor, approved.id).id
-    on_floor = visitors.register(floor, replace(internal, name="Wu Lei"))
-    visitors.approve(floor, on_floor.id)
-    ids["visitor_on_floor"] = visitors.check_in(floor, on_floor.id).id
-    ids["list_entry"] = visitors.add_list_entry(floor, "watch", organisation="Rival").id
-    ids["roll_call"] = visitors.start_roll_call(floor, "fire drill").id
+    ids["visitor_internal"] = registration.register(floor, internal).id
+    ids["visitor_external"] = registration.register(floor, external).id
+    approved = registration.register(floor, replace(internal, name="Chen Jie"))
+    ids["visitor_approved"] = decisions.approve(floor, approved.id).id
+    on_floor = registration.register(floor, replace(internal, name="Wu Lei"))
+    decisions.approve(floor, on_floor.id)
+    ids["visitor_on_floor"] = presence.check_in(floor, on_floor.id).id
+    ids["list_entry"] = lists.add_list_entry(floor, "watch", organisation="Rival").id
+    ids["roll_call"] = roll_call_book.start_roll_call(floor, "fire drill").id
     # an emergency with its roll call, leaves of 1, 3 and 7 days, a fired alert
-    ids["emergency"] = emergency.start(floor, "fire", drill=True).id
+    ids["emergency"] = lifecycle.start(floor, "fire", drill=True).id
     for days in (1, 3, 7):
         ids[f"leave_{days}"] = request_leave(floor, "1005", "2026-12-01", days, "x").id
     with floor.db.write() as session:
@@ -173,22 +176,22 @@ CALLS: dict[str, Call] = {
     "away.request": lambda f, p: away.request(f, "1005", "toilet", seat_code="B-02"),
     "away.approve": lambda f, p: away.approve(f, p.ids["slip_requested"]),
     "away.end": lambda f, p: away.back(f, p.ids["slip_out"]),
-    "visitor.register": lambda f, p: visitors.register(
+    "visitor.register": lambda f, p: registration.register(
         f,
-        visitors.Registration(
+        registration.Registration(
             name="New One", organisation="HR", category="internal", purpose="p", host="h"
         ),
     ),
-    "visitor.approve_internal": lambda f, p: visitors.approve(f, p.ids["visitor_internal"]),
-    "visitor.approve_external": lambda f, p: visitors.approve(f, p.ids["visitor_external"]),
-    "visitor.check_in": lambda f, p: visitors.check_in(f, p.ids["visitor_approved"]),
-    "visitor.check_out": lambda f, p: visitors.check_out(f, p.ids["visitor_on_floor"]),
-    "visitor.lists": lambda f, p: visitors.add_list_entry(f, "block", organisation="Evil"),
-    "visitor.roll_call": lambda f, p: visitors.start_roll_call(f, "again"),
-    "visitor.purge": lambda f, p: visitors.purge_expired(_years_later(f)),
-    "emergency.start": lambda f, p: emergency.start(f, "theft"),
-    "emergency.step": lambda f, p: emergency.step_action(f, p.ids["emergency"], 1, "done"),
-    "emergency.close": lambda f, p: emergency.close(f, p.ids["emergency"]),
+    "visitor.approve_internal": lambda f, p: decisions.approve(f, p.ids["visitor_internal"]),
+    "visitor.approve_external": lambda f, p: decisions.approve(f, p.ids["visitor_external"]),
+    "visitor.check_in": lambda f, p: presence.check_in(f, p.ids["visitor_approved"]),
+    "visitor.check_out": lambda f, p: presence.check_out(f, p.ids["visitor_on_floor"]),
+    "visitor.lists": lambda f, p: lists.add_list_entry(f, "block", organisation="Evil"),
+    "roll_call": lambda f, p: roll_call_book.start_roll_call(f, "again"),
+    "visitor.purge": lambda f, p: retention.purge_expired(_years_later(f)),
+    "emergency.start": lambda f, p: lifecycle.start(f, "theft"),
+    "emergency.step": lambda f, p: lifecycle.step_action(f, p.ids["emergency"], 1, "done"),
+    "emergency.close": lambda f, p: lifecycle.close(f, p.ids["emergency"]),
     "attendance.record": lambda f, p: request_leave(f, "1004", "2026-12-02", 1, "x"),
     "leave.approve_1_day": lambda f, p: decide_leave(f, p.ids["leave_1"], True),
     "leave.approve_3_days": lambda f, p: decide_leave(f, p.ids["leave_3"], True),
@@ -213,21 +216,25 @@ MORE_CALLS: list[tuple[str, str, Call]] = [
     (
         "visitor.approve_internal",
         "reject",
-        lambda f, p: visitors.reject(f, p.ids["visitor_external"], "no appointment"),
+        lambda f, p: decisions.reject(f, p.ids["visitor_external"], "no appointment"),
     ),
-    ("visitor.lists", "remove", lambda f, p: visitors.remove_list_entry(f, p.ids["list_entry"])),
-    ("visitor.roll_call", "mark_safe", lambda f, p: visitors.mark_safe(f, [1], p.ids["roll_call"])),
-    ("visitor.roll_call", "close", lambda f, p: visitors.close_roll_call(f, p.ids["roll_call"])),
+    ("visitor.lists", "remove", lambda f, p: lists.remove_list_entry(f, p.ids["list_entry"])),
+    ("roll_call", "mark_safe", lambda f, p: roll_call_book.mark_safe(f, [1], p.ids["roll_call"])),
+    ("roll_call", "close", lambda f, p: roll_call_book.close_roll_call(f, p.ids["roll_call"])),
     (
         "emergency.step",
         "set_wording",
-        lambda f, p: emergency.set_wording(f, p.ids["emergency"], "All safe"),
+        lambda f, p: lifecycle.set_wording(f, p.ids["emergency"], "All safe"),
     ),
-    ("emergency.step", "mark_safe", lambda f, p: emergency.mark_safe(f, p.ids["emergency"], "1")),
     (
-        "emergency.step",
+        "roll_call",
+        "emergency_mark_safe",
+        lambda f, p: headcount.mark_safe(f, p.ids["emergency"], "1"),
+    ),
+    (
+        "roll_call",
         "add_to_roll_call",
-        lambda f, p: emergency.add_to_roll_call(f, p.ids["emergency"], "Courier"),
+        lambda f, p: headcount.add_to_roll_call(f, p.ids["emergency"], "Courier"),
     ),
     ("attendance.record", "mark", lambda f, p: mark(f, "1001", "sign_in", START)),
     ("operators.manage", "disable", lambda f, p: disable_operator(f, "viewer")),
@@ -284,7 +291,7 @@ def test_a_viewer_is_refused_an_agent_state_a_phone_system_may_send(prepared: Pr
     before = _state(prepared.floor.db)
     feed = prepared.acting(Actor("pbx", TERMINAL, source="pbx"))
     with pytest.raises(PermissionDenied, match="may only record agent states"):
-        visitors.start_roll_call(feed)
+        roll_call_book.start_roll_call(feed)
     assert _state(prepared.floor.db) == before
 
 

@@ -31,9 +31,9 @@ from floorman.data import journal, schema
 from floorman.data.db import Database
 from floorman.data.models import Alert, JournalEntry
 from floorman.data.tables_visitors import Visitor
-from floorman.domain import visitors
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError
+from floorman.domain.visitors import decisions, presence, privacy, registration, retention
 
 START_AT = FakeClock().now()
 ROLES = ("director", "duty_manager", "viewer")
@@ -121,7 +121,7 @@ class VisitorMachine(RuleBasedStateMachine):
         minutes: int | None,
     ) -> None:
         typed = f"+86 {digits[:3]}-{digits[3:7]}-{digits[7:]}"
-        form = visitors.Registration(
+        form = registration.Registration(
             name=f"Visitor {self.serial}",
             organisation="Acme Telecom" if external else "Billing",
             category="external" if external else "internal",
@@ -134,7 +134,7 @@ class VisitorMachine(RuleBasedStateMachine):
         )
         self.serial += 1
         ok = role != "viewer" and (escort or not external) and minutes != 0
-        view = self._attempt(lambda: visitors.register(self._floor(role), form), should_pass=ok)
+        view = self._attempt(lambda: registration.register(self._floor(role), form), should_pass=ok)
         if view is not None:
             assert view.phone is not None and digits not in view.phone
             self.model[view.id] = Expected("86" + digits, typed, id_number, form.category)
@@ -152,9 +152,9 @@ class VisitorMachine(RuleBasedStateMachine):
         ok = allowed and seen.status == "pending"
         floor = self._floor(role)
         if approve:
-            self._attempt(lambda: visitors.approve(floor, ref), should_pass=ok)
+            self._attempt(lambda: decisions.approve(floor, ref), should_pass=ok)
         else:
-            self._attempt(lambda: visitors.reject(floor, ref, "no appointment"), should_pass=ok)
+            self._attempt(lambda: decisions.reject(floor, ref, "no appointment"), should_pass=ok)
         if ok:
             seen.status = "approved" if approve else "rejected"
 
@@ -171,7 +171,7 @@ class VisitorMachine(RuleBasedStateMachine):
         ok = (
             role != "viewer" and seen.status == "approved" and not seen.checked_in and not too_early
         )
-        self._attempt(lambda: visitors.check_in(self._floor(role), ref, at=at), should_pass=ok)
+        self._attempt(lambda: presence.check_in(self._floor(role), ref, at=at), should_pass=ok)
         seen.checked_in = seen.checked_in or ok
 
     @rule(role=st.sampled_from(ROLES), pick=st.integers(0, 40), ago=st.sampled_from([None, 0, 600]))
@@ -185,12 +185,12 @@ class VisitorMachine(RuleBasedStateMachine):
             checked_in_at = session.get(Visitor, ref).checked_in_at  # type: ignore[union-attr]
         too_early = at is not None and checked_in_at is not None and at < checked_in_at
         ok = role != "viewer" and seen.checked_in and not seen.checked_out and not too_early
-        self._attempt(lambda: visitors.check_out(self._floor(role), ref, at=at), should_pass=ok)
+        self._attempt(lambda: presence.check_out(self._floor(role), ref, at=at), should_pass=ok)
         seen.checked_out = seen.checked_out or ok
 
     @rule(role=st.sampled_from(("director", "duty_manager")))
     def purge_expired(self, role: str) -> None:
-        result = visitors.purge_expired(self._floor(role))
+        result = retention.purge_expired(self._floor(role))
         cutoff = self.clock.now() - timedelta(days=RETENTION_DAYS)
         with self.db.read() as session:
             for visitor in session.exec(select(Visitor)).all():
@@ -201,7 +201,7 @@ class VisitorMachine(RuleBasedStateMachine):
                 if expired:
                     assert visitor.purged_at is not None, "an expired visitor kept their data"
                     assert visitor.phone is None and visitor.id_hash is None
-                    assert visitor.name == visitors.PURGED
+                    assert visitor.name == privacy.PURGED
                 if visitor.id in result.visitor_ids:
                     assert expired
 
@@ -215,7 +215,7 @@ class VisitorMachine(RuleBasedStateMachine):
     def visits_make_sense(self) -> None:
         with self.db.read() as session:
             rows = session.exec(select(Visitor)).all()
-            on_floor = {v.id for v in visitors.visitors_on_floor(session)}
+            on_floor = {v.id for v in presence.visitors_on_floor(session)}
             live_overstay = {
                 (a.subject or "").removeprefix("visitor:")
                 for a in session.exec(

@@ -12,11 +12,15 @@ from sqlmodel import select
 from floorman.clock import FakeClock
 from floorman.data.models import Alert, JournalEntry
 from floorman.data.tables_visitors import Visitor, VisitorSecret
-from floorman.domain import alerts, visitors
+from floorman.domain import alerts
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError, PermissionDenied
+from floorman.domain.roll_call import book as roll_call_book
+from floorman.domain.roll_call import views as roll_call_views
 from floorman.domain.seats import record_event
-from floorman.domain.visitors import Registration
+from floorman.domain.visitors import decisions, export, lists, presence, records, registration
+from floorman.domain.visitors import views as visitor_views
+from floorman.domain.visitors.registration import Registration
 
 PHONE = "138 1234 5678"
 ID_NUMBER = "110101199003074321"
@@ -67,7 +71,7 @@ def journal_text(floor: Floor) -> str:
 
 
 def test_register_keeps_masked_phone_and_hashed_id(floor: Floor) -> None:
-    view = visitors.register(floor, internal())
+    view = registration.register(floor, internal())
     assert view.state == "pending"
     assert view.phone == "*******5678"
     assert view.id_number == "****4321"
@@ -87,8 +91,8 @@ def test_register_keeps_masked_phone_and_hashed_id(floor: Floor) -> None:
 
 
 def test_same_id_number_gives_same_keyed_hash(floor: Floor) -> None:
-    visitors.register(floor, internal())
-    visitors.register(floor, internal(badge="V-09", id_number="1101 0119 9003 074321"))
+    registration.register(floor, internal())
+    registration.register(floor, internal(badge="V-09", id_number="1101 0119 9003 074321"))
     first, second = rows(floor, Visitor)
     assert first.id_hash == second.id_hash
     assert len(rows(floor, VisitorSecret)) == 1
@@ -96,7 +100,7 @@ def test_same_id_number_gives_same_keyed_hash(floor: Floor) -> None:
 
 def test_external_visitor_needs_an_escort(floor: Floor) -> None:
     with pytest.raises(FloorError, match="escort"):
-        visitors.register(floor, external(escort=None))
+        registration.register(floor, external(escort=None))
     assert rows(floor, Visitor) == []
 
 
@@ -120,19 +124,19 @@ def test_bad_registration_is_refused_and_nothing_stored(
     floor: Floor, change: dict[str, object], message: str
 ) -> None:
     with pytest.raises(FloorError, match=message):
-        visitors.register(floor, internal(**change))
+        registration.register(floor, internal(**change))
     assert rows(floor, Visitor) == []
     assert rows(floor, JournalEntry) == []
 
 
 def test_badge_cannot_be_given_twice(floor: Floor) -> None:
-    visitors.register(floor, internal())
+    registration.register(floor, internal())
     with pytest.raises(FloorError, match="badge V-01"):
-        visitors.register(floor, internal(name="Other"))
+        registration.register(floor, internal(name="Other"))
 
 
 def test_default_duration_comes_from_config(floor: Floor) -> None:
-    view = visitors.register(floor, internal(expected_minutes=None))
+    view = registration.register(floor, internal(expected_minutes=None))
     assert view.expected_minutes == floor.config.visitors.default_duration_minutes
 
 
@@ -140,9 +144,9 @@ def test_default_duration_comes_from_config(floor: Floor) -> None:
 
 
 def test_internal_visitor_is_approved_by_duty_manager(floor: Floor, clock: FakeClock) -> None:
-    view = visitors.register(floor, internal())
+    view = registration.register(floor, internal())
     clock.advance(60)
-    approved = visitors.approve(floor, view.id)
+    approved = decisions.approve(floor, view.id)
     assert approved.status == "approved"
     assert approved.decided_by == "duty1"
     assert approved.decided_at == clock.now()
@@ -151,48 +155,48 @@ def test_internal_visitor_is_approved_by_duty_manager(floor: Floor, clock: FakeC
 
 
 def test_external_visitor_is_refused_without_the_director(floor: Floor) -> None:
-    view = visitors.register(floor, external())
+    view = registration.register(floor, external())
     with pytest.raises(PermissionDenied, match="center director"):
-        visitors.approve(as_role(floor, "duty_manager"), view.id)
+        decisions.approve(as_role(floor, "duty_manager"), view.id)
     with pytest.raises(PermissionDenied, match="center director"):
-        visitors.approve(as_role(floor, "supervisor"), view.id)
+        decisions.approve(as_role(floor, "supervisor"), view.id)
     with floor.db.read() as session:
-        assert visitors.get_visitor(session, view.id).state == "pending"
-    director = visitors.approve(as_role(floor, "director"), view.id)
+        assert visitor_views.get_visitor(session, view.id).state == "pending"
+    director = decisions.approve(as_role(floor, "director"), view.id)
     with pytest.raises(FloorError, match="already approved"):
-        visitors.reject(floor, view.id, "changed my mind")
+        decisions.reject(floor, view.id, "changed my mind")
     assert director.status == "approved" and director.decided_by == "boss"
 
 
 def test_no_role_on_an_open_floor_is_recorded_as_duty_manager(floor: Floor) -> None:
     # No operators yet: the floor is open (operators.require), a decision is recorded
     # as a duty manager's; a viewer is still refused.
-    assert visitors.acting_role(floor) == "duty_manager"
+    assert records.acting_role(floor) == "duty_manager"
     with pytest.raises(PermissionDenied, match="viewer"):
-        visitors.register(as_role(floor, "viewer"), internal())
+        registration.register(as_role(floor, "viewer"), internal())
 
 
 def test_duty_manager_may_turn_an_external_visitor_away(floor: Floor) -> None:
-    view = visitors.register(floor, external())
-    assert visitors.reject(floor, view.id, "no appointment").state == "rejected"
+    view = registration.register(floor, external())
+    assert decisions.reject(floor, view.id, "no appointment").state == "rejected"
 
 
 def test_reject_needs_a_reason_and_blocks_check_in(floor: Floor) -> None:
-    view = visitors.register(floor, internal())
+    view = registration.register(floor, internal())
     with pytest.raises(FloorError, match="reason"):
-        visitors.reject(floor, view.id, "  ")
-    rejected = visitors.reject(floor, view.short_id, "no appointment")
+        decisions.reject(floor, view.id, "  ")
+    rejected = decisions.reject(floor, view.short_id, "no appointment")
     assert rejected.state == "rejected" and rejected.reject_reason == "no appointment"
     with pytest.raises(FloorError, match="already rejected"):
-        visitors.approve(floor, view.id)
+        decisions.approve(floor, view.id)
     with pytest.raises(FloorError, match="before approval"):
-        visitors.check_in(floor, view.id)
+        presence.check_in(floor, view.id)
 
 
 def test_no_check_in_before_approval(floor: Floor) -> None:
-    view = visitors.register(floor, internal())
+    view = registration.register(floor, internal())
     with pytest.raises(FloorError, match="before approval"):
-        visitors.check_in(floor, view.id)
+        presence.check_in(floor, view.id)
     assert rows(floor, Visitor)[0].checked_in_at is None
 
 
@@ -200,14 +204,14 @@ def test_no_check_in_before_approval(floor: Floor) -> None:
 
 
 def test_check_in_out_and_overstay_alert(floor: Floor, clock: FakeClock) -> None:
-    view = visitors.register(floor, internal(expected_minutes=30))
-    visitors.approve(floor, "V-01")  # by badge
+    view = registration.register(floor, internal(expected_minutes=30))
+    decisions.approve(floor, "V-01")  # by badge
     clock.advance(60)
-    inside = visitors.check_in(floor, "V-01")
+    inside = presence.check_in(floor, "V-01")
     assert inside.state == "on_floor"
     assert inside.expected_end_at == clock.now() + timedelta(minutes=30)
     with floor.db.read() as session:
-        assert [v.id for v in visitors.visitors_on_floor(session)] == [view.id]
+        assert [v.id for v in presence.visitors_on_floor(session)] == [view.id]
     clock.advance(minutes=29)
     assert alerts.fire_due(floor) == []
     clock.advance(minutes=1)
@@ -215,22 +219,22 @@ def test_check_in_out_and_overstay_alert(floor: Floor, clock: FakeClock) -> None
     assert [a.kind for a in fired] == ["visitor.overstay"]
     assert "Zhang Wei" in fired[0].message
     with floor.db.read() as session:
-        assert visitors.visitors_on_floor(session)[0].overstayed(clock.now())
+        assert presence.visitors_on_floor(session)[0].overstayed(clock.now())
     clock.advance(minutes=5)
-    left = visitors.check_out(floor, view.id)
+    left = presence.check_out(floor, view.id)
     assert left.state == "left" and left.checked_out_at == clock.now()
     with floor.db.read() as session:
-        assert visitors.visitors_on_floor(session) == []
+        assert presence.visitors_on_floor(session) == []
     with pytest.raises(FloorError, match="already checked out"):
-        visitors.check_out(floor, view.id)
+        presence.check_out(floor, view.id)
 
 
 def test_check_out_cancels_the_pending_overstay_alert(floor: Floor, clock: FakeClock) -> None:
-    view = visitors.register(floor, internal(expected_minutes=30))
-    visitors.approve(floor, view.id)
-    visitors.check_in(floor, view.id)
+    view = registration.register(floor, internal(expected_minutes=30))
+    decisions.approve(floor, view.id)
+    presence.check_in(floor, view.id)
     clock.advance(minutes=10)
-    visitors.check_out(floor, view.id)
+    presence.check_out(floor, view.id)
     clock.advance(minutes=60)
     assert alerts.fire_due(floor) == []
     (alert,) = rows(floor, Alert)
@@ -238,35 +242,35 @@ def test_check_out_cancels_the_pending_overstay_alert(floor: Floor, clock: FakeC
 
 
 def test_check_out_before_check_in_is_refused(floor: Floor, clock: FakeClock) -> None:
-    view = visitors.register(floor, internal())
-    visitors.approve(floor, view.id)
+    view = registration.register(floor, internal())
+    decisions.approve(floor, view.id)
     with pytest.raises(FloorError, match="has not checked in"):
-        visitors.check_out(floor, view.id)
+        presence.check_out(floor, view.id)
     clock.advance(minutes=10)
-    visitors.check_in(floor, view.id)
+    presence.check_in(floor, view.id)
     clock.advance(minutes=10)
     with pytest.raises(FloorError, match="before the check-in"):
-        visitors.check_out(floor, view.id, at=clock.now() - timedelta(minutes=15))
+        presence.check_out(floor, view.id, at=clock.now() - timedelta(minutes=15))
     assert rows(floor, Visitor)[0].checked_out_at is None
     with pytest.raises(FloorError, match="future"):
-        visitors.check_out(floor, view.id, at=clock.now() + timedelta(hours=1))
+        presence.check_out(floor, view.id, at=clock.now() + timedelta(hours=1))
 
 
 def test_check_in_twice_is_refused(floor: Floor) -> None:
-    view = visitors.register(floor, internal())
-    visitors.approve(floor, view.id)
-    visitors.check_in(floor, view.id)
+    view = registration.register(floor, internal())
+    decisions.approve(floor, view.id)
+    presence.check_in(floor, view.id)
     with pytest.raises(FloorError, match="already checked in"):
-        visitors.check_in(floor, view.id)
+        presence.check_in(floor, view.id)
 
 
 # ---------------------------------------------------------------- watch and block lists
 
 
 def test_block_list_refuses_and_records_the_attempt(floor: Floor) -> None:
-    visitors.add_list_entry(floor, "block", name="zhang  WEI", reason="banned in 2025")
+    lists.add_list_entry(floor, "block", name="zhang  WEI", reason="banned in 2025")
     with pytest.raises(FloorError, match="block list: banned in 2025"):
-        visitors.register(floor, internal())
+        registration.register(floor, internal())
     assert rows(floor, Visitor) == []
     text = journal_text(floor)
     assert "visitor.block_refused" in text
@@ -275,52 +279,52 @@ def test_block_list_refuses_and_records_the_attempt(floor: Floor) -> None:
 
 
 def test_block_list_by_phone_and_removal(floor: Floor) -> None:
-    entry = visitors.add_list_entry(floor, "block", phone="+86 138-1234-5678")
+    entry = lists.add_list_entry(floor, "block", phone="+86 138-1234-5678")
     assert entry.phone is not None and entry.phone.endswith("5678") and "1234" not in entry.phone
     # The same number with or without the country code is the same phone.
     for phone in ("13812345678", "+86 13812345678"):
         with pytest.raises(FloorError, match="block list"):
-            visitors.register(floor, internal(phone=phone))
-    visitors.register(floor, internal(phone="13812340000"))
+            registration.register(floor, internal(phone=phone))
+    registration.register(floor, internal(phone="13812340000"))
     assert len(rows(floor, Visitor)) == 1
-    removed = visitors.remove_list_entry(floor, entry.id[:8])
-    visitors.register(floor, internal(badge="V-07"))
+    removed = lists.remove_list_entry(floor, entry.id[:8])
+    registration.register(floor, internal(badge="V-07"))
     assert removed.id == entry.id
     with floor.db.read() as session:
-        assert visitors.list_entries(session, "block") == []
+        assert lists.list_entries(session, "block") == []
 
 
 def test_watch_list_match_registers_and_alerts(floor: Floor) -> None:
-    visitors.add_list_entry(floor, "watch", organisation="acme telecom", reason="ex-vendor")
-    view = visitors.register(floor, external())
+    lists.add_list_entry(floor, "watch", organisation="acme telecom", reason="ex-vendor")
+    view = registration.register(floor, external())
     assert view.watch_match
     fired = alerts.fire_due(floor)
     assert [a.kind for a in fired] == ["visitor.watch"]
     assert "ex-vendor" in fired[0].message and fired[0].severity == "severe"
-    other = visitors.register(floor, internal())
+    other = registration.register(floor, internal())
     assert not other.watch_match
 
 
 def test_list_entry_needs_something_to_match(floor: Floor) -> None:
     with pytest.raises(FloorError, match="name, an organisation or a phone"):
-        visitors.add_list_entry(floor, "watch", reason="x")
+        lists.add_list_entry(floor, "watch", reason="x")
     with pytest.raises(PermissionDenied):
-        visitors.add_list_entry(as_role(floor, "viewer"), "block", name="x")
+        lists.add_list_entry(as_role(floor, "viewer"), "block", name="x")
 
 
 # ---------------------------------------------------------------- lists and export
 
 
 def test_list_and_csv_export_are_masked(floor: Floor, tmp_path) -> None:
-    view = visitors.register(floor, internal(name='=HYPERLINK("x")'))
-    visitors.approve(floor, view.id)
-    visitors.check_in(floor, view.id)
-    visitors.register(floor, external())
+    view = registration.register(floor, internal(name="=HYPERLINK(\"x\")"))
+    decisions.approve(floor, view.id)
+    presence.check_in(floor, view.id)
+    registration.register(floor, external())
     with floor.db.read() as session:
-        assert len(visitors.list_visitors(session)) == 2
-        assert [v.id for v in visitors.list_visitors(session, on_floor=True)] == [view.id]
+        assert len(presence.list_visitors(session)) == 2
+        assert [v.id for v in presence.list_visitors(session, on_floor=True)] == [view.id]
         path = tmp_path / "visitors.csv"
-        assert visitors.export_csv(session, path) == 2
+        assert export.export_csv(session, path) == 2
     text = path.read_text(encoding="utf-8")
     assert "13812345678" not in text and ID_NUMBER not in text
     assert "*******5678" in text and "****4321" in text
@@ -336,36 +340,36 @@ def test_roll_call_lists_visitors_and_staff_and_marks_safe(
     floor = small_floor
     record_event(floor, "A-01", "ready", agent_no="1001")
     record_event(floor, "B-02", "busy", agent_no="1004")
-    view = visitors.register(floor, internal())
-    visitors.approve(floor, view.id)
-    visitors.check_in(floor, view.id)
-    roll = visitors.start_roll_call(floor, "fire drill")
-    assert [(x.position, x.kind, x.name) for x in roll.lines] == [
-        (1, "visitor", "Zhang Wei"),
-        (2, "staff", "Li Na"),
-        (3, "staff", "陈静"),
+    view = registration.register(floor, internal())
+    decisions.approve(floor, view.id)
+    presence.check_in(floor, view.id)
+    roll = roll_call_book.start_roll_call(floor, "fire drill")
+    assert [(x.position, x.kind, x.name) for x in roll.entries] == [
+        (1, "visitor", "Zhang Wei"), (2, "staff", "Li Na"), (3, "staff", "陈静"),
     ]
     assert roll.missing == 3
     clock.advance(30)
-    roll = visitors.mark_safe(floor, [1, 3])
+    roll = roll_call_book.mark_safe(floor, [1, 3])
     assert roll.missing == 1
-    text = visitors.roll_call_text(roll, floor.config.zone())
+    text = roll_call_views.roll_call_text(roll, floor.config.zone())
     assert "[x]   1  visitor Zhang Wei" in text and "[ ]   2  staff   Li Na" in text
-    with pytest.raises(FloorError, match="no such number"):
-        visitors.mark_safe(floor, [9])
-    closed = visitors.close_roll_call(floor)
+    with pytest.raises(FloorError, match="'9' is not on this roll call"):
+        roll_call_book.mark_safe(floor, [9])
+    with pytest.raises(FloorError, match="already marked safe by duty1"):
+        roll_call_book.mark_safe(floor, [3])
+    closed = roll_call_book.close_roll_call(floor)
     assert closed.closed_at is not None
     with pytest.raises(FloorError, match="closed"):
-        visitors.mark_safe(floor, [2])
+        roll_call_book.mark_safe(floor, [2])
 
 
 def test_every_change_is_journalled_with_who_and_an_intact_chain(floor: Floor) -> None:
     from floorman.data import journal
 
-    view = visitors.register(floor, internal())
-    visitors.approve(floor, view.id)
-    visitors.check_in(floor, view.id)
-    visitors.check_out(floor, view.id)
+    view = registration.register(floor, internal())
+    decisions.approve(floor, view.id)
+    presence.check_in(floor, view.id)
+    presence.check_out(floor, view.id)
     entries = sorted(rows(floor, JournalEntry), key=lambda j: j.seq)
     assert [j.action for j in entries] == [
         "visitor.register",

@@ -84,7 +84,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def _checklists(args: argparse.Namespace) -> Any:
     """Shipped plus the center's own checklists; bad files are reported, not fatal."""
-    from floorman.domain.checklists import load_checklists, user_checklists_dir
+    from floorman.domain.emergency.checklists import load_checklists, user_checklists_dir
 
     config = Path(args.config) if getattr(args, "config", None) else None
     loaded = load_checklists(user_checklists_dir(config))
@@ -124,7 +124,7 @@ def cmd_list_kinds(args: argparse.Namespace) -> int:
 
 def _print_view(view: Any, now: Any, lang: str) -> None:
     from floorman.clock import mmss
-    from floorman.domain.emergency import STATUS_WORDS
+    from floorman.domain.emergency.views import STATUS_WORDS
 
     drill = " DRILL" if view.drill else ""
     print(
@@ -142,7 +142,7 @@ def _print_view(view: Any, now: Any, lang: str) -> None:
 
 
 def cmd_start(args: argparse.Namespace) -> int:
-    from floorman.domain.emergency import start
+    from floorman.domain.emergency.lifecycle import start
 
     floor = open_floor(args, authenticate=True)
     view = start(floor, args.kind, drill=args.drill, checklists=_checklists(args))
@@ -155,7 +155,8 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from floorman.clock import mmss
-    from floorman.domain.emergency import STATUS_WORDS, list_emergencies
+    from floorman.domain.core.states import StepState
+    from floorman.domain.emergency.views import STATUS_WORDS, list_emergencies
 
     floor = open_floor(args)
     with floor.db.read() as session:
@@ -171,7 +172,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     lang = _lang(args, floor)
     for v in views:
-        done = sum(1 for s in v.steps if s.state != "open")
+        done = sum(1 for s in v.steps if s.state not in (StepState.OPEN, StepState.NOT_DONE))
         print(
             f"{v.short_id} P{v.priority} {'DRILL ' if v.drill else ''}{v.title(lang)}  "
             f"{STATUS_WORDS[v.status]}  {mmss(v.elapsed(now))}  {done}/{len(v.steps)} steps"
@@ -180,7 +181,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from floorman.domain.emergency import get_emergency, roll_call_lines
+    from floorman.domain.emergency.headcount import roll_call_lines
+    from floorman.domain.emergency.views import get_emergency
 
     floor = open_floor(args)
     with floor.db.read() as session:
@@ -189,28 +191,22 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         data = view.as_json()
         data["elapsed_seconds"] = view.elapsed(floor.clock.now())
-        data["roll_call"] = [
-            {
-                "position": x.position,
-                "kind": x.kind,
-                "name": x.name,
-                "location": x.location,
-                "safe_at": x.safe_at.isoformat() if x.safe_at else None,
-                "safe_by": x.safe_by,
-            }
-            for x in lines
-        ]
+        data["roll_call"] = [x.as_json() for x in lines]
+        data["roll_call_count"] = {
+            "people": len(lines),
+            "not_yet_safe": sum(1 for x in lines if x.safe_at is None),
+        }
         print_json(data)
         return 0
     _print_view(view, floor.clock.now(), _lang(args, floor))
     for x in lines:
         mark = f"safe ({x.safe_by})" if x.safe_at else "NOT ACCOUNTED FOR"
-        print(f"  roll {x.position:>3}. {x.name} [{x.location}] {mark}")
+        print(f"  roll {x.position:>3}. {x.kind:<7} {x.name} [{x.location}] {mark}")
     return 0
 
 
 def cmd_step(args: argparse.Namespace) -> int:
-    from floorman.domain.emergency import step_action
+    from floorman.domain.emergency.lifecycle import step_action
 
     floor = open_floor(args, authenticate=True)
     view = step_action(floor, args.id, args.number, args.action, args.text)
@@ -223,7 +219,7 @@ def cmd_step(args: argparse.Namespace) -> int:
 
 
 def cmd_wording(args: argparse.Namespace) -> int:
-    from floorman.domain.emergency import set_wording
+    from floorman.domain.emergency.lifecycle import set_wording
 
     view = set_wording(open_floor(args, authenticate=True), args.id, args.text)
     print(f"{view.short_id} wording set by {view.wording_by}")
@@ -231,7 +227,7 @@ def cmd_wording(args: argparse.Namespace) -> int:
 
 
 def cmd_safe(args: argparse.Namespace) -> int:
-    from floorman.domain.emergency import mark_safe
+    from floorman.domain.emergency.headcount import mark_safe
 
     line = mark_safe(open_floor(args, authenticate=True), args.id, args.person)
     print(f"{line.position}. {line.name} marked safe by {line.safe_by}")
@@ -240,7 +236,9 @@ def cmd_safe(args: argparse.Namespace) -> int:
 
 def cmd_close(args: argparse.Namespace) -> int:
     from floorman.domain.core.errors import FloorError
-    from floorman.domain.emergency import STATUS_WORDS, close, close_early
+    from floorman.domain.core.states import StepState
+    from floorman.domain.emergency.lifecycle import close, close_early
+    from floorman.domain.emergency.views import STATUS_WORDS
 
     if args.reason is not None and not args.early:
         raise FloorError("--reason goes with --early; a normal close needs no reason")
@@ -248,7 +246,7 @@ def cmd_close(args: argparse.Namespace) -> int:
     early = args.early
     view = close_early(floor, args.id, args.reason or "") if early else close(floor, args.id)
     print(f"{view.short_id} closed: {STATUS_WORDS[view.status]}")
-    not_done = [str(s.number) for s in view.steps if s.state == "not_done"]
+    not_done = [str(s.number) for s in view.steps if s.state == StepState.NOT_DONE]
     if not_done:
         print(f"not done: steps {', '.join(not_done)} ({view.close_reason})")
     return 0
@@ -257,7 +255,7 @@ def cmd_close(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     import json
 
-    from floorman.domain.emergency import report_data, report_markdown
+    from floorman.domain.emergency.report import report_data, report_markdown
 
     floor = open_floor(args)
     with floor.db.read() as session:

@@ -3,7 +3,8 @@
 Phone numbers and ID numbers are printed masked, always. An ID number given as `-` is
 read from standard input, so it stays out of the shell history and the process list.
 Every command logs in (`--operator` and FLOORMAN_PIN) once the floor has operators, so
-the role checks of `domain.visitors` see the real role; an open floor acts as before.
+the role checks of `domain.visitors` and `domain.roll_call` see the real role; an open
+floor acts as before.
 """
 
 from __future__ import annotations
@@ -86,14 +87,20 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         remove.add_argument("entry", metavar="ENTRY", help="entry id or its start")
         remove.set_defaults(handler=cmd_list_remove, kind=kind)
 
-    roll = cmds.add_parser("rollcall", parents=[common], help="roll call of everyone on the floor")
+    roll = cmds.add_parser(
+        "rollcall", parents=[common], help="the one roll call of everyone on the floor"
+    )
     roll_cmds = roll.add_subparsers(dest="rollcall_command", metavar="ACTION", required=True)
-    start = roll_cmds.add_parser("start", parents=[common], help="list everyone on the floor now")
+    start = roll_cmds.add_parser(
+        "start", parents=[common], help="take the roll call (or join the one open)"
+    )
     start.add_argument("--reason")
     start.add_argument("--json", action="store_true")
     start.set_defaults(handler=cmd_rollcall_start)
-    safe = roll_cmds.add_parser("safe", parents=[common], help="mark people safe by number")
-    safe.add_argument("numbers", metavar="N", type=int, nargs="+")
+    safe = roll_cmds.add_parser(
+        "safe", parents=[common], help="mark people safe by number (or name)"
+    )
+    safe.add_argument("numbers", metavar="N", nargs="+")
     safe.add_argument("--id", dest="roll_call", help="roll call id (default: the latest)")
     safe.add_argument("--json", action="store_true")
     safe.set_defaults(handler=cmd_rollcall_safe)
@@ -133,7 +140,7 @@ def _line(view: Any, now: Any, zone: Any) -> str:
 
 
 def cmd_register(args: argparse.Namespace) -> int:
-    from floorman.domain.visitors import Registration, register
+    from floorman.domain.visitors.registration import Registration, register
 
     id_number = args.id_number
     if id_number == "-":
@@ -153,14 +160,14 @@ def cmd_register(args: argparse.Namespace) -> int:
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
-    from floorman.domain.visitors import approve
+    from floorman.domain.visitors.decisions import approve
 
     _print_visitor(approve(open_floor(args, authenticate=True), args.visitor), args.json)
     return 0
 
 
 def cmd_reject(args: argparse.Namespace) -> int:
-    from floorman.domain.visitors import reject
+    from floorman.domain.visitors.decisions import reject
 
     floor = open_floor(args, authenticate=True)
     _print_visitor(reject(floor, args.visitor, args.reason), args.json)
@@ -168,7 +175,7 @@ def cmd_reject(args: argparse.Namespace) -> int:
 
 
 def cmd_checkin(args: argparse.Namespace) -> int:
-    from floorman.domain.visitors import check_in
+    from floorman.domain.visitors.presence import check_in
 
     floor = open_floor(args, authenticate=True)
     _print_visitor(check_in(floor, args.visitor, _at(args, floor)), args.json)
@@ -176,7 +183,7 @@ def cmd_checkin(args: argparse.Namespace) -> int:
 
 
 def cmd_checkout(args: argparse.Namespace) -> int:
-    from floorman.domain.visitors import check_out
+    from floorman.domain.visitors.presence import check_out
 
     floor = open_floor(args, authenticate=True)
     _print_visitor(check_out(floor, args.visitor, _at(args, floor)), args.json)
@@ -184,7 +191,7 @@ def cmd_checkout(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from floorman.domain.visitors import get_visitor
+    from floorman.domain.visitors.views import get_visitor
 
     floor = open_floor(args, authenticate=True)
     with floor.db.read() as session:
@@ -197,7 +204,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from floorman.domain.visitors import list_visitors
+    from floorman.domain.visitors.presence import list_visitors
 
     floor = open_floor(args, authenticate=True)
     with floor.db.read() as session:
@@ -213,7 +220,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from floorman.domain.operators.permissions import require
-    from floorman.domain.visitors import export_csv
+    from floorman.domain.visitors.export import export_csv
 
     floor = open_floor(args, authenticate=True)
     with floor.db.read() as session:
@@ -224,7 +231,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    from floorman.domain.visitors import purge_expired
+    from floorman.domain.visitors.retention import purge_expired
 
     result = purge_expired(open_floor(args, authenticate=True))
     if args.json:
@@ -235,7 +242,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 
 def cmd_list_add(args: argparse.Namespace) -> int:
-    from floorman.domain.visitors import add_list_entry
+    from floorman.domain.visitors.lists import add_list_entry
 
     entry = add_list_entry(
         open_floor(args, authenticate=True), args.kind, name=args.name,
@@ -246,7 +253,7 @@ def cmd_list_add(args: argparse.Namespace) -> int:
 
 
 def cmd_list_show(args: argparse.Namespace) -> int:
-    from floorman.domain.visitors import list_entries
+    from floorman.domain.visitors.lists import list_entries
 
     floor = open_floor(args, authenticate=True)
     with floor.db.read() as session:
@@ -263,7 +270,7 @@ def cmd_list_show(args: argparse.Namespace) -> int:
 
 
 def cmd_list_remove(args: argparse.Namespace) -> int:
-    from floorman.domain.visitors import remove_list_entry
+    from floorman.domain.visitors.lists import remove_list_entry
 
     entry = remove_list_entry(open_floor(args, authenticate=True), args.entry, args.kind)
     print(f"{entry.id} removed from the {entry.kind} list")
@@ -271,7 +278,7 @@ def cmd_list_remove(args: argparse.Namespace) -> int:
 
 
 def _print_roll_call(view: Any, floor: Any, as_json: bool) -> None:
-    from floorman.domain.visitors import roll_call_text
+    from floorman.domain.roll_call.views import roll_call_text
 
     if as_json:
         print_json(view.as_json())
@@ -280,7 +287,7 @@ def _print_roll_call(view: Any, floor: Any, as_json: bool) -> None:
 
 
 def cmd_rollcall_start(args: argparse.Namespace) -> int:
-    from floorman.domain.visitors import start_roll_call
+    from floorman.domain.roll_call.book import start_roll_call
 
     floor = open_floor(args, authenticate=True)
     _print_roll_call(start_roll_call(floor, args.reason), floor, args.json)
@@ -288,7 +295,7 @@ def cmd_rollcall_start(args: argparse.Namespace) -> int:
 
 
 def cmd_rollcall_safe(args: argparse.Namespace) -> int:
-    from floorman.domain.visitors import mark_safe
+    from floorman.domain.roll_call.book import mark_safe
 
     floor = open_floor(args, authenticate=True)
     _print_roll_call(mark_safe(floor, args.numbers, args.roll_call), floor, args.json)
@@ -296,7 +303,7 @@ def cmd_rollcall_safe(args: argparse.Namespace) -> int:
 
 
 def cmd_rollcall_show(args: argparse.Namespace) -> int:
-    from floorman.domain.visitors import roll_call
+    from floorman.domain.roll_call.book import roll_call
 
     floor = open_floor(args, authenticate=True)
     with floor.db.read() as session:
@@ -306,7 +313,7 @@ def cmd_rollcall_show(args: argparse.Namespace) -> int:
 
 
 def cmd_rollcall_close(args: argparse.Namespace) -> int:
-    from floorman.domain.visitors import close_roll_call
+    from floorman.domain.roll_call.book import close_roll_call
 
     floor = open_floor(args, authenticate=True)
     _print_roll_call(close_roll_call(floor, args.roll_call), floor, False)

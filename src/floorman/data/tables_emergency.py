@@ -1,8 +1,9 @@
-"""Tables of running and past emergencies: the checklist copy, its timeline, its roll call.
+"""Tables of running and past emergencies: the checklist copy and its timeline.
 
 An emergency copies its checklist's steps when it starts, so a later edit of a checklist
 file never changes a running or past incident. The timeline is append-only (the
-migration adds triggers refusing UPDATE and DELETE): it is the incident report.
+migration adds triggers refusing UPDATE and DELETE): it is the incident report. The roll
+call an emergency uses is the one roll call (tables_roll_call), named by `roll_call_id`.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class Emergency(SQLModel, table=True):
     wording: str = Field(default="", sa_column=Column(Text, nullable=False))
     wording_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     wording_by: str | None = None
+    roll_call_id: str | None = Field(default=None, foreign_key="roll_call.id")
 
 
 class EmergencyStep(SQLModel, table=True):
@@ -80,19 +82,3 @@ class EmergencyEvent(SQLModel, table=True):
     action: str
     step_number: int | None = None
     text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-
-
-class EmergencyRollCall(SQLModel, table=True):
-    """One person on the floor when a fire or earthquake started, and when marked safe."""
-
-    __tablename__ = "emergency_roll_call"
-    __table_args__ = (UniqueConstraint("emergency_id", "position"),)
-    id: str = Field(default_factory=new_id, primary_key=True)
-    emergency_id: str = Field(foreign_key="emergency.id", index=True)
-    position: int
-    kind: str
-    ref_id: str | None = None
-    name: str
-    location: str = ""
-    safe_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    safe_by: str | None = None

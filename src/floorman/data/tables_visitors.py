@@ -1,8 +1,9 @@
-"""Visitor tables: registrations, the watch and block lists, roll calls and the ID-hash key.
+"""Visitor tables: registrations, the watch and block lists and the ID-hash key.
 
 Personal data lives only in `visitor` (name, phone, the ID number's keyed hash and last
-four characters) and in roll-call lines copied from it; `domain.visitors.purge_expired`
-clears both after the retention period. The ID number itself is never stored.
+four characters); `domain.visitors.retention.purge_expired` clears it after the retention
+period. The roll call (tables_roll_call) reads visitors' names from here and keeps no
+copy. The ID number itself is never stored.
 """
 
 from __future__ import annotations
@@ -82,30 +83,3 @@ class VisitorSecret(SQLModel, table=True):
     name: str = Field(primary_key=True)
     value: str
     created_at: datetime = Field(sa_type=UTCDateTime)
-
-
-class RollCall(SQLModel, table=True):
-    """A roll call (点名): everyone on the floor at one moment, each to be marked safe."""
-
-    __tablename__ = "roll_call"
-    id: str = Field(default_factory=new_id, primary_key=True)
-    reason: str = ""
-    started_at: datetime = Field(sa_type=UTCDateTime)
-    started_by: str
-    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    closed_by: str | None = None
-
-
-class RollCallLine(SQLModel, table=True):
-    """One person in a roll call: a visitor on the floor or an agent at a seat."""
-
-    __tablename__ = "roll_call_line"
-    id: str = Field(default_factory=new_id, primary_key=True)
-    roll_call_id: str = Field(foreign_key="roll_call.id", index=True)
-    position: int
-    kind: str
-    ref_id: str
-    name: str
-    location: str = ""
-    safe_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    safe_by: str | None = None

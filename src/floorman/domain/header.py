@@ -20,9 +20,9 @@ def header_items(floor: Floor) -> list[tuple[str, str]]:
     now = floor.clock.now()
     items: list[tuple[str, str]] = []
     with floor.db.read() as session:
-        from floorman.domain import emergency
+        from floorman.domain.emergency.views import running
 
-        for view in emergency.running(session):
+        for view in running(session):
             drill = t("DRILL") + " " if view.drill else ""
             items.append(
                 (
@@ -61,7 +61,7 @@ def header_items(floor: Floor) -> list[tuple[str, str]]:
                     )
                 )
 
-        from floorman.domain.visitors import visitors_on_floor
+        from floorman.domain.visitors.presence import visitors_on_floor
 
         on_floor = visitors_on_floor(session)
         if on_floor:

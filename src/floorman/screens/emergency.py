@@ -30,10 +30,12 @@ from textual.widgets import DataTable, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from floorman.clock import mmss
-from floorman.domain import emergency
-from floorman.domain.checklists import Checklist, load_checklists
 from floorman.domain.core.errors import FloorError
-from floorman.domain.emergency import EmergencyView, RollCallLineView, StepView
+from floorman.domain.emergency import headcount, lifecycle
+from floorman.domain.emergency import views as emergency
+from floorman.domain.emergency.checklists import Checklist, load_checklists
+from floorman.domain.emergency.views import EmergencyView, StepView
+from floorman.domain.roll_call.views import RollCallEntryView as RollCallLineView
 from floorman.i18n import language, t
 from floorman.messages import DatabaseChanged, Tick
 from floorman.screens.base import FloormanModal, FloormanScreen
@@ -175,7 +177,7 @@ class EmergencyScreen(FloormanScreen):
         Binding("w", "wording", t("Wording"), id="emergency.wording"),
         Binding("r", "roll_call", t("Roll call"), id="emergency.roll_call"),
         Binding("c", "close", t("Close"), id="emergency.close"),
-        Binding("x", "close_early", t("Close early"), id="emergency.close_early"),
+        Binding("x", "close_early", t("Close early"), id="lifecycle.close_early"),
         Binding("t", "start", t("Start"), id="emergency.start"),
     ]
     HELP = t(
@@ -261,7 +263,7 @@ class EmergencyScreen(FloormanScreen):
             rolls: list[RollCallLineView] = []
             chosen = current or (views[0].id if views else None)
             if chosen:
-                rolls = emergency.roll_call_lines(session, chosen)
+                rolls = headcount.roll_call_lines(session, chosen)
         self.app.call_from_thread(self.show, views, rolls)
 
     def show(self, views: list[EmergencyView], rolls: list[RollCallLineView]) -> None:
@@ -436,7 +438,7 @@ class EmergencyScreen(FloormanScreen):
                 self.reload()
 
             self.fm.run_in_thread(
-                lambda: emergency.step_action(self.floor, ref, number, "done"), done
+                lambda: lifecycle.step_action(self.floor, ref, number, "done"), done
             )
             return
         prompts = {
@@ -455,7 +457,7 @@ class EmergencyScreen(FloormanScreen):
                 # The domain takes a deferral without a note (scripts); on the floor the
                 # note is what the next shift reads, so the prompt insists on one.
                 raise FloorError(t("Say what is deferred and why"))
-            return emergency.step_action(self.floor, ref, number, action, text)
+            return lifecycle.step_action(self.floor, ref, number, action, text)
 
         def after(result: Any) -> None:
             if isinstance(result, EmergencyView) and action in ("skip", "defer"):
@@ -476,7 +478,7 @@ class EmergencyScreen(FloormanScreen):
         current = self.views[ref].wording if ref in self.views else ""
 
         def submit(text: str) -> EmergencyView:
-            return emergency.set_wording(self.floor, ref, text)
+            return lifecycle.set_wording(self.floor, ref, text)
 
         self.app.push_screen(
             EmergencyTextModal(
@@ -495,7 +497,7 @@ class EmergencyScreen(FloormanScreen):
             self.notify(t("Closed: {status}", status=t(emergency.STATUS_WORDS[view.status])))
             self.reload()
 
-        self.fm.run_in_thread(lambda: emergency.close(self.floor, ref), done)
+        self.fm.run_in_thread(lambda: lifecycle.close(self.floor, ref), done)
 
     def action_close_early(self) -> None:
         ref = self.current
@@ -505,7 +507,7 @@ class EmergencyScreen(FloormanScreen):
             return
 
         def submit(text: str) -> EmergencyView:
-            return emergency.close_early(self.floor, ref, text)
+            return lifecycle.close_early(self.floor, ref, text)
 
         title = t(
             "Close early ({count} open steps recorded as not done): reason",
@@ -635,7 +637,7 @@ class StartEmergencyModal(FloormanModal):
     @work(thread=True, exclusive=True, group="emergency-start")
     def start(self, kind: str) -> None:
         try:
-            view = emergency.start(self.floor, kind, drill=self.drill)
+            view = lifecycle.start(self.floor, kind, drill=self.drill)
         except FloorError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=6)
             return
@@ -675,6 +677,7 @@ class EmergencyRollCallModal(FloormanModal):
         table = self.query_one(DataTable)
         table.add_column(t("No."), key="no")
         table.add_column(t("Safe"), key="safe")
+        table.add_column(t("Who"), key="kind")
         table.add_column(t("Name"), key="name")
         table.add_column(t("Where"), key="where")
         table.add_column(t("Marked by"), key="by")
@@ -684,7 +687,7 @@ class EmergencyRollCallModal(FloormanModal):
     @work(thread=True, exclusive=True, group="emergency-roll")
     def load(self) -> None:
         with self.floor.db.read() as session:
-            lines = emergency.roll_call_lines(session, self.emergency_id)
+            lines = headcount.roll_call_lines(session, self.emergency_id)
         self.app.call_from_thread(self.show, lines)
 
     def show(self, lines: list[RollCallLineView]) -> None:
@@ -697,7 +700,9 @@ class EmergencyRollCallModal(FloormanModal):
                 table.update_cell(key, "safe", safe)
                 table.update_cell(key, "by", line.safe_by or "")
             else:
-                table.add_row(key, safe, line.name, line.location, line.safe_by or "", key=key)
+                table.add_row(
+                    key, safe, t(line.kind), line.name, line.location, line.safe_by or "", key=key
+                )
         missing = sum(1 for line in lines if line.safe_at is None)
         self.query_one("#emergency-roll-title", Static).update(
             t(
@@ -718,7 +723,7 @@ class EmergencyRollCallModal(FloormanModal):
             self.load()
 
         self.fm.run_in_thread(
-            lambda: emergency.mark_safe(self.floor, self.emergency_id, position), done
+            lambda: headcount.mark_safe(self.floor, self.emergency_id, position), done
         )
 
     def action_dismiss_roll(self) -> None:

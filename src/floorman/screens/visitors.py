@@ -20,9 +20,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
-from floorman.domain import visitors
 from floorman.domain.core.errors import FloorError
-from floorman.domain.visitors import Registration, RollCallView, VisitorView
+from floorman.domain.roll_call import book as roll_call_book
+from floorman.domain.roll_call.views import RollCallView
+from floorman.domain.visitors import decisions, presence, registration
+from floorman.domain.visitors.registration import Registration
+from floorman.domain.visitors.views import VisitorView
 from floorman.i18n import cells as cell_width
 from floorman.i18n import t
 from floorman.messages import DatabaseChanged, Tick
@@ -129,10 +132,10 @@ class VisitorsScreen(FloormanScreen):
     CSS_PATH = CSS
     BINDINGS = [
         Binding("n", "register", t("Register"), id="visitors.register"),
-        Binding("a", "approve", t("Approve"), id="visitors.approve"),
+        Binding("a", "approve", t("Approve"), id="decisions.approve"),
         Binding("x", "reject", t("Reject"), id="visitors.reject"),
-        Binding("i", "check_in", t("Check in"), id="visitors.check_in"),
-        Binding("o", "check_out", t("Check out"), id="visitors.check_out"),
+        Binding("i", "check_in", t("Check in"), id="presence.check_in"),
+        Binding("o", "check_out", t("Check out"), id="presence.check_out"),
         Binding("f", "toggle_on_floor", t("On floor only"), id="visitors.on_floor"),
         Binding("c", "roll_call", t("Roll call"), id="visitors.roll_call"),
     ]
@@ -165,7 +168,7 @@ class VisitorsScreen(FloormanScreen):
     @work(thread=True, exclusive=True, group="visitors-reload")
     def reload(self) -> None:
         with self.floor.db.read() as session:
-            views = visitors.list_visitors(session)
+            views = presence.list_visitors(session)
         self.app.call_from_thread(self.show_visitors, views)
 
     def show_visitors(self, views: list[VisitorView]) -> None:
@@ -252,7 +255,7 @@ class VisitorsScreen(FloormanScreen):
     def action_approve(self) -> None:
         ref = self.selected()
         if ref:
-            self.run_domain(lambda: visitors.approve(self.floor, ref), t("Approved"))
+            self.run_domain(lambda: decisions.approve(self.floor, ref), t("Approved"))
 
     def action_reject(self) -> None:
         ref = self.selected()
@@ -269,12 +272,12 @@ class VisitorsScreen(FloormanScreen):
     def action_check_in(self) -> None:
         ref = self.selected()
         if ref:
-            self.run_domain(lambda: visitors.check_in(self.floor, ref), t("Checked in"))
+            self.run_domain(lambda: presence.check_in(self.floor, ref), t("Checked in"))
 
     def action_check_out(self) -> None:
         ref = self.selected()
         if ref:
-            self.run_domain(lambda: visitors.check_out(self.floor, ref), t("Checked out"))
+            self.run_domain(lambda: presence.check_out(self.floor, ref), t("Checked out"))
 
     def action_toggle_on_floor(self) -> None:
         self.on_floor_only = not self.on_floor_only
@@ -377,7 +380,7 @@ class RegisterVisitorModal(FloormanModal):
     @work(thread=True, exclusive=True, group="visitor-register")
     def save(self, form: Registration) -> None:
         try:
-            view = visitors.register(self.floor, form)
+            view = registration.register(self.floor, form)
         except FloorError as exc:
             self.app.call_from_thread(self.show_error, str(exc))
             return
@@ -414,7 +417,7 @@ class RejectVisitorModal(FloormanModal):
     @work(thread=True, exclusive=True, group="visitor-reject")
     def reject(self, reason: str) -> None:
         try:
-            view = visitors.reject(self.floor, self.visitor_id, reason)
+            view = decisions.reject(self.floor, self.visitor_id, reason)
         except FloorError as exc:
             self.app.call_from_thread(
                 self.query_one("#visitor-reject-error", Static).update, str(exc)
@@ -429,8 +432,9 @@ class RejectVisitorModal(FloormanModal):
 class RollCallModal(FloormanModal):
     """A roll call of everyone on the floor now; Enter marks the selected person safe.
 
-    The fire and earthquake checklists can push this modal; it starts a new roll call
-    unless given the id of one already running.
+    It shows the one roll call: the one open (a running fire's or earthquake's, or one
+    started here before), brought up to date, or a new one when none is open; given an
+    id, that roll call.
     """
 
     CSS_PATH = CSS
@@ -466,10 +470,10 @@ class RollCallModal(FloormanModal):
     def load(self) -> None:
         try:
             if self.roll_call_id is None:
-                view = visitors.start_roll_call(self.floor, t("Roll call"))
+                view = roll_call_book.start_roll_call(self.floor, t("Roll call"))
             else:
                 with self.floor.db.read() as session:
-                    view = visitors.roll_call(session, self.roll_call_id)
+                    view = roll_call_book.roll_call(session, self.roll_call_id)
         except FloorError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
@@ -478,7 +482,7 @@ class RollCallModal(FloormanModal):
     def show(self, view: RollCallView) -> None:
         self.roll_call_id = view.id
         table = self.query_one(DataTable)
-        for line in view.lines:
+        for line in view.entries:
             # Text, not a str: "[x]" would be read as markup and vanish.
             safe = Text("[x]" if line.safe_at else "[ ]")
             key = str(line.position)
@@ -491,7 +495,7 @@ class RollCallModal(FloormanModal):
         self.query_one("#roll-call-title", Static).update(
             t(
                 "Roll call · {people} people · {missing} not yet safe",
-                people=len(view.lines),
+                people=view.people,
                 missing=view.missing,
             )
         )
@@ -504,5 +508,5 @@ class RollCallModal(FloormanModal):
         position = int(str(row_key.value))
         roll_id = self.roll_call_id
         self.fm.run_in_thread(
-            lambda: visitors.mark_safe(self.floor, [position], roll_id), self.show
+            lambda: roll_call_book.mark_safe(self.floor, [position], roll_id), self.show
         )

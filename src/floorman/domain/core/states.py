@@ -141,10 +141,12 @@ class HandoverItemStatus(StrEnum):
 
 
 class PersonKind(StrEnum):
-    """Who a roll call counts: staff on shift or a visitor on the floor."""
+    """Who a roll call counts: staff at a seat, a visitor on the floor, or someone added by
+    hand (a courier, a cleaner) that neither list knew of."""
 
     STAFF = "staff"
     VISITOR = "visitor"
+    OTHER = "other"
 
 
 class Role(StrEnum):

@@ -21,14 +21,16 @@ from sqlmodel import Session
 
 from floorman.clock import elapsed_seconds, mmss
 from floorman.data.tables_staffing import StaffingPlan
-from floorman.domain import alerts, away, emergency, visitors
+from floorman.domain import alerts, away
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.states import SeatState, SlipApproval
+from floorman.domain.emergency import views as emergency_views
 from floorman.domain.handover.views import iso
 from floorman.domain.seats import count_by_zone, list_seats
 from floorman.domain.shifts import Shift
 from floorman.domain.staffing.plan import required_now
+from floorman.domain.visitors import presence
 
 # An away belongs in "away_issues" when it ran over its limit or had one of these approvals.
 AWAY_ISSUE_APPROVALS = (
@@ -131,7 +133,7 @@ def _visitors_section(session: Session, now: datetime) -> dict[str, Any]:
             "expected_end": iso(v.expected_end_at),
             "overstayed": bool(v.overstayed(now)),
         }
-        for v in visitors.visitors_on_floor(session)
+        for v in presence.visitors_on_floor(session)
     ]
     return _section(rows)
 
@@ -158,7 +160,7 @@ def _emergencies_section(session: Session, now: datetime) -> dict[str, Any]:
             "deferred_steps": len(e.deferred_steps()),
             "wording": e.wording,
         }
-        for e in emergency.running(session)
+        for e in emergency_views.running(session)
     ]
     return _section(rows)
 

@@ -35,7 +35,8 @@ PERMISSIONS: dict[str, tuple[Role, ...]] = {
     "visitor.check_in": FLOOR_STAFF,
     "visitor.check_out": FLOOR_STAFF,
     "visitor.lists": (Role.DUTY_MANAGER, Role.SUPERVISOR, Role.DIRECTOR),
-    "visitor.roll_call": FLOOR_STAFF,
+    # the one roll call (visitors panel and emergencies alike): start, mark safe, add, close
+    "roll_call": FLOOR_STAFF,
     "visitor.purge": FLOOR_STAFF,
     "visitor.export": at_least(Role.SUPERVISOR),
     # emergencies

@@ -1,0 +1,260 @@
+"""What an emergency shows (steps, wording, timeline), and finding and listing them.
+
+`find_emergency` is the one way a typed reference names an emergency (core.lookup).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from floorman.clock import elapsed_seconds, mmss
+from floorman.data.tables_emergency import Emergency, EmergencyEvent, EmergencyStep
+from floorman.domain.core.lookup import by_id_prefix
+from floorman.domain.core.states import EmergencyStatus, StepState
+from floorman.domain.core.text import clean
+
+STATUS_WORDS: dict[str, str] = {
+    EmergencyStatus.RUNNING: "running",
+    EmergencyStatus.COMPLETE: "complete",
+    EmergencyStatus.COMPLETE_WITH_DEFERRED: "complete with deferred items",
+    EmergencyStatus.CLOSED_EARLY: "closed early",
+}
+# "not_done": a step still open when the checklist was closed early (a false alarm, the
+# end of a drill); it is stamped with the close so the report says who left it and when.
+STEP_LETTERS: dict[str, str] = {
+    StepState.OPEN: " ",
+    StepState.DONE: "x",
+    StepState.SKIPPED: "-",
+    StepState.DEFERRED: ">",
+    StepState.NOT_DONE: "!",
+}
+
+
+@dataclass(frozen=True)
+class StepView:
+    """A step as the screen, the CLI and the report show it."""
+
+    number: int
+    text_en: str
+    text_zh: str
+    state: str
+    state_at: datetime | None
+    state_by: str | None
+    skip_reason: str | None
+    assignee: str | None
+    reminder_minutes: int | None
+    # From the timeline: what the last deferral said (what is deferred and why), and the
+    # notes on this step, oldest first.
+    defer_note: str | None = None
+    notes: tuple[str, ...] = ()
+
+    def text(self, lang: str = "en") -> str:
+        return self.text_zh if lang == "zh" and self.text_zh else self.text_en
+
+    @property
+    def letter(self) -> str:
+        return STEP_LETTERS.get(self.state, "?")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of the timeline: when, who, from which terminal, what, which step, text."""
+
+    seq: int
+    at: datetime
+    actor: str
+    terminal: str
+    action: str
+    step_number: int | None
+    text: str | None
+
+
+@dataclass(frozen=True)
+class EmergencyView:
+    """A running or closed emergency with its steps, as plain data."""
+
+    id: str
+    kind: str
+    title_en: str
+    title_zh: str
+    priority: int
+    drill: bool
+    status: str
+    started_at: datetime
+    started_by: str
+    closed_at: datetime | None
+    closed_by: str | None
+    wording: str
+    wording_at: datetime | None
+    wording_by: str | None
+    has_roll_call: bool
+    steps: tuple[StepView, ...]
+    close_reason: str | None = None
+    roll_call_id: str | None = None
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:8]
+
+    @property
+    def running(self) -> bool:
+        return self.status == EmergencyStatus.RUNNING
+
+    def title(self, lang: str = "en") -> str:
+        return self.title_zh if lang == "zh" and self.title_zh else self.title_en
+
+    def elapsed(self, now: datetime) -> int:
+        """Seconds since the start (to the close once closed), never negative."""
+        return elapsed_seconds(self.started_at, self.closed_at or now)
+
+    def open_steps(self) -> list[StepView]:
+        return [s for s in self.steps if s.state == StepState.OPEN]
+
+    def deferred_steps(self) -> list[StepView]:
+        return [s for s in self.steps if s.state == StepState.DEFERRED]
+
+    def as_json(self) -> dict[str, object]:
+        data = asdict(self)
+        return isoformat(data)  # type: ignore[return-value]
+
+
+def isoformat(value: object) -> object:
+    """`value` with every datetime in it (in dicts, lists) as ISO text."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: isoformat(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [isoformat(v) for v in value]
+    return value
+
+
+def _step_view(
+    step: EmergencyStep, defer_note: str | None = None, notes: tuple[str, ...] = ()
+) -> StepView:
+    return StepView(
+        number=step.number,
+        text_en=step.text_en,
+        text_zh=step.text_zh,
+        state=step.state,
+        state_at=step.state_at,
+        state_by=step.state_by,
+        skip_reason=step.skip_reason,
+        assignee=step.assignee,
+        reminder_minutes=step.reminder_minutes,
+        defer_note=defer_note,
+        notes=notes,
+    )
+
+
+def steps_of(session: Session, emergency_id: str) -> list[EmergencyStep]:
+    """An emergency's steps by number."""
+    return list(
+        session.exec(
+            select(EmergencyStep)
+            .where(EmergencyStep.emergency_id == emergency_id)
+            .order_by(col(EmergencyStep.number))
+        ).all()
+    )
+
+
+def view_of(session: Session, emergency: Emergency) -> EmergencyView:
+    """The shown form of an emergency with its steps."""
+    # The defer notes, step notes and the early close's reason live only in the timeline.
+    events = session.exec(
+        select(EmergencyEvent)
+        .where(
+            EmergencyEvent.emergency_id == emergency.id,
+            col(EmergencyEvent.action).in_(("step.defer", "step.note", "close_early")),
+        )
+        .order_by(col(EmergencyEvent.seq))
+    ).all()
+    defer_notes: dict[int, str | None] = {}
+    notes: dict[int, list[str]] = {}
+    close_reason: str | None = None
+    for event in events:
+        if event.action == "close_early":
+            close_reason = event.text
+        elif event.step_number is None:
+            continue
+        elif event.action == "step.defer":
+            defer_notes[event.step_number] = event.text
+        elif event.text:
+            notes.setdefault(event.step_number, []).append(event.text)
+    return EmergencyView(
+        id=emergency.id,
+        kind=emergency.kind,
+        title_en=emergency.title_en,
+        title_zh=emergency.title_zh,
+        priority=emergency.priority,
+        drill=emergency.drill,
+        status=emergency.status,
+        started_at=emergency.started_at,
+        started_by=emergency.started_by,
+        closed_at=emergency.closed_at,
+        closed_by=emergency.closed_by,
+        wording=emergency.wording,
+        wording_at=emergency.wording_at,
+        wording_by=emergency.wording_by,
+        has_roll_call=emergency.roll_call_id is not None,
+        steps=tuple(
+            _step_view(s, defer_notes.get(s.number), tuple(notes.get(s.number, ())))
+            for s in steps_of(session, emergency.id)
+        ),
+        close_reason=close_reason,
+        roll_call_id=emergency.roll_call_id,
+    )
+
+
+def find_emergency(session: Session, ref: str) -> Emergency:
+    """An emergency by its id or an unambiguous start of it (core.lookup)."""
+    text = clean(ref, "emergency", required=True, max_len=64) or ""
+    return by_id_prefix(session, Emergency, text, what="emergency")
+
+
+def get_emergency(session: Session, ref: str) -> EmergencyView:
+    return view_of(session, find_emergency(session, ref))
+
+
+def list_emergencies(session: Session, *, running_only: bool = False) -> list[EmergencyView]:
+    """Running ones first, most urgent first, then the latest started; closed ones after."""
+    query = select(Emergency)
+    if running_only:
+        query = query.where(Emergency.status == EmergencyStatus.RUNNING)
+    rows = session.exec(query).all()
+    rows = sorted(
+        rows,
+        key=lambda e: (e.status != EmergencyStatus.RUNNING, e.priority, -e.started_at.timestamp()),
+    )
+    return [view_of(session, e) for e in rows]
+
+
+def running(session: Session) -> list[EmergencyView]:
+    """Every running emergency, most urgent first (for the header of every screen)."""
+    return list_emergencies(session, running_only=True)
+
+
+def header_text(session: Session, now: datetime, lang: str = "en") -> str:
+    """One line for the header: '! Fire 03:12 | DRILL Theft 10:05', or '' when all is calm."""
+    parts = []
+    for view in running(session):
+        drill = "DRILL " if view.drill else ""
+        parts.append(f"! {drill}{view.title(lang)} {mmss(view.elapsed(now))}")
+    return " | ".join(parts)
+
+
+def timeline(session: Session, ref: str) -> list[TimelineEntry]:
+    """An emergency's timeline, oldest first."""
+    emergency = find_emergency(session, ref)
+    rows = session.exec(
+        select(EmergencyEvent)
+        .where(EmergencyEvent.emergency_id == emergency.id)
+        .order_by(col(EmergencyEvent.seq))
+    ).all()
+    return [
+        TimelineEntry(r.seq, r.at, r.actor, r.terminal, r.action, r.step_number, r.text)
+        for r in rows
+    ]

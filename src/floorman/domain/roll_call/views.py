@@ -1,0 +1,175 @@
+"""What a roll call shows: its people in reading order, who is safe, marked by whom, when.
+
+A visitor's name, badge, escort and host are read from the visitor row each time, so a
+purged visitor shows as "(purged)" everywhere at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from floorman.data.tables_roll_call import RollCall, RollCallEntry
+from floorman.data.tables_visitors import Visitor
+from floorman.domain.core.states import PersonKind
+
+# What an entry shows once its name is gone (a purged visitor).
+NO_NAME = "(purged)"
+
+
+@dataclass(frozen=True)
+class RollCallEntryView:
+    """One person to account for: numbered, what kind, where they were, whether safe."""
+
+    position: int
+    kind: PersonKind
+    name: str
+    seat: str | None
+    zone: str | None
+    seat_state: str | None
+    host: str | None
+    badge: str | None
+    escort: str | None
+    place: str | None
+    safe_at: datetime | None
+    safe_by: str | None
+
+    @property
+    def safe(self) -> bool:
+        return self.safe_at is not None
+
+    @property
+    def location(self) -> str:
+        """Where to look for them, in English: a seat, a visitor's badge and host, a place."""
+        if self.seat:
+            return f"seat {self.seat}" + (f" ({self.seat_state})" if self.seat_state else "")
+        parts = [
+            f"badge {self.badge}" if self.badge else "",
+            f"escort {self.escort}" if self.escort else "",
+            f"host {self.host}" if self.host else "",
+            self.place or "",
+        ]
+        return ", ".join(p for p in parts if p)
+
+    def as_json(self) -> dict[str, object]:
+        data: dict[str, object] = asdict(self)
+        data["location"] = self.location
+        for key in ("safe_at",):
+            value = data[key]
+            data[key] = value.isoformat() if isinstance(value, datetime) else value
+        return data
+
+
+@dataclass(frozen=True)
+class RollCallView:
+    """A roll call and its entries, in the order they are read out."""
+
+    id: str
+    reason: str
+    started_at: datetime
+    started_by: str
+    closed_at: datetime | None
+    closed_by: str | None
+    entries: tuple[RollCallEntryView, ...]
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:8]
+
+    @property
+    def missing(self) -> int:
+        """How many are not yet marked safe."""
+        return sum(1 for entry in self.entries if entry.safe_at is None)
+
+    @property
+    def people(self) -> int:
+        return len(self.entries)
+
+    def as_json(self) -> dict[str, object]:
+        def iso(value: datetime | None) -> str | None:
+            return value.isoformat() if value else None
+
+        return {
+            "id": self.id,
+            "reason": self.reason,
+            "started_at": iso(self.started_at),
+            "started_by": self.started_by,
+            "closed_at": iso(self.closed_at),
+            "closed_by": self.closed_by,
+            "people": self.people,
+            "missing": self.missing,
+            "entries": [entry.as_json() for entry in self.entries],
+        }
+
+
+def _entry_view(entry: RollCallEntry, visitor: Visitor | None) -> RollCallEntryView:
+    name = visitor.name if visitor is not None else entry.name
+    return RollCallEntryView(
+        position=entry.position,
+        kind=PersonKind(entry.kind),
+        name=name or NO_NAME,
+        seat=entry.seat,
+        zone=entry.zone,
+        seat_state=entry.seat_state,
+        host=visitor.host if visitor is not None else None,
+        badge=visitor.badge if visitor is not None else None,
+        escort=visitor.escort if visitor is not None else None,
+        place=entry.place,
+        safe_at=entry.safe_at,
+        safe_by=entry.safe_by,
+    )
+
+
+def entry_rows(session: Session, roll_call_id: str) -> list[tuple[RollCallEntry, Visitor | None]]:
+    """The entries of a roll call in reading order, each with its visitor row if any."""
+    rows = session.exec(
+        select(RollCallEntry, Visitor)
+        .join(Visitor, col(RollCallEntry.visitor_id) == col(Visitor.id), isouter=True)
+        .where(RollCallEntry.roll_call_id == roll_call_id)
+        .order_by(col(RollCallEntry.position))
+    ).all()
+    return [(entry, visitor) for entry, visitor in rows]
+
+
+def entry_view(session: Session, entry: RollCallEntry) -> RollCallEntryView:
+    """The shown form of one entry."""
+    visitor = session.get(Visitor, entry.visitor_id) if entry.visitor_id else None
+    return _entry_view(entry, visitor)
+
+
+def roll_call_view(session: Session, roll: RollCall) -> RollCallView:
+    """The shown form of a roll call with all its entries."""
+    return RollCallView(
+        id=roll.id,
+        reason=roll.reason,
+        started_at=roll.started_at,
+        started_by=roll.started_by,
+        closed_at=roll.closed_at,
+        closed_by=roll.closed_by,
+        entries=tuple(_entry_view(e, v) for e, v in entry_rows(session, roll.id)),
+    )
+
+
+def roll_call_text(view: RollCallView, zone: ZoneInfo) -> str:
+    """The roll call as plain text to print or read out: [x] safe, [ ] not yet."""
+
+    def local(when: datetime) -> str:
+        return when.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+    out = [
+        f"ROLL CALL {view.short_id}  started {local(view.started_at)} by {view.started_by}"
+        + (f"  ({view.reason})" if view.reason else ""),
+        f"{view.people} people, {view.missing} not yet safe"
+        + (f"; closed {local(view.closed_at)}" if view.closed_at else ""),
+        "",
+    ]
+    for entry in view.entries:
+        mark = "[x]" if entry.safe_at else "[ ]"
+        safe = f"  safe {local(entry.safe_at)} ({entry.safe_by})" if entry.safe_at else ""
+        out.append(
+            f"{mark} {entry.position:>3}  {entry.kind:<7} {entry.name}  {entry.location}{safe}"
+        )
+    return "\n".join(out) + "\n"
