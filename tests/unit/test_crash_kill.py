@@ -208,9 +208,10 @@ def run_crash_rounds(
     db = folder / "crash.db"
     build_floor(db, rounds, writers)
     report = CrashReport(rounds=rounds)
-    from floorman.cli import build_parser
+    from floorman.cli import COMMANDS, build_parser
 
-    build_parser()  # import every command module once; the forked writers share them
+    for command in COMMANDS:  # import every command module once; the forked writers share them
+        build_parser(command.name)
     if app:
         import floorman.app  # noqa: F401  (imported once: a forked app starts at once)
     app_pid: int | None = None

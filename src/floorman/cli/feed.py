@@ -21,9 +21,7 @@ if TYPE_CHECKING:
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    feed = subparsers.add_parser(
-        "feed", parents=[common], help="take agent states from a file, a pipe or a PBX log"
-    )
+    feed = subparsers.add_parser("feed", parents=[common])
     feed_cmds = feed.add_subparsers(dest="feed_command", metavar="FEED", required=True)
 
     jsonl = feed_cmds.add_parser(
