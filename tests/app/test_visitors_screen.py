@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from sqlmodel import select
 
-from floorman.data.tables_visitors import Visitor
+from floorman.data.tables.visitors import Visitor
 from floorman.domain import visitors
 from floorman.domain.visitors import Registration
 from floorman.screens.visitors import (

@@ -16,8 +16,8 @@ import pytest
 from sqlmodel import func, select
 
 from floorman.data import journal
-from floorman.data.models import JournalEntry, SeatEvent
-from floorman.data.tables_feeds import FeedMembership, FeedOffset
+from floorman.data.tables.feeds import FeedMembership, FeedOffset
+from floorman.data.tables.floor import JournalEntry, SeatEvent
 from floorman.domain.core.errors import FloorError
 from floorman.domain.feeds import (
     BadLine,

@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import func, select
 
 from floorman.data import journal
-from floorman.data.models import JournalEntry, SeatEvent
+from floorman.data.tables.floor import JournalEntry, SeatEvent
 from floorman.domain.core.errors import FloorError
 from floorman.domain.feeds import BadLine, JsonlFeed, parse_jsonl_line, read_lines
 from floorman.domain.seats import list_seats

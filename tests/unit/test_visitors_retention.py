@@ -9,8 +9,8 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from floorman.clock import FakeClock
-from floorman.data.models import Alert, JournalEntry
-from floorman.data.tables_visitors import RollCallLine, Visitor
+from floorman.data.tables.floor import Alert, JournalEntry
+from floorman.data.tables.visitors import RollCallLine, Visitor
 from floorman.domain import alerts, visitors
 from floorman.domain.core.context import Floor
 from floorman.domain.visitors import Registration

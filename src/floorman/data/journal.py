@@ -20,7 +20,7 @@ from sqlalchemy import event, func, insert
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
-from floorman.data.models import JournalEntry
+from floorman.data.tables.floor import JournalEntry
 
 GENESIS = "0" * 64
 

@@ -21,8 +21,8 @@ from sqlmodel import Session, col, select
 
 from floorman.config import AttendanceConfig
 from floorman.data import journal
-from floorman.data.models import Agent, SeatEvent
-from floorman.data.tables_attendance import AttendanceMark, LeaveRequest, RosterShift
+from floorman.data.tables.attendance import AttendanceMark, LeaveRequest, RosterShift
+from floorman.data.tables.floor import Agent, SeatEvent
 from floorman.domain import alerts
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError

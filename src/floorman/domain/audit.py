@@ -28,7 +28,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from floorman.data import journal
-from floorman.data.models import JournalEntry
+from floorman.data.tables.floor import JournalEntry
 from floorman.domain.core.context import Floor
 from floorman.domain.operators import operators_exist, require
 

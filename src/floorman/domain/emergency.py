@@ -26,13 +26,13 @@ from sqlmodel import Session, col, func, select
 
 from floorman.clock import elapsed_seconds, mmss
 from floorman.data import journal
-from floorman.data.models import Agent, Seat
-from floorman.data.tables_emergency import (
+from floorman.data.tables.emergency import (
     Emergency,
     EmergencyEvent,
     EmergencyRollCall,
     EmergencyStep,
 )
+from floorman.data.tables.floor import Agent, Seat
 from floorman.domain import alerts, operators
 from floorman.domain.checklists import Checklist, ChecklistSet, load_checklists
 from floorman.domain.core.context import Floor

@@ -33,8 +33,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
 
-from floorman.data.models import Agent, Seat, SeatEvent
-from floorman.data.tables_feeds import FeedMembership, FeedOffset
+from floorman.data.tables.feeds import FeedMembership, FeedOffset
+from floorman.data.tables.floor import Agent, Seat, SeatEvent
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.text import clean, parse_instant

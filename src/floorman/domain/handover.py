@@ -31,8 +31,8 @@ from sqlmodel import Session, col, select
 
 from floorman.clock import elapsed_seconds, mmss
 from floorman.data import journal
-from floorman.data.models import Alert
-from floorman.data.tables_handover import Handover, HandoverAmendment, HandoverItem
+from floorman.data.tables.floor import Alert
+from floorman.data.tables.handover import Handover, HandoverAmendment, HandoverItem
 from floorman.domain import alerts
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
@@ -115,7 +115,7 @@ def _required_seats(session: Session, floor: Floor) -> dict[str, Any] | None:
     except FloorError as exc:
         return {"error": str(exc)}
     if needed is None:
-        from floorman.data.tables_staffing import StaffingPlan
+        from floorman.data.tables.staffing import StaffingPlan
 
         # A forecast plan whose intervals do not cover now is a plan, not "no plan".
         return {"uncovered": True} if session.get(StaffingPlan, "current") else None

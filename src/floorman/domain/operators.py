@@ -41,7 +41,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from floorman.data import journal
-from floorman.data.tables_operators import Operator
+from floorman.data.tables.operators import Operator
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError, PermissionDenied
 from floorman.domain.core.text import clean

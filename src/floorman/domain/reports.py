@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
-from floorman.data.models import Alert, Seat, SeatEvent
+from floorman.data.tables.floor import Alert, Seat, SeatEvent
 from floorman.data.types import UTCDateTime
 from floorman.domain.core.errors import FloorError
 from floorman.domain.seats import STAFFED_STATES

@@ -31,8 +31,8 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from floorman.data import journal
-from floorman.data.models import Agent, Alert, Seat
-from floorman.data.tables_visitors import (
+from floorman.data.tables.floor import Agent, Alert, Seat
+from floorman.data.tables.visitors import (
     LIST_KINDS,
     VISITOR_CATEGORIES,
     RollCall,
