@@ -88,6 +88,39 @@ def one_call(src: Path, db: Path, seat: str, state: str, agent: str | None) -> t
     return wall, cpu
 
 
+# What a call pays before it touches the database: each a fresh interpreter importing
+# one more layer of the event path (run from this checkout's src/).
+IMPORT_STEPS = (
+    ("Python start-up (`pass`)", "pass"),
+    ("`import sqlalchemy`", "import sqlalchemy"),
+    ("`import sqlalchemy.orm`", "import sqlalchemy.orm"),
+    ("`import sqlmodel` (pydantic, the ORM)", "import sqlmodel"),
+    ("+ the floor's tables", "import floorman.data.tables.floor"),
+    (
+        "+ the whole event path, not run",
+        "import floorman.cli, floorman.cli.floor, floorman.data.schema, floorman.domain.seats",
+    ),
+)
+
+
+def import_costs(src: Path, runs: int) -> list[tuple[str, float, float]]:
+    """Median wall and CPU seconds of each import step, `runs` processes each."""
+    rows = []
+    for label, code in IMPORT_STEPS:
+        walls, cpus = [], []
+        for _ in range(runs):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True, env=environment(src))
+            walls.append(time.perf_counter() - started)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus.append(
+                (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            )
+        rows.append((label, median(walls), median(cpus)))
+    return rows
+
+
 def measure(versions: dict[str, tuple[Path, Path]], calls: int) -> dict[str, list[tuple]]:
     figures: dict[str, list[tuple[float, float]]] = {name: [] for name in versions}
     for src, db in versions.values():
@@ -124,6 +157,7 @@ def main() -> None:
             new_src, label = export_source(opts.after, folder / "after"), f"after ({opts.after})"
         versions[label] = (new_src, make_floor(new_src, folder / "b"))
         figures = measure(versions, opts.calls)
+        imports = import_costs(new_src, runs=5)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     lines = [
         f"- {opts.calls} calls per version after one warm-up, alternating versions; each a "
@@ -142,6 +176,14 @@ def main() -> None:
             f"| {median(cpus) * 1000:.0f} ms | <= {GOAL * 1000:.0f} ms | "
             f"{'yes' if median(walls) <= GOAL else 'no'} |"
         )
+    lines += [
+        "",
+        "Where the time of a call goes (this checkout; median of 5 fresh interpreters each):",
+        "",
+        "| importing | median wall | median CPU |",
+        "|---|---:|---:|",
+        *(f"| {step} | {w * 1000:.0f} ms | {c * 1000:.0f} ms |" for step, w, c in imports),
+    ]
     lines += [
         "",
         "- before issue 13, bench_floor.py measured 755 ms median (100 calls, with a UI "
