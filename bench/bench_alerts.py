@@ -47,7 +47,7 @@ async def run_scheduler(floor: Floor, timers: int, spread: float) -> dict[str, t
     from sqlmodel import select
 
     from floorman.alerts import AlertScheduler
-    from floorman.data.models import Alert
+    from floorman.data.tables.floor import Alert
     from floorman.domain import alerts
 
     first_due = datetime.now(UTC) + timedelta(seconds=2)
@@ -93,7 +93,7 @@ def lateness(folder: Path, timers: int, spread: float) -> list[str]:
         times = asyncio.run(run_scheduler(floor, timers, spread))
         from sqlmodel import col, select
 
-        from floorman.data.models import Alert
+        from floorman.data.tables.floor import Alert
 
         with floor.db.read() as session:
             stored = {

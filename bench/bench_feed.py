@@ -27,7 +27,9 @@ from floorman.config import Config
 from floorman.data import schema
 from floorman.data.db import Database, sqlite_module
 from floorman.domain.core.context import Actor, Floor
-from floorman.domain.feeds import FeedFollower, InterfaceMap, JsonlFeed, MemberSeat
+from floorman.domain.feeds.follow import FeedFollower
+from floorman.domain.feeds.jsonl import JsonlFeed
+from floorman.domain.feeds.members import InterfaceMap, MemberSeat
 from floorman.domain.seats import import_agents, import_seats
 
 EVENTS = 20_000

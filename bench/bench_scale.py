@@ -42,7 +42,7 @@ from floorman.clock import FakeClock, mmss
 from floorman.config import Config
 from floorman.data import schema
 from floorman.data.db import Database
-from floorman.data.models import all_models
+from floorman.data.tables import all_models
 from floorman.domain.core.context import Actor, Floor
 
 YEAR_START = datetime(2026, 1, 1, tzinfo=UTC)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from floorman.data.models import Alert
+from floorman.data.tables.floor import Alert
 from floorman.domain import alerts
 from floorman.screens.floor import FloorScreen
 from floorman.widgets.alert_bar import AlertBar

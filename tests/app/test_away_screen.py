@@ -8,7 +8,7 @@ from rich.text import Text
 from sqlmodel import select
 from textual.widgets import DataTable, Input, Static
 
-from floorman.data.models import Seat
+from floorman.data.tables.floor import Seat
 from floorman.domain import away
 from floorman.domain.seats import record_event
 from floorman.screens.away import AwayScreen, ExtendModal, ReasonModal, SendAwayModal

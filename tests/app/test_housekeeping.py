@@ -38,7 +38,7 @@ async def test_backups_and_purge_run_with_nobody_logged_in(small_floor, make_app
 async def test_attendance_summary_reminder_is_scheduled(small_floor, make_app) -> None:
     from sqlmodel import select
 
-    from floorman.data.models import Alert
+    from floorman.data.tables.floor import Alert
 
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

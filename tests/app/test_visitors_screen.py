@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from sqlmodel import select
 
-from floorman.data.tables_visitors import Visitor
+from floorman.data.tables.visitors import Visitor
 from floorman.domain.visitors import decisions, presence, registration
 from floorman.domain.visitors.registration import Registration
 from floorman.screens.visitors import (

@@ -173,7 +173,7 @@ def test_sign_in_by_hand_says_what_it_recorded_and_a_second_one_changes_nothing(
     from sqlmodel import select
 
     from floorman.cli import run
-    from floorman.data.tables_attendance import AttendanceMark
+    from floorman.data.tables.attendance import AttendanceMark
 
     config = tmp_path / "utc.toml"
     config.write_text('timezone = "UTC"\n', encoding="utf-8")

@@ -10,8 +10,8 @@ from sqlmodel import col, select
 from floorman.clock import FakeClock
 from floorman.data import journal
 from floorman.data.db import Database
-from floorman.data.models import Alert, JournalEntry, Seat
-from floorman.data.tables_away import AwaySlip
+from floorman.data.tables.away import AwaySlip
+from floorman.data.tables.floor import Alert, JournalEntry, Seat
 from floorman.domain import alerts, away
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError

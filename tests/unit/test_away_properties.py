@@ -26,8 +26,8 @@ from floorman.clock import FakeClock
 from floorman.config import Config
 from floorman.data import journal, schema
 from floorman.data.db import Database
-from floorman.data.models import Agent, Alert, JournalEntry, Seat
-from floorman.data.tables_away import SLIP_APPROVALS, SLIP_STATUSES, AwaySlip
+from floorman.data.tables.away import SLIP_APPROVALS, SLIP_STATUSES, AwaySlip
+from floorman.data.tables.floor import Agent, Alert, JournalEntry, Seat
 from floorman.domain import away, seats
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError

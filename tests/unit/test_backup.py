@@ -19,7 +19,7 @@ from floorman.clock import FakeClock
 from floorman.config import BackupConfig, Config
 from floorman.data import backup, schema
 from floorman.data.db import Database
-from floorman.data.models import JournalEntry, SeatEvent
+from floorman.data.tables.floor import JournalEntry, SeatEvent
 from floorman.domain import backups
 from floorman.domain.core.context import Floor
 from floorman.domain.seats import record_event

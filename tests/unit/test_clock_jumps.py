@@ -15,7 +15,7 @@ from sqlmodel import col, select
 
 from floorman.clock import FakeClock, elapsed_seconds, mmss
 from floorman.data.db import Database
-from floorman.data.models import Alert, JournalEntry
+from floorman.data.tables.floor import Alert, JournalEntry
 from floorman.domain import alerts
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.seats import list_seats, record_event

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from floorman.data.models import SEAT_STATES
-from floorman.data.tables_away import SLIP_APPROVALS, SLIP_STATUSES
-from floorman.data.tables_emergency import EMERGENCY_STATUSES, STEP_STATES
-from floorman.data.tables_roll_call import PERSON_KINDS
-from floorman.data.tables_visitors import VISITOR_STATUSES
+from floorman.data.tables.away import SLIP_APPROVALS, SLIP_STATUSES
+from floorman.data.tables.emergency import EMERGENCY_STATUSES, STEP_STATES
+from floorman.data.tables.floor import SEAT_STATES
+from floorman.data.tables.roll_call import PERSON_KINDS
+from floorman.data.tables.visitors import VISITOR_STATUSES
 from floorman.domain.core import lookup
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.states import (
@@ -73,7 +73,7 @@ def test_short_and_ambiguous_prefixes_are_refused():
 
 
 def test_by_id_prefix_in_the_database_is_literal(small_floor):
-    from floorman.data.models import Seat
+    from floorman.data.tables.floor import Seat
 
     with small_floor.db.read() as session:
         seat = session.exec(select(Seat)).first()

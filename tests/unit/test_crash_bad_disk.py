@@ -26,7 +26,7 @@ from floorman.config import Config
 from floorman.data import db as db_module
 from floorman.data import journal, schema
 from floorman.data.db import Database, DatabaseError, sqlite_module
-from floorman.data.models import JournalEntry, SeatEvent
+from floorman.data.tables.floor import JournalEntry, SeatEvent
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.seats import import_agents, import_seats, record_event
 

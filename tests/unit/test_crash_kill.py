@@ -36,7 +36,7 @@ from floorman.config import Config
 from floorman.data import journal, schema
 from floorman.data.backup import file_problems
 from floorman.data.db import Database
-from floorman.data.models import JournalEntry, SeatEvent
+from floorman.data.tables.floor import JournalEntry, SeatEvent
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.seats import import_agents, import_seats, record_event
 
@@ -209,9 +209,10 @@ def run_crash_rounds(
     db = folder / "crash.db"
     build_floor(db, rounds, writers)
     report = CrashReport(rounds=rounds)
-    from floorman.cli import build_parser
+    from floorman.cli import COMMANDS, build_parser
 
-    build_parser()  # import every command module once; the forked writers share them
+    for command in COMMANDS:  # import every command module once; the forked writers share them
+        build_parser(command.name)
     if app:
         import floorman.app  # noqa: F401  (imported once: a forked app starts at once)
     app_pid: int | None = None

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlmodel import col, select
 
 from floorman.data.db import Database
-from floorman.data.models import Alert, JournalEntry
+from floorman.data.tables.floor import Alert, JournalEntry
 from floorman.domain import alerts
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError

@@ -16,19 +16,18 @@ import pytest
 from sqlmodel import func, select
 
 from floorman.data import journal
-from floorman.data.models import JournalEntry, SeatEvent
-from floorman.data.tables_feeds import FeedMembership, FeedOffset
+from floorman.data.tables.feeds import FeedMembership, FeedOffset
+from floorman.data.tables.floor import JournalEntry, SeatEvent
 from floorman.domain.core.errors import FloorError
-from floorman.domain.feeds import (
-    BadLine,
-    FeedFollower,
+from floorman.domain.feeds.follow import FeedFollower
+from floorman.domain.feeds.members import (
     InterfaceMap,
     MemberSeat,
     interface_extension,
     load_interface_map,
-    parse_queue_log_line,
-    queue_log_event_id,
 )
+from floorman.domain.feeds.queue_log import parse_queue_log_line, queue_log_event_id
+from floorman.domain.feeds.report import BadLine
 from floorman.domain.seats import list_seats
 
 DATA = Path(__file__).parent.parent / "data" / "asterisk"
@@ -413,7 +412,7 @@ def random_queue_log(seed: int, count: int = 500) -> bytes:
 
 def line_by_line(floor, path: Path, mapping: InterfaceMap | None) -> tuple[list[str], list[str]]:
     """The feed as it was before batches: apply_queue_log_line per line, each in a savepoint."""
-    from floorman.domain.feeds import apply_queue_log_line
+    from floorman.domain.feeds.queue_log_floor import apply_queue_log_line
 
     outcomes: list[str] = []
     offset = 0

@@ -11,9 +11,10 @@ import pytest
 from sqlmodel import func, select
 
 from floorman.data import journal
-from floorman.data.models import JournalEntry, SeatEvent
+from floorman.data.tables.floor import JournalEntry, SeatEvent
 from floorman.domain.core.errors import FloorError
-from floorman.domain.feeds import BadLine, JsonlFeed, parse_jsonl_line, read_lines
+from floorman.domain.feeds.jsonl import JsonlFeed, parse_jsonl_line, read_lines
+from floorman.domain.feeds.report import BadLine
 from floorman.domain.seats import list_seats
 
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # the conftest clock's start

@@ -24,7 +24,7 @@ from floorman.clock import FakeClock
 from floorman.config import Config
 from floorman.data import journal, schema
 from floorman.data.db import Database
-from floorman.data.models import SEAT_STATES, JournalEntry, Seat, SeatEvent
+from floorman.data.tables.floor import SEAT_STATES, JournalEntry, Seat, SeatEvent
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.seats import EVENTS, STAFFED_STATES, import_agents, import_seats, record_event

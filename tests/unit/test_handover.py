@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from floorman.clock import FakeClock
-from floorman.data.models import JournalEntry
+from floorman.data.tables.floor import JournalEntry
 from floorman.domain import alerts, away
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError
@@ -433,7 +433,7 @@ def test_a_rewritten_hash_breaks_the_link_to_the_next(
             text("UPDATE handover SET summary = 'edited' WHERE shift_id = :day"), {"day": day}
         )
     with wang.db.write() as session:
-        from floorman.data.tables_handover import Handover
+        from floorman.data.tables.handover import Handover
 
         row = session.exec(select(Handover).where(Handover.shift_id == day)).one()
         row.content_hash = chain.content_hash(row, views.items_of(session, row.id))

@@ -16,7 +16,7 @@ from sqlmodel import col, select
 
 from floorman.data import journal
 from floorman.data.journal_key import head_path, key_path
-from floorman.data.models import JournalEntry
+from floorman.data.tables.floor import JournalEntry
 from floorman.domain.audit import journal_entries, run_checks
 from floorman.domain.core.context import Floor
 from floorman.domain.seats import record_event

@@ -9,8 +9,8 @@ from argon2 import PasswordHasher, Type
 from sqlmodel import select
 
 from floorman.data.db import Database
-from floorman.data.models import JournalEntry
-from floorman.data.tables_operators import Operator
+from floorman.data.tables.floor import JournalEntry
+from floorman.data.tables.operators import Operator
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError, PermissionDenied
 from floorman.domain.operators.login import authenticate

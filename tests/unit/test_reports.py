@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from floorman.data.models import Seat, SeatEvent
+from floorman.data.tables.floor import Seat, SeatEvent
 from floorman.domain import alerts
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError

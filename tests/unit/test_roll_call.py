@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from floorman.clock import FakeClock
-from floorman.data.tables_emergency import EmergencyEvent
+from floorman.data.tables.emergency import EmergencyEvent
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.emergency import headcount, lifecycle

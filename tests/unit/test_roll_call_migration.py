@@ -1,4 +1,4 @@
-"""Migration 0011_roll_call: both old roll calls move into the one, and the old tables go."""
+"""Migration 0012: both old roll calls move into the one roll call, and the old tables go."""
 
 from __future__ import annotations
 
@@ -68,13 +68,10 @@ def _old_floor(conn) -> None:
 def test_both_old_roll_calls_move_into_the_one(tmp_path: Path) -> None:
     db = Database(tmp_path / "old.db")
     try:
-        for head in schema.known_heads() - {"0011_roll_call"}:
-            _upgrade(db, head)
-        _upgrade(db, "0003")
-        _upgrade(db, "0005")
+        _upgrade(db, "0011")
         with db.engine.begin() as conn:
             _old_floor(conn)
-        _upgrade(db, "heads")
+        _upgrade(db, "head")
         tables = set(inspect(db.engine).get_table_names())
         assert {"roll_call", "roll_call_entry"} <= tables
         assert not {"roll_call_line", "emergency_roll_call"} & tables

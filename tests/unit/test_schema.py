@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from floorman.data import schema
 from floorman.data.db import Database, DatabaseError, sqlite_module
-from floorman.data.models import all_models
+from floorman.data.tables import all_models
 
 
 def test_migrations_match_models(db: Database) -> None:

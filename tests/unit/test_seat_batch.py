@@ -24,8 +24,8 @@ from floorman.clock import FakeClock
 from floorman.config import Config
 from floorman.data import journal, schema
 from floorman.data.db import Database
-from floorman.data.models import JournalEntry
-from floorman.data.tables_away import AwaySlip
+from floorman.data.tables.away import AwaySlip
+from floorman.data.tables.floor import JournalEntry
 from floorman.domain import away, seat_batch
 from floorman.domain.audit import run_checks
 from floorman.domain.core.context import Actor, Floor

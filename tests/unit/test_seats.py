@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from floorman.data import journal
-from floorman.data.models import JournalEntry, SeatEvent
+from floorman.data.tables.floor import JournalEntry, SeatEvent
 from floorman.domain.core.errors import FloorError
 from floorman.domain.seats import count_by_zone, list_seats, record_event, seat_history
 

@@ -29,8 +29,8 @@ from floorman.clock import FakeClock
 from floorman.config import Config
 from floorman.data import journal, schema
 from floorman.data.db import Database
-from floorman.data.models import Alert, JournalEntry
-from floorman.data.tables_visitors import Visitor
+from floorman.data.tables.floor import Alert, JournalEntry
+from floorman.data.tables.visitors import Visitor
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.visitors import decisions, presence, privacy, registration, retention

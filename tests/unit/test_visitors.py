@@ -10,8 +10,8 @@ import pytest
 from sqlmodel import select
 
 from floorman.clock import FakeClock
-from floorman.data.models import Alert, JournalEntry
-from floorman.data.tables_visitors import Visitor, VisitorSecret
+from floorman.data.tables.floor import Alert, JournalEntry
+from floorman.data.tables.visitors import Visitor, VisitorSecret
 from floorman.domain import alerts
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError, PermissionDenied

@@ -9,9 +9,9 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from floorman.clock import FakeClock
-from floorman.data.models import Alert, JournalEntry
-from floorman.data.tables_roll_call import RollCallEntry
-from floorman.data.tables_visitors import Visitor
+from floorman.data.tables.floor import Alert, JournalEntry
+from floorman.data.tables.roll_call import RollCallEntry
+from floorman.data.tables.visitors import Visitor
 from floorman.domain import alerts
 from floorman.domain.core.context import Floor
 from floorman.domain.roll_call import book as roll_call_book

@@ -1,9 +1,11 @@
 """floorman's command line: the contract scripts, phone systems and people rely on.
 
-Each panel adds its commands in its own module here (a `register(subparsers)` function);
-they are found by name, so panels never edit each other's file. Handlers import what
-they need lazily: `floorman event` is called many times a minute and must not pay for
-Textual.
+Every command is listed once, in `COMMANDS`: its name, its one-line help and the module
+that builds its parser (a `register(subparsers, common)` function there). Only the
+module of the command being run is imported: `floorman event` is called many times a
+minute by phone systems and pays for its own parser and storage, not for the ~85
+subcommands of every panel, and never for Textual. `floorman --help` lists the commands
+from the table without importing any of them.
 
 Exit status: 0 success, 2 bad input or a refused action (one line on stderr), 1 a
 database that cannot be used.
@@ -13,16 +15,18 @@ from __future__ import annotations
 
 import argparse
 import errno
-import importlib
-import pkgutil
 import sys
 from collections.abc import Callable
-from typing import NoReturn
+from dataclasses import dataclass
+from typing import Any, NoReturn
 
 EXIT_OK, EXIT_UNUSABLE, EXIT_BAD_INPUT = 0, 1, 2
 _PATH_ERRNOS = frozenset(
     {errno.ENAMETOOLONG, errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EINVAL, errno.ELOOP}
 )
+
+Register = Callable[[Any, argparse.ArgumentParser], None]
+"""A command module's `register(subparsers, common)`: adds its commands' parsers."""
 
 
 class UsageError(Exception):
@@ -34,6 +38,114 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message}")
+
+
+# One function per command module, each importing it plainly inside: the table names
+# every module (mypy and import-linter see each edge) while importing none of them.
+
+
+def _attendance() -> Register:
+    from floorman.cli.attendance import register
+
+    return register
+
+
+def _away() -> Register:
+    from floorman.cli.away import register
+
+    return register
+
+
+def _backup() -> Register:
+    from floorman.cli.backup import register
+
+    return register
+
+
+def _emergency() -> Register:
+    from floorman.cli.emergency import register
+
+    return register
+
+
+def _feed() -> Register:
+    from floorman.cli.feed import register
+
+    return register
+
+
+def _floor() -> Register:
+    from floorman.cli.floor import register
+
+    return register
+
+
+def _handover() -> Register:
+    from floorman.cli.handover import register
+
+    return register
+
+
+def _operators() -> Register:
+    from floorman.cli.operators import register
+
+    return register
+
+
+def _staffing() -> Register:
+    from floorman.cli.staffing import register
+
+    return register
+
+
+def _ui() -> Register:
+    from floorman.cli.ui import register
+
+    return register
+
+
+def _visitors() -> Register:
+    from floorman.cli.visitors import register
+
+    return register
+
+
+@dataclass(frozen=True)
+class Command:
+    """One top-level command: its name, its line in `floorman --help`, its module."""
+
+    name: str
+    help: str
+    module: Callable[[], Register]
+
+
+# In the order `floorman --help` lists them. A module registering several commands
+# (floor: init, event, seats, agents) is named by each; tests/unit/test_cli_dispatch.py
+# checks that every module registers exactly the commands listed for it here.
+COMMANDS: tuple[Command, ...] = (
+    Command("attendance", "roster, late/early, leave", _attendance),
+    Command("away", "away slips and the away log", _away),
+    Command("backup", "copy the database into a backup file now", _backup),
+    Command(
+        "restore", "replace the database with a backup (the current one is kept aside)", _backup
+    ),
+    Command("emergency", "run the manual's emergency checklists", _emergency),
+    Command("feed", "take agent states from a file, a pipe or a PBX log", _feed),
+    Command("init", "create or migrate the database", _floor),
+    Command("event", "record an agent state", _floor),
+    Command("seats", "list or import seats", _floor),
+    Command("agents", "import agents", _floor),
+    Command("handover", "shift handover log (交接班)", _handover),
+    Command("operators", "people who log in", _operators),
+    Command("check", "verify the database and the journal chain", _operators),
+    Command("journal", "the audit journal", _operators),
+    Command("staffing", "how many agents and seats the floor needs", _staffing),
+    Command("ui", "open the floor (the default)", _ui),
+    Command("demo", "open the UI on a throwaway demo floor with live agents", _ui),
+    Command("visitors", "visitors on the floor", _visitors),
+)
+_BY_NAME = {command.name: command for command in COMMANDS}
+DEFAULT_COMMAND = "ui"
 
 
 def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -52,22 +164,50 @@ def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     )
 
 
-def build_parser() -> Parser:
+def build_parser(command: str | None = None) -> Parser:
+    """The top-level parser, with the full parser of `command` only.
+
+    Without a command every command is an empty placeholder carrying its help line:
+    enough for `floorman --help`, for the one-line "invalid choice" error, and for
+    `_command_of` to learn which command argv names. With one, only its module is
+    imported and registers its commands (and their subcommands) completely.
+    """
     parser = Parser(
         prog="floorman", description="The duty manager's console for a call-center floor."
     )
     _global_options(parser, suppress=False)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    if command is None:
+        for listed in COMMANDS:
+            subparsers.add_parser(listed.name, help=listed.help, add_help=False)
+        return parser
     common = Parser(add_help=False)
     _global_options(common, suppress=True)
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    import floorman.cli as package
-
-    for module in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        loaded = importlib.import_module(f"floorman.cli.{module.name}")
-        register: Callable[..., None] | None = getattr(loaded, "register", None)
-        if register is not None:
-            register(subparsers, common)
+    _BY_NAME[command].module()(subparsers, common)
     return parser
+
+
+def _command_of(argv: list[str]) -> str | None:
+    """The command argv names (None for none), found by argparse on the placeholders.
+
+    The top level parses exactly as the full parser would (same options, same
+    positional), so the name found here is the one the full parse selects; bad global
+    options and unknown commands fail here with the usual one line.
+    """
+    skeleton = build_parser()
+    known, _rest = skeleton.parse_known_args(argv)
+    if known.command is None:
+        skeleton.parse_args(argv)  # leftovers without a command: the usual error
+        return None
+    return str(known.command)
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    """Parse `argv` with the parser of the one command it names (`ui` when none)."""
+    command = _command_of(argv)
+    if command is None:
+        command, argv = DEFAULT_COMMAND, [DEFAULT_COMMAND, *argv]
+    return build_parser(command).parse_args(argv)
 
 
 def one_line(message: str) -> str:
@@ -87,10 +227,7 @@ def run(argv: list[str]) -> int:
 
     args: argparse.Namespace | None = None
     try:
-        parser = build_parser()
-        args = parser.parse_args(argv)
-        if not getattr(args, "handler", None):
-            args = parser.parse_args(["ui", *argv])
+        args = parse(argv)
         return int(args.handler(args) or 0)
     except UsageError as exc:
         print(one_line(str(exc)), file=sys.stderr)

@@ -11,7 +11,7 @@ from floorman.cli.common import open_floor, print_json
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    parser = subparsers.add_parser("attendance", parents=[common], help="roster, late/early, leave")
+    parser = subparsers.add_parser("attendance", parents=[common])
     actions = parser.add_subparsers(dest="attendance_command", metavar="ACTION", required=True)
 
     roster = actions.add_parser("roster", parents=[common], help="import the shift roster CSV")

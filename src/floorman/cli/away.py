@@ -19,7 +19,7 @@ from floorman.cli.common import open_floor, print_json
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    away = subparsers.add_parser("away", parents=[common], help="away slips and the away log")
+    away = subparsers.add_parser("away", parents=[common])
     cmds = away.add_subparsers(dest="away_command", metavar="ACTION", required=True)
 
     listing = cmds.add_parser("list", parents=[common], help="away slips of a day, or open ones")

@@ -10,9 +10,7 @@ from floorman.cli.common import db_path_from, open_floor
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    backup = subparsers.add_parser(
-        "backup", parents=[common], help="copy the database into a backup file now"
-    )
+    backup = subparsers.add_parser("backup", parents=[common])
     backup.add_argument(
         "--to",
         metavar="PATH",
@@ -21,11 +19,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     backup.set_defaults(handler=cmd_backup)
 
-    restore = subparsers.add_parser(
-        "restore",
-        parents=[common],
-        help="replace the database with a backup (the current one is kept aside)",
-    )
+    restore = subparsers.add_parser("restore", parents=[common])
     restore.add_argument("file", metavar="FILE", type=Path)
     restore.set_defaults(handler=cmd_restore)
 

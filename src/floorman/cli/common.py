@@ -52,7 +52,7 @@ def open_floor(
     actor = Actor(name=source or name, source=source)
     floor = Floor(db=db, clock=SystemClock(), config=config, actor=actor)
     if authenticate and source is None:
-        from floorman.cli.operators import cli_login
+        from floorman.cli.pins import cli_login
 
         floor.actor = cli_login(floor)
     return floor

@@ -11,9 +11,7 @@ from floorman.cli.common import open_floor, print_json
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    emergency = subparsers.add_parser(
-        "emergency", parents=[common], help="run the manual's emergency checklists"
-    )
+    emergency = subparsers.add_parser("emergency", parents=[common])
     cmds = emergency.add_subparsers(dest="emergency_command", metavar="ACTION", required=True)
 
     kinds = cmds.add_parser("list-kinds", parents=[common], help="the checklists available")

@@ -17,13 +17,11 @@ from typing import TYPE_CHECKING, Any
 from floorman.cli.common import open_floor, print_json
 
 if TYPE_CHECKING:
-    from floorman.domain.feeds import BadLine, FeedReport
+    from floorman.domain.feeds.report import BadLine, FeedReport
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    feed = subparsers.add_parser(
-        "feed", parents=[common], help="take agent states from a file, a pipe or a PBX log"
-    )
+    feed = subparsers.add_parser("feed", parents=[common])
     feed_cmds = feed.add_subparsers(dest="feed_command", metavar="FEED", required=True)
 
     jsonl = feed_cmds.add_parser(
@@ -84,7 +82,7 @@ def _print_summary(report: FeedReport, name: str, as_json: bool) -> None:
 
 def cmd_feed_jsonl(args: argparse.Namespace) -> int:
     from floorman.domain.core.errors import FloorError
-    from floorman.domain.feeds import JsonlFeed, read_lines
+    from floorman.domain.feeds.jsonl import JsonlFeed, read_lines
 
     if args.batch < 1:
         raise FloorError("--batch must be at least 1")
@@ -123,7 +121,8 @@ def cmd_feed_jsonl(args: argparse.Namespace) -> int:
 
 def cmd_feed_asterisk(args: argparse.Namespace) -> int:
     from floorman.domain.core.errors import FloorError
-    from floorman.domain.feeds import FeedFollower, load_interface_map
+    from floorman.domain.feeds.follow import FeedFollower
+    from floorman.domain.feeds.members import load_interface_map
 
     if args.batch < 1:
         raise FloorError("--batch must be at least 1")
@@ -160,7 +159,7 @@ def cmd_feed_asterisk(args: argparse.Namespace) -> int:
 
 
 def cmd_feed_status(args: argparse.Namespace) -> int:
-    from floorman.domain.feeds import feed_positions, feed_sources
+    from floorman.domain.feeds.status import feed_positions, feed_sources
 
     floor = open_floor(args)
     with floor.db.read() as session:

@@ -11,11 +11,11 @@ from floorman.cli.common import open_floor, print_json
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    init = subparsers.add_parser("init", parents=[common], help="create or migrate the database")
+    init = subparsers.add_parser("init", parents=[common])
     init.add_argument("--demo", action="store_true", help="fill it with the demo floor")
     init.set_defaults(handler=cmd_init)
 
-    event = subparsers.add_parser("event", parents=[common], help="record an agent state")
+    event = subparsers.add_parser("event", parents=[common])
     event.add_argument("seat", metavar="SEAT")
     event.add_argument("state", metavar="STATE", help="ready busy away back empty fault fixed")
     event.add_argument("--agent", metavar="STAFF_NO")
@@ -25,7 +25,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     event.add_argument("--id", dest="external_id", metavar="ID", help="idempotency key")
     event.set_defaults(handler=cmd_event)
 
-    seats = subparsers.add_parser("seats", parents=[common], help="list or import seats")
+    seats = subparsers.add_parser("seats", parents=[common])
     seat_cmds = seats.add_subparsers(dest="seats_command", metavar="ACTION", required=True)
     seats_list = seat_cmds.add_parser("list", parents=[common], help="every seat and its state")
     seats_list.add_argument("--json", action="store_true")
@@ -34,7 +34,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     seats_import.add_argument("file", metavar="FILE.csv", type=Path)
     seats_import.set_defaults(handler=cmd_seats_import)
 
-    agents = subparsers.add_parser("agents", parents=[common], help="import agents")
+    agents = subparsers.add_parser("agents", parents=[common])
     agent_cmds = agents.add_subparsers(dest="agents_command", metavar="ACTION", required=True)
     agents_import = agent_cmds.add_parser("import", parents=[common], help="import agents from CSV")
     agents_import.add_argument("file", metavar="FILE.csv", type=Path)

@@ -18,9 +18,7 @@ from floorman.domain.handover.deadlines import DEADLINE_FORMS
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    handover = subparsers.add_parser(
-        "handover", parents=[common], help="shift handover log (交接班)"
-    )
+    handover = subparsers.add_parser("handover", parents=[common])
     cmds = handover.add_subparsers(dest="handover_command", metavar="ACTION", required=True)
 
     def shift_option(parser: argparse.ArgumentParser, default: str = "current") -> None:

@@ -1,29 +1,24 @@
 """Commands for operators and the audit trail: operators, check, journal.
 
-PINs never travel on the command line (other users can read it in `ps`): the acting
-operator's PIN comes from FLOORMAN_PIN or a prompt, a new PIN from FLOORMAN_NEW_PIN or
-a prompt asked twice. Both variables are removed from the environment once read.
+PINs never travel on the command line: they are read by cli/pins.py (FLOORMAN_PIN,
+FLOORMAN_NEW_PIN or a prompt).
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from floorman.cli.common import open_floor, print_json
+from floorman.cli.pins import new_pin
+from floorman.domain.core.states import Role
 
-if TYPE_CHECKING:
-    from floorman.domain.core.context import Actor, Floor
-    from floorman.domain.operators.pins import Pin
-
-ROLE_CHOICES = ("viewer", "duty_manager", "area_manager", "supervisor", "director")
+ROLE_CHOICES = tuple(role.value for role in Role)
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    ops = subparsers.add_parser("operators", parents=[common], help="people who log in")
+    ops = subparsers.add_parser("operators", parents=[common])
     cmds = ops.add_subparsers(dest="operators_command", metavar="ACTION", required=True)
 
     add = cmds.add_parser(
@@ -47,73 +42,15 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     reset.add_argument("name", metavar="NAME")
     reset.set_defaults(handler=cmd_reset_pin)
 
-    check = subparsers.add_parser(
-        "check", parents=[common], help="verify the database and the journal chain"
-    )
+    check = subparsers.add_parser("check", parents=[common])
     check.add_argument("--json", action="store_true")
     check.set_defaults(handler=cmd_check)
 
-    jour = subparsers.add_parser("journal", parents=[common], help="the audit journal")
+    jour = subparsers.add_parser("journal", parents=[common])
     jour.add_argument("--since", metavar="ISO8601")
     jour.add_argument("--limit", type=int, metavar="N", help="only the last N rows")
     jour.add_argument("--json", action="store_true")
     jour.set_defaults(handler=cmd_journal)
-
-
-# --------------------------------------------------------------------------- PINs
-
-
-def _take_env(name: str) -> str | None:
-    value = os.environ.pop(name, None)
-    return value if value else None
-
-
-def _prompt(label: str) -> str:
-    from floorman.domain.core.errors import FloorError
-
-    if not sys.stdin.isatty():
-        raise FloorError(f"{label}: no terminal to ask for a PIN")
-    return getpass.getpass(f"{label}: ")
-
-
-def acting_pin(name: str) -> Pin:
-    """The acting operator's PIN: FLOORMAN_PIN, else a prompt."""
-    from floorman.domain.core.errors import FloorError
-    from floorman.domain.operators.pins import Pin
-
-    value = _take_env("FLOORMAN_PIN")
-    if value is None:
-        if not sys.stdin.isatty():
-            raise FloorError(f"operator {name}: set FLOORMAN_PIN or run in a terminal to log in")
-        value = _prompt(f"PIN for {name}")
-    return Pin(value)
-
-
-def new_pin(name: str) -> Pin:
-    """A new PIN for `name`: FLOORMAN_NEW_PIN, else asked twice at a prompt."""
-    from floorman.domain.core.errors import FloorError
-    from floorman.domain.operators.pins import Pin
-
-    value = _take_env("FLOORMAN_NEW_PIN")
-    if value is not None:
-        return Pin(value)
-    if not sys.stdin.isatty():
-        raise FloorError(f"set FLOORMAN_NEW_PIN or run in a terminal to give {name} a PIN")
-    first = Pin(_prompt(f"new PIN for {name}"))
-    if _prompt("the same PIN again") != first.reveal():
-        raise FloorError("the two PINs differ")
-    return first
-
-
-def cli_login(floor: Floor) -> Actor:
-    """Log the CLI in as `--operator` on a floor that has operators; open floors pass."""
-    from floorman.domain.operators.login import authenticate
-    from floorman.domain.operators.records import operators_exist
-
-    with floor.db.read() as session:
-        if not operators_exist(session):
-            return floor.actor
-    return authenticate(floor, floor.actor.name, acting_pin(floor.actor.name))
 
 
 # --------------------------------------------------------------------------- commands

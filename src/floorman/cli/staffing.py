@@ -12,9 +12,7 @@ from floorman.domain.staffing.defaults import DEFAULT_MAX_OCCUPANCY, DEFAULT_SHR
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    staffing = subparsers.add_parser(
-        "staffing", parents=[common], help="how many agents and seats the floor needs"
-    )
+    staffing = subparsers.add_parser("staffing", parents=[common])
     actions = staffing.add_subparsers(dest="staffing_command", metavar="ACTION", required=True)
 
     erlang = actions.add_parser(

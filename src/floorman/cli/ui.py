@@ -11,11 +11,9 @@ from floorman.cli.common import open_floor
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    ui = subparsers.add_parser("ui", parents=[common], help="open the floor (the default)")
+    ui = subparsers.add_parser("ui", parents=[common])
     ui.set_defaults(handler=cmd_ui)
-    demo = subparsers.add_parser(
-        "demo", parents=[common], help="open the UI on a throwaway demo floor with live agents"
-    )
+    demo = subparsers.add_parser("demo", parents=[common])
     demo.add_argument("--no-simulate", action="store_true", help="keep the agents still")
     demo.set_defaults(handler=cmd_demo)
 

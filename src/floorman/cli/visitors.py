@@ -18,7 +18,7 @@ from floorman.cli.common import open_floor, print_json
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    visitors = subparsers.add_parser("visitors", parents=[common], help="visitors on the floor")
+    visitors = subparsers.add_parser("visitors", parents=[common])
     cmds = visitors.add_subparsers(dest="visitors_command", metavar="ACTION", required=True)
 
     reg = cmds.add_parser("register", parents=[common], help="register a visitor (pending)")

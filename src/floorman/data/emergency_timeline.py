@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlmodel import Session, func, select
 
-from floorman.data.tables_emergency import EmergencyEvent
+from floorman.data.tables.emergency import EmergencyEvent
 
 
 def append(

@@ -31,7 +31,7 @@ from floorman.data.journal_key import (
     read_head,
     write_head,
 )
-from floorman.data.models import JournalEntry
+from floorman.data.tables.floor import JournalEntry
 
 GENESIS = "0" * 64
 

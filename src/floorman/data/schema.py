@@ -1,8 +1,9 @@
 """Bringing a database file to the current schema with Alembic.
 
-Each panel's tables arrive as their own migration branch from the foundation revision,
-so `upgrade heads` applies them all. After migrating, `PRAGMA user_version` holds a
-fingerprint of the migration files, so checking that a database is current costs one
+The migrations are one line of revisions: the per-panel branches of 0002-0010 merge in
+0011, and each later migration revises the one head, so `upgrade head` applies them all
+(and fails loudly should a second head appear). After migrating, `PRAGMA user_version`
+holds a fingerprint of the migration files, so checking that a database is current costs one
 pragma and no Alembic import: `floorman event` is called many times a minute.
 """
 
@@ -29,6 +30,7 @@ def _alembic_config():  # type: ignore[no-untyped-def]
 
 @cache
 def known_heads() -> frozenset[str]:
+    """The head revisions of the migration scripts: one, since 0011."""
     from alembic.script import ScriptDirectory
 
     return frozenset(ScriptDirectory.from_config(_alembic_config()).get_heads())
@@ -67,7 +69,7 @@ def migrate(db: Database) -> bool:
     config = _alembic_config()
     with db.engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.upgrade(config, "heads")
+        command.upgrade(config, "head")
     with db.engine.begin() as conn:
         conn.exec_driver_sql(f"PRAGMA user_version = {schema_fingerprint()}")
     return True

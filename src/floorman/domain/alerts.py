@@ -18,7 +18,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from floorman.data import journal
-from floorman.data.models import Alert
+from floorman.data.tables.floor import Alert
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.i18n import language, t

@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from floorman.data import journal
-from floorman.data.models import JournalEntry
+from floorman.data.tables.floor import JournalEntry
 from floorman.domain.core.context import Floor
 from floorman.domain.handover import chain as handover_chain
 from floorman.domain.operators.permissions import require

@@ -27,8 +27,8 @@ from sqlmodel import Session, col, select
 
 from floorman.clock import elapsed_seconds, mmss
 from floorman.data import journal
-from floorman.data.models import Agent, Alert, Seat
-from floorman.data.tables_away import AwaySlip
+from floorman.data.tables.away import AwaySlip
+from floorman.data.tables.floor import Agent, Alert, Seat
 from floorman.domain import alerts
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlmodel import select
 
 from floorman.data import journal
-from floorman.data.models import Agent, Seat, Zone
+from floorman.data.tables.floor import Agent, Seat, Zone
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.seats import apply_event

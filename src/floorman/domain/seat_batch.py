@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from sqlmodel import Session
 
 from floorman.data import journal
-from floorman.data.tables_away import AwaySlip
+from floorman.data.tables.away import AwaySlip
 from floorman.data.types import UTCDateTime, new_id
 from floorman.domain import alerts, away
 from floorman.domain.core.context import Floor

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from floorman.clock import elapsed_seconds
 from floorman.data import journal
-from floorman.data.models import SEAT_STATES, SEAT_TYPES, Agent, Seat, SeatEvent, Zone
+from floorman.data.tables.floor import SEAT_STATES, SEAT_TYPES, Agent, Seat, SeatEvent, Zone
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.text import clean

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from floorman.config import Config
 from floorman.data import journal
-from floorman.data.tables_handover import ShiftDuty
+from floorman.data.tables.handover import ShiftDuty
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.text import clean

@@ -82,7 +82,7 @@ def _staff_at(floor: Any, state: str, count: int) -> list[tuple[str, str]]:
     """(staff_no, seat) of the first `count` agents in `state`, in seat order."""
     from sqlmodel import col, select
 
-    from floorman.data.models import Agent, Seat
+    from floorman.data.tables.floor import Agent, Seat
 
     with floor.db.read() as session:
         rows = session.exec(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from floorman.data.models import all_models
+from floorman.data.tables import all_models
 
 target_metadata = all_models().metadata
 connection = context.config.attributes["connection"]

@@ -11,8 +11,8 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, col, select
 
 from floorman.config import AttendanceConfig
-from floorman.data.models import Agent, SeatEvent
-from floorman.data.tables_attendance import AttendanceMark, LeaveRequest, RosterShift
+from floorman.data.tables.attendance import AttendanceMark, LeaveRequest, RosterShift
+from floorman.data.tables.floor import Agent, SeatEvent
 from floorman.domain.attendance.inputs import MARGIN
 from floorman.domain.core.context import Floor
 from floorman.domain.seats import STAFFED_STATES

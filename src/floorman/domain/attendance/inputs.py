@@ -8,7 +8,7 @@ from datetime import date, time, timedelta
 
 from sqlmodel import Session, select
 
-from floorman.data.models import Agent
+from floorman.data.tables.floor import Agent
 from floorman.domain.core.errors import FloorError
 
 # How far around a shift the seat history is read for its sign-in and sign-out.

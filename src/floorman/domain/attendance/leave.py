@@ -6,7 +6,7 @@ import math
 from datetime import timedelta
 
 from floorman.data import journal
-from floorman.data.tables_attendance import LeaveRequest
+from floorman.data.tables.attendance import LeaveRequest
 from floorman.domain.attendance.inputs import agent_by_staff_no, parse_day
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError

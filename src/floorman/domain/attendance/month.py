@@ -11,8 +11,8 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from floorman.data.models import Agent
-from floorman.data.tables_attendance import RosterShift
+from floorman.data.tables.attendance import RosterShift
+from floorman.data.tables.floor import Agent
 from floorman.domain import alerts
 from floorman.domain.attendance.days import evaluate_shift
 from floorman.domain.core.context import Floor

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlmodel import col, select
 
 from floorman.data import journal
-from floorman.data.tables_attendance import AttendanceMark, RosterShift
+from floorman.data.tables.attendance import AttendanceMark, RosterShift
 from floorman.domain.attendance.inputs import MARGIN, agent_by_staff_no, parse_clock, parse_day
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from floorman.data.tables_emergency import Emergency
-from floorman.data.tables_roll_call import RollCall
+from floorman.data.tables.emergency import Emergency
+from floorman.data.tables.roll_call import RollCall
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.text import clean

@@ -15,7 +15,7 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from floorman.data import emergency_timeline, journal
-from floorman.data.tables_emergency import Emergency, EmergencyStep
+from floorman.data.tables.emergency import Emergency, EmergencyStep
 from floorman.domain import alerts
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from floorman.clock import elapsed_seconds, mmss
-from floorman.data.tables_emergency import Emergency, EmergencyEvent, EmergencyStep
+from floorman.data.tables.emergency import Emergency, EmergencyEvent, EmergencyStep
 from floorman.domain.core.lookup import by_id_prefix
 from floorman.domain.core.states import EmergencyStatus, StepState
 from floorman.domain.core.text import clean

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from floorman.data.tables_handover import Handover, HandoverAmendment, HandoverItem
+from floorman.data.tables.handover import Handover, HandoverAmendment, HandoverItem
 from floorman.domain.core.context import Floor
 from floorman.domain.core.states import HandoverStatus
 from floorman.domain.handover.views import amendments_of, iso, items_of

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from floorman.data.tables_handover import Handover
+from floorman.data.tables.handover import Handover
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.lookup import by_id_prefix

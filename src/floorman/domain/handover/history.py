@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, col, select
 
-from floorman.data.tables_handover import Handover, HandoverAmendment, HandoverItem
+from floorman.data.tables.handover import Handover, HandoverAmendment, HandoverItem
 from floorman.domain.core.states import HandoverItemStatus, HandoverStatus
 from floorman.domain.core.text import clean
 from floorman.domain.handover.views import iso

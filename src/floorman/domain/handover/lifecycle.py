@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from sqlmodel import Session, col, select
 
 from floorman.data import journal
-from floorman.data.tables_handover import Handover, HandoverAmendment
+from floorman.data.tables.handover import Handover, HandoverAmendment
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.states import HandoverStatus

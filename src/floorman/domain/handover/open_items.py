@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from floorman.data.tables_handover import Handover, HandoverItem
+from floorman.data.tables.handover import Handover, HandoverItem
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.lookup import pick_by_prefix

@@ -12,8 +12,8 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
-from floorman.data.models import Alert
-from floorman.data.tables_handover import Handover
+from floorman.data.tables.floor import Alert
+from floorman.data.tables.handover import Handover
 from floorman.domain import alerts
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError

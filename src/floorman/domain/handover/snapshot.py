@@ -20,7 +20,7 @@ from typing import Any
 from sqlmodel import Session
 
 from floorman.clock import elapsed_seconds, mmss
-from floorman.data.tables_staffing import StaffingPlan
+from floorman.data.tables.staffing import StaffingPlan
 from floorman.domain import alerts, away
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from floorman.data.tables_handover import Handover, HandoverAmendment, HandoverItem
+from floorman.data.tables.handover import Handover, HandoverAmendment, HandoverItem
 from floorman.domain.core.context import Floor
 from floorman.domain.core.states import HandoverItemStatus, HandoverStatus
 from floorman.domain.shifts import manager_of, next_shift, shift_at

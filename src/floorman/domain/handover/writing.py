@@ -11,7 +11,7 @@ from typing import Any
 from sqlmodel import Session
 
 from floorman.data import journal
-from floorman.data.tables_handover import Handover
+from floorman.data.tables.handover import Handover
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.states import HandoverStatus

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from floorman.data import journal
-from floorman.data.tables_operators import Operator
+from floorman.data.tables.operators import Operator
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import PermissionDenied
 from floorman.domain.operators.pins import Pin, as_pin, hash_pin, hasher, pin_matches

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from floorman.data.tables_operators import Operator
+from floorman.data.tables.operators import Operator
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError, PermissionDenied
 from floorman.domain.core.states import Role

@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from floorman.data import journal
-from floorman.data.tables_operators import Operator
+from floorman.data.tables.operators import Operator
 from floorman.domain.core.context import Floor
 from floorman.domain.core.text import clean
 

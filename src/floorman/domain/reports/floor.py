@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from floorman.data.models import Alert
+from floorman.data.tables.floor import Alert
 from floorman.domain.core.errors import FloorError
 from floorman.domain.reports.figures import FloorReport, HourFigure
 from floorman.domain.reports.sweep import (

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
-from floorman.data.models import Seat, SeatEvent
+from floorman.data.tables.floor import Seat, SeatEvent
 from floorman.data.types import UTCDateTime
 from floorman.domain.reports.figures import OccupancyPoint
 from floorman.domain.seats import STAFFED_STATES

@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from sqlmodel import Session, col, func, select
 
 from floorman.data import emergency_timeline, journal
-from floorman.data.tables_emergency import Emergency
-from floorman.data.tables_roll_call import RollCall, RollCallEntry
+from floorman.data.tables.emergency import Emergency
+from floorman.data.tables.roll_call import RollCall, RollCallEntry
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.lookup import by_id_prefix

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from floorman.data.models import Agent, Seat, Zone
+from floorman.data.tables.floor import Agent, Seat, Zone
 from floorman.domain.core.states import MANNED_STATES, PersonKind
 from floorman.domain.visitors.presence import visitors_on_floor
 

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from floorman.data.tables_roll_call import RollCall, RollCallEntry
-from floorman.data.tables_visitors import Visitor
+from floorman.data.tables.roll_call import RollCall, RollCallEntry
+from floorman.data.tables.visitors import Visitor
 from floorman.domain.core.states import PersonKind
 
 # What an entry shows once its name is gone (a purged visitor).

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from floorman.data import journal
-from floorman.data.tables_staffing import StaffingPlan
+from floorman.data.tables.staffing import StaffingPlan
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.operators.permissions import require

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from floorman.data.tables_visitors import VisitorListEntry
+from floorman.data.tables.visitors import VisitorListEntry
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.lookup import by_id_prefix

@@ -14,7 +14,7 @@ import secrets
 
 from sqlmodel import Session
 
-from floorman.data.tables_visitors import VisitorSecret
+from floorman.data.tables.visitors import VisitorSecret
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.visitors.records import checked_text

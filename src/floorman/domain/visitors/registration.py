@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from floorman.data.tables_visitors import Visitor, VisitorListEntry
+from floorman.data.tables.visitors import Visitor, VisitorListEntry
 from floorman.domain import alerts
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError

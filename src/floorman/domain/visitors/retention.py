@@ -14,9 +14,9 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from floorman.data.models import Alert
-from floorman.data.tables_roll_call import RollCallEntry
-from floorman.data.tables_visitors import Visitor
+from floorman.data.tables.floor import Alert
+from floorman.data.tables.roll_call import RollCallEntry
+from floorman.data.tables.visitors import Visitor
 from floorman.domain.core.context import Floor
 from floorman.domain.visitors.privacy import PURGED
 from floorman.domain.visitors.records import log, require, subject

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from floorman.data.tables_visitors import Visitor
+from floorman.data.tables.visitors import Visitor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.lookup import by_id_prefix
 from floorman.domain.core.states import VisitorState, VisitorStatus

@@ -1,7 +1,8 @@
-"""The floor's tables: zones, seats, agents, seat events and the journal.
+"""The floor's tables: zones, seats, agents, seat events, the journal and alerts.
 
-Each later panel keeps its tables in its own module under `data/` (away, visitors, ...)
-and imports them in `all_models()` so Alembic and the tests see one metadata.
+Each panel keeps its tables in its own module of this package (away, visitors, ...);
+`floorman.data.tables.all_models()` imports them all so Alembic and the tests see one
+metadata.
 """
 
 from __future__ import annotations
@@ -110,19 +111,6 @@ class JournalEntry(SQLModel, table=True):
     after: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     prev_hash: str
     hash: str
-
-
-def all_models() -> type[SQLModel]:
-    """Import every table module so SQLModel.metadata holds the whole schema."""
-    import importlib
-    import pkgutil
-
-    import floorman.data as package
-
-    for module in pkgutil.iter_modules(package.__path__):
-        if module.name.startswith("tables_"):
-            importlib.import_module(f"floorman.data.{module.name}")
-    return SQLModel
 
 
 class Alert(SQLModel, table=True):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import Index
 
-from floorman.data.models import SeatEvent
+from floorman.data.tables.floor import SeatEvent
 
 SEAT_EVENT_SWEEP_INDEX = Index(
     "ix_seat_event_seat_at_state",

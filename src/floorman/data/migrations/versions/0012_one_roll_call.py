@@ -13,11 +13,11 @@ names the roll call it uses in `emergency.roll_call_id`. Existing rows move over
   read from there), and staff entries get their seat back from "seat A-01 (ready)";
 - then `roll_call_line` and `emergency_roll_call` are dropped.
 
-It follows the visitors branch (0005) and joins the emergency branch (0003), whose
-tables it changes: a merge point of the two, so both stop being heads.
+It follows 0011, where the per-panel branches (the visitors' and the emergencies',
+whose tables it changes, among them) became one line.
 
-Revision ID: 0011_roll_call
-Revises: 0005, 0003
+Revision ID: 0012
+Revises: 0011
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from alembic import op
 
 import floorman.data.types
 
-revision = "0011_roll_call"
-down_revision = ("0005", "0003")
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

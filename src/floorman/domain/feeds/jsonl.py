@@ -1,0 +1,199 @@
+"""JSON Lines events: one object per line, applied in batches through `seat_batch`.
+
+JSON Lines batches go through `seat_batch.apply_batch`, which applies calls, aways,
+returns and logins from memory in bulk and hands anything else to `apply_event` in a
+SAVEPOINT. `read_lines` reads a file or a pipe as lines arrive, so a quiet pipe commits
+what it sent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select as io_select
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from floorman.domain.core.context import Floor
+from floorman.domain.core.errors import FloorError
+from floorman.domain.core.text import clean, parse_instant
+from floorman.domain.feeds.report import (
+    BATCH_SIZE,
+    BadLine,
+    BadLineHandler,
+    FeedReport,
+    ignore_bad,
+)
+from floorman.domain.seat_batch import BatchEvent, apply_batch
+
+MAX_LINE_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class FeedEvent:
+    """One agent-state event read from a feed, ready for `seats.apply_event`."""
+
+    line: int
+    seat: str
+    state: str
+    agent: str | None = None
+    reason: str | None = None
+    at: datetime | None = None
+    external_id: str | None = None
+
+
+def _text_field(data: dict[str, object], key: str, *, required: bool = False) -> str | None:
+    value = data.get(key)
+    if value is None:
+        if required:
+            raise FloorError(f"'{key}' is missing")
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise FloorError(f"'{key}' must be text, not {type(value).__name__}")
+    return str(value)
+
+
+def _instant(value: object, zone: ZoneInfo) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise FloorError("'at' must be an ISO 8601 time or epoch seconds")
+    if isinstance(value, int | float):
+        try:
+            return datetime.fromtimestamp(value, UTC)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise FloorError(f"'at' {value} is not a usable epoch time") from exc
+    if isinstance(value, str):
+        return parse_instant(value, zone)
+    raise FloorError("'at' must be an ISO 8601 time or epoch seconds")
+
+
+def parse_jsonl_line(raw: bytes | str, line: int, zone: ZoneInfo) -> FeedEvent | None:
+    """One JSON Lines event; None for a blank line; FloorError saying what is wrong."""
+    if isinstance(raw, bytes):
+        if len(raw) > MAX_LINE_BYTES:
+            raise FloorError(f"line is too long ({len(raw)} bytes, at most {MAX_LINE_BYTES})")
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise FloorError("not UTF-8 text") from exc
+    text = raw.strip().lstrip("\ufeff")
+    if not text:
+        return None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FloorError(f"not valid JSON: {exc.msg} (column {exc.colno})") from exc
+    if not isinstance(data, dict):
+        raise FloorError(f"expected a JSON object, got {type(data).__name__}")
+    external_id = clean(_text_field(data, "id"), "id", max_len=200)
+    return FeedEvent(
+        line=line,
+        seat=_text_field(data, "seat", required=True) or "",
+        state=_text_field(data, "state", required=True) or "",
+        agent=_text_field(data, "agent"),
+        reason=_text_field(data, "reason"),
+        at=_instant(data.get("at"), zone),
+        external_id=f"jsonl:{external_id}" if external_id else None,
+    )
+
+
+class JsonlFeed:
+    """Reads JSON Lines events and applies them in batches of `batch_size` per transaction.
+
+    `add()` parses a line at once (a malformed line is reported without touching the
+    database) and buffers the event; a full buffer is applied, and `flush()` applies what
+    is left. The caller flushes when its input goes quiet, so a live pipe does not keep
+    events (and the write lock) waiting for a full batch.
+    """
+
+    def __init__(
+        self,
+        floor: Floor,
+        *,
+        source: str = "jsonl",
+        batch_size: int = BATCH_SIZE,
+        on_bad: BadLineHandler = ignore_bad,
+    ) -> None:
+        self.floor = floor
+        self.source = clean(source, "source", required=True, max_len=60) or "jsonl"
+        self.batch_size = max(1, batch_size)
+        self.on_bad = on_bad
+        self.report = FeedReport()
+        self._zone = floor.config.zone()
+        self._pending: list[FeedEvent | BadLine] = []
+
+    def add(self, line: int, raw: bytes | str) -> None:
+        """Parse one line and queue it; a full queue is applied at once."""
+        try:
+            event: FeedEvent | BadLine | None = parse_jsonl_line(raw, line, self._zone)
+        except FloorError as exc:
+            event = BadLine(line, str(exc))  # reported at flush, in line order
+        if event is None:
+            return
+        self.report.read += 1
+        self._pending.append(event)
+        if len(self._pending) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Apply the queued events in one transaction (`seat_batch.apply_batch`)."""
+        if not self._pending:
+            return
+        events, self._pending = self._pending, []
+        bad: list[BadLine] = []
+        counts = FeedReport()
+        good = [e for e in events if isinstance(e, FeedEvent)]
+        with self.floor.db.write() as session:
+            outcomes = apply_batch(
+                session,
+                self.floor,
+                [BatchEvent(e.seat, e.state, e.agent, e.reason, e.at, e.external_id) for e in good],
+                source=self.source,
+            )
+        for event, outcome in zip(good, outcomes, strict=True):
+            if isinstance(outcome, FloorError):
+                bad.append(BadLine(event.line, str(outcome)))
+            elif outcome:
+                counts.applied += 1
+            else:
+                counts.unchanged += 1
+        bad.extend(e for e in events if isinstance(e, BadLine))
+        bad.sort(key=lambda b: b.line)
+        # Counted and reported once committed.
+        self.report.applied += counts.applied
+        self.report.unchanged += counts.unchanged
+        self.report.bad += len(bad)
+        for item in bad:
+            self.on_bad(item)
+
+
+def read_lines(fd: int, *, chunk: int = 1 << 16) -> Iterator[bytes | None]:
+    """Lines (without their newline) read from a file descriptor as they arrive.
+
+    Yields None whenever the input has nothing more ready for now (a pipe gone quiet),
+    which is the moment to commit what has been read. A regular file never goes quiet
+    until its end.
+    """
+    pending = b""
+    while True:
+        data = os.read(fd, chunk)
+        if not data:
+            break
+        pending += data
+        *lines, pending = pending.split(b"\n")
+        yield from lines
+        if not _input_ready(fd):
+            yield None
+    if pending:
+        yield pending
+
+
+def _input_ready(fd: int) -> bool:
+    try:
+        ready, _, _ = io_select.select([fd], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(ready)

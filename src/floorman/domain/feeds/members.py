@@ -1,0 +1,72 @@
+"""The member map: Asterisk member interfaces to floor seats and staff numbers (`--map`)."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from floorman.domain.core.errors import FloorError
+from floorman.domain.core.text import clean
+
+
+@dataclass(frozen=True)
+class MemberSeat:
+    """Where a PBX member interface sits, and who it is (a staff number)."""
+
+    seat: str
+    staff_no: str | None
+
+
+def interface_extension(interface: str) -> str:
+    """'PJSIP/1001' -> '1001'; 'Local/1001@agents/n' -> '1001'; 'Agent/1001' -> '1001'."""
+    rest = interface.split("/", 1)[1] if "/" in interface else interface
+    return rest.split("@", 1)[0].split("/", 1)[0].strip()
+
+
+class InterfaceMap:
+    """Asterisk member interfaces (or member names) to floor seats and staff numbers."""
+
+    def __init__(self, entries: dict[str, MemberSeat] | None = None) -> None:
+        self.entries = dict(entries or {})
+        self._folded = {key.casefold(): value for key, value in self.entries.items()}
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def lookup(self, interface: str) -> MemberSeat | None:
+        found = self.entries.get(interface) or self._folded.get(interface.casefold())
+        if found is None and interface.lower().startswith("local/") and "/n" in interface:
+            # Local channels are sometimes logged with the '/n' (no-optimise) suffix.
+            found = self.lookup(interface.rsplit("/", 1)[0])
+        return found
+
+
+def load_interface_map(path: Path) -> InterfaceMap:
+    """Read a map CSV with columns interface,seat,staff_no (staff_no may be empty)."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            header = [h.strip().lower() for h in (reader.fieldnames or [])]
+            missing = [c for c in ("interface", "seat") if c not in header]
+            if missing:
+                raise FloorError(f"{path}: line 1: missing column(s): {', '.join(missing)}")
+            reader.fieldnames = header
+            entries: dict[str, MemberSeat] = {}
+            for row in reader:
+                where = f"{path}: line {reader.line_num}"
+                try:
+                    interface = clean(row.get("interface"), "interface", required=True, max_len=200)
+                    seat = clean(row.get("seat"), "seat", required=True, max_len=40)
+                    staff_no = clean(row.get("staff_no"), "staff_no", max_len=40)
+                except FloorError as exc:
+                    raise FloorError(f"{where}: {exc}") from exc
+                assert interface is not None and seat is not None
+                if interface in entries:
+                    raise FloorError(f"{where}: interface '{interface}' appears twice")
+                entries[interface] = MemberSeat(seat.upper(), staff_no)
+    except OSError as exc:
+        raise FloorError(f"{path}: cannot be read: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise FloorError(f"{path}: not UTF-8 text") from exc
+    return InterfaceMap(entries)
