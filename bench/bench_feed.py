@@ -28,7 +28,7 @@ from floorman.data import schema
 from floorman.data.db import Database, sqlite_module
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.feeds import FeedFollower, InterfaceMap, JsonlFeed, MemberSeat
-from floorman.domain.seats import import_agents, import_seats
+from floorman.domain.seats.importing import import_agents, import_seats
 
 EVENTS = 20_000
 SEATS = 200

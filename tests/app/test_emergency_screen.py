@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.worker import WorkerCancelled
 
 from floorman.domain import emergency
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 from floorman.screens.emergency import (
     EmergencyRollCallModal,
     EmergencyScreen,

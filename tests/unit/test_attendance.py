@@ -13,7 +13,7 @@ from floorman.config import AttendanceConfig
 from floorman.domain import attendance
 from floorman.domain.core.context import Actor
 from floorman.domain.core.errors import FloorError
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 
 
 def roster(floor, tmp_path: Path, rows: list[str]) -> None:

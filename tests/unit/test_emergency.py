@@ -17,7 +17,7 @@ from floorman.domain import alerts, emergency
 from floorman.domain.checklists import load_checklists
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 
 
 @pytest.fixture

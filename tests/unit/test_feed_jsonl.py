@@ -14,7 +14,7 @@ from floorman.data import journal
 from floorman.data.models import JournalEntry, SeatEvent
 from floorman.domain.core.errors import FloorError
 from floorman.domain.feeds import BadLine, JsonlFeed, parse_jsonl_line, read_lines
-from floorman.domain.seats import list_seats
+from floorman.domain.seats.views import list_seats
 
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # the conftest clock's start
 UTC_ZONE = ZoneInfo("UTC")

@@ -15,7 +15,7 @@ from floorman.data.models import JournalEntry
 from floorman.domain import alerts, handover
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 from floorman.domain.shifts import assign_manager
 
 UTC_ZONE = ZoneInfo("UTC")
@@ -105,7 +105,7 @@ def test_sections_from_panels_not_installed_say_not_available(
     monkeypatch.setattr(
         handover,
         "_optional_module",
-        lambda name: None if name.endswith((".away", ".emergency")) else real(name),
+        lambda name: None if name.endswith((".away.views", ".emergency")) else real(name),
     )
     view = handover.compose(wang)
     for section in ("away_issues", "emergencies"):
@@ -118,7 +118,7 @@ def test_sections_from_panels_not_installed_say_not_available(
 def test_unapproved_and_overrun_aways_of_this_shift(
     wang: Floor, small_floor: Floor, clock: FakeClock
 ) -> None:
-    away = pytest.importorskip("floorman.domain.away")
+    away = pytest.importorskip("floorman.domain.away.actions")
     record_event(small_floor, "A-01", "ready", agent_no="1001")
     record_event(small_floor, "A-01", "away", reason="toilet")  # no slip: unapproved
     clock.advance(minutes=2)

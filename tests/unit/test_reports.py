@@ -15,7 +15,7 @@ from floorman.domain import alerts, reports
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.reports import FloorReport, export_report, floor_report
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 
 
 def test_occupancy_and_away_minutes_follow_the_history(small_floor, clock) -> None:

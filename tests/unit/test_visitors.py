@@ -15,7 +15,7 @@ from floorman.data.tables_visitors import Visitor, VisitorSecret
 from floorman.domain import alerts, visitors
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError, PermissionDenied
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 from floorman.domain.visitors import Registration
 
 PHONE = "138 1234 5678"

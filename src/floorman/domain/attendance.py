@@ -26,8 +26,8 @@ from floorman.data.tables_attendance import AttendanceMark, LeaveRequest, Roster
 from floorman.domain import alerts
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
+from floorman.domain.core.states import MANNED_STATES
 from floorman.domain.core.text import clean
-from floorman.domain.seats import STAFFED_STATES
 
 # How far around a shift the seat history is read for its sign-in and sign-out.
 MARGIN = timedelta(hours=2)
@@ -248,7 +248,7 @@ def _staffed_times(
         )
         .order_by(col(SeatEvent.at))
     ).all()
-    staffed = [(at, seat_id) for state, at, seat_id in mine if state in STAFFED_STATES]
+    staffed = [(at, seat_id) for state, at, seat_id in mine if state in MANNED_STATES]
     if not staffed:
         return None, None
     last_at, last_seat = staffed[-1]

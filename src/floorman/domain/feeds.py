@@ -35,11 +35,12 @@ from sqlmodel import Session, col, func, select
 
 from floorman.data.models import Agent, Seat, SeatEvent
 from floorman.data.tables_feeds import FeedMembership, FeedOffset
+from floorman.domain.away import follow  # noqa: F401  (the away rules follow the seats)
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.text import clean, parse_instant
-from floorman.domain.seat_batch import BatchEvent, FloorBatch, apply_batch
-from floorman.domain.seats import apply_event
+from floorman.domain.seats.batch import BatchEvent, FloorBatch, apply_batch
+from floorman.domain.seats.events import apply_event
 
 BATCH_SIZE = 500
 MAX_LINE_BYTES = 64 * 1024

@@ -37,7 +37,7 @@ from floorman.domain import alerts
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.text import clean
-from floorman.domain.seats import count_by_zone, list_seats
+from floorman.domain.seats.views import count_by_zone, list_seats
 from floorman.domain.shifts import (
     Shift,
     current_shift,
@@ -156,7 +156,7 @@ def _away_now_section(session: Session, now: datetime) -> dict[str, Any]:
 
 
 def _away_issues_section(floor: Floor, shift: Shift) -> dict[str, Any]:
-    module = _optional_module("floorman.domain.away")
+    module = _optional_module("floorman.domain.away.views")
     list_slips: Callable[..., list[Any]] | None = getattr(module, "list_slips", None)
     if list_slips is None:
         return _unavailable("away slips are not installed")

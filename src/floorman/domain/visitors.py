@@ -887,7 +887,7 @@ def _roll_call_view(session: Session, roll: RollCall) -> RollCallView:
 def start_roll_call(floor: Floor, reason: str | None = None) -> RollCallView:
     """Take the list of everyone on the floor now: visitors, then agents at their seats."""
     why = _text(reason, "reason", max_len=200) or ""
-    from floorman.domain.seats import STAFFED_STATES
+    from floorman.domain.core.states import MANNED_STATES
 
     with floor.db.write() as session:
         _require(floor, session, "visitor.roll_call")
@@ -911,7 +911,7 @@ def start_roll_call(floor: Floor, reason: str | None = None) -> RollCallView:
         staffed = session.exec(
             select(Seat, Agent)
             .join(Agent, col(Seat.agent_id) == col(Agent.id))
-            .where(col(Seat.state).in_(tuple(STAFFED_STATES)))
+            .where(col(Seat.state).in_(tuple(MANNED_STATES)))
             .order_by(col(Seat.code))
         ).all()
         for seat, agent in staffed:

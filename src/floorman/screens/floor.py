@@ -20,7 +20,8 @@ from textual.binding import Binding
 from textual.widgets import Footer, Static
 
 from floorman.domain.audit import JournalView, journal_entries
-from floorman.domain.seats import SEAT_STATES, SeatView, list_seats
+from floorman.domain.core.states import SeatState
+from floorman.domain.seats.views import SeatView, list_seats
 from floorman.i18n import t
 from floorman.messages import DatabaseChanged, Tick
 from floorman.screens.base import FloormanScreen
@@ -121,7 +122,7 @@ class FloorScreen(FloormanScreen):
         self._apply_filters()
 
     def action_cycle_state(self) -> None:
-        self.state_filter = _next(list(SEAT_STATES), self.state_filter)
+        self.state_filter = _next(list(SeatState), self.state_filter)
         self._apply_filters()
 
     def action_clear_filters(self) -> None:

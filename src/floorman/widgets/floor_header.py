@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual.widget import Widget
 
-from floorman.domain.seats import STATE_LETTERS, SeatView, count_by_zone
+from floorman.domain.seats.views import STATE_LETTERS, SeatView, count_by_zone
 from floorman.i18n import t
 
 

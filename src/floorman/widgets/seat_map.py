@@ -29,7 +29,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from floorman.clock import mmss
-from floorman.domain.seats import STATE_LETTERS, SeatView, ZoneCounts, count_by_zone
+from floorman.domain.seats.views import STATE_LETTERS, SeatView, ZoneCounts, count_by_zone
 from floorman.i18n import fit, t
 
 CELL = 12  # "A-01 R 03:12" is twelve cells; longer seat codes widen every cell

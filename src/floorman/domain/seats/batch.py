@@ -2,13 +2,14 @@
 
 Feeds send thousands of events: agents going between ready and busy (a call starts, a
 call ends), going away and coming back, logging in at an empty seat. For those events
-this module applies `seats.apply_event`'s checks to a snapshot of the floor held in
-memory, runs the away rules (`away.follow_seat_in`) on an in-memory slip book, and
-writes every row (seats, history, slips, alerts, journal) with one executemany per
-table on the session's own DB-API connection, in the caller's transaction.
+this module applies `events.apply_event`'s checks to a snapshot of the floor held in
+memory, hands each change to the seat followers' batch side (the away rules, on an
+in-memory slip book: away/book.py), and writes every row (seats, history, what the
+followers wrote, journal) with one executemany per table on the session's own DB-API
+connection, in the caller's transaction.
 
 Every other event (empty, fault, fixed, an agent moving from another seat) and every
-event that would fail a check goes through `seats.apply_event` itself, in a savepoint,
+event that would fail a check goes through `events.apply_event` itself, in a savepoint,
 so its rules and its error messages exist once. tests/unit/test_seat_batch.py holds
 the two paths to the same database contents.
 """
@@ -16,26 +17,29 @@ the two paths to the same database contents.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlmodel import Session
 
 from floorman.data import journal
-from floorman.data.tables_away import AwaySlip
-from floorman.data.types import UTCDateTime, new_id
-from floorman.domain import alerts, away
+from floorman.domain import operators
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
+from floorman.domain.core.states import SeatEventKind, SeatState
 from floorman.domain.core.text import clean
-from floorman.domain.seats import FUTURE_TOLERANCE, apply_event
+from floorman.domain.seats.bulk import driver, read_time, stored_time
+from floorman.domain.seats.events import FUTURE_TOLERANCE, apply_event
+from floorman.domain.seats.follow import BatchFollower, SeatChange, seat_followers
 
 T = TypeVar("T")
 # Events the batch applies itself; anything else takes the one-by-one path.
-BATCH_EVENTS = frozenset({"ready", "busy", "away", "back"})
-# Seat states it starts from: staffed seats, and empty ones an agent logs in at.
-BATCH_FROM = frozenset({"ready", "busy", "away", "empty"})
+BATCH_EVENTS = frozenset(
+    {SeatEventKind.READY, SeatEventKind.BUSY, SeatEventKind.AWAY, SeatEventKind.BACK}
+)
+# Seat states it starts from: manned seats, and empty ones an agent logs in at.
+BATCH_FROM = frozenset({SeatState.READY, SeatState.BUSY, SeatState.AWAY, SeatState.EMPTY})
 
 
 @dataclass(frozen=True)
@@ -50,15 +54,6 @@ class BatchEvent:
     external_id: str | None = None
 
 
-def stored_time(value: datetime) -> str:
-    """A time as `UTCDateTime` stores it in SQLite: UTC, no offset, microseconds."""
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-
-
-def _stored(value: Any) -> Any:
-    return stored_time(value) if isinstance(value, datetime) else value
-
-
 @dataclass
 class _SeatRow:
     id: str
@@ -69,16 +64,6 @@ class _SeatRow:
     since: datetime
 
 
-def _driver(session: Session) -> Any:
-    """The DB-API connection under the session, in the session's transaction."""
-    return session.connection().connection.driver_connection
-
-
-def _read_time(text: str) -> datetime:
-    """A time as `UTCDateTime` reads it back from SQLite: stored UTC, made aware."""
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
 class _Floor:
     """The seats and agents as this transaction sees them, kept up to date as it writes."""
 
@@ -87,7 +72,7 @@ class _Floor:
         self.seats: dict[str, _SeatRow] = {}
         self.seat_of: dict[str, str] = {}  # agent id -> the code of the seat they sit at
         self._load(None)
-        rows = _driver(session).execute("SELECT id, staff_no, name FROM agent").fetchall()
+        rows = driver(session).execute("SELECT id, staff_no, name FROM agent").fetchall()
         self.agent_id = {staff_no: agent_id for agent_id, staff_no, _ in rows}
         self.staff_no: dict[str | None, str | None] = {
             agent_id: staff_no for agent_id, staff_no, _ in rows
@@ -102,10 +87,10 @@ class _Floor:
                 old = self.seats.pop(code, None)
                 if old is not None and old.agent_id and self.seat_of.get(old.agent_id) == code:
                     del self.seat_of[old.agent_id]
-        for seat_id, code, state, agent_id, reason, since in _driver(self.session).execute(
+        for seat_id, code, state, agent_id, reason, since in driver(self.session).execute(
             query, codes or ()
         ):
-            self.seats[code] = _SeatRow(seat_id, code, state, agent_id, reason, _read_time(since))
+            self.seats[code] = _SeatRow(seat_id, code, state, agent_id, reason, read_time(since))
             if agent_id is not None:
                 self.seat_of[agent_id] = code
 
@@ -124,58 +109,11 @@ class _Floor:
             self.seat_of[agent_id] = seat.code
 
 
-@dataclass(eq=False)
-class _Slip:
-    """An away slip held in memory by a batch: `AwaySlip`'s columns and defaults, no ORM
-    (building and changing ORM rows costs more than the rest of an away event)."""
-
-    seat_id: str
-    agent_id: str
-    reason: str
-    requested_at: datetime
-    id: str = field(default_factory=new_id)
-    note: str | None = None
-    status: str = "requested"
-    approval: str = "pending"
-    limit_seconds: int = 300
-    requested_by: str = ""
-    decided_at: datetime | None = None
-    decided_by: str | None = None
-    decision_note: str | None = None
-    left_at: datetime | None = None
-    returned_at: datetime | None = None
-    extension_seconds: int = 0
-    extension_reason: str | None = None
-    extended_by: str | None = None
-    extended_at: datetime | None = None
-
-
-_SLIP_COLUMNS = tuple(c.name for c in AwaySlip.__table__.columns)  # type: ignore[attr-defined]
-_SLIP_TIMES = frozenset(
-    c.name
-    for c in AwaySlip.__table__.columns  # type: ignore[attr-defined]
-    if isinstance(c.type, UTCDateTime)
-)
-_SLIP_CHANGES = tuple(c for c in _SLIP_COLUMNS if c != "id")
 _INSERT_SEAT_EVENT = (
     "INSERT INTO seat_event (id, seat_id, agent_id, state, event, reason, at, recorded_at, "
     "source, actor, external_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _UPDATE_SEAT = "UPDATE seat SET state = ?, agent_id = ?, reason = ?, since = ? WHERE id = ?"
-_INSERT_SLIP = (
-    f"INSERT INTO away_slip ({', '.join(_SLIP_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in _SLIP_COLUMNS)})"
-)
-_UPDATE_SLIP = f"UPDATE away_slip SET {', '.join(f'{c} = ?' for c in _SLIP_CHANGES)} WHERE id = ?"
-_INSERT_ALERT = (
-    "INSERT INTO alert (id, kind, subject, severity, message, due_at, created_at, dedupe_key) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-)
-# alerts.cancel's statement, on the same key range.
-_CANCEL_ALERTS = (
-    "UPDATE alert SET cancelled_at = ? WHERE dedupe_key >= ? AND dedupe_key < ? "
-    "AND fired_at IS NULL AND cancelled_at IS NULL"
-)
 _INSERT_JOURNAL = (
     "INSERT INTO journal (id, seq, at, actor, terminal, action, subject, before, after, "
     "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -183,53 +121,34 @@ _INSERT_JOURNAL = (
 
 
 class _Rows:
-    """Rows waiting for their executemany, table by table."""
+    """Rows waiting for their executemany, table by table; the followers keep their own
+    (slips, alerts) and write them between the seat events and the journal."""
 
     def __init__(self) -> None:
+        self.followers: list[BatchFollower] = []
         self.clear()
 
     def clear(self) -> None:
         self.seats: dict[str, tuple[Any, ...]] = {}
         self.events: list[tuple[Any, ...]] = []
-        self.new_slips: dict[str, away.Slip] = {}
-        self.changed_slips: dict[str, away.Slip] = {}
-        self.alerts: list[tuple[Any, ...]] = []
-        self.alert_keys: set[str] = set()
-        self.cancels: list[tuple[str, str, str]] = []
         self.journal: list[dict[str, Any]] = []
 
     def __bool__(self) -> bool:
+        # A follower's change is always journalled: no journal row, nothing of theirs either.
         return bool(self.events or self.journal)
 
     def write(self, session: Session) -> None:
         """Write the waiting rows on the session's connection, in its transaction."""
         if not self:
             return
-        cursor = _driver(session).cursor()
+        cursor = driver(session).cursor()
         try:
             if self.seats:
                 cursor.executemany(_UPDATE_SEAT, list(self.seats.values()))
             if self.events:
                 cursor.executemany(_INSERT_SEAT_EVENT, self.events)
-            if self.new_slips:
-                cursor.executemany(
-                    _INSERT_SLIP,
-                    [
-                        tuple(_stored(getattr(s, c)) for c in _SLIP_COLUMNS)
-                        for s in self.new_slips.values()
-                    ],
-                )
-            changed = [s for i, s in self.changed_slips.items() if i not in self.new_slips]
-            if changed:
-                cursor.executemany(
-                    _UPDATE_SLIP,
-                    [(*(_stored(getattr(s, c)) for c in _SLIP_CHANGES), s.id) for s in changed],
-                )
-            # Alerts before their cancellation: a slip may go out and come back in one batch.
-            if self.alerts:
-                cursor.executemany(_INSERT_ALERT, self.alerts)
-            if self.cancels:
-                cursor.executemany(_CANCEL_ALERTS, self.cancels)
+            for follower in self.followers:
+                follower.write(cursor)
             if self.journal:
                 cursor.executemany(
                     _INSERT_JOURNAL,
@@ -255,135 +174,12 @@ class _Rows:
         self.clear()
 
 
-class _Book:
-    """The away slips of the agents in this batch, in memory: `away.SlipBook` for batches.
-
-    Open slips (requested, approved, out) are read once per agent; changes are kept
-    here and written by `_Rows`, so the away rules run without a query per event.
-    """
-
-    def __init__(
-        self, session: Session, floor: Floor, state: _Floor, rows: _Rows, now: datetime
-    ) -> None:
-        self.session = session
-        self.floor = floor
-        self.state = state
-        self.rows = rows
-        self.now = now
-        self.now_text = stored_time(now)
-        self.slips: dict[str, list[away.Slip]] = {}
-
-    def load(self, agent_ids: Iterable[str]) -> None:
-        """Read the open slips of these agents (those not read yet)."""
-        wanted = sorted({a for a in agent_ids if a not in self.slips})
-        if not wanted:
-            return
-        for agent_id in wanted:
-            self.slips[agent_id] = []
-        conn = _driver(self.session)
-        statuses = ", ".join(f"'{status}'" for status in away.OPEN_STATUSES)
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            query = (
-                f"SELECT {', '.join(_SLIP_COLUMNS)} FROM away_slip WHERE agent_id IN "
-                f"({', '.join('?' * len(chunk))}) AND status IN ({statuses})"
-            )
-            for row in conn.execute(query, chunk):
-                values: dict[str, Any] = {
-                    c: _read_time(v) if c in _SLIP_TIMES and v is not None else v
-                    for c, v in zip(_SLIP_COLUMNS, row, strict=True)
-                }
-                self.slips[values["agent_id"]].append(_Slip(**values))
-
-    def forget(self, agent_ids: Iterable[str | None]) -> None:
-        """The one-by-one path changed these agents' slips: read them again when needed."""
-        for agent_id in agent_ids:
-            if agent_id is not None:
-                self.slips.pop(agent_id, None)
-
-    def _of(self, agent_id: str) -> list[away.Slip]:
-        if agent_id not in self.slips:
-            self.load([agent_id])
-        return self.slips[agent_id]
-
-    def open_slip(self, agent_id: str, statuses: tuple[str, ...]) -> away.Slip | None:
-        found = None
-        for slip in self._of(agent_id):
-            # The newest first, as `away._open_slip` orders them.
-            if slip.status in statuses and (
-                found is None or slip.requested_at > found.requested_at
-            ):
-                found = slip
-        return found
-
-    def requests(self, agent_id: str) -> list[away.Slip]:
-        return [s for s in self._of(agent_id) if s.status == "requested"]
-
-    def add(self, values: dict[str, Any]) -> away.Slip:
-        slip = _Slip(**values)
-        self._of(slip.agent_id).append(slip)
-        self.rows.new_slips[slip.id] = slip
-        return slip
-
-    def save(self, slip: away.Slip) -> None:
-        self.rows.changed_slips[slip.id] = slip
-
-    def journal(self, verb: str, slip: away.Slip, before: dict[str, object] | None) -> None:
-        values = away.journal_values(self.floor, verb, slip, before)
-        values["at"] = self.now  # a batch is one transaction: all its rows carry one time
-        self.rows.journal.append(journal.prepare(self.session, **values))
-
-    def schedule(self, slip: away.Slip, seat_code: str) -> None:
-        name, staff_no = self.state.name.get(slip.agent_id), self.state.staff_no.get(slip.agent_id)
-        agent = away.who(name, staff_no) if name is not None and staff_no is not None else "?"
-        plan = away.alert_plan(self.floor, slip, seat_code, agent)
-        existing: set[str] = set()
-        if slip.id not in self.rows.new_slips:
-            # A slip approved earlier may have alerts already (alerts.schedule's dedupe).
-            existing = self._alert_keys(away.slip_alert_prefix(slip.id))
-        for planned in plan:
-            if planned.dedupe_key in existing or planned.dedupe_key in self.rows.alert_keys:
-                continue
-            values = alerts.pending_values(
-                self.floor,
-                kind=planned.kind,
-                subject=planned.subject,
-                due_at=planned.due_at,
-                severity=planned.severity,
-                message=planned.message,
-                dedupe_key=planned.dedupe_key,
-            )
-            self.rows.alert_keys.add(planned.dedupe_key)
-            self.rows.alerts.append(
-                (
-                    journal.ordered_id(),
-                    values["kind"],
-                    values["subject"],
-                    values["severity"],
-                    values["message"],
-                    stored_time(values["due_at"]),
-                    self.now_text,  # created_at: the batch's time, as every row it writes
-                    values["dedupe_key"],
-                )
-            )
-
-    def _alert_keys(self, prefix: str) -> set[str]:
-        low, high = alerts.key_range(prefix)
-        rows = _driver(self.session).execute(
-            "SELECT dedupe_key FROM alert WHERE dedupe_key >= ? AND dedupe_key < ?", (low, high)
-        )
-        return {key for (key,) in rows}
-
-    def cancel_alerts(self, slip: away.Slip) -> None:
-        low, high = alerts.key_range(away.slip_alert_prefix(slip.id))
-        self.rows.cancels.append((self.now_text, low, high))
-
-
 class FloorBatch:
     """Events applied in bulk in the caller's write transaction (see the module's doc).
 
-    Holds the floor as the transaction sees it, the open slips of the agents it touched
-    and the rows waiting to be written. `apply` each event in order, then `finish`.
+    Holds the floor as the transaction sees it, each seat follower's batch side (the
+    away rules keep the open slips of the agents touched) and the rows waiting to be
+    written. `apply` each event in order, then `finish`.
     A feed whose own rules read the floor reads it here (`seat`, `agent_of`...), and
     runs ORM work of its own with `alone`.
     """
@@ -391,8 +187,6 @@ class FloorBatch:
     def __init__(
         self, session: Session, floor: Floor, *, source: str, external_ids: Sequence[str] = ()
     ) -> None:
-        from floorman.domain import operators
-
         # The permission apply_event checks, once for the batch (a feed may; a viewer not).
         operators.require(floor, "seat.event", session=session)
         self.session = session
@@ -403,7 +197,8 @@ class FloorBatch:
         self.latest = self.now + FUTURE_TOLERANCE
         self.state = _Floor(session)
         self.rows = _Rows()
-        self.book = _Book(session, floor, self.state, self.rows, self.now)
+        self.followers = [follower.batch(self) for follower in seat_followers()]
+        self.rows.followers = self.followers
         self.seen = _known_ids(session, list(external_ids))
         self._has_events: dict[str, bool] = {}
 
@@ -429,14 +224,15 @@ class FloorBatch:
         """Whether the seat has any recorded event (written or waiting to be)."""
         known = self._has_events.get(seat_id)
         if known is None:
-            found = _driver(self.session).execute(
+            found = driver(self.session).execute(
                 "SELECT 1 FROM seat_event WHERE seat_id = ? LIMIT 1", (seat_id,)
             )
             known = self._has_events[seat_id] = found.fetchone() is not None
         return known
 
     def preload(self, events: Sequence[BatchEvent]) -> None:
-        """Read the open slips of every agent these events may touch, in one query."""
+        """Let the followers read what every agent these events may touch needs (the away
+        rules: their open slips, in one query)."""
         wanted: set[str] = set()
         for event in events:
             seat = self.state.seats.get((event.seat or "").strip().upper())
@@ -445,7 +241,18 @@ class FloorBatch:
             agent_id = self.state.agent_id.get((event.agent or "").strip())
             if agent_id is not None:
                 wanted.add(agent_id)
-        self.book.load(wanted)
+        for follower in self.followers:
+            follower.load(wanted)
+
+    # -- what the followers' batch side uses (seats/follow.py's BatchRows)
+
+    def queue_journal(self, values: dict[str, Any]) -> None:
+        """Queue a journal row; a batch is one transaction: all its rows carry one time."""
+        self.rows.journal.append(journal.prepare(self.session, **{**values, "at": self.now}))
+
+    def agent_label(self, agent_id: str) -> tuple[str, str] | None:
+        name, staff_no = self.state.name.get(agent_id), self.state.staff_no.get(agent_id)
+        return (name, staff_no) if name is not None and staff_no is not None else None
 
     # -- applying
 
@@ -470,7 +277,7 @@ class FloorBatch:
         finally:
             self._resync(before)
         if external_id is not None and external_id not in self.seen:
-            found = _driver(self.session).execute(
+            found = driver(self.session).execute(
                 "SELECT 1 FROM seat_event WHERE external_id = ?", (external_id,)
             )
             if found.fetchone() is not None:
@@ -486,14 +293,17 @@ class FloorBatch:
     def _resync(self, before: dict[str, tuple[str | None, str]]) -> None:
         """Read every seat again; forget the slips of agents whose seat changed."""
         self.state = _Floor(self.session)
-        self.book.state = self.state
         touched: set[str | None] = set()
         for code, row in self.state.seats.items():
             old_agent, old_state = before.get(code, (None, ""))
             if (old_agent, old_state) != (row.agent_id, row.state):
                 touched.update((old_agent, row.agent_id))
-        self.book.forget(touched)
+        self._forget(touched)
         self._has_events = {k: v for k, v in self._has_events.items() if v}
+
+    def _forget(self, agent_ids: set[str | None]) -> None:
+        for follower in self.followers:
+            follower.forget(agent_ids)
 
     def _fast(self, event: BatchEvent) -> bool | None:
         """`apply_event` for the events this path takes: True (changed), False (already
@@ -526,13 +336,13 @@ class FloorBatch:
             agent_id = self.state.agent_id.get(staff_no or "")
         if agent_id is None or seat.state not in BATCH_FROM or at < seat.since:
             return None
-        if state == "back":
-            if seat.state != "away":
+        if state == SeatEventKind.BACK:
+            if seat.state != SeatState.AWAY:
                 return None
-            new_state = "ready"
+            new_state = SeatState.READY
         else:
-            new_state = state
-        new_reason = reason if new_state == "away" else None
+            new_state = SeatState(state)
+        new_reason = reason if new_state == SeatState.AWAY else None
         if new_state == seat.state and agent_id == seat.agent_id and new_reason == seat.reason:
             return False
         if agent_id != seat.agent_id and self.state.seat_of.get(agent_id, seat.code) != seat.code:
@@ -599,9 +409,7 @@ class FloorBatch:
         )
         if event.external_id is not None:
             self.seen.add(event.external_id)
-        away.follow_seat_in(
-            self.book,
-            self.floor,
+        change = SeatChange(
             seat_id=seat.id,
             seat_code=seat.code,
             state=new_state,
@@ -611,6 +419,8 @@ class FloorBatch:
             at=at,
             reason=reason,
         )
+        for follower in self.followers:
+            follower.seat_changed(change)
 
     def _one_by_one(self, event: BatchEvent) -> bool | FloorError:
         """The event through `seats.apply_event` in a savepoint, after the rows so far."""
@@ -641,7 +451,7 @@ class FloorBatch:
             self._has_events = {k: v for k, v in self._has_events.items() if v}
             seat = self.state.seats.get(result.view.seat)
             touched.add(seat.agent_id if seat else None)
-            self.book.forget(touched)
+            self._forget(touched)
         return result.changed
 
 
@@ -665,7 +475,7 @@ def apply_batch(
 def _known_ids(session: Session, ids: list[str]) -> set[str]:
     """The ids among these that a recorded event already carries."""
     known: set[str] = set()
-    conn = _driver(session)
+    conn = driver(session)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ", ".join("?" * len(chunk))
