@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Static
 
 from floorman.domain.audit import JournalView, journal_entries
+from floorman.domain.away.views import SeatAway, seat_aways
 from floorman.domain.core.states import SeatState
 from floorman.domain.seats.views import SeatView, list_seats
 from floorman.i18n import t
@@ -74,14 +75,21 @@ class FloorScreen(FloormanScreen):
                 self.app.call_from_thread(self.seats_still_current, head)
                 return
             views = list_seats(session)
-        self.app.call_from_thread(self.show_seats, views, head)
+            # The aways' limits from the same snapshot: the map and the board agree.
+            aways = seat_aways(session, self.floor)
+        self.app.call_from_thread(self.show_seats, views, head, aways)
 
-    def show_seats(self, views: list[SeatView], journal_head: int | None = None) -> None:
+    def show_seats(
+        self,
+        views: list[SeatView],
+        journal_head: int | None = None,
+        aways: dict[str, SeatAway] | None = None,
+    ) -> None:
         if _older(journal_head, self.journal_head):
             return  # a reload overtaken by a newer one (workers in threads may finish late)
         self.journal_head = journal_head
         self.views = views
-        self.query_one(SeatMap).set_seats(views)
+        self.query_one(SeatMap).set_seats(views, aways)
         self.update_header()
 
     def seats_still_current(self, journal_head: int | None) -> None:

@@ -216,7 +216,7 @@ class SeatAway:
     """An away in progress at a seat, as the seat map and the header time it."""
 
     seat: str
-    slip_id: str
+    slip_id: str | None  # None: the seat is away with no slip out (rows older than slips)
     left_at: datetime
     limits: AwayLimits
 
@@ -232,20 +232,20 @@ class SeatAway:
 
 
 def seat_aways(session: Session, floor: Floor) -> dict[str, SeatAway]:
-    """The slips out now, by the code of the seat their agent is away from."""
-    rows = session.exec(
-        select(AwaySlip, Seat)
-        .join(Seat, AwaySlip.seat_id == Seat.id)  # type: ignore[arg-type]
-        .where(AwaySlip.status == SlipStatus.OUT, Seat.state == SeatState.AWAY)
-    ).all()
+    """Every seat that is away, by its code, timed by its agent's slip out (an away seat
+    with no slip out, which the rules no longer make, is timed from the seat's `since`
+    against the default limit)."""
+    out = {
+        slip.agent_id: slip
+        for slip in session.exec(select(AwaySlip).where(AwaySlip.status == SlipStatus.OUT))
+    }
+    default = away_limits(floor.config, floor.config.away.default_limit_seconds)
     aways: dict[str, SeatAway] = {}
-    for slip, seat in rows:
-        if slip.left_at is None or seat.agent_id != slip.agent_id:
+    for seat in session.exec(select(Seat).where(Seat.state == SeatState.AWAY)):
+        slip = out.get(seat.agent_id) if seat.agent_id is not None else None
+        if slip is None or slip.left_at is None:
+            aways[seat.code] = SeatAway(seat.code, None, seat.since, default)
             continue
-        aways[seat.code] = SeatAway(
-            seat=seat.code,
-            slip_id=slip.id,
-            left_at=slip.left_at,
-            limits=away_limits(floor.config, slip.limit_seconds, slip.extension_seconds),
-        )
+        limits = away_limits(floor.config, slip.limit_seconds, slip.extension_seconds)
+        aways[seat.code] = SeatAway(seat.code, slip.id, slip.left_at, limits)
     return aways
