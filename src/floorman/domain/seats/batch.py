@@ -16,7 +16,7 @@ the two paths to the same database contents.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -29,9 +29,10 @@ from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.states import SeatEventKind, SeatState
 from floorman.domain.core.text import clean
-from floorman.domain.seats.bulk import driver, read_time, stored_time
+from floorman.domain.seats.bulk import PendingRows, driver, stored_time
 from floorman.domain.seats.events import FUTURE_TOLERANCE, apply_event
-from floorman.domain.seats.follow import BatchFollower, SeatChange, seat_followers
+from floorman.domain.seats.follow import SeatChange, seat_followers
+from floorman.domain.seats.memory import FloorMemory, SeatRow
 
 T = TypeVar("T")
 # Events the batch applies itself; anything else takes the one-by-one path.
@@ -52,126 +53,6 @@ class BatchEvent:
     reason: str | None = None
     at: datetime | None = None
     external_id: str | None = None
-
-
-@dataclass
-class _SeatRow:
-    id: str
-    code: str
-    state: str
-    agent_id: str | None
-    reason: str | None
-    since: datetime
-
-
-class _Floor:
-    """The seats and agents as this transaction sees them, kept up to date as it writes."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.seats: dict[str, _SeatRow] = {}
-        self.seat_of: dict[str, str] = {}  # agent id -> the code of the seat they sit at
-        self._load(None)
-        rows = driver(session).execute("SELECT id, staff_no, name FROM agent").fetchall()
-        self.agent_id = {staff_no: agent_id for agent_id, staff_no, _ in rows}
-        self.staff_no: dict[str | None, str | None] = {
-            agent_id: staff_no for agent_id, staff_no, _ in rows
-        }
-        self.name = {agent_id: name for agent_id, _, name in rows}
-
-    def _load(self, codes: list[str] | None) -> None:
-        query = "SELECT id, code, state, agent_id, reason, since FROM seat"
-        if codes is not None:
-            query += f" WHERE code IN ({', '.join('?' for _ in codes)})"
-            for code in codes:
-                old = self.seats.pop(code, None)
-                if old is not None and old.agent_id and self.seat_of.get(old.agent_id) == code:
-                    del self.seat_of[old.agent_id]
-        for seat_id, code, state, agent_id, reason, since in driver(self.session).execute(
-            query, codes or ()
-        ):
-            self.seats[code] = _SeatRow(seat_id, code, state, agent_id, reason, read_time(since))
-            if agent_id is not None:
-                self.seat_of[agent_id] = code
-
-    def reload(self, codes: Iterable[str | None]) -> None:
-        """Read these seats again (the one-by-one path changed them)."""
-        wanted = sorted({c for c in codes if c})
-        if wanted:
-            self._load(wanted)
-
-    def seat_agent(self, seat: _SeatRow, agent_id: str | None) -> None:
-        """`agent_id` now sits at `seat` (or no one, for None)."""
-        if seat.agent_id is not None and self.seat_of.get(seat.agent_id) == seat.code:
-            del self.seat_of[seat.agent_id]
-        seat.agent_id = agent_id
-        if agent_id is not None:
-            self.seat_of[agent_id] = seat.code
-
-
-_INSERT_SEAT_EVENT = (
-    "INSERT INTO seat_event (id, seat_id, agent_id, state, event, reason, at, recorded_at, "
-    "source, actor, external_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-_UPDATE_SEAT = "UPDATE seat SET state = ?, agent_id = ?, reason = ?, since = ? WHERE id = ?"
-_INSERT_JOURNAL = (
-    "INSERT INTO journal (id, seq, at, actor, terminal, action, subject, before, after, "
-    "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-
-
-class _Rows:
-    """Rows waiting for their executemany, table by table; the followers keep their own
-    (slips, alerts) and write them between the seat events and the journal."""
-
-    def __init__(self) -> None:
-        self.followers: list[BatchFollower] = []
-        self.clear()
-
-    def clear(self) -> None:
-        self.seats: dict[str, tuple[Any, ...]] = {}
-        self.events: list[tuple[Any, ...]] = []
-        self.journal: list[dict[str, Any]] = []
-
-    def __bool__(self) -> bool:
-        # A follower's change is always journalled: no journal row, nothing of theirs either.
-        return bool(self.events or self.journal)
-
-    def write(self, session: Session) -> None:
-        """Write the waiting rows on the session's connection, in its transaction."""
-        if not self:
-            return
-        cursor = driver(session).cursor()
-        try:
-            if self.seats:
-                cursor.executemany(_UPDATE_SEAT, list(self.seats.values()))
-            if self.events:
-                cursor.executemany(_INSERT_SEAT_EVENT, self.events)
-            for follower in self.followers:
-                follower.write(cursor)
-            if self.journal:
-                cursor.executemany(
-                    _INSERT_JOURNAL,
-                    [
-                        (
-                            r["id"],
-                            r["seq"],
-                            stored_time(r["at"]),
-                            r["actor"],
-                            r["terminal"],
-                            r["action"],
-                            r["subject"],
-                            r["before"],
-                            r["after"],
-                            r["prev_hash"],
-                            r["hash"],
-                        )
-                        for r in self.journal
-                    ],
-                )
-        finally:
-            cursor.close()
-        self.clear()
 
 
 class FloorBatch:
@@ -195,8 +76,8 @@ class FloorBatch:
         self.now = floor.clock.now()
         self.now_text = stored_time(self.now)
         self.latest = self.now + FUTURE_TOLERANCE
-        self.state = _Floor(session)
-        self.rows = _Rows()
+        self.state = FloorMemory(session)
+        self.rows = PendingRows()
         self.followers = [follower.batch(self) for follower in seat_followers()]
         self.rows.followers = self.followers
         self.seen = _known_ids(session, list(external_ids))
@@ -204,7 +85,7 @@ class FloorBatch:
 
     # -- the floor as this transaction sees it
 
-    def seat(self, code: str) -> _SeatRow | None:
+    def seat(self, code: str) -> SeatRow | None:
         """The seat with this code (read only)."""
         return self.state.seats.get(code)
 
@@ -215,7 +96,7 @@ class FloorBatch:
     def staff_no_of(self, agent_id: str | None) -> str | None:
         return self.state.staff_no.get(agent_id)
 
-    def seat_of(self, agent_id: str) -> _SeatRow | None:
+    def seat_of(self, agent_id: str) -> SeatRow | None:
         """The seat an agent sits at."""
         code = self.state.seat_of.get(agent_id)
         return self.state.seats.get(code) if code is not None else None
@@ -292,7 +173,7 @@ class FloorBatch:
 
     def _resync(self, before: dict[str, tuple[str | None, str]]) -> None:
         """Read every seat again; forget the slips of agents whose seat changed."""
-        self.state = _Floor(self.session)
+        self.state = FloorMemory(self.session)
         touched: set[str | None] = set()
         for code, row in self.state.seats.items():
             old_agent, old_state = before.get(code, (None, ""))
@@ -352,7 +233,7 @@ class FloorBatch:
 
     def _change(
         self,
-        seat: _SeatRow,
+        seat: SeatRow,
         event: BatchEvent,
         state: str,
         new_state: str,
