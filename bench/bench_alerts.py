@@ -126,7 +126,9 @@ def lateness(folder: Path, timers: int, spread: float) -> list[str]:
 
 def floor_with_aways(folder: Path) -> Path:
     """A migrated 500-seat floor, every seat staffed, 100 agents away over the last 5 min."""
-    from floorman.domain.seats import import_agents, import_seats, record_event
+    from floorman.domain.away import follow  # noqa: F401  (the away rules follow the seats)
+    from floorman.domain.seats.events import record_event
+    from floorman.domain.seats.importing import import_agents, import_seats
 
     path = folder / "floor500.db"
     clock = FakeClock(datetime.now(UTC) - timedelta(minutes=30))

@@ -30,7 +30,7 @@ from floorman.domain.core.context import Actor, Floor
 from floorman.domain.feeds.follow import FeedFollower
 from floorman.domain.feeds.jsonl import JsonlFeed
 from floorman.domain.feeds.members import InterfaceMap, MemberSeat
-from floorman.domain.seats import import_agents, import_seats
+from floorman.domain.seats.importing import import_agents, import_seats
 
 EVENTS = 20_000
 SEATS = 200
@@ -235,10 +235,10 @@ def main() -> None:
         "and writes the seat, its history and the journal; an away opens the agent's slip "
         "(or starts their approved one) with its four alerts, a return closes it and "
         "cancels them. ready/busy/away/back and logins at an empty seat are applied by the "
-        "batch path (domain/seat_batch.py: the floor and the open slips in memory, the "
-        "away rules of domain/away.py run on an in-memory slip book, one executemany per "
-        "table); anything else (empty, fault, fixed, an agent moving seats, a refused "
-        "event) goes through seats.apply_event one by one. The Asterisk feed reads a "
+        "batch path (domain/seats/batch.py: the floor and the open slips in memory, the "
+        "away rules of domain/away/follow.py run on an in-memory slip book, one executemany "
+        "per table); anything else (empty, fault, fixed, an agent moving seats, a refused "
+        "event) goes through seats.events.apply_event one by one. The Asterisk feed reads a "
         "queue_log file the same way (FloorBatch), its logins and logoffs (queue "
         "memberships) one by one. The raw figure writes one row "
         "per event into one table with two indexes; the feed writes 3 to 9 rows per event "

@@ -382,7 +382,9 @@ def cpu_seconds(pid: int) -> float:
 
 def big_floor(folder: Path) -> Path:
     """A migrated 1,000-seat floor, 1,000 agents seated, 100 of them away."""
-    from floorman.domain.seats import import_agents, import_seats, record_event
+    from floorman.domain.away import follow  # noqa: F401  (the away rules follow the seats)
+    from floorman.domain.seats.events import record_event
+    from floorman.domain.seats.importing import import_agents, import_seats
 
     path = folder / "floor1000.db"
     clock = FakeClock(datetime.now(UTC) - timedelta(minutes=30))
@@ -409,7 +411,7 @@ def big_floor(folder: Path) -> Path:
 
 def floor_loop(path: Path, seconds: int = 10) -> list[str]:
     """`list_seats` + render every seat's line once a second; memory and CPU."""
-    from floorman.domain.seats import STATE_LETTERS, count_by_zone, list_seats
+    from floorman.domain.seats.views import STATE_LETTERS, count_by_zone, list_seats
 
     database = Database(path)
     before_rss = rss_mb()

@@ -14,6 +14,10 @@ from floorman.clock import FakeClock
 from floorman.config import Config
 from floorman.data import schema
 from floorman.data.db import Database
+
+# The away rules follow every seat change (seats/follow.py); the app's entry points import
+# them, and so does the test session, for tests that record seat events directly.
+from floorman.domain.away import follow  # noqa: F401
 from floorman.domain.core.context import Actor, Floor
 
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -62,7 +66,7 @@ def floor(db: Database, clock: FakeClock) -> Floor:
 @pytest.fixture
 def small_floor(floor: Floor, tmp_path: Path) -> Floor:
     """Two zones, six seats, four agents."""
-    from floorman.domain.seats import import_agents, import_seats
+    from floorman.domain.seats.importing import import_agents, import_seats
 
     seats = tmp_path / "seats.csv"
     seats.write_text(

@@ -38,7 +38,7 @@ FiredCallback = Callable[[list[AlertView]], None]
 
 def _before_firing(floor: Floor) -> None:
     """Domain checks that must run just before alerts are claimed."""
-    from floorman.domain.away import cancel_acknowledged_escalations
+    from floorman.domain.away.alert_plan import cancel_acknowledged_escalations
 
     cancel_acknowledged_escalations(floor)
 

@@ -9,8 +9,9 @@ from sqlmodel import select
 from textual.widgets import DataTable, Input, Static
 
 from floorman.data.tables.floor import Seat
-from floorman.domain import away
-from floorman.domain.seats import record_event
+from floorman.domain.away import actions as away_actions
+from floorman.domain.away import views as away_views
+from floorman.domain.seats.events import record_event
 from floorman.screens.away import AwayScreen, ExtendModal, ReasonModal, SendAwayModal
 from tests.app import workers_done
 
@@ -52,7 +53,7 @@ async def test_rows_worst_first_with_symbols_and_live_timers(small_floor, make_a
     clock.advance(100)
     record_event(small_floor, "A-02", "away", reason="water")  # 180 s limit
     clock.advance(150)
-    away.request(small_floor, "1003", "coaching")
+    away_actions.request(small_floor, "1003", "coaching")
     app = make_app()
     async with app.run_test(size=(160, 40)) as pilot:
         screen = await open_away(app, pilot)
@@ -82,7 +83,7 @@ async def test_rows_worst_first_with_symbols_and_live_timers(small_floor, make_a
 
 async def test_send_away_approve_reject_back_keys(small_floor, make_app, clock) -> None:
     seat_everyone(small_floor)
-    away.request(small_floor, "1002", "water")
+    away_actions.request(small_floor, "1002", "water")
     app = make_app()
     async with app.run_test(size=(160, 40)) as pilot:
         screen = await open_away(app, pilot)
@@ -116,7 +117,7 @@ async def test_send_away_approve_reject_back_keys(small_floor, make_app, clock) 
 
 async def test_reject_needs_a_reason(small_floor, make_app) -> None:
     seat_everyone(small_floor)
-    away.request(small_floor, "1003", "toilet")
+    away_actions.request(small_floor, "1003", "toilet")
     app = make_app()
     async with app.run_test(size=(160, 40)) as pilot:
         screen = await open_away(app, pilot)
@@ -133,7 +134,7 @@ async def test_reject_needs_a_reason(small_floor, make_app) -> None:
         assert isinstance(app.screen, AwayScreen)
         await settle(app, pilot)
         assert table_rows(screen) == []
-        (slip,) = away.list_slips(small_floor)
+        (slip,) = away_views.list_slips(small_floor)
         assert slip.status == "rejected" and slip.decision_note == "queue"
 
 
@@ -170,9 +171,9 @@ def test_band_and_permission_read_in_chinese(small_floor) -> None:
     from floorman.screens.away import band_cell, reason_label, row_cells
 
     record_event(small_floor, "A-01", "away", agent_no="1001", reason="water")
-    (view,) = away.list_slips(small_floor)
+    (view,) = away_views.list_slips(small_floor)
     assert view.left_at is not None
-    view = away.retime(small_floor, view, view.left_at + timedelta(seconds=130))
+    view = away_views.retime(small_floor, view, view.left_at + timedelta(seconds=130))
     set_language("zh")
     try:
         assert band_cell(view).plain == "! 预警"
@@ -221,7 +222,7 @@ async def test_the_cursor_stays_on_its_slip_when_rows_move(small_floor, make_app
     clock.advance(100)
     record_event(small_floor, "A-02", "away", reason="water")  # 180 s: less left, first
     clock.advance(10)
-    away.request(small_floor, "1003", "coaching")
+    away_actions.request(small_floor, "1003", "coaching")
     app = make_app()
     async with app.run_test(size=(160, 40)) as pilot:
         screen = await open_away(app, pilot)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from floorman.data.backup import backup_dir, startup_check
 from floorman.data.db import Database
 from floorman.domain.backups import take_backup
-from floorman.domain.seats import list_seats, record_event
+from floorman.domain.seats.events import record_event
+from floorman.domain.seats.views import list_seats
 from floorman.screens.damaged import DamagedDatabaseApp
 from tests.app import workers_done
 

@@ -8,7 +8,7 @@ from textual.worker import WorkerCancelled
 
 from floorman.domain.emergency import headcount, lifecycle
 from floorman.domain.emergency import views as emergency_views
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 from floorman.screens.emergency import (
     EmergencyRollCallModal,
     EmergencyScreen,

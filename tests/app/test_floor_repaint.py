@@ -13,7 +13,7 @@ from typing import Any
 
 from floorman.data.db import Database
 from floorman.domain.core.context import Actor, Floor
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 from floorman.screens.floor import FloorScreen
 from floorman.widgets.seat_map import SeatMap
 from tests.app import workers_done
@@ -162,7 +162,7 @@ async def test_cursor_move_redraws_the_two_seats_rows(small_floor, make_app) -> 
 
 
 async def test_long_seat_ids_keep_the_whole_timer(floor, clock, tmp_path) -> None:
-    from floorman.domain.seats import import_agents, import_seats
+    from floorman.domain.seats.importing import import_agents, import_seats
 
     (tmp_path / "s.csv").write_text(
         "seat,zone,type,row,col\nA-001,A,general,0,0\nA-002,A,general,0,1\n", encoding="utf-8"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from floorman.data.db import Database
 from floorman.domain.core.context import Actor, Floor
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 from floorman.screens.floor import FloorScreen
 from floorman.screens.seat_detail import SeatDetailScreen
 from floorman.widgets.floor_header import FloorHeader

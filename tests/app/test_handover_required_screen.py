@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from floorman.domain.handover import lifecycle
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 from floorman.domain.staffing.plan import set_plan
 from floorman.screens.handover import HandoverScreen
 

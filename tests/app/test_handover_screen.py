@@ -15,7 +15,7 @@ from textual.widgets import Input, Static, TextArea
 
 from floorman.domain.core.context import Actor
 from floorman.domain.handover import find, lifecycle, open_items, views
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 from floorman.screens.handover import FormModal, HandoverScreen, HistoryModal, TextModal
 from tests.app import workers_done
 

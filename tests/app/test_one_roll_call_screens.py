@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.widgets._data_table import default_cell_formatter
 
 from floorman.domain.emergency import lifecycle
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 from floorman.domain.visitors import decisions, presence, registration
 from floorman.domain.visitors.registration import Registration
 from floorman.screens.emergency import EmergencyRollCallModal, EmergencyScreen

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 from floorman.screens.reports import ReportsScreen
 from tests.app import workers_done
 

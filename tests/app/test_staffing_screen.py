@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, Static
 
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 from floorman.screens.staffing import StaffingScreen
 from tests.app import workers_done
 

@@ -12,7 +12,7 @@ from floorman.data.db import Database
 from floorman.domain import alerts
 from floorman.domain.alerts import AlertView
 from floorman.domain.core.context import Actor, Floor
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 
 
 def add_alert(floor: Floor, key: str, after_seconds: float) -> str:

@@ -8,7 +8,7 @@ import pytest
 
 from floorman.domain import alerts
 from floorman.domain.alerts import ALERT_TEXTS, alert_text, localized
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 from floorman.i18n import _catalog, set_language
 
 

@@ -16,7 +16,7 @@ from floorman.domain.attendance.month import export_month, month_summary, schedu
 from floorman.domain.attendance.roster import import_roster, mark
 from floorman.domain.core.context import Actor
 from floorman.domain.core.errors import FloorError
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 
 
 def roster(floor, tmp_path: Path, rows: list[str]) -> None:

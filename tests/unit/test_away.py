@@ -12,10 +12,13 @@ from floorman.data import journal
 from floorman.data.db import Database
 from floorman.data.tables.away import AwaySlip
 from floorman.data.tables.floor import Alert, JournalEntry, Seat
-from floorman.domain import alerts, away
+from floorman.domain import alerts
+from floorman.domain.away import actions as away_actions
+from floorman.domain.away import alert_plan as away_alert_plan
+from floorman.domain.away import views as away_views
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 
 
 @pytest.fixture
@@ -43,20 +46,20 @@ def journal_rows(floor: Floor) -> int:
 
 
 def test_request_approve_start_back(seated: Floor, clock: FakeClock) -> None:
-    slip = away.request(seated, "1001", "toilet")
+    slip = away_actions.request(seated, "1001", "toilet")
     assert (slip.status, slip.approval, slip.seat, slip.limit_seconds) == (
         "requested",
         "pending",
         "A-01",
         300,
     )
-    approved = away.approve(seated, slip.id)
+    approved = away_actions.approve(seated, slip.id)
     assert approved.approved_by == "duty1"
     assert approved.decided_at == clock.now()
     assert seat_state(seated, "A-01") == "ready"
 
     clock.advance(10)
-    out = away.start(seated, "1001")
+    out = away_actions.start(seated, "1001")
     left = clock.now()
     assert out.status == "out" and out.left_at == left
     assert seat_state(seated, "A-01") == "away"
@@ -69,7 +72,7 @@ def test_request_approve_start_back(seated: Floor, clock: FakeClock) -> None:
     }
 
     clock.advance(200)
-    came_back = away.back(seated, slip.id)
+    came_back = away_actions.back(seated, slip.id)
     assert came_back.status == "back"
     assert came_back.returned_at == clock.now()
     assert came_back.elapsed_seconds == 200 and came_back.over_seconds == 0
@@ -88,15 +91,15 @@ def test_request_approve_start_back(seated: Floor, clock: FakeClock) -> None:
 
 
 def test_reject_records_who_when_and_why(seated: Floor, clock: FakeClock) -> None:
-    slip = away.request(seated, "1002", "water", note="thirsty")
+    slip = away_actions.request(seated, "1002", "water", note="thirsty")
     clock.advance(5)
-    rejected = away.reject(seated, "1002", "queue is long")
+    rejected = away_actions.reject(seated, "1002", "queue is long")
     assert rejected.status == "rejected" and rejected.approval == "rejected"
     assert (rejected.decided_by, rejected.decided_at) == ("duty1", clock.now())
     assert rejected.decision_note == "queue is long"
     assert rejected.approved_by is None
     with pytest.raises(FloorError, match="rejected"):
-        away.start(seated, slip.id)
+        away_actions.start(seated, slip.id)
 
 
 @pytest.mark.parametrize(
@@ -115,7 +118,7 @@ def test_reject_records_who_when_and_why(seated: Floor, clock: FakeClock) -> Non
 def test_bands_for_the_default_limit(seated: Floor, clock: FakeClock, seconds, band) -> None:
     record_event(seated, "A-01", "away", reason="toilet")
     clock.advance(seconds)
-    (view,) = away.list_slips(seated, open_only=True)
+    (view,) = away_views.list_slips(seated, open_only=True)
     assert view.band == band
     assert view.elapsed_seconds == seconds
     assert view.left_seconds == max(0, 300 - seconds)
@@ -123,25 +126,25 @@ def test_bands_for_the_default_limit(seated: Floor, clock: FakeClock, seconds, b
 
 
 def test_a_shorter_reason_keeps_the_same_warning_lead(seated: Floor, clock: FakeClock) -> None:
-    away.approve(seated, away.request(seated, "1001", "water").id)
-    away.start(seated, "1001")
+    away_actions.approve(seated, away_actions.request(seated, "1001", "water").id)
+    away_actions.start(seated, "1001")
     clock.advance(119)
-    assert away.list_slips(seated)[0].band == "ok"
+    assert away_views.list_slips(seated)[0].band == "ok"
     clock.advance(1)
-    view = away.list_slips(seated)[0]
+    view = away_views.list_slips(seated)[0]
     assert (view.band, view.limit_seconds, view.symbol) == ("warning", 180, "!")
     clock.advance(60)
-    assert away.list_slips(seated)[0].band == "breach"
+    assert away_views.list_slips(seated)[0].band == "breach"
     clock.advance(180)
-    assert away.list_slips(seated)[0].band == "severe"
+    assert away_views.list_slips(seated)[0].band == "severe"
 
 
 def test_one_extension_moves_the_deadlines(seated: Floor, clock: FakeClock) -> None:
-    away.approve(seated, away.request(seated, "1001", "toilet").id)
-    slip = away.start(seated, "1001")
+    away_actions.approve(seated, away_actions.request(seated, "1001", "toilet").id)
+    slip = away_actions.start(seated, "1001")
     left = clock.now()
     clock.advance(250)
-    extended = away.extend(seated, slip.id, 120, "long queue at the toilet")
+    extended = away_actions.extend(seated, slip.id, 120, "long queue at the toilet")
     assert extended.limit_seconds == 420 and extended.extension_seconds == 120
     assert extended.extension_reason == "long queue at the toilet"
     assert extended.band == "ok"  # 250 s of 420, warning from 360
@@ -150,29 +153,29 @@ def test_one_extension_moves_the_deadlines(seated: Floor, clock: FakeClock) -> N
     assert keys[f"away:{slip.id}:ext:warning"] == left + timedelta(seconds=360)
     assert f"away:{slip.id}:breach" not in keys  # the old deadline was cancelled
     with pytest.raises(FloorError, match="already extended"):
-        away.extend(seated, slip.id, 60, "again")
+        away_actions.extend(seated, slip.id, 60, "again")
     clock.advance(200)
-    assert away.list_slips(seated)[0].over_seconds == 30
+    assert away_views.list_slips(seated)[0].over_seconds == 30
 
 
 @pytest.mark.parametrize("seconds", [0, -60, 31 * 60])
 def test_extension_bounds(seated: Floor, seconds: int) -> None:
-    away.request(seated, "1001", "toilet")
-    away.approve(seated, "1001")
+    away_actions.request(seated, "1001", "toilet")
+    away_actions.approve(seated, "1001")
     with pytest.raises(FloorError, match="extension"):
-        away.extend(seated, "1001", seconds, "why not")
+        away_actions.extend(seated, "1001", seconds, "why not")
 
 
 def test_extension_needs_a_reason(seated: Floor) -> None:
-    away.request(seated, "1001", "toilet")
-    away.approve(seated, "1001")
+    away_actions.request(seated, "1001", "toilet")
+    away_actions.approve(seated, "1001")
     with pytest.raises(FloorError, match="extension reason"):
-        away.extend(seated, "1001", 60, "  ")
+        away_actions.extend(seated, "1001", 60, "  ")
 
 
 def test_away_event_without_request_is_unapproved(seated: Floor, clock: FakeClock) -> None:
     record_event(seated, "B-01", "away", reason="smoke break")
-    (slip,) = away.list_slips(seated, open_only=True)
+    (slip,) = away_views.list_slips(seated, open_only=True)
     assert (slip.status, slip.approval, slip.agent, slip.seat) == (
         "out",
         "unapproved",
@@ -183,40 +186,40 @@ def test_away_event_without_request_is_unapproved(seated: Floor, clock: FakeCloc
     assert len(pending_keys(seated)) == 4
     clock.advance(400)
     record_event(seated, "B-01", "back")
-    closed = away.list_slips(seated)[0]
+    closed = away_views.list_slips(seated)[0]
     assert closed.status == "back" and closed.over_seconds == 100
     with pytest.raises(FloorError, match="reason"):
-        away.excuse(seated, closed.id, "")
-    excused = away.excuse(seated, closed.id, "customer complaint escalated")
+        away_actions.excuse(seated, closed.id, "")
+    excused = away_actions.excuse(seated, closed.id, "customer complaint escalated")
     assert excused.approval == "approved_after" and excused.approved_by == "duty1"
     with pytest.raises(FloorError, match="approved_after"):
-        away.record_violation(seated, closed.id)
+        away_actions.record_violation(seated, closed.id)
 
 
 def test_unapproved_absence_recorded_as_violation(seated: Floor) -> None:
     record_event(seated, "A-02", "away", reason="Water")
-    slip = away.list_slips(seated)[0]
+    slip = away_views.list_slips(seated)[0]
     assert (slip.reason, slip.limit_seconds) == ("water", 180)  # configured reason recognised
-    violated = away.record_violation(seated, "1002", "left during the peak")
+    violated = away_actions.record_violation(seated, "1002", "left during the peak")
     assert violated.approval == "violation" and violated.approved_by is None
     assert violated.decision_note == "left during the peak"
 
 
 def test_leaving_without_waiting_supersedes_the_request(seated: Floor) -> None:
-    request = away.request(seated, "1001", "toilet")
+    request = away_actions.request(seated, "1001", "toilet")
     record_event(seated, "A-01", "away")
-    slips = {v.id: v for v in away.list_slips(seated)}
+    slips = {v.id: v for v in away_views.list_slips(seated)}
     assert slips[request.id].status == "cancelled"
     (out,) = [v for v in slips.values() if v.status == "out"]
     assert out.approval == "unapproved"
 
 
 def test_seat_event_starts_an_approved_slip(seated: Floor, clock: FakeClock) -> None:
-    slip = away.request(seated, "1001", "coaching")
-    away.approve(seated, slip.id)
+    slip = away_actions.request(seated, "1001", "coaching")
+    away_actions.approve(seated, slip.id)
     clock.advance(30)
     record_event(seated, "A-01", "away", reason="coaching")
-    (view,) = away.list_slips(seated, open_only=True)
+    (view,) = away_views.list_slips(seated, open_only=True)
     assert view.id == slip.id and view.status == "out" and view.approval == "approved"
     assert view.left_at == clock.now()
 
@@ -226,7 +229,7 @@ def test_seat_leaving_away_closes_the_slip(seated: Floor, clock: FakeClock, even
     record_event(seated, "A-01", "away")
     clock.advance(42)
     record_event(seated, "A-01", event)
-    (view,) = away.list_slips(seated)
+    (view,) = away_views.list_slips(seated)
     assert view.status == "back" and view.elapsed_seconds == 42
     assert pending_keys(seated) == {}
 
@@ -235,28 +238,28 @@ def test_agent_moving_to_another_seat_closes_the_slip(seated: Floor, clock: Fake
     record_event(seated, "A-01", "away")
     clock.advance(61)
     record_event(seated, "B-02", "ready", agent_no="1001")
-    (view,) = away.list_slips(seated)
+    (view,) = away_views.list_slips(seated)
     assert view.status == "back" and view.elapsed_seconds == 61
     assert seat_state(seated, "A-01") == "empty"
 
 
 def test_back_after_the_seat_already_changed(seated: Floor, clock: FakeClock) -> None:
-    away.approve(seated, away.request(seated, "1001", "toilet").id)
-    away.start(seated, "1001")
+    away_actions.approve(seated, away_actions.request(seated, "1001", "toilet").id)
+    away_actions.start(seated, "1001")
     clock.advance(20)
-    view = away.back(seated, "1001")
+    view = away_actions.back(seated, "1001")
     assert view.status == "back"
     with pytest.raises(FloorError, match="no open away slip"):
-        away.back(seated, "1001")
+        away_actions.back(seated, "1001")
 
 
 def test_restart_shows_the_same_elapsed(seated: Floor, clock: FakeClock, db_path) -> None:
     record_event(seated, "A-01", "away")
     clock.advance(275)
-    before = away.list_slips(seated)[0]
+    before = away_views.list_slips(seated)[0]
     seated.db.dispose()
     reopened = Floor(db=Database(db_path), clock=clock, config=seated.config, actor=seated.actor)
-    after = away.list_slips(reopened)[0]
+    after = away_views.list_slips(reopened)[0]
     assert after.elapsed_seconds == before.elapsed_seconds == 275
     assert after.band == "warning"
     reopened.db.dispose()
@@ -265,7 +268,7 @@ def test_restart_shows_the_same_elapsed(seated: Floor, clock: FakeClock, db_path
 def test_clock_moved_backwards_never_shows_negative(seated: Floor, clock: FakeClock) -> None:
     record_event(seated, "A-01", "away")
     clock.advance(-3600)
-    view = away.list_slips(seated)[0]
+    view = away_views.list_slips(seated)[0]
     assert view.elapsed_seconds == 0 and view.over_seconds == 0
     assert view.left_seconds == 300 and view.band == "ok"
     assert view.elapsed == "00:00"
@@ -279,8 +282,8 @@ def test_board_is_worst_first(seated: Floor, clock: FakeClock) -> None:
     record_event(seated, "B-01", "away")
     clock.advance(250)
     record_event(seated, "B-02", "ready", agent_no="1004")
-    away.request(seated, "1004", "toilet")
-    board = away.away_board(seated)
+    away_actions.request(seated, "1004", "toilet")
+    board = away_views.away_board(seated)
     # 350 s of 180 -> 170 over; A-01: 450 s of 300 -> 150 over; B-01: 250 s, 50 left;
     # then the request still waiting.
     assert [v.seat for v in board] == ["A-02", "A-01", "B-01", "B-02"]
@@ -305,7 +308,7 @@ def test_unacknowledged_breach_escalates(seated: Floor, clock: FakeClock) -> Non
     clock.advance(300)
     alerts.fire_due(seated)
     clock.advance(180)
-    assert away.cancel_acknowledged_escalations(seated) == 0
+    assert away_alert_plan.cancel_acknowledged_escalations(seated) == 0
     (escalation,) = alerts.fire_due(seated)
     assert escalation.kind == "away.escalation" and escalation.severity == "critical"
 
@@ -316,7 +319,7 @@ def test_acknowledged_breach_does_not_escalate(seated: Floor, clock: FakeClock) 
     breach = next(a for a in alerts.fire_due(seated) if a.kind == "away.breach")
     alerts.acknowledge(seated, breach.id)
     clock.advance(180)
-    assert away.cancel_acknowledged_escalations(seated) == 1
+    assert away_alert_plan.cancel_acknowledged_escalations(seated) == 1
     assert alerts.fire_due(seated) == []
 
 
@@ -331,8 +334,8 @@ def test_no_escalation_when_configured_off(seated: Floor) -> None:
 
 
 def test_slip_found_by_id_prefix(seated: Floor) -> None:
-    slip = away.request(seated, "1001", "toilet")
-    assert away.approve(seated, slip.id[:8]).id == slip.id
+    slip = away_actions.request(seated, "1001", "toilet")
+    assert away_actions.approve(seated, slip.id[:8]).id == slip.id
 
 
 # ------------------------------------------------------------------ bad input
@@ -340,28 +343,28 @@ def test_slip_found_by_id_prefix(seated: Floor) -> None:
 
 def _bad_inputs(floor: Floor) -> list[tuple[object, str]]:
     return [
-        (lambda: away.request(floor, "9999", "toilet"), "unknown agent"),
-        (lambda: away.request(floor, "1001", "nap"), "unknown away reason"),
-        (lambda: away.request(floor, "1001", ""), "reason"),
-        (lambda: away.request(floor, "1004", "toilet"), "not at a seat"),
-        (lambda: away.request(floor, "1001", "toilet", seat_code="B-03"), "sits at A-01"),
-        (lambda: away.request(floor, "1001", "toilet", seat_code="Z-99"), "unknown seat"),
-        (lambda: away.request(floor, "1001", "toilet", note="x" * 201), "too long"),
-        (lambda: away.approve(floor, "no-such-slip"), "unknown away slip"),
-        (lambda: away.approve(floor, "1003"), "no open away slip"),
-        (lambda: away.reject(floor, "1002", ""), "rejection reason"),
-        (lambda: away.start(floor, "1002"), "only an approved slip"),
-        (lambda: away.back(floor, "1002"), "only a slip that is out"),
-        (lambda: away.approve(floor, "1002"), None),  # valid: leaves the list below
-        (lambda: away.approve(floor, "1002"), "cannot approve a slip that is approved"),
-        (lambda: away.excuse(floor, "1002", "ok"), "cannot approve_after"),
-        (lambda: away.record_violation(floor, "1002"), "cannot violation"),
-        (lambda: away.request(floor, "1002", "toilet"), "already has an open slip"),
+        (lambda: away_actions.request(floor, "9999", "toilet"), "unknown agent"),
+        (lambda: away_actions.request(floor, "1001", "nap"), "unknown away reason"),
+        (lambda: away_actions.request(floor, "1001", ""), "reason"),
+        (lambda: away_actions.request(floor, "1004", "toilet"), "not at a seat"),
+        (lambda: away_actions.request(floor, "1001", "toilet", seat_code="B-03"), "sits at A-01"),
+        (lambda: away_actions.request(floor, "1001", "toilet", seat_code="Z-99"), "unknown seat"),
+        (lambda: away_actions.request(floor, "1001", "toilet", note="x" * 201), "too long"),
+        (lambda: away_actions.approve(floor, "no-such-slip"), "no such away slip"),
+        (lambda: away_actions.approve(floor, "1003"), "no open away slip"),
+        (lambda: away_actions.reject(floor, "1002", ""), "rejection reason"),
+        (lambda: away_actions.start(floor, "1002"), "only an approved slip"),
+        (lambda: away_actions.back(floor, "1002"), "only a slip that is out"),
+        (lambda: away_actions.approve(floor, "1002"), None),  # valid: leaves the list below
+        (lambda: away_actions.approve(floor, "1002"), "cannot approve a slip that is approved"),
+        (lambda: away_actions.excuse(floor, "1002", "ok"), "cannot approve_after"),
+        (lambda: away_actions.record_violation(floor, "1002"), "cannot violation"),
+        (lambda: away_actions.request(floor, "1002", "toilet"), "already has an open slip"),
     ]
 
 
 def test_every_bad_input_is_refused_and_writes_nothing(seated: Floor) -> None:
-    away.request(seated, "1002", "toilet")
+    away_actions.request(seated, "1002", "toilet")
     for action, message in _bad_inputs(seated):
         rows = journal_rows(seated)
         if message is None:
@@ -373,10 +376,10 @@ def test_every_bad_input_is_refused_and_writes_nothing(seated: Floor) -> None:
 
 
 def test_start_on_a_faulty_seat_is_refused(seated: Floor) -> None:
-    away.approve(seated, away.request(seated, "1001", "toilet").id)
+    away_actions.approve(seated, away_actions.request(seated, "1001", "toilet").id)
     record_event(seated, "A-01", "fault", reason="headset")
     with pytest.raises(FloorError, match="out of order"):
-        away.start(seated, "1001")
+        away_actions.start(seated, "1001")
     with seated.db.read() as session:
         slip = session.exec(select(AwaySlip)).one()
         assert slip.status == "approved"
@@ -385,12 +388,12 @@ def test_start_on_a_faulty_seat_is_refused(seated: Floor) -> None:
 def test_request_on_a_faulty_seat_is_refused(seated: Floor) -> None:
     record_event(seated, "A-01", "fault", reason="headset")
     with pytest.raises(FloorError, match="out of order"):
-        away.request(seated, "1001", "toilet")
+        away_actions.request(seated, "1001", "toilet")
 
 
 def test_bad_day_is_refused() -> None:
     with pytest.raises(FloorError, match="YYYY-MM-DD"):
-        away.parse_day("23/11/2026")
+        away_views.parse_day("23/11/2026")
 
 
 def test_cancelled_alerts_stay_cancelled(seated: Floor, clock: FakeClock) -> None:
@@ -404,23 +407,23 @@ def test_cancelled_alerts_stay_cancelled(seated: Floor, clock: FakeClock) -> Non
 
 
 def test_send_away_is_request_approval_and_leaving_at_once(seated: Floor, clock) -> None:
-    view = away.send_away(seated, "1003", "technical", note="headset")
+    view = away_actions.send_away(seated, "1003", "technical", note="headset")
     assert (view.status, view.approval, view.approved_by) == ("out", "approved", "duty1")
     assert view.left_at == clock.now() and view.note == "headset"
     assert seat_state(seated, "B-01") == "away"
     assert len(pending_keys(seated)) == 4
     with pytest.raises(FloorError, match="already has an open slip"):
-        away.send_away(seated, "1003", "toilet")
+        away_actions.send_away(seated, "1003", "toilet")
     with pytest.raises(FloorError, match="unknown away reason"):
-        away.send_away(seated, "1001", "lunch")
+        away_actions.send_away(seated, "1001", "lunch")
     assert seat_state(seated, "A-01") == "ready"
 
 
 def test_retime_moves_a_view_forward_without_the_database(seated: Floor, clock) -> None:
     record_event(seated, "A-01", "away")
-    (view,) = away.list_slips(seated)
+    (view,) = away_views.list_slips(seated)
     assert view.left_at is not None
-    later = away.retime(seated, view, view.left_at + timedelta(seconds=330))
+    later = away_views.retime(seated, view, view.left_at + timedelta(seconds=330))
     assert (later.elapsed_seconds, later.over_seconds, later.band) == (330, 30, "breach")
-    earlier = away.retime(seated, view, view.left_at - timedelta(seconds=30))
+    earlier = away_views.retime(seated, view, view.left_at - timedelta(seconds=30))
     assert earlier.elapsed_seconds == 0 and earlier.band == "ok"

@@ -15,7 +15,8 @@ from floorman.clock import SystemClock
 from floorman.config import Config
 from floorman.data.db import Database
 from floorman.domain.core.context import Actor, Floor
-from floorman.domain.seats import import_agents, import_seats, record_event
+from floorman.domain.seats.events import record_event
+from floorman.domain.seats.importing import import_agents, import_seats
 
 LIST_KEYS = {
     "seat",
@@ -133,11 +134,33 @@ def test_unapproved_event_log_and_csv(floor_db: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    "args",
+    [
+        ("approve", "%%%%"),
+        ("approve", "____"),
+        ("approve", "%"),
+        ("reject", "%_%_%_%_", "--reason", "queue"),
+        ("cancel", "________"),
+        ("extend", "%%%%%%%%", "--minutes", "5", "--reason", "queue"),
+    ],
+)
+def test_a_wildcard_prefix_names_no_slip(floor_db: Path, args: tuple[str, ...]) -> None:
+    """`%` and `_` are LIKE's wildcards: a prefix of them must not act on the slip there is."""
+    slip = json.loads(ok(floor_db, "away", "request", "1001", "--reason", "water", "--json"))
+    result = floorman(floor_db, "away", *args)
+    assert result.returncode == 2
+    assert result.stderr == f"floorman: no such away slip '{args[1]}'\n"
+    (after,) = json.loads(ok(floor_db, "away", "list", "--json"))
+    assert (after["id"], after["status"], after["approval"]) == (slip["id"], "requested", "pending")
+    assert after["extension_seconds"] == 0
+
+
+@pytest.mark.parametrize(
     ("args", "message"),
     [
         (("away", "request", "9999", "--reason", "toilet"), "unknown agent"),
         (("away", "request", "1001", "--reason", "nap"), "unknown away reason"),
-        (("away", "approve", "nope"), "unknown away slip"),
+        (("away", "approve", "nope"), "no such away slip"),
         (("away", "back", "1001"), "no open away slip"),
         (("away", "reject", "1001", "--reason", ""), "rejection reason"),
         (("away", "list", "--date", "yesterday"), "YYYY-MM-DD"),

@@ -15,10 +15,13 @@ import pytest
 from floorman.clock import FakeClock
 from floorman.config import Config, ShiftsConfig
 from floorman.data.db import Database
-from floorman.domain import away
+from floorman.domain.away import actions as away_actions
+from floorman.domain.away import log as away_log_book
+from floorman.domain.away import views as away_views
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError
-from floorman.domain.seats import import_agents, import_seats, record_event
+from floorman.domain.seats.events import record_event
+from floorman.domain.seats.importing import import_agents, import_seats
 from floorman.domain.shifts import Shift, resolve_shift, shift_by_id
 
 MORNING = "2026-11-23/08:00-16:00"
@@ -39,22 +42,22 @@ def build_day(floor: Floor, clock: FakeClock) -> dict[str, str]:
         record_event(floor, seat, "ready", agent_no=agent)
     ids: dict[str, str] = {}
     clock.set(morning.start + timedelta(minutes=10))
-    ids["morning"] = away.send_away(floor, "1001", "toilet").id
+    ids["morning"] = away_actions.send_away(floor, "1001", "toilet").id
     clock.advance(4 * 60)
-    away.back(floor, "1001")
+    away_actions.back(floor, "1001")
     clock.set(morning.end - timedelta(minutes=2))
-    ids["crossing"] = away.request(floor, "1002", "toilet").id
-    away.approve(floor, ids["crossing"])
+    ids["crossing"] = away_actions.request(floor, "1002", "toilet").id
+    away_actions.approve(floor, ids["crossing"])
     clock.set(morning.end + timedelta(minutes=1))
-    away.start(floor, ids["crossing"])
+    away_actions.start(floor, ids["crossing"])
     clock.advance(3 * 60)
-    away.back(floor, ids["crossing"])
+    away_actions.back(floor, ids["crossing"])
     clock.set(morning.end + timedelta(minutes=20))
-    ids["evening"] = away.send_away(floor, "1001", "toilet").id
+    ids["evening"] = away_actions.send_away(floor, "1001", "toilet").id
     clock.advance(5 * 60)
-    away.back(floor, "1001")
+    away_actions.back(floor, "1001")
     clock.set(morning.end + timedelta(minutes=30))
-    ids["asked"] = away.request(floor, "1003", "toilet").id
+    ids["asked"] = away_actions.request(floor, "1003", "toilet").id
     return ids
 
 
@@ -68,52 +71,58 @@ def shift(floor: Floor, ref: str) -> Shift:
 
 
 def test_shift_filter_by_leaving_else_asking(small_floor: Floor, day: dict[str, str]) -> None:
-    morning = away.list_slips(small_floor, shift=shift(small_floor, MORNING))
+    morning = away_views.list_slips(small_floor, shift=shift(small_floor, MORNING))
     assert [v.id for v in morning] == [day["morning"]]
-    evening = away.list_slips(small_floor, shift=shift(small_floor, EVENING))
+    evening = away_views.list_slips(small_floor, shift=shift(small_floor, EVENING))
     # The crossing slip was asked for in the morning shift but left in the evening one.
     assert {v.id for v in evening} == {day["crossing"], day["evening"], day["asked"]}
-    assert away.list_slips(small_floor, shift=shift(small_floor, "2026-11-24/00:00-08:00")) == []
+    assert (
+        away_views.list_slips(small_floor, shift=shift(small_floor, "2026-11-24/00:00-08:00")) == []
+    )
 
 
 def test_current_and_previous_shift(
     small_floor: Floor, clock: FakeClock, day: dict[str, str]
 ) -> None:
     assert clock.now() == shift(small_floor, EVENING).start + timedelta(minutes=30)
-    current = away.list_slips(small_floor, shift=shift(small_floor, "current"))
+    current = away_views.list_slips(small_floor, shift=shift(small_floor, "current"))
     assert {v.id for v in current} == {day["crossing"], day["evening"], day["asked"]}
-    previous = away.list_slips(small_floor, shift=shift(small_floor, "previous"))
+    previous = away_views.list_slips(small_floor, shift=shift(small_floor, "previous"))
     assert [v.id for v in previous] == [day["morning"]]
 
 
 def test_agent_filter_alone_and_with_shift_and_open(
     small_floor: Floor, day: dict[str, str]
 ) -> None:
-    mine = away.list_slips(small_floor, agent="1001")
+    mine = away_views.list_slips(small_floor, agent="1001")
     assert [v.id for v in mine] == [day["morning"], day["evening"]]
     assert all(v.agent == "1001" for v in mine)
-    evening_mine = away.list_slips(small_floor, shift=shift(small_floor, EVENING), agent="1001")
+    evening_mine = away_views.list_slips(
+        small_floor, shift=shift(small_floor, EVENING), agent="1001"
+    )
     assert [v.id for v in evening_mine] == [day["evening"]]
-    assert away.list_slips(small_floor, agent="1004") == []
-    open_1003 = away.list_slips(small_floor, open_only=True, agent="1003")
+    assert away_views.list_slips(small_floor, agent="1004") == []
+    open_1003 = away_views.list_slips(small_floor, open_only=True, agent="1003")
     assert [v.id for v in open_1003] == [day["asked"]]
     with pytest.raises(FloorError, match="unknown agent '9999'"):
-        away.list_slips(small_floor, agent="9999")
+        away_views.list_slips(small_floor, agent="9999")
 
 
 def test_day_and_shift_together_is_their_overlap(small_floor: Floor, day: dict[str, str]) -> None:
-    both = away.list_slips(
-        small_floor, day=away.parse_day("2026-11-23"), shift=shift(small_floor, MORNING)
+    both = away_views.list_slips(
+        small_floor, day=away_views.parse_day("2026-11-23"), shift=shift(small_floor, MORNING)
     )
     assert [v.id for v in both] == [day["morning"]]
-    none = away.list_slips(
-        small_floor, day=away.parse_day("2026-11-24"), shift=shift(small_floor, MORNING)
+    none = away_views.list_slips(
+        small_floor, day=away_views.parse_day("2026-11-24"), shift=shift(small_floor, MORNING)
     )
     assert none == []
 
 
 def test_shift_log_counts_only_that_shift(small_floor: Floor, day: dict[str, str]) -> None:
-    lines = away.away_log(away.list_slips(small_floor, shift=shift(small_floor, EVENING)))
+    lines = away_log_book.away_log(
+        away_views.list_slips(small_floor, shift=shift(small_floor, EVENING))
+    )
     by_agent = {line.agent: line for line in lines}
     assert set(by_agent) == {"1001", "1002"}  # 1003 never left: not in the log
     assert (by_agent["1001"].count, by_agent["1001"].total_seconds) == (1, 300)
@@ -127,10 +136,10 @@ def test_overnight_shift_spans_midnight(small_floor: Floor, clock: FakeClock) ->
     clock.set(night.start)
     record_event(floor, "A-01", "ready", agent_no="1001")
     clock.set(night.start + timedelta(hours=3))  # 01:00 the next day
-    slip = away.send_away(floor, "1001", "toilet")
-    away.back(floor, "1001")
-    assert [v.id for v in away.list_slips(floor, shift=night)] == [slip.id]
-    assert away.list_slips(floor, day=away.parse_day("2026-11-23")) == []
+    slip = away_actions.send_away(floor, "1001", "toilet")
+    away_actions.back(floor, "1001")
+    assert [v.id for v in away_views.list_slips(floor, shift=night)] == [slip.id]
+    assert away_views.list_slips(floor, day=away_views.parse_day("2026-11-23")) == []
 
 
 def _overnight() -> ShiftsConfig:

@@ -28,15 +28,21 @@ from floorman.data import journal, schema
 from floorman.data.db import Database
 from floorman.data.tables.away import SLIP_APPROVALS, SLIP_STATUSES, AwaySlip
 from floorman.data.tables.floor import Agent, Alert, JournalEntry, Seat
-from floorman.domain import away, seats
+from floorman.domain.away import actions as away_actions
+from floorman.domain.away import alert_plan as away_alert_plan
+from floorman.domain.away import rules as away_rules
+from floorman.domain.away import views as away_views
+from floorman.domain.core import states
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError
+from floorman.domain.seats import events as seat_events
+from floorman.domain.seats import importing as seat_importing
 
 START_AT = FakeClock().now()
 SEATS = ("A-01", "A-02", "B-01")
 AGENTS = ("1001", "1002", "1003")
 REASONS = ("toilet", "water", "coaching", "nonsense")
-OPEN = set(away.OPEN_STATUSES)
+OPEN = set(states.OPEN_SLIP_STATUSES)
 # Seat events, the common ones more often (a seat out of order refuses most events).
 EVENTS = ("ready", "ready", "busy", "away", "away", "back", "back", "empty", "fault", "fixed")
 
@@ -82,11 +88,11 @@ class AwaySlipMachine(RuleBasedStateMachine):
         (self.folder / "agents.csv").write_text(
             "staff_no,name,team\n" + "".join(f"{a},Agent {a},T\n" for a in AGENTS)
         )
-        seats.import_seats(self.floor, self.folder / "seats.csv")
-        seats.import_agents(self.floor, self.folder / "agents.csv")
+        seat_importing.import_seats(self.floor, self.folder / "seats.csv")
+        seat_importing.import_agents(self.floor, self.folder / "agents.csv")
         # Two agents at work; the third not seated yet (requests need --seat then).
-        seats.record_event(self.floor, SEATS[0], "ready", agent_no=AGENTS[0])
-        seats.record_event(self.floor, SEATS[1], "busy", agent_no=AGENTS[1])
+        seat_events.record_event(self.floor, SEATS[0], "ready", agent_no=AGENTS[0])
+        seat_events.record_event(self.floor, SEATS[1], "busy", agent_no=AGENTS[1])
 
     # ------------------------------------------------------------------ helpers
 
@@ -117,7 +123,7 @@ class AwaySlipMachine(RuleBasedStateMachine):
         seat=st.none() | st.sampled_from(SEATS),
     )
     def request(self, agent: str, reason: str, seat: str | None) -> None:
-        self._attempt(lambda: away.request(self.floor, agent, reason, seat_code=seat))
+        self._attempt(lambda: away_actions.request(self.floor, agent, reason, seat_code=seat))
 
     @rule(
         agent=st.sampled_from(AGENTS),
@@ -125,53 +131,53 @@ class AwaySlipMachine(RuleBasedStateMachine):
         seat=st.none() | st.sampled_from(SEATS),
     )
     def send_away(self, agent: str, reason: str, seat: str | None) -> None:
-        self._attempt(lambda: away.send_away(self.floor, agent, reason, seat_code=seat))
+        self._attempt(lambda: away_actions.send_away(self.floor, agent, reason, seat_code=seat))
 
     @rule(pick=st.integers(0, 50), by_agent=st.booleans())
     def approve(self, pick: int, by_agent: bool) -> None:
         ref = self._slip_ref(pick, by_agent)
-        self._attempt(lambda: away.approve(self.floor, ref))
+        self._attempt(lambda: away_actions.approve(self.floor, ref))
 
     @rule(pick=st.integers(0, 50), by_agent=st.booleans(), why=st.sampled_from(["busy hour", ""]))
     def reject(self, pick: int, by_agent: bool, why: str) -> None:
         ref = self._slip_ref(pick, by_agent)
-        self._attempt(lambda: away.reject(self.floor, ref, why))
+        self._attempt(lambda: away_actions.reject(self.floor, ref, why))
 
     @rule(pick=st.integers(0, 50), by_agent=st.booleans())
     def cancel(self, pick: int, by_agent: bool) -> None:
         ref = self._slip_ref(pick, by_agent)
-        self._attempt(lambda: away.cancel(self.floor, ref))
+        self._attempt(lambda: away_actions.cancel(self.floor, ref))
 
     @rule(pick=st.integers(0, 50), by_agent=st.booleans(), ago=st.sampled_from([None, 0, 30, 900]))
     def start(self, pick: int, by_agent: bool, ago: int | None) -> None:
         ref = self._slip_ref(pick, by_agent)
         at = None if ago is None else self.clock.now() - timedelta(seconds=ago)
-        self._attempt(lambda: away.start(self.floor, ref, at=at))
+        self._attempt(lambda: away_actions.start(self.floor, ref, at=at))
 
     @rule(pick=st.integers(0, 50), by_agent=st.booleans(), ago=st.sampled_from([None, 0, 30, 900]))
     def back(self, pick: int, by_agent: bool, ago: int | None) -> None:
         ref = self._slip_ref(pick, by_agent)
         at = None if ago is None else self.clock.now() - timedelta(seconds=ago)
-        self._attempt(lambda: away.back(self.floor, ref, at=at))
+        self._attempt(lambda: away_actions.back(self.floor, ref, at=at))
 
     @rule(
         pick=st.integers(0, 50),
         by_agent=st.booleans(),
-        seconds=st.sampled_from([-5, 0, 60, 300, away.MAX_EXTENSION_SECONDS + 1]),
+        seconds=st.sampled_from([-5, 0, 60, 300, away_rules.MAX_EXTENSION_SECONDS + 1]),
     )
     def extend(self, pick: int, by_agent: bool, seconds: int) -> None:
         ref = self._slip_ref(pick, by_agent)
-        self._attempt(lambda: away.extend(self.floor, ref, seconds, "customer on hold"))
+        self._attempt(lambda: away_actions.extend(self.floor, ref, seconds, "customer on hold"))
 
     @rule(pick=st.integers(0, 50), by_agent=st.booleans())
     def excuse(self, pick: int, by_agent: bool) -> None:
         ref = self._slip_ref(pick, by_agent)
-        self._attempt(lambda: away.excuse(self.floor, ref, "felt unwell"))
+        self._attempt(lambda: away_actions.excuse(self.floor, ref, "felt unwell"))
 
     @rule(pick=st.integers(0, 50), by_agent=st.booleans())
     def record_violation(self, pick: int, by_agent: bool) -> None:
         ref = self._slip_ref(pick, by_agent)
-        self._attempt(lambda: away.record_violation(self.floor, ref, "no permission"))
+        self._attempt(lambda: away_actions.record_violation(self.floor, ref, "no permission"))
 
     @rule(
         seat=st.sampled_from(SEATS),
@@ -181,7 +187,7 @@ class AwaySlipMachine(RuleBasedStateMachine):
     )
     def seat_event(self, seat: str, event: str, agent: str | None, reason: str | None) -> None:
         self._attempt(
-            lambda: seats.record_event(self.floor, seat, event, agent_no=agent, reason=reason)
+            lambda: seat_events.record_event(self.floor, seat, event, agent_no=agent, reason=reason)
         )
 
     @rule(seconds=st.sampled_from([1, 29, 60, 240, 301, 900, 3600]))
@@ -223,7 +229,7 @@ class AwaySlipMachine(RuleBasedStateMachine):
                 assert slip.approval == "rejected"
             if slip.approval in ("unapproved", "approved_after", "violation"):
                 assert slip.status in ("out", "back")
-            assert slip.extension_seconds in range(0, away.MAX_EXTENSION_SECONDS + 1)
+            assert slip.extension_seconds in range(0, away_rules.MAX_EXTENSION_SECONDS + 1)
         for agent_id in agent_ids:
             open_slips = [s for s in slips if s.agent_id == agent_id and s.status in OPEN]
             assert len(open_slips) <= 1, "two open slips for one agent"
@@ -234,12 +240,13 @@ class AwaySlipMachine(RuleBasedStateMachine):
         # Deadlines wait only for slips that are out.
         out_ids = {s.id for s in slips if s.status == "out"}
         for alert in live:
-            slip_id = (alert.dedupe_key or "").removeprefix(away.ALERT_PREFIX).split(":")[0]
+            key = (alert.dedupe_key or "").removeprefix(away_alert_plan.ALERT_PREFIX)
+            slip_id = key.split(":")[0]
             assert slip_id in out_ids, f"a live {alert.kind} alert for a slip not out"
-        for view in away.list_slips(self.floor):
+        for view in away_views.list_slips(self.floor):
             assert view.elapsed_seconds >= 0
             assert view.left_seconds >= 0 and view.over_seconds >= 0
-            later = away.retime(self.floor, view, now + timedelta(seconds=1))
+            later = away_views.retime(self.floor, view, now + timedelta(seconds=1))
             assert later.elapsed_seconds >= view.elapsed_seconds
 
     @invariant()
@@ -258,10 +265,10 @@ def test_back_after_moving_while_away_brings_the_agent_back_where_they_are(
 ) -> None:
     """Found by the machine: an agent sent away from A-01 who shows up away at A-02 is
     brought back at A-02 by `away back`, so no seat stays away without a slip out."""
-    seats.record_event(small_floor, "A-01", "ready", agent_no="1001")
-    slip = away.send_away(small_floor, "1001", "toilet")
-    seats.record_event(small_floor, "A-02", "away", agent_no="1001", reason="toilet")
-    view = away.back(small_floor, slip.id)
+    seat_events.record_event(small_floor, "A-01", "ready", agent_no="1001")
+    slip = away_actions.send_away(small_floor, "1001", "toilet")
+    seat_events.record_event(small_floor, "A-02", "away", agent_no="1001", reason="toilet")
+    view = away_actions.back(small_floor, slip.id)
     assert view.status == "back"
     with small_floor.db.read() as session:
         a02 = session.exec(select(Seat).where(Seat.code == "A-02")).one()

@@ -22,7 +22,7 @@ from floorman.data.db import Database
 from floorman.data.tables.floor import JournalEntry, SeatEvent
 from floorman.domain import backups
 from floorman.domain.core.context import Floor
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 

@@ -18,7 +18,8 @@ from floorman.data.db import Database
 from floorman.data.tables.floor import Alert, JournalEntry
 from floorman.domain import alerts
 from floorman.domain.core.context import Actor, Floor
-from floorman.domain.seats import list_seats, record_event
+from floorman.domain.seats.events import record_event
+from floorman.domain.seats.views import list_seats
 
 BASE = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 

@@ -28,7 +28,8 @@ from floorman.data import journal, schema
 from floorman.data.db import Database, DatabaseError, sqlite_module
 from floorman.data.tables.floor import JournalEntry, SeatEvent
 from floorman.domain.core.context import Actor, Floor
-from floorman.domain.seats import import_agents, import_seats, record_event
+from floorman.domain.seats.events import record_event
+from floorman.domain.seats.importing import import_agents, import_seats
 
 SEATS = "seat,zone,type,row,col\nA-01,A,general,0,0\nA-02,A,general,0,1\n"
 AGENTS = "staff_no,name,team\n1001,Li Na,T1\n1002,Wang Fang,T1\n"

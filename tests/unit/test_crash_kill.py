@@ -38,7 +38,8 @@ from floorman.data.backup import file_problems
 from floorman.data.db import Database
 from floorman.data.tables.floor import JournalEntry, SeatEvent
 from floorman.domain.core.context import Actor, Floor
-from floorman.domain.seats import import_agents, import_seats, record_event
+from floorman.domain.seats.events import record_event
+from floorman.domain.seats.importing import import_agents, import_seats
 
 # Every other event is an away with a reason the demo simulator never gives, so whatever
 # the running app did to the seat in between (ready -> busy or away, busy -> ready), each

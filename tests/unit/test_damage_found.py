@@ -15,7 +15,7 @@ import pytest
 from floorman.data.backup import startup_check
 from floorman.data.db import Database
 from floorman.domain.core.context import Floor
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 
 PAGE = 4096
 

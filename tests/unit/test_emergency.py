@@ -21,7 +21,7 @@ from floorman.domain.emergency import headcount, lifecycle, report
 from floorman.domain.emergency import views as emergency_views
 from floorman.domain.emergency.checklists import load_checklists
 from floorman.domain.roll_call import people as roll_call_people
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from floorman.domain.feeds.members import (
 )
 from floorman.domain.feeds.queue_log import parse_queue_log_line, queue_log_event_id
 from floorman.domain.feeds.report import BadLine
-from floorman.domain.seats import list_seats
+from floorman.domain.seats.views import list_seats
 
 DATA = Path(__file__).parent.parent / "data" / "asterisk"
 SAMPLE = (DATA / "queue_log").read_bytes().splitlines(keepends=True)

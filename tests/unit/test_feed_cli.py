@@ -15,7 +15,7 @@ from floorman.config import Config
 from floorman.data import schema
 from floorman.data.db import Database
 from floorman.domain.core.context import Actor, Floor
-from floorman.domain.seats import import_agents, import_seats
+from floorman.domain.seats.importing import import_agents, import_seats
 
 DATA = Path(__file__).parent.parent / "data" / "asterisk"
 

@@ -15,7 +15,7 @@ from floorman.data.tables.floor import JournalEntry, SeatEvent
 from floorman.domain.core.errors import FloorError
 from floorman.domain.feeds.jsonl import JsonlFeed, parse_jsonl_line, read_lines
 from floorman.domain.feeds.report import BadLine
-from floorman.domain.seats import list_seats
+from floorman.domain.seats.views import list_seats
 
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # the conftest clock's start
 UTC_ZONE = ZoneInfo("UTC")

@@ -27,7 +27,9 @@ from floorman.data.db import Database
 from floorman.data.tables.floor import SEAT_STATES, JournalEntry, Seat, SeatEvent
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError
-from floorman.domain.seats import EVENTS, STAFFED_STATES, import_agents, import_seats, record_event
+from floorman.domain.core.states import MANNED_STATES
+from floorman.domain.seats.events import EVENTS, record_event
+from floorman.domain.seats.importing import import_agents, import_seats
 
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 SEAT_CODES = ["A-01", "A-02", "B-01", "zz-9"]
@@ -86,7 +88,7 @@ def _check_invariants(floor: Floor) -> None:
         assert len(seated) == len(set(seated)), "an agent sits at two seats"
         for seat in seats:
             assert seat.state in SEAT_STATES
-            if seat.state in STAFFED_STATES:
+            if seat.state in MANNED_STATES:
                 assert seat.agent_id is not None, seat
             if seat.state == "empty":
                 assert seat.agent_id is None and seat.reason is None, seat

@@ -12,7 +12,9 @@ from sqlmodel import select
 
 from floorman.clock import FakeClock
 from floorman.data.tables.floor import JournalEntry
-from floorman.domain import alerts, away
+from floorman.domain import alerts
+from floorman.domain.away import actions as away_actions
+from floorman.domain.away import views as away_views
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.emergency import lifecycle as emergency_lifecycle
@@ -26,7 +28,7 @@ from floorman.domain.handover import (
     reminders,
     views,
 )
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 from floorman.domain.shifts import assign_manager
 from floorman.domain.visitors import decisions, presence, registration
 
@@ -126,7 +128,7 @@ def test_a_panel_that_fails_stops_the_compose_and_writes_nothing(
     def broken(*args: object, **kwargs: object) -> list[object]:
         raise ImportError("floorman.domain.away is broken")
 
-    monkeypatch.setattr(away, "list_slips", broken)
+    monkeypatch.setattr(away_views, "list_slips", broken)
     with pytest.raises(ImportError, match="is broken"):
         lifecycle.compose(wang, summary="Quiet")
     with pytest.raises(FloorError, match="no handover for shift"):
@@ -155,17 +157,17 @@ def test_unapproved_and_overrun_aways_of_this_shift(
     clock.advance(minutes=2)
     record_event(small_floor, "A-01", "back")
     record_event(small_floor, "B-01", "ready", agent_no="1003")
-    slip = away.request(small_floor, "1003", "water")
-    away.approve(small_floor, slip.id)
-    away.start(small_floor, slip.id)
+    slip = away_actions.request(small_floor, "1003", "water")
+    away_actions.approve(small_floor, slip.id)
+    away_actions.start(small_floor, slip.id)
     clock.advance(minutes=4)  # water allows 3:00
-    away.back(small_floor, slip.id)
+    away_actions.back(small_floor, slip.id)
     record_event(small_floor, "B-02", "ready", agent_no="1004")
-    ok = away.request(small_floor, "1004", "toilet")
-    away.approve(small_floor, ok.id)
-    away.start(small_floor, ok.id)
+    ok = away_actions.request(small_floor, "1004", "toilet")
+    away_actions.approve(small_floor, ok.id)
+    away_actions.start(small_floor, ok.id)
     clock.advance(minutes=1)
-    away.back(small_floor, ok.id)  # approved and on time: not an issue
+    away_actions.back(small_floor, ok.id)  # approved and on time: not an issue
 
     rows = lifecycle.compose(wang).live_state["away_issues"]["rows"]
     assert [(r["seat"], r["approval"], r["over"]) for r in rows] == [

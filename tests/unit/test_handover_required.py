@@ -15,7 +15,8 @@ from floorman import i18n
 from floorman.clock import FakeClock
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.handover import chain, find, lifecycle, markdown, views
-from floorman.domain.seats import import_agents, record_event
+from floorman.domain.seats.events import record_event
+from floorman.domain.seats.importing import import_agents
 from floorman.domain.staffing.plan import clear_plan, set_plan
 
 UTC_ZONE = ZoneInfo("UTC")

@@ -16,7 +16,7 @@ from floorman.data import journal
 from floorman.domain import audit
 from floorman.domain.audit import journal_entries, register_check, run_checks
 from floorman.domain.core.context import Floor
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 
 
 def floorman(db: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -19,7 +19,7 @@ from floorman.data.journal_key import head_path, key_path
 from floorman.data.tables.floor import JournalEntry
 from floorman.domain.audit import journal_entries, run_checks
 from floorman.domain.core.context import Floor
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 
 
 def _connect(path: Path) -> sqlite.Connection:

@@ -28,9 +28,11 @@ from floorman.clock import FakeClock
 from floorman.config import Config
 from floorman.data import schema
 from floorman.data.db import Database
-from floorman.domain import alerts, audit, away, seats
+from floorman.domain import alerts, audit
 from floorman.domain.attendance.leave import decide_leave, request_leave
 from floorman.domain.attendance.roster import mark
+from floorman.domain.away import actions as away_actions
+from floorman.domain.away import views as away_views
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError, PermissionDenied
 from floorman.domain.emergency import headcount, lifecycle
@@ -39,6 +41,8 @@ from floorman.domain.operators.permissions import PERMISSIONS, UNAUTHENTICATED_A
 from floorman.domain.operators.pins import use_hasher
 from floorman.domain.operators.roles import ROLE_RANK, ROLES
 from floorman.domain.roll_call import book as roll_call_book
+from floorman.domain.seats import events as seat_events
+from floorman.domain.seats import importing as seat_importing
 from floorman.domain.staffing.plan import set_plan
 from floorman.domain.visitors import decisions, lists, presence, registration, retention
 
@@ -88,7 +92,7 @@ def _prepare(tmp: Path) -> Prepared:
     )
     ready = Prepared(floor, tmp)
     ids = ready.ids
-    seats.import_seats(
+    seat_importing.import_seats(
         floor,
         _csv(
             tmp,
@@ -97,18 +101,20 @@ def _prepare(tmp: Path) -> Prepared:
             "A-03,A,general,0,2\nB-01,B,general,1,0\nB-02,B,general,1,1\n",
         ),
     )
-    seats.import_agents(
+    seat_importing.import_agents(
         floor,
         _csv(tmp, "agents.csv", "staff_no,name,team\n1001,A\n1002,B\n1003,C\n1004,D\n1005,E\n"),
     )
     for code, agent in (("A-01", "1001"), ("A-02", "1002"), ("A-03", "1003"), ("B-01", "1004")):
-        seats.record_event(floor, code, "ready", agent_no=agent)
+        seat_events.record_event(floor, code, "ready", agent_no=agent)
     # away slips: requested, approved, out (approved) and out without approval
-    ids["slip_requested"] = away.request(floor, "1001", "toilet").id
-    ids["slip_approved"] = away.approve(floor, away.request(floor, "1002", "water").id).id
-    ids["slip_out"] = away.send_away(floor, "1003", "coaching").id
-    seats.record_event(floor, "B-01", "away", agent_no="1004", reason="toilet")
-    unapproved = [s for s in away.list_slips(floor, open_only=True) if s.agent == "1004"]
+    ids["slip_requested"] = away_actions.request(floor, "1001", "toilet").id
+    ids["slip_approved"] = away_actions.approve(
+        floor, away_actions.request(floor, "1002", "water").id
+    ).id
+    ids["slip_out"] = away_actions.send_away(floor, "1003", "coaching").id
+    seat_events.record_event(floor, "B-01", "away", agent_no="1004", reason="toilet")
+    unapproved = [s for s in away_views.list_slips(floor, open_only=True) if s.agent == "1004"]
     ids["slip_unapproved"] = unapproved[0].id
     # visitors: pending internal and external, approved, on the floor; a list entry
     internal = registration.Registration(
@@ -169,13 +175,13 @@ Call = Callable[[Floor, Prepared], object]
 # action -> the call that performs it (the floor passed in carries the actor under test)
 CALLS: dict[str, Call] = {
     "journal.read": lambda f, p: audit.read_journal(f),
-    "seat.event": lambda f, p: seats.record_event(f, "B-02", "ready", agent_no="1005"),
-    "seat.import": lambda f, p: seats.import_seats(f, p.tmp / "seats.csv"),
-    "agent.import": lambda f, p: seats.import_agents(f, p.tmp / "agents.csv"),
+    "seat.event": lambda f, p: seat_events.record_event(f, "B-02", "ready", agent_no="1005"),
+    "seat.import": lambda f, p: seat_importing.import_seats(f, p.tmp / "seats.csv"),
+    "agent.import": lambda f, p: seat_importing.import_agents(f, p.tmp / "agents.csv"),
     "alert.acknowledge": lambda f, p: alerts.acknowledge(f, p.ids["alert"]),
-    "away.request": lambda f, p: away.request(f, "1005", "toilet", seat_code="B-02"),
-    "away.approve": lambda f, p: away.approve(f, p.ids["slip_requested"]),
-    "away.end": lambda f, p: away.back(f, p.ids["slip_out"]),
+    "away.request": lambda f, p: away_actions.request(f, "1005", "toilet", seat_code="B-02"),
+    "away.approve": lambda f, p: away_actions.approve(f, p.ids["slip_requested"]),
+    "away.end": lambda f, p: away_actions.back(f, p.ids["slip_out"]),
     "visitor.register": lambda f, p: registration.register(
         f,
         registration.Registration(
@@ -205,14 +211,22 @@ MORE_CALLS: list[tuple[str, str, Call]] = [
     (
         "away.request",
         "send_away",
-        lambda f, p: away.send_away(f, "1005", "water", seat_code="B-02"),
+        lambda f, p: away_actions.send_away(f, "1005", "water", seat_code="B-02"),
     ),
-    ("away.request", "start", lambda f, p: away.start(f, p.ids["slip_approved"])),
-    ("away.request", "cancel", lambda f, p: away.cancel(f, p.ids["slip_requested"])),
-    ("away.approve", "reject", lambda f, p: away.reject(f, p.ids["slip_requested"], "no")),
-    ("away.approve", "excuse", lambda f, p: away.excuse(f, p.ids["slip_unapproved"], "ok")),
-    ("away.approve", "violation", lambda f, p: away.record_violation(f, p.ids["slip_unapproved"])),
-    ("away.approve", "extend", lambda f, p: away.extend(f, p.ids["slip_out"], 120, "long queue")),
+    ("away.request", "start", lambda f, p: away_actions.start(f, p.ids["slip_approved"])),
+    ("away.request", "cancel", lambda f, p: away_actions.cancel(f, p.ids["slip_requested"])),
+    ("away.approve", "reject", lambda f, p: away_actions.reject(f, p.ids["slip_requested"], "no")),
+    ("away.approve", "excuse", lambda f, p: away_actions.excuse(f, p.ids["slip_unapproved"], "ok")),
+    (
+        "away.approve",
+        "violation",
+        lambda f, p: away_actions.record_violation(f, p.ids["slip_unapproved"]),
+    ),
+    (
+        "away.approve",
+        "extend",
+        lambda f, p: away_actions.extend(f, p.ids["slip_out"], 120, "long queue"),
+    ),
     (
         "visitor.approve_internal",
         "reject",

@@ -24,7 +24,7 @@ from floorman.domain.reports.sweep import (
     sweep_in_datetimes,
     sweep_in_microseconds,
 )
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 
 
 def test_occupancy_and_away_minutes_follow_the_history(small_floor, clock) -> None:

@@ -18,7 +18,7 @@ from floorman.domain.emergency import report as incident_report
 from floorman.domain.emergency import views as emergency_views
 from floorman.domain.emergency.checklists import load_checklists
 from floorman.domain.roll_call import book
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 from floorman.domain.visitors import decisions, presence, registration, retention
 from floorman.domain.visitors.registration import Registration
 

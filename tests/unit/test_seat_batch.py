@@ -26,12 +26,16 @@ from floorman.data import journal, schema
 from floorman.data.db import Database
 from floorman.data.tables.away import AwaySlip
 from floorman.data.tables.floor import JournalEntry
-from floorman.domain import away, seat_batch
 from floorman.domain.audit import run_checks
+from floorman.domain.away import actions as away_actions
+from floorman.domain.away.book import MemorySlip
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError
-from floorman.domain.seat_batch import BatchEvent, _Slip, apply_batch, stored_time
-from floorman.domain.seats import apply_event, import_agents, import_seats, record_event
+from floorman.domain.seats import batch as seat_batch
+from floorman.domain.seats.batch import BatchEvent, apply_batch
+from floorman.domain.seats.bulk import stored_time
+from floorman.domain.seats.events import apply_event, record_event
+from floorman.domain.seats.importing import import_agents, import_seats
 from tests.conftest import START
 
 SEATS = [f"S-{n:02d}" for n in range(8)]
@@ -87,12 +91,12 @@ def make_floor(folder: Path) -> Floor:
     floor.clock.set(START + timedelta(seconds=20))  # type: ignore[attr-defined]
     # 100 approved (goes out on its own slip), 101 only asked (the request is dropped
     # when they leave anyway), 102 approved and extended (its alerts carry "ext:").
-    away.request(floor, AGENTS[0], "water")
-    away.approve(floor, AGENTS[0])
-    away.request(floor, AGENTS[1], "toilet")
-    away.request(floor, AGENTS[2], "coaching")
-    away.approve(floor, AGENTS[2])
-    away.extend(floor, AGENTS[2], 120, "long call")
+    away_actions.request(floor, AGENTS[0], "water")
+    away_actions.approve(floor, AGENTS[0])
+    away_actions.request(floor, AGENTS[1], "toilet")
+    away_actions.request(floor, AGENTS[2], "coaching")
+    away_actions.approve(floor, AGENTS[2])
+    away_actions.extend(floor, AGENTS[2], 120, "long call")
     floor.actor = Actor("pbx", "feed", source="pbx")  # events come from the phone system
     return floor
 
@@ -278,11 +282,11 @@ def test_the_in_memory_slip_has_the_rows_defaults() -> None:
     }
     mine = {
         f.name: None if f.default is dataclasses.MISSING else f.default
-        for f in dataclasses.fields(_Slip)
+        for f in dataclasses.fields(MemorySlip)
         if f.default_factory is dataclasses.MISSING
     }
     assert mine == model
-    assert sorted(f.name for f in dataclasses.fields(_Slip)) == sorted(AwaySlip.model_fields)
+    assert sorted(f.name for f in dataclasses.fields(MemorySlip)) == sorted(AwaySlip.model_fields)
 
 
 def test_batch_row_ids_are_uuids_in_time_order(tmp_path: Path) -> None:

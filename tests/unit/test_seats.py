@@ -10,7 +10,9 @@ from sqlmodel import select
 from floorman.data import journal
 from floorman.data.tables.floor import JournalEntry, SeatEvent
 from floorman.domain.core.errors import FloorError
-from floorman.domain.seats import count_by_zone, list_seats, record_event, seat_history
+from floorman.domain.seats.events import record_event
+from floorman.domain.seats.history import seat_history
+from floorman.domain.seats.views import count_by_zone, list_seats
 
 
 def seat(floor, code):
@@ -171,7 +173,7 @@ def test_history_of_today(small_floor, clock) -> None:
 
 
 def test_import_reports_bad_row_and_imports_nothing(floor, tmp_path) -> None:
-    from floorman.domain.seats import import_seats
+    from floorman.domain.seats.importing import import_seats
 
     bad = tmp_path / "bad.csv"
     bad.write_text(

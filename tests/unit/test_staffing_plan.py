@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from floorman.domain.core.errors import FloorError
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 from floorman.domain.staffing.plan import clear_plan, required_now, set_plan
 
 UTC = ZoneInfo("UTC")

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from floorman.domain.core.errors import FloorError
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 from floorman.domain.staffing.forecast import parse_interval, read_forecast
 from floorman.domain.staffing.gap import (
     compare,

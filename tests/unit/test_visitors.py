@@ -17,7 +17,7 @@ from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError, PermissionDenied
 from floorman.domain.roll_call import book as roll_call_book
 from floorman.domain.roll_call import views as roll_call_views
-from floorman.domain.seats import record_event
+from floorman.domain.seats.events import record_event
 from floorman.domain.visitors import decisions, export, lists, presence, records, registration
 from floorman.domain.visitors import views as visitor_views
 from floorman.domain.visitors.registration import Registration

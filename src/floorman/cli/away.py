@@ -109,7 +109,7 @@ def _print_slip(args: argparse.Namespace, view: Any) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from floorman.clock import mmss
-    from floorman.domain.away import list_slips, parse_day
+    from floorman.domain.away.views import list_slips, parse_day
     from floorman.domain.shifts import resolve_shift
 
     floor = open_floor(args)
@@ -129,7 +129,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_log(args: argparse.Namespace) -> int:
-    from floorman.domain.away import away_log, export_csv, list_slips, parse_day
+    from floorman.domain.away.log import away_log, export_csv
+    from floorman.domain.away.views import list_slips, parse_day
     from floorman.domain.shifts import resolve_shift
 
     floor = open_floor(args)
@@ -165,7 +166,7 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 
 def cmd_request(args: argparse.Namespace) -> int:
-    from floorman.domain.away import request
+    from floorman.domain.away.actions import request
 
     floor = open_floor(args, authenticate=True)
     view = request(floor, args.agent, args.reason, seat_code=args.seat, note=args.note)
@@ -173,38 +174,38 @@ def cmd_request(args: argparse.Namespace) -> int:
 
 
 def cmd_simple(args: argparse.Namespace) -> int:
-    from floorman.domain import away
+    from floorman.domain.away import actions
 
-    action = {"approve": away.approve, "cancel": away.cancel}[args.away_command]
+    action = {"approve": actions.approve, "cancel": actions.cancel}[args.away_command]
     return _print_slip(args, action(open_floor(args, authenticate=True), args.slip))
 
 
 def cmd_timed(args: argparse.Namespace) -> int:
-    from floorman.domain import away
+    from floorman.domain.away import actions
     from floorman.domain.core.text import parse_instant
 
     floor = open_floor(args, authenticate=True)
     at = parse_instant(args.at, floor.config.zone()) if args.at else None
-    action = {"start": away.start, "back": away.back}[args.away_command]
+    action = {"start": actions.start, "back": actions.back}[args.away_command]
     return _print_slip(args, action(floor, args.slip, at=at))
 
 
 def cmd_reasoned(args: argparse.Namespace) -> int:
-    from floorman.domain import away
+    from floorman.domain.away import actions
 
-    action = {"reject": away.reject, "excuse": away.excuse}[args.away_command]
+    action = {"reject": actions.reject, "excuse": actions.excuse}[args.away_command]
     return _print_slip(args, action(open_floor(args, authenticate=True), args.slip, args.reason))
 
 
 def cmd_violation(args: argparse.Namespace) -> int:
-    from floorman.domain.away import record_violation
+    from floorman.domain.away.actions import record_violation
 
     floor = open_floor(args, authenticate=True)
     return _print_slip(args, record_violation(floor, args.slip, args.note))
 
 
 def cmd_extend(args: argparse.Namespace) -> int:
-    from floorman.domain.away import extend
+    from floorman.domain.away.actions import extend
 
     view = extend(open_floor(args, authenticate=True), args.slip, args.minutes * 60, args.reason)
     return _print_slip(args, view)

@@ -55,8 +55,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_event(args: argparse.Namespace) -> int:
     from floorman.config import Config
+    from floorman.domain.away import follow  # noqa: F401  (the away rules follow the seat)
     from floorman.domain.core.text import parse_instant
-    from floorman.domain.seats import record_event
+    from floorman.domain.seats.events import record_event
 
     floor = open_floor(args, source=args.source)
     config: Config = floor.config
@@ -76,7 +77,7 @@ def cmd_event(args: argparse.Namespace) -> int:
 
 def cmd_seats_list(args: argparse.Namespace) -> int:
     from floorman.clock import mmss
-    from floorman.domain.seats import STATE_LETTERS, list_seats
+    from floorman.domain.seats.views import STATE_LETTERS, list_seats
 
     floor = open_floor(args)
     with floor.db.read() as session:
@@ -94,7 +95,7 @@ def cmd_seats_list(args: argparse.Namespace) -> int:
 
 
 def cmd_seats_import(args: argparse.Namespace) -> int:
-    from floorman.domain.seats import import_seats
+    from floorman.domain.seats.importing import import_seats
 
     count = import_seats(open_floor(args, authenticate=True), args.file)
     print(f"imported {count} seat{'' if count == 1 else 's'}")
@@ -102,7 +103,7 @@ def cmd_seats_import(args: argparse.Namespace) -> int:
 
 
 def cmd_agents_import(args: argparse.Namespace) -> int:
-    from floorman.domain.seats import import_agents
+    from floorman.domain.seats.importing import import_agents
 
     count = import_agents(open_floor(args, authenticate=True), args.file)
     print(f"imported {count} agent{'' if count == 1 else 's'}")

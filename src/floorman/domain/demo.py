@@ -16,9 +16,10 @@ from sqlmodel import select
 
 from floorman.data import journal
 from floorman.data.tables.floor import Agent, Seat, Zone
+from floorman.domain.away import follow  # noqa: F401  (the away rules follow the seats)
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
-from floorman.domain.seats import apply_event
+from floorman.domain.seats.events import apply_event
 
 # (zone code, zone name, seat type, rows, columns)
 DEMO_ZONES: tuple[tuple[str, str, str, int, int], ...] = (
@@ -192,18 +193,18 @@ class DemoSimulator:
                 elif state == "busy" and roll < 0.45:
                     applied += self._try(session, code, "ready", now)
         # Slips are their own transactions: after the one above has committed.
-        from floorman.domain import away
+        from floorman.domain.away import actions
 
         for code, staff_no, reason in approved_aways:
             try:
-                away.send_away(self.floor, staff_no, reason, seat_code=code)
+                actions.send_away(self.floor, staff_no, reason, seat_code=code)
             except FloorError:
                 continue
             self._plan_back(code, now)
             applied += 1
         for staff_no, reason in requests:
             try:
-                away.request(self.floor, staff_no, reason)
+                actions.request(self.floor, staff_no, reason)
             except FloorError:
                 continue
             applied += 1

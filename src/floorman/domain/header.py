@@ -1,4 +1,5 @@
-"""What every screen's header adds to the seat counts: emergencies, staffing, visitors, alerts.
+"""What every screen's header adds to the seat counts: emergencies, staffing, visitors,
+aways over their limit, alerts.
 
 Each item is (text, style name). Every part is read in one snapshot; a panel whose
 module is not installed simply adds nothing. Symbols carry the meaning as well as the
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from floorman.clock import mmss
 from floorman.domain import alerts
+from floorman.domain.away.views import seat_aways
 from floorman.domain.core.context import Floor
 from floorman.i18n import language, t
 
@@ -66,6 +68,11 @@ def header_items(floor: Floor) -> list[tuple[str, str]]:
         on_floor = visitors_on_floor(session)
         if on_floor:
             items.append((t("visitors on floor {n}", n=len(on_floor)), "cyan"))
+
+        # Each away against its own limit (away.rules), as the seat map and the board.
+        over = sum(1 for away in seat_aways(session, floor).values() if away.over_limit_at(now))
+        if over:
+            items.append(("‼ " + t("aways over limit {n}", n=over), "bold white on dark_red"))
 
         active = alerts.active(session)
         if active:

@@ -24,8 +24,10 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from floorman.clock import mmss
 from floorman.config import Config
-from floorman.domain import away
-from floorman.domain.away import BAND_SYMBOLS, SlipView
+from floorman.domain.away import actions as away_actions
+from floorman.domain.away import views as away_views
+from floorman.domain.away.rules import BAND_SYMBOLS
+from floorman.domain.away.views import SlipView
 from floorman.domain.core.errors import FloorError
 from floorman.i18n import language, t
 from floorman.messages import DatabaseChanged, Tick
@@ -145,7 +147,7 @@ class AwayScreen(FloormanScreen):
     # ------------------------------------------------------------------ loading
     @work(thread=True, exclusive=True, group="away-reload")
     def reload(self) -> None:
-        views = away.away_board(self.floor)
+        views = away_views.away_board(self.floor)
         self.app.call_from_thread(self.show_slips, views)
 
     def show_slips(self, views: list[SlipView]) -> None:
@@ -156,7 +158,7 @@ class AwayScreen(FloormanScreen):
         """Retime every slip from its stored start and update only the cells that changed."""
         table = self.query_one(DataTable)
         now: datetime = self.floor.clock.now()
-        self.views = {vid: away.retime(self.floor, v, now) for vid, v in self.views.items()}
+        self.views = {vid: away_views.retime(self.floor, v, now) for vid, v in self.views.items()}
         config = self.floor.config
         wanted = {
             vid: row_cells(v, reason_label(config, v.reason)) for vid, v in self.views.items()
@@ -174,7 +176,7 @@ class AwayScreen(FloormanScreen):
                     if before != after:
                         table.update_cell(vid, column, after)
             self.rows[vid] = cells
-        order = [v.id for v in sorted(self.views.values(), key=away.board_order)]
+        order = [v.id for v in sorted(self.views.values(), key=away_views.board_order)]
         current = [str(row.key.value) for row in table.ordered_rows]
         if current != order:
             position = {vid[:8]: index for index, vid in enumerate(order)}
@@ -244,25 +246,25 @@ class AwayScreen(FloormanScreen):
     def action_approve(self) -> None:
         ref = self.selected()
         if ref:
-            self.run_domain(lambda: away.approve(self.floor, ref), t("Approved"))
+            self.run_domain(lambda: away_actions.approve(self.floor, ref), t("Approved"))
 
     def action_back(self) -> None:
         ref = self.selected()
         if ref:
-            self.run_domain(lambda: away.back(self.floor, ref), t("Back at the seat"))
+            self.run_domain(lambda: away_actions.back(self.floor, ref), t("Back at the seat"))
 
     def action_violation(self) -> None:
         ref = self.selected()
         if ref:
             self.run_domain(
-                lambda: away.record_violation(self.floor, ref), t("Recorded as a violation")
+                lambda: away_actions.record_violation(self.floor, ref), t("Recorded as a violation")
             )
 
     def action_reject(self) -> None:
         ref = self.selected()
         if ref:
             modal = ReasonModal(
-                t("Reject the request"), lambda reason: away.reject(self.floor, ref, reason)
+                t("Reject the request"), lambda reason: away_actions.reject(self.floor, ref, reason)
             )
             self.app.push_screen(modal, self._after_modal(t("Rejected")))
 
@@ -270,7 +272,8 @@ class AwayScreen(FloormanScreen):
         ref = self.selected()
         if ref:
             modal = ReasonModal(
-                t("Approve after the fact"), lambda reason: away.excuse(self.floor, ref, reason)
+                t("Approve after the fact"),
+                lambda reason: away_actions.excuse(self.floor, ref, reason),
             )
             self.app.push_screen(modal, self._after_modal(t("Excused")))
 
@@ -352,7 +355,7 @@ class SendAwayModal(_SlipForm):
 
     def save(self) -> SlipView:
         reason = self.query_one("#away-reason", Select).value
-        return away.send_away(
+        return away_actions.send_away(
             self.floor,
             self.value("away-agent"),
             str(reason),
@@ -411,4 +414,6 @@ class ExtendModal(_SlipForm):
         text = self.value("away-minutes").strip()
         if not text.isdigit():
             raise FloorError(t("Minutes must be a whole number"))
-        return away.extend(self.floor, self.ref, int(text) * 60, self.value("away-extend-reason"))
+        return away_actions.extend(
+            self.floor, self.ref, int(text) * 60, self.value("away-extend-reason")
+        )

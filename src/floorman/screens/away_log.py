@@ -14,7 +14,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from floorman.domain import away
+from floorman.domain.away import log as away_log_book
+from floorman.domain.away import views as away_views
 from floorman.domain.core.errors import FloorError
 from floorman.domain.shifts import Shift, current_shift, next_shift, previous_shift
 from floorman.i18n import t
@@ -73,10 +74,10 @@ class AwayLogScreen(FloormanModal):
     def load(self) -> None:
         shift = self.shift
         assert shift is not None
-        lines = away.away_log(away.list_slips(self.floor, shift=shift))
+        lines = away_log_book.away_log(away_views.list_slips(self.floor, shift=shift))
         self.app.call_from_thread(self.show, shift, lines)
 
-    def show(self, shift: Shift, lines: list[away.AgentLog]) -> None:
+    def show(self, shift: Shift, lines: list[away_log_book.AgentLog]) -> None:
         if shift is not self.shift:  # the user stepped on while this one loaded
             return
         total = sum(line.count for line in lines)

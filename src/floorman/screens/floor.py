@@ -20,7 +20,9 @@ from textual.binding import Binding
 from textual.widgets import Footer, Static
 
 from floorman.domain.audit import JournalView, journal_entries
-from floorman.domain.seats import SEAT_STATES, SeatView, list_seats
+from floorman.domain.away.views import SeatAway, seat_aways
+from floorman.domain.core.states import SeatState
+from floorman.domain.seats.views import SeatView, list_seats
 from floorman.i18n import t
 from floorman.messages import DatabaseChanged, Tick
 from floorman.screens.base import FloormanScreen
@@ -73,14 +75,21 @@ class FloorScreen(FloormanScreen):
                 self.app.call_from_thread(self.seats_still_current, head)
                 return
             views = list_seats(session)
-        self.app.call_from_thread(self.show_seats, views, head)
+            # The aways' limits from the same snapshot: the map and the board agree.
+            aways = seat_aways(session, self.floor)
+        self.app.call_from_thread(self.show_seats, views, head, aways)
 
-    def show_seats(self, views: list[SeatView], journal_head: int | None = None) -> None:
+    def show_seats(
+        self,
+        views: list[SeatView],
+        journal_head: int | None = None,
+        aways: dict[str, SeatAway] | None = None,
+    ) -> None:
         if _older(journal_head, self.journal_head):
             return  # a reload overtaken by a newer one (workers in threads may finish late)
         self.journal_head = journal_head
         self.views = views
-        self.query_one(SeatMap).set_seats(views)
+        self.query_one(SeatMap).set_seats(views, aways)
         self.update_header()
 
     def seats_still_current(self, journal_head: int | None) -> None:
@@ -121,7 +130,7 @@ class FloorScreen(FloormanScreen):
         self._apply_filters()
 
     def action_cycle_state(self) -> None:
-        self.state_filter = _next(list(SEAT_STATES), self.state_filter)
+        self.state_filter = _next(list(SeatState), self.state_filter)
         self._apply_filters()
 
     def action_clear_filters(self) -> None:

@@ -11,7 +11,8 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from floorman.clock import mmss
-from floorman.domain.seats import STATE_LETTERS, HistoryRow, SeatView, list_seats, seat_history
+from floorman.domain.seats.history import HistoryRow, seat_history
+from floorman.domain.seats.views import STATE_LETTERS, SeatView, list_seats
 from floorman.i18n import t
 from floorman.screens.base import FloormanModal
 

@@ -11,8 +11,12 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual.widget import Widget
 
-from floorman.domain.seats import STATE_LETTERS, SeatView, count_by_zone
+from floorman.domain.core.states import SeatState
+from floorman.domain.seats.views import STATE_LETTERS, SeatView, count_by_zone
 from floorman.i18n import t
+
+# Agents first (at the seat, then away), then the seats without one.
+HEADER_ORDER = (SeatState.READY, SeatState.BUSY, SeatState.AWAY, SeatState.EMPTY, SeatState.FAULT)
 
 
 class FloorHeader(Widget):
@@ -61,7 +65,7 @@ class FloorHeader(Widget):
             (self.operator, "italic"),
             "  ",
         )
-        for state in ("ready", "busy", "away", "empty", "fault"):
+        for state in HEADER_ORDER:
             line.append(f"{STATE_LETTERS[state]} {t(state)} {total.states[state]}  ")
         line.append(
             t(

@@ -2,8 +2,10 @@
 
 Each seat is a two-line cell: its id, a state letter and the time in state on the first
 line, the agent's name on the second. Colour is never the only signal: every state has
-a letter (R ready, B busy, A away, - empty, X out of order), and an away past its limit
-adds "!". The widget renders from plain `SeatView`s; it never touches the database.
+a letter (R ready, B busy, A away, - empty, X out of order), and an away past its own
+limit (the slip's: `away.rules.away_limits`, through the `SeatAway`s it is given) shows
+"!". The widget renders from plain `SeatView`s and `SeatAway`s; it never touches the
+database.
 
 It draws line by line (Textual's line API): only the lines on screen are built, so a
 1,000-seat floor costs what the visible part costs. Each line is first described as a
@@ -29,18 +31,20 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from floorman.clock import mmss
-from floorman.domain.seats import STATE_LETTERS, SeatView, ZoneCounts, count_by_zone
+from floorman.domain.away.views import SeatAway
+from floorman.domain.core.states import SeatState
+from floorman.domain.seats.views import STATE_LETTERS, SeatView, ZoneCounts, count_by_zone
 from floorman.i18n import fit, t
 
 CELL = 12  # "A-01 R 03:12" is twelve cells; longer seat codes widen every cell
-STATE_STYLES = {
-    "ready": "bold green",
-    "busy": "bold cyan",
-    "away": "bold magenta",
-    "empty": "dim",
-    "fault": "bold white on red",
+STATE_STYLES: dict[str, str] = {
+    SeatState.READY: "bold green",
+    SeatState.BUSY: "bold cyan",
+    SeatState.AWAY: "bold magenta",
+    SeatState.EMPTY: "dim",
+    SeatState.FAULT: "bold white on red",
 }
-AWAY_LIMIT_SECONDS = 300
+OVER_LIMIT_LETTER, OVER_LIMIT_STYLE = "!", "bold white on dark_red"
 
 
 # What one line of the map shows, as plain data: ("seats" | "names", ((start, text, style),
@@ -92,7 +96,8 @@ class SeatMap(ScrollView, can_focus=True):
         self.views: list[SeatView] = []
         self.zone_filter: str | None = None
         self.state_filter: str | None = None
-        self.away_limits: dict[str, int] = {}
+        # The aways in progress by seat code, each with its own limits.
+        self.aways: dict[str, SeatAway] = {}
         self._placed: list[Placed] = []
         self._by_line: dict[int, list[Placed]] = {}
         self._titles: dict[int, tuple[SeatView, ZoneCounts]] = {}
@@ -110,13 +115,20 @@ class SeatMap(ScrollView, can_focus=True):
         self._geometry: tuple[Size, Size, Size] | None = None
 
     # ------------------------------------------------------------------ data in
-    def set_seats(self, views: list[SeatView]) -> None:
-        """Show these seats. Unchanged seats (a reload after another table changed) cost
-        one comparison; changed ones repaint only the rows they are on."""
-        if self._laid_out and views == self.views:
+    def set_seats(self, views: list[SeatView], aways: dict[str, SeatAway] | None = None) -> None:
+        """Show these seats, and time their aways by `aways` (`away.views.seat_aways`).
+        Unchanged seats (a reload after another table changed) cost one comparison;
+        changed ones repaint only the rows they are on."""
+        aways = {} if aways is None else aways
+        if self._laid_out and views == self.views and aways == self.aways:
             return
-        self.views = views
+        self.views, self.aways = views, aways
         self._relayout()
+
+    def over_limit(self, view: SeatView) -> bool:
+        """Whether this seat's away is past its own limit at the map's `now`."""
+        away = self.aways.get(view.seat)
+        return view.state == SeatState.AWAY and away is not None and away.over_limit_at(self.now)
 
     def set_filters(self, zone: str | None, state: str | None) -> None:
         self.zone_filter, self.state_filter = zone, state
@@ -318,17 +330,17 @@ class SeatMap(ScrollView, can_focus=True):
             if top:
                 seconds = view.seconds_in_state(now)
                 letter, style = STATE_LETTERS[view.state], STATE_STYLES[view.state]
-                limit = self.away_limits.get(view.seat, AWAY_LIMIT_SECONDS)
-                if view.state == "away" and seconds >= limit:
-                    letter, style = "!", "bold white on dark_red"
+                if self.over_limit(view):
+                    letter, style = OVER_LIMIT_LETTER, OVER_LIMIT_STYLE
                 if dimmed:
                     style = "dim"
                 if selected:
                     style += " reverse"
-                timer = mmss(seconds) if view.state != "empty" else "     "
+                timer = mmss(seconds) if view.state != SeatState.EMPTY else "     "
                 text = _fit(f"{view.seat} {letter} {timer}", cell)
             else:
-                name = view.agent_name or ("" if view.state != "fault" else (view.reason or ""))
+                fault = view.state == SeatState.FAULT
+                name = view.agent_name or ((view.reason or "") if fault else "")
                 style = "dim" if dimmed else ("reverse" if selected else "")
                 text = _fit(name, cell)
             cells.append((placed.col * (cell + 1), text, style))

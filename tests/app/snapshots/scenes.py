@@ -96,15 +96,16 @@ def _staff_at(floor: Any, state: str, count: int) -> list[tuple[str, str]]:
 
 def build_floor(floor: Any) -> None:
     """The demo floor, two approved aways and one waiting request, two visitors."""
-    from floorman.domain import away, visitors
+    from floorman.domain.away import actions as away_actions
     from floorman.domain.demo import build_demo_floor
-    from floorman.domain.visitors import Registration
+    from floorman.domain.visitors import decisions, presence, registration
+    from floorman.domain.visitors.registration import Registration
 
     build_demo_floor(floor, seed=7)
     ready = _staff_at(floor, "ready", 4)
-    away.send_away(floor, ready[0][0], "water", seat_code=ready[0][1])
-    away.send_away(floor, ready[1][0], "toilet", seat_code=ready[1][1])
-    away.request(floor, ready[2][0], "coaching")
+    away_actions.send_away(floor, ready[0][0], "water", seat_code=ready[0][1])
+    away_actions.send_away(floor, ready[1][0], "toilet", seat_code=ready[1][1])
+    away_actions.request(floor, ready[2][0], "coaching")
     guest = Registration(
         name="Zhang Wei",
         organisation="Billing dept",
@@ -114,10 +115,10 @@ def build_floor(floor: Any) -> None:
         badge="V-01",
         expected_minutes=30,
     )
-    first = visitors.register(floor, guest)
-    visitors.approve(floor, first.id)
-    visitors.check_in(floor, first.id)
-    visitors.register(
+    first = registration.register(floor, guest)
+    decisions.approve(floor, first.id)
+    presence.check_in(floor, first.id)
+    registration.register(
         floor,
         Registration(
             name="王芳",
@@ -137,9 +138,9 @@ def _nothing(floor: Any) -> None:
 
 
 def _running_fire(floor: Any) -> None:
-    from floorman.domain import emergency
+    from floorman.domain.emergency import lifecycle as emergency_lifecycle
 
-    emergency.start(floor, "fire")
+    emergency_lifecycle.start(floor, "fire")
 
 
 def _operators(floor: Any) -> None:

@@ -15,7 +15,7 @@ from floorman.data.tables.attendance import AttendanceMark, LeaveRequest, Roster
 from floorman.data.tables.floor import Agent, SeatEvent
 from floorman.domain.attendance.inputs import MARGIN
 from floorman.domain.core.context import Floor
-from floorman.domain.seats import STAFFED_STATES
+from floorman.domain.core.states import MANNED_STATES
 
 # ------------------------------------------------------------------- evaluating days
 
@@ -66,7 +66,7 @@ def _staffed_times(
         )
         .order_by(col(SeatEvent.at))
     ).all()
-    staffed = [(at, seat_id) for state, at, seat_id in mine if state in STAFFED_STATES]
+    staffed = [(at, seat_id) for state, at, seat_id in mine if state in MANNED_STATES]
     if not staffed:
         return None, None
     last_at, last_seat = staffed[-1]

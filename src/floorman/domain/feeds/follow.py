@@ -36,7 +36,7 @@ from floorman.domain.feeds.report import (
     FeedReport,
     ignore_bad,
 )
-from floorman.domain.seat_batch import BatchEvent, FloorBatch
+from floorman.domain.seats.batch import BatchEvent, FloorBatch
 
 READ_CHUNK = 1 << 20
 

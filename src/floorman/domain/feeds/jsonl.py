@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from floorman.domain.away import follow  # noqa: F401  (the away rules follow the seats)
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.text import clean, parse_instant
@@ -26,7 +27,7 @@ from floorman.domain.feeds.report import (
     FeedReport,
     ignore_bad,
 )
-from floorman.domain.seat_batch import BatchEvent, apply_batch
+from floorman.domain.seats.batch import BatchEvent, apply_batch
 
 MAX_LINE_BYTES = 64 * 1024
 

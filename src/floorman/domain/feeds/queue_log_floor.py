@@ -13,6 +13,7 @@ from sqlmodel import Session, func, select
 
 from floorman.data.tables.feeds import FeedMembership
 from floorman.data.tables.floor import Agent, Seat, SeatEvent
+from floorman.domain.away import follow  # noqa: F401  (the away rules follow the seats)
 from floorman.domain.core.context import Floor
 from floorman.domain.feeds.members import InterfaceMap
 from floorman.domain.feeds.queue_log import (
@@ -21,8 +22,8 @@ from floorman.domain.feeds.queue_log import (
     QueueLogLine,
     queue_log_action,
 )
-from floorman.domain.seat_batch import FloorBatch
-from floorman.domain.seats import apply_event
+from floorman.domain.seats.batch import FloorBatch
+from floorman.domain.seats.events import apply_event
 
 
 class SessionMembers:

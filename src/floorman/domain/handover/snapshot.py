@@ -21,13 +21,14 @@ from sqlmodel import Session
 
 from floorman.clock import elapsed_seconds, mmss
 from floorman.data.tables.staffing import StaffingPlan
-from floorman.domain import alerts, away
+from floorman.domain import alerts
+from floorman.domain.away import views as away_views
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.states import SeatState, SlipApproval
 from floorman.domain.emergency import views as emergency_views
 from floorman.domain.handover.views import iso
-from floorman.domain.seats import count_by_zone, list_seats
+from floorman.domain.seats.views import count_by_zone, list_seats
 from floorman.domain.shifts import Shift
 from floorman.domain.staffing.plan import required_now
 from floorman.domain.visitors import presence
@@ -96,7 +97,7 @@ def _away_issues_section(floor: Floor, shift: Shift) -> dict[str, Any]:
     day, last_day = shift.start.astimezone(zone).date(), now.astimezone(zone).date()
     rows: list[dict[str, Any]] = []
     while day <= last_day:
-        for slip in away.list_slips(floor, day=day):
+        for slip in away_views.list_slips(floor, day=day):
             if slip.left_at is None or not shift.start <= slip.left_at < now:
                 continue
             if slip.over_seconds <= 0 and slip.approval not in AWAY_ISSUE_APPROVALS:

@@ -17,8 +17,8 @@ from sqlmodel import Session, col, select
 
 from floorman.data.tables.floor import Seat, SeatEvent
 from floorman.data.types import UTCDateTime
+from floorman.domain.core.states import MANNED_STATES
 from floorman.domain.reports.figures import OccupancyPoint
-from floorman.domain.seats import STAFFED_STATES
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 HOUR_US = 3_600_000_000
@@ -32,12 +32,12 @@ OPEN = (1, 1, 1, 0)
 def _kind(state: str) -> int:
     if state == "away":
         return AWAY
-    if state in STAFFED_STATES:
+    if state in MANNED_STATES:
         return STAFFED_NOT_AWAY
     return FAULT if state == "fault" else EMPTY
 
 
-KINDS = {state: _kind(state) for state in (*STAFFED_STATES, "fault", "empty")}
+KINDS = {state: _kind(state) for state in (*MANNED_STATES, "fault", "empty")}
 
 # Events in the range in time order (ties as the time index keeps them), each time as
 # integer microseconds since 1970: whole seconds by unixepoch(), then the stored fraction
@@ -192,7 +192,7 @@ def sweep_in_datetimes(
     away_seconds = [0.0] * len(hours)
     away_since = {seat: start for seat, state in states.items() if state == "away"}
     # Running counts, moved by each event, instead of recounting every seat per sample.
-    staffed = sum(1 for s in states.values() if s in STAFFED_STATES)
+    staffed = sum(1 for s in states.values() if s in MANNED_STATES)
     open_seats = sum(1 for s in states.values() if s != "fault")
     samples: list[OccupancyPoint] = []
     next_sample = start
@@ -223,7 +223,7 @@ def sweep_in_datetimes(
             add_away(away_since.pop(seat_id, start), at)
         elif state == "away" and before != "away":
             away_since[seat_id] = at
-        staffed += (state in STAFFED_STATES) - (before in STAFFED_STATES)
+        staffed += (state in MANNED_STATES) - (before in MANNED_STATES)
         open_seats += (state != "fault") - (before != "fault")
         states[seat_id] = state
     sample_until(end)

@@ -46,7 +46,7 @@ def compare(required: int, staffed: int) -> StaffingGap:
 
 def staffed_seats(session: Session) -> int:
     """Seats staffed right now on the whole floor (ready, busy or away)."""
-    from floorman.domain.seats import count_by_zone, list_seats
+    from floorman.domain.seats.views import count_by_zone, list_seats
 
     _zones, total = count_by_zone(list_seats(session))
     return total.staffed
