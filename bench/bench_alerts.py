@@ -46,7 +46,7 @@ async def run_scheduler(floor: Floor, timers: int, spread: float) -> dict[str, t
     """Schedule `timers` alerts over `spread` seconds; return id -> (due, callback) epochs."""
     from sqlmodel import select
 
-    from floorman.alerts import AlertScheduler
+    from floorman.runtime.scheduler import AlertScheduler
     from floorman.data.models import Alert
     from floorman.domain import alerts
 

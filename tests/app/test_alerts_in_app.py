@@ -10,7 +10,7 @@ from floorman.data.models import Alert
 from floorman.domain import alerts
 from floorman.screens.floor import FloorScreen
 from floorman.widgets.alert_bar import AlertBar
-from tests.app import workers_done
+from tests.helpers import workers_done
 
 
 async def settle(app, pilot) -> None:

@@ -12,7 +12,7 @@ from floorman.data.models import Seat
 from floorman.domain import away
 from floorman.domain.seats import record_event
 from floorman.screens.away import AwayScreen, ExtendModal, ReasonModal, SendAwayModal
-from tests.app import workers_done
+from tests.helpers import workers_done
 
 
 async def settle(app, pilot) -> None:

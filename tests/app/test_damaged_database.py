@@ -7,7 +7,7 @@ from floorman.data.db import Database
 from floorman.domain.backups import take_backup
 from floorman.domain.seats import list_seats, record_event
 from floorman.screens.damaged import DamagedDatabaseApp
-from tests.app import workers_done
+from tests.helpers import workers_done
 
 
 def damage(path) -> None:

@@ -14,7 +14,7 @@ from floorman.screens.emergency import (
     EmergencyTextModal,
     StartEmergencyModal,
 )
-from tests.app import workers_done
+from tests.helpers import workers_done
 
 
 async def settle(app, pilot) -> None:

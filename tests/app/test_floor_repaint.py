@@ -16,7 +16,7 @@ from floorman.domain.core.context import Actor, Floor
 from floorman.domain.seats import record_event
 from floorman.screens.floor import FloorScreen
 from floorman.widgets.seat_map import SeatMap
-from tests.app import workers_done
+from tests.helpers import workers_done
 
 # The small floor's map: zone A's title on line 0, its seat rows on lines 1 and 3 (names
 # under them on 2 and 4), zone B's title on 6, its seat rows on 7 and 9.

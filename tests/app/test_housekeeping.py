@@ -6,7 +6,7 @@ from floorman.data.backup import backup_dir, list_backups
 from floorman.domain import visitors
 from floorman.domain.core.context import Actor
 from floorman.domain.operators import add_operator
-from tests.app import workers_done
+from tests.helpers import workers_done
 
 
 async def test_backups_and_purge_run_with_nobody_logged_in(small_floor, make_app, clock) -> None:

@@ -17,7 +17,7 @@ from floorman.domain.operators import add_operator, authenticate, require
 from floorman.i18n import set_language
 from floorman.screens.floor import FloorScreen
 from floorman.screens.login import LoginScreen
-from tests.app import workers_done
+from tests.helpers import workers_done
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ from textual.widgets import DataTable, Input, Static
 
 from floorman.domain.seats import record_event
 from floorman.screens.staffing import StaffingScreen
-from tests.app import workers_done
+from tests.helpers import workers_done
 
 
 async def settle(app, pilot) -> None:

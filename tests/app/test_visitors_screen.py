@@ -15,7 +15,7 @@ from floorman.screens.visitors import (
     RollCallModal,
     VisitorsScreen,
 )
-from tests.app import workers_done
+from tests.helpers import workers_done
 
 
 async def settle(app, pilot) -> None:

@@ -6,7 +6,7 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 
-from floorman.alerts import HEARTBEAT_ID, AlertScheduler
+from floorman.runtime.scheduler import HEARTBEAT_ID, AlertScheduler
 from floorman.clock import FakeClock
 from floorman.data.db import Database
 from floorman.domain import alerts
