@@ -16,21 +16,17 @@ from textual.worker import WorkerCancelled, WorkerFailed
 
 
 async def workers_done(app: Any) -> None:
-    """Wait until no worker of the app is running.
+    """Wait for the workers running now (as `app.workers.wait_for_complete()` does).
 
     A reload cancelled because a newer one replaced it is fine, and so is a worker that
     failed: the worker policy has handled it (banner, message in the form), and a test
     asserts what the user sees; a bug still closes the app, which the test notices.
     """
-    while True:
-        running = [worker for worker in app.workers if not worker.is_finished]
-        if not running:
-            return
-        for worker in running:
-            try:
-                await worker.wait()
-            except (WorkerCancelled, WorkerFailed):
-                continue
+    for worker in list(app.workers):
+        try:
+            await worker.wait()
+        except (WorkerCancelled, WorkerFailed):
+            continue
 
 
 async def settle(app: Any, pilot: Any, rounds: int = 2) -> None:

@@ -270,11 +270,17 @@ class FloormanApp(WorkerPolicy, App[None]):
                 timeout=20,
             )
         self.storage_problems[kind] = text
-        self.refresh_chrome(self.screen)
+        self.refresh_shown_chrome()
 
     def storage_recovered(self, kind: WorkKind) -> None:
         """Work of this kind succeeded again: its problem leaves the banner."""
         if self.storage_problems.pop(kind, None) is not None:
+            self.refresh_shown_chrome()
+
+    def refresh_shown_chrome(self) -> None:
+        """Refresh the chrome of the screen shown, if any (not while the app closes)."""
+        screens = self.floorman_screens()
+        if screens:
             self.refresh_chrome(self.screen)
 
     def show_storage_problem(self, exc: Exception) -> None:

@@ -89,7 +89,7 @@ async def test_send_away_approve_reject_back_keys(small_floor, make_app, clock) 
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, SendAwayModal)
-        app.screen.query_one("#away-agent", Input).value = "1001"
+        app.screen.query_one("#form-agent", Input).value = "1001"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, AwayScreen)
@@ -126,7 +126,7 @@ async def test_reject_needs_a_reason(small_floor, make_app) -> None:
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, ReasonModal)  # refused: stays open with the error
-        error = str(app.screen.query_one(".away-form-error", Static).render())
+        error = str(app.screen.query_one("#form-error", Static).render())
         assert "must not be empty" in error
         await pilot.press(*"queue", "enter")
         await settle(app, pilot)

@@ -86,7 +86,7 @@ async def test_start_a_drill_with_two_keys_and_work_it_through(
         await pilot.press("enter")  # empty reason refused, the prompt stays
         await settle(app, pilot)
         assert isinstance(app.screen, EmergencyTextModal)
-        assert "must not be empty" in str(app.screen.query_one("#emergency-text-error").render())
+        assert "must not be empty" in str(app.screen.query_one("#form-error").render())
         await type_text(pilot, "drill no call")
         await pilot.press("enter")
         await settle(app, pilot)
@@ -257,7 +257,7 @@ async def test_done_skip_and_defer_move_on_to_the_next_open_step(small_floor, ma
         await settle(app, pilot)
         assert isinstance(app.screen, EmergencyTextModal)
         assert "what is deferred and why" in str(
-            app.screen.query_one("#emergency-text-error").render()
+            app.screen.query_one("#form-error").render()
         )
         assert running(small_floor)[0].steps[3].state == "open"
         await type_text(pilot, "call 119 after the drill")

@@ -112,7 +112,7 @@ async def test_form_shows_refusals_and_keeps_the_form_open(small_floor, make_app
         await pilot.press("enter")  # empty name
         await settle(app, pilot)
         assert isinstance(app.screen, RegisterVisitorModal)
-        error = str(app.screen.query_one("#visitor-form-error").render())
+        error = str(app.screen.query_one("#form-error").render())
         assert "name must not be empty" in error
         assert stored(small_floor) == []
         await pilot.press("escape")

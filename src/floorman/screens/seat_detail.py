@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -14,6 +13,7 @@ from floorman.clock import mmss
 from floorman.domain.seats import STATE_LETTERS, HistoryRow, SeatView, list_seats, seat_history
 from floorman.i18n import t
 from floorman.screens.base import FloormanModal
+from floorman.screens.workers import reload_worker
 
 
 class SeatDetailScreen(FloormanModal):
@@ -39,7 +39,7 @@ class SeatDetailScreen(FloormanModal):
         table.add_columns(t("Time"), t("State"), t("Event"), t("Agent"), t("Reason"), t("Source"))
         self.load()
 
-    @work(thread=True, exclusive=True, group="seat-detail")
+    @reload_worker("seat-detail")
     def load(self) -> None:
         floor = self.floor
         zone = floor.config.zone()
