@@ -48,6 +48,7 @@ from floorman.screens.workers import (
     WorkerPolicy,
     WorkKind,
     is_storage_error,
+    problem_key,
     reload_worker,
     run_floor_worker,
     storage_text,
@@ -147,8 +148,8 @@ class FloormanApp(WorkerPolicy, App[None]):
         self._extras: list[tuple[str, str]] = []
         self._quit_asked_at: datetime | None = None
         self.active_alerts: list[AlertView] = []
-        # What the storage refuses now, by the kind of work that met it (the banner).
-        self.storage_problems: dict[WorkKind, str] = {}
+        # What the storage refuses now, by the work that met it (workers.problem_key).
+        self.storage_problems: dict[str, str] = {}
         # Login on a floor that has operators, and the idle lock (issue 4).
         self.idle_lock = IdleLock(self)
 
@@ -259,33 +260,32 @@ class FloormanApp(WorkerPolicy, App[None]):
             banner.show_problems(problems)
 
     # ------------------------------------------------------------------ storage
-    def report_storage_problem(self, kind: WorkKind, text: str) -> None:
+    def report_storage_problem(self, key: str, text: str) -> None:
         """A worker met a storage error: the banner says so; a new problem also rings a
         notification once (a reload retried every tick does not repeat it)."""
-        if self.storage_problems.get(kind) != text:
+        if self.storage_problems.get(key) != text:
             self.notify(
-                t("Not saved: {problem}", problem=text) if kind == WorkKind.SAVE else text,
+                t("Not saved: {problem}", problem=text) if key == WorkKind.SAVE else text,
                 title=t("Storage problem"),
                 severity="error",
                 timeout=20,
             )
-        self.storage_problems[kind] = text
+        self.storage_problems[key] = text
         self.refresh_shown_chrome()
 
-    def storage_recovered(self, kind: WorkKind) -> None:
-        """Work of this kind succeeded again: its problem leaves the banner."""
-        if self.storage_problems.pop(kind, None) is not None:
+    def storage_recovered(self, key: str) -> None:
+        """The work that met a storage problem succeeded again: it leaves the banner."""
+        if self.storage_problems.pop(key, None) is not None:
             self.refresh_shown_chrome()
 
     def refresh_shown_chrome(self) -> None:
-        """Refresh the chrome of the screen shown, if any (not while the app closes)."""
-        screens = self.floorman_screens()
-        if screens:
-            self.refresh_chrome(self.screen)
+        """Refresh the chrome of what the terminal shows (a panel under a form included)."""
+        for screen in self.visible_screens():
+            self.refresh_chrome(screen)
 
     def show_storage_problem(self, exc: Exception) -> None:
         """A refused write (disk full, read-only, locked): say so and keep the floor up."""
-        self.report_storage_problem(WorkKind.SAVE, storage_text(exc))
+        self.report_storage_problem(problem_key(WorkKind.SAVE, "app"), storage_text(exc))
 
     # ------------------------------------------------------------------ database
     def check_database(self) -> bool:
@@ -319,9 +319,7 @@ class FloormanApp(WorkerPolicy, App[None]):
             except Exception as exc:
                 if not is_storage_error(exc):
                     raise
-                self.call_from_thread(
-                    self.report_storage_problem, WorkKind.RELOAD, storage_text(exc)
-                )
+                self.call_from_thread(self.report_storage_problem, WATCH_NAME, storage_text(exc))
             self._stop.wait(self.poll_seconds)
         self.data_version.close()
 

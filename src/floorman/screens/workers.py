@@ -7,10 +7,10 @@ failure arrives as a `Worker.StateChanged` message at the node that started it, 
 
 - a `FloorError` (a rule refused what was asked) is shown where the user acted: a form
   keeps what was typed and shows the message inside it, a panel shows a notification;
-- a storage error (disk full, read-only, locked, I/O; `floorman.data.db.DatabaseError`
-  and SQLAlchemy's/SQLite's database errors) shows the storage banner on every screen,
-  the floor keeps running, and a failed reload runs again on the next tick; the banner
-  goes once a reload (for a read problem) or a save (for a write problem) succeeds;
+- a storage error (disk full, read-only, locked, I/O: `floorman.data.db.DatabaseError`,
+  SQLAlchemy's and SQLite's database errors, an OSError writing a file) shows the storage
+  banner on every screen, the floor keeps running, and a failed reload runs again on the
+  next tick; the banner goes once that reload, or for a write problem any save, succeeds;
 - anything else is a bug and fails loudly, as Textual does with an unhandled error.
 """
 
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import inspect
 import sqlite3
+import threading
 from collections.abc import Callable
 from enum import StrEnum
 from functools import partial, wraps
@@ -50,6 +51,7 @@ STORAGE_ERRORS: tuple[type[BaseException], ...] = (
     DatabaseError,
     sqlalchemy.exc.DatabaseError,  # OperationalError (locked, disk I/O, full) among them
     sqlite3.DatabaseError,
+    OSError,  # a file the floor writes (an export, a backup): disk full, read-only, I/O
 )
 
 
@@ -87,7 +89,7 @@ def reload_worker(group: str) -> Callable[[Callable[P, None]], Callable[P, Worke
 
     def decorate(method: Callable[P, None]) -> Callable[P, Worker[None]]:
         threaded = work(
-            method,
+            _then_recovered(method, WorkKind.RELOAD, group),
             thread=True,
             exclusive=True,
             group=group,
@@ -114,7 +116,7 @@ def save_worker(group: str) -> Callable[[Callable[P, None]], Callable[P, Worker[
         return cast(
             "Callable[P, Worker[None]]",
             work(
-                method,
+                _then_recovered(method, WorkKind.SAVE, group),
                 thread=True,
                 exclusive=True,
                 group=group,
@@ -131,14 +133,65 @@ def run_floor_worker(
 ) -> Worker[Any]:
     """Run `job` under the policy (for work that is not a decorated method): a plain
     function in a thread, an async function (the alert scheduler's) on the loop."""
+    if inspect.iscoroutinefunction(job):
+
+        async def run_async() -> Any:
+            result = await job()
+            recovered(cast("FloormanApp", node.app), kind, group)
+            return result
+
+        return node.run_worker(
+            run_async,
+            group=group,
+            exclusive=exclusive,
+            exit_on_error=False,
+            name=worker_name(kind, group),
+        )
     return node.run_worker(
-        job,
-        thread=not inspect.iscoroutinefunction(job),
+        _then_recovered(lambda: job(), kind, group, node),
+        thread=True,
         group=group,
         exclusive=exclusive,
         exit_on_error=False,
         name=worker_name(kind, group),
     )
+
+
+def problem_key(kind: WorkKind, group: str) -> str:
+    """Which banner entry a worker's storage problem is: a reload's own (it clears when
+    that reload succeeds again), or the one of all saves (any save that succeeds shows the
+    disk takes writes again)."""
+    return f"{kind}:{group}" if kind == WorkKind.RELOAD else str(WorkKind.SAVE)
+
+
+def recovered(app: FloormanApp, kind: WorkKind, group: str) -> None:
+    """The work succeeded: its storage problem, if one stands, leaves the banner.
+
+    Said by the worker itself (from its thread), not by its success message: a form's
+    save closes the form, and a closed form gets no more messages.
+    """
+    key = problem_key(kind, group)
+    if key not in app.storage_problems:
+        return
+    if threading.current_thread() is threading.main_thread():
+        app.storage_recovered(key)
+    else:
+        app.call_from_thread(app.storage_recovered, key)
+
+
+def _then_recovered(
+    method: Callable[P, None], kind: WorkKind, group: str, node: DOMNode | None = None
+) -> Callable[P, None]:
+    """The worker's body, then `recovered` once it returned without an error."""
+
+    @wraps(method)
+    def body(*args: P.args, **kwargs: P.kwargs) -> None:
+        # The app is found now: a form that saved is closed (no longer in the app) after.
+        app = cast("FloormanApp", (node if node is not None else cast(DOMNode, args[0])).app)
+        method(*args, **kwargs)
+        recovered(app, kind, group)
+
+    return body
 
 
 def _state(node: object, name: str) -> Any:
@@ -159,9 +212,6 @@ class WorkerPolicy:
         if kind is None:
             return
         app = cast("FloormanApp", cast(DOMNode, self).app)
-        if event.state == WorkerState.SUCCESS:
-            app.storage_recovered(kind)
-            return
         if event.state != WorkerState.ERROR or worker.error is None:
             return
         error = worker.error
@@ -169,7 +219,7 @@ class WorkerPolicy:
             self.show_refusal(error)
         elif is_storage_error(error):
             text = storage_text(error)
-            app.report_storage_problem(kind, text)
+            app.report_storage_problem(problem_key(kind, worker.group), text)
             self.show_storage_refusal(text)
             if kind == WorkKind.RELOAD:
                 _state(self, "floor_retries").add(worker.group)
