@@ -12,12 +12,7 @@ from floorman.data.models import Seat
 from floorman.domain import away
 from floorman.domain.seats import record_event
 from floorman.screens.away import AwayScreen, ExtendModal, ReasonModal, SendAwayModal
-from tests.helpers import workers_done
-
-
-async def settle(app, pilot) -> None:
-    await workers_done(app)
-    await pilot.pause()
+from tests.helpers import settle
 
 
 async def open_away(app, pilot) -> AwayScreen:

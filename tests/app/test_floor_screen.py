@@ -9,12 +9,7 @@ from floorman.screens.floor import FloorScreen
 from floorman.screens.seat_detail import SeatDetailScreen
 from floorman.widgets.floor_header import FloorHeader
 from floorman.widgets.seat_map import SeatMap
-from tests.helpers import workers_done
-
-
-async def settle(app, pilot) -> None:
-    await workers_done(app)
-    await pilot.pause()
+from tests.helpers import settle
 
 
 def map_text(app) -> str:

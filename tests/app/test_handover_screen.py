@@ -17,14 +17,7 @@ from floorman.domain import handover
 from floorman.domain.core.context import Actor
 from floorman.domain.seats import record_event
 from floorman.screens.handover import FormModal, HandoverScreen, HistoryModal, TextModal
-from tests.helpers import workers_done
-
-
-async def settle(app, pilot) -> None:
-    await workers_done(app)
-    await pilot.pause()
-    await workers_done(app)
-    await pilot.pause()
+from tests.helpers import settle
 
 
 class Keys:

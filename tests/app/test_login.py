@@ -17,7 +17,7 @@ from floorman.domain.operators import add_operator, authenticate, require
 from floorman.i18n import set_language
 from floorman.screens.floor import FloorScreen
 from floorman.screens.login import LoginScreen
-from tests.helpers import workers_done
+from tests.helpers import settle
 
 
 @pytest.fixture(autouse=True)
@@ -35,11 +35,6 @@ def closed(small_floor: Floor) -> Floor:
     add_operator(small_floor, "dm1", "duty_manager", "1111")
     small_floor.actor = Actor("tester", "test:tty1")
     return small_floor
-
-
-async def settle(app, pilot) -> None:
-    await workers_done(app)
-    await pilot.pause()
 
 
 async def type_login(app, pilot, name: str | None, pin: str) -> None:

@@ -15,18 +15,7 @@ from floorman.screens.visitors import (
     RollCallModal,
     VisitorsScreen,
 )
-from tests.helpers import workers_done
-
-
-async def settle(app, pilot) -> None:
-    await workers_done(app)
-    await pilot.pause()
-    await workers_done(app)
-    await pilot.pause()
-
-
-async def type_text(pilot, text: str) -> None:
-    await pilot.press(*["space" if ch == " " else ch for ch in text])
+from tests.helpers import settle, type_text
 
 
 def stored(floor) -> list[Visitor]:
