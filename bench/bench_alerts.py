@@ -46,9 +46,9 @@ async def run_scheduler(floor: Floor, timers: int, spread: float) -> dict[str, t
     """Schedule `timers` alerts over `spread` seconds; return id -> (due, callback) epochs."""
     from sqlmodel import select
 
-    from floorman.alerts import AlertScheduler
     from floorman.data.tables.floor import Alert
     from floorman.domain import alerts
+    from floorman.runtime.scheduler import AlertScheduler
 
     first_due = datetime.now(UTC) + timedelta(seconds=2)
     with floor.db.write() as session:

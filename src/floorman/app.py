@@ -1,15 +1,16 @@
 """The floorman Textual app: screens by number key, a database watcher, a one-second tick.
 
 The database is the source of truth. A thread worker polls `PRAGMA data_version` a few
-times a second on its own connection; when another connection (the CLI, a feed, another
-terminal, or this app's own writes) commits, every open screen gets `DatabaseChanged`
-and reloads what it shows in its own worker. The event loop never waits on SQLite.
+times a second on its own connection (`runtime.db_watch`); when another connection (the
+CLI, a feed, another terminal, or this app's own writes) commits, every open screen gets
+`DatabaseChanged` and reloads what it shows in its own worker. The event loop never waits
+on SQLite. Every worker, the app's and the screens', reports through the one policy of
+`screens.workers`: a storage problem shows the banner and the floor keeps running.
 """
 
 from __future__ import annotations
 
 import gc
-import importlib
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -21,29 +22,56 @@ from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
-from floorman.data.db import DatabaseError
-from floorman.domain.alerts import AlertView
-from floorman.domain.core.context import Actor, Floor
-from floorman.domain.core.errors import FloorError
+from floorman.domain.alerts.claims import acknowledge, active
+from floorman.domain.alerts.views import AlertView
+from floorman.domain.core.context import Floor
+from floorman.domain.header import EMERGENCY_MARK, header_items
 from floorman.i18n import t
 from floorman.messages import DatabaseChanged, Tick
+from floorman.runtime.db_watch import DataVersionWatch
+from floorman.runtime.housekeeping import run_housekeeping
+from floorman.runtime.scheduler import AlertScheduler
+from floorman.screens.away import AwayScreen
+from floorman.screens.base import FloormanModal, FloormanScreen
+from floorman.screens.emergency import EmergencyScreen, StartEmergencyModal
+from floorman.screens.floor import FloorScreen
+from floorman.screens.handover import HandoverScreen
+from floorman.screens.help import HelpScreen
+from floorman.screens.login import IdleLock
+from floorman.screens.reports import ReportsScreen
+from floorman.screens.staffing import StaffingScreen
+from floorman.screens.visitors import VisitorsScreen
+from floorman.screens.workers import (
+    WorkerPolicy,
+    WorkKind,
+    is_storage_error,
+    problem_key,
+    reload_worker,
+    run_floor_worker,
+    storage_text,
+    worker_name,
+)
+from floorman.widgets.alert_bar import AlertBar
+from floorman.widgets.status_line import StatusLine
+from floorman.widgets.storage_banner import StorageBanner
 
 # Seconds after mount by which start-up (first frame, first reload) is over.
 STARTUP_SECONDS = 3.0
 QUIT_CONFIRM_WITHIN = timedelta(seconds=3)  # the second `q` that really quits
+WATCH_NAME = worker_name(WorkKind.RELOAD, "db-watch")  # under the one worker policy
 
-# key -> (module in floorman.screens, screen class, English title)
-PANELS: dict[str, tuple[str, str, str]] = {
-    "1": ("floor", "FloorScreen", "Floor"),
-    "2": ("away", "AwayScreen", "Away"),
-    "3": ("visitors", "VisitorsScreen", "Visitors"),
-    "4": ("handover", "HandoverScreen", "Handover"),
-    "5": ("emergency", "EmergencyScreen", "Emergencies"),
-    "6": ("staffing", "StaffingScreen", "Staffing"),
-    "7": ("reports", "ReportsScreen", "Reports"),
+# key -> (binding id, screen class, English title); plain imports, so every edge is seen.
+PANELS: dict[str, tuple[str, type[FloormanScreen], str]] = {
+    "1": ("floor", FloorScreen, "Floor"),
+    "2": ("away", AwayScreen, "Away"),
+    "3": ("visitors", VisitorsScreen, "Visitors"),
+    "4": ("handover", HandoverScreen, "Handover"),
+    "5": ("emergency", EmergencyScreen, "Emergencies"),
+    "6": ("staffing", StaffingScreen, "Staffing"),
+    "7": ("reports", ReportsScreen, "Reports"),
 }
 
 
@@ -54,7 +82,7 @@ class FloorCommands(Provider):
         app = self.app
         assert isinstance(app, FloormanApp)
         commands: list[tuple[str, Callable[[], Any], str]] = []
-        for key, (_module, _cls, title) in PANELS.items():
+        for key, (_binding_id, _cls, title) in PANELS.items():
             commands.append(
                 (
                     t("panel: open {title}", title=t(title)),
@@ -85,7 +113,7 @@ class FloorCommands(Provider):
                 yield Hit(score, matcher.highlight(text), callback, help=help_text)
 
 
-class FloormanApp(App[None]):
+class FloormanApp(WorkerPolicy, App[None]):
     """The duty manager's console."""
 
     CSS_PATH = "styles/app.tcss"
@@ -116,20 +144,17 @@ class FloormanApp(App[None]):
         self.poll_seconds = poll_seconds
         self.poll_enabled = poll
         self._stop = threading.Event()
-        self._last_version: int | None = None
-        self._version_conn: Any = None
+        self.data_version = DataVersionWatch(floor.db)
         self._extras: list[tuple[str, str]] = []
         self._quit_asked_at: datetime | None = None
         self.active_alerts: list[AlertView] = []
-        from floorman.screens.login import IdleLock
-
+        # What the storage refuses now, by the work that met it (workers.problem_key).
+        self.storage_problems: dict[str, str] = {}
         # Login on a floor that has operators, and the idle lock (issue 4).
         self.idle_lock = IdleLock(self)
 
     # ------------------------------------------------------------------ lifecycle
     def on_mount(self) -> None:
-        from floorman.screens.floor import FloorScreen
-
         self.push_screen(FloorScreen())
         self.set_interval(1.0, self.tick)
         # Forecast intervals and emergency clocks move with time, not only with writes.
@@ -162,10 +187,10 @@ class FloormanApp(App[None]):
 
     def on_started(self) -> None:
         """Start the alert scheduler: jobs rebuilt from the database, overdue ones fired."""
-        from floorman.alerts import AlertScheduler
-
         self.alert_scheduler = AlertScheduler(self.floor, self.on_alerts_fired)
-        self.run_worker(self.alert_scheduler.start(), group="alerts", exclusive=True)
+        run_floor_worker(
+            self, self.alert_scheduler.start, kind=WorkKind.SAVE, group="alerts", exclusive=True
+        )
 
     def on_alerts_fired(self, fired: list[AlertView]) -> None:
         """This terminal claimed these alerts: ring the bell and show them at once."""
@@ -194,16 +219,12 @@ class FloormanApp(App[None]):
         marks the whole floor screen dirty, which makes every tick repaint the full terminal
         (and it re-arms itself, so every later message did the same).
         """
-        from floorman.screens.base import FloormanModal, FloormanScreen
-
         return [s for s in self.screen_stack if isinstance(s, (FloormanScreen, FloormanModal))]
 
     def visible_screens(self) -> list[Screen[Any]]:
         """floorman's screens the terminal shows: the top one, and what a modal leaves in
         view beneath it down to the first full screen. A panel covering the floor hides it.
         """
-        from textual.screen import ModalScreen
-
         shown: list[Screen[Any]] = []
         for screen in reversed(self.floorman_screens()):
             shown.append(screen)
@@ -218,6 +239,7 @@ class FloormanApp(App[None]):
         for screen in self.visible_screens():
             screen.post_message(Tick())
         self.refresh_chrome(self.screen)
+        self.retry_failed_reloads()
         self.idle_lock.check_idle(self.floor.clock.now())
 
     async def on_event(self, event: events.Event) -> None:
@@ -225,16 +247,45 @@ class FloormanApp(App[None]):
         await super().on_event(event)
 
     def refresh_chrome(self, screen: Screen[Any]) -> None:
-        """Bring the screen's status line and alert bar up to date (no database access)."""
-        from floorman.widgets.alert_bar import AlertBar
-        from floorman.widgets.status_line import StatusLine
-
+        """Bring the screen's status line, storage banner and alert bar up to date (no
+        database access)."""
         now = self.floor.clock.now()
         zone = self.floor.config.zone()
         for line in screen.query(StatusLine):
             line.update_status(now, zone, self.operator_label(), self._extras)
         for bar in screen.query(AlertBar):
             bar.show_alerts(self.active_alerts, now, zone)
+        problems = tuple(dict.fromkeys(self.storage_problems.values()))
+        for banner in screen.query(StorageBanner):
+            banner.show_problems(problems)
+
+    # ------------------------------------------------------------------ storage
+    def report_storage_problem(self, key: str, text: str) -> None:
+        """A worker met a storage error: the banner says so; a new problem also rings a
+        notification once (a reload retried every tick does not repeat it)."""
+        if self.storage_problems.get(key) != text:
+            self.notify(
+                t("Not saved: {problem}", problem=text) if key == WorkKind.SAVE else text,
+                title=t("Storage problem"),
+                severity="error",
+                timeout=20,
+            )
+        self.storage_problems[key] = text
+        self.refresh_shown_chrome()
+
+    def storage_recovered(self, key: str) -> None:
+        """The work that met a storage problem succeeded again: it leaves the banner."""
+        if self.storage_problems.pop(key, None) is not None:
+            self.refresh_shown_chrome()
+
+    def refresh_shown_chrome(self) -> None:
+        """Refresh the chrome of what the terminal shows (a panel under a form included)."""
+        for screen in self.visible_screens():
+            self.refresh_chrome(screen)
+
+    def show_storage_problem(self, exc: Exception) -> None:
+        """A refused write (disk full, read-only, locked): say so and keep the floor up."""
+        self.report_storage_problem(problem_key(WorkKind.SAVE, "app"), storage_text(exc))
 
     # ------------------------------------------------------------------ database
     def check_database(self) -> bool:
@@ -242,17 +293,10 @@ class FloormanApp(App[None]):
 
         Called by the watcher thread, and directly by tests (no sleeping for timers).
         """
-        if self._version_conn is None:
-            self._version_conn = self.floor.db.raw_connection()
-        cursor = self._version_conn.cursor()
-        cursor.execute("PRAGMA data_version")
-        version = int(cursor.fetchone()[0])
-        cursor.close()
-        changed = self._last_version is not None and version != self._last_version
-        self._last_version = version
-        if changed:
+        version = self.data_version.changed()
+        if version is not None:
             self.broadcast(DatabaseChanged(version))
-        return changed
+        return version is not None
 
     def broadcast(self, message_factory: DatabaseChanged) -> None:
         for screen in self.floorman_screens():
@@ -260,73 +304,54 @@ class FloormanApp(App[None]):
         self.refresh_extras()
         scheduler = getattr(self, "alert_scheduler", None)
         if scheduler is not None and scheduler.scheduler.running:
-            self.run_worker(scheduler.sync(), group="alert-sync", exclusive=True)
+            run_floor_worker(
+                self, scheduler.sync, kind=WorkKind.RELOAD, group="alert-sync", exclusive=True
+            )
 
-    @work(thread=True, exclusive=True, group="db-watch")
+    @work(thread=True, exclusive=True, group="db-watch", exit_on_error=False, name=WATCH_NAME)
     def watch_database(self) -> None:
+        """Poll until the app stops; a locked or vanished file must not stop the watcher
+        (it shows the banner); any other error is a bug for the worker policy."""
         worker = get_current_worker()
         while not worker.is_cancelled and not self._stop.is_set():
             try:
                 self.check_database()
-            except Exception as exc:  # a locked or vanished file must not kill the watcher
-                self.call_from_thread(self.notify, str(exc), severity="error", timeout=5)
+            except Exception as exc:
+                if not is_storage_error(exc):
+                    raise
+                self.call_from_thread(self.report_storage_problem, WATCH_NAME, storage_text(exc))
             self._stop.wait(self.poll_seconds)
-        if self._version_conn is not None:
-            self._version_conn.close()
+        self.data_version.close()
 
-    @work(thread=True, exclusive=True, group="simulate", exit_on_error=False)
     def simulate_step(self) -> None:
-        try:
-            self.simulator.step()
-        except DatabaseError as exc:
-            self.call_from_thread(self.show_storage_problem, exc)
+        """One step of the demo's simulated agents, written like a feed would."""
+        run_floor_worker(
+            self, self.simulator.step, kind=WorkKind.SAVE, group="simulate", exclusive=True
+        )
 
-    @work(thread=True, exclusive=True, group="housekeeping", exit_on_error=False)
     def housekeeping(self) -> None:
         """Backups that are due, personal data past its retention, the attendance reminder."""
-        from floorman.domain.backups import run_scheduled_backups
-        from floorman.domain.operators.permissions import SYSTEM_SOURCE
-        from floorman.domain.visitors.retention import purge_expired
-
-        system = Floor(
-            db=self.floor.db,
-            clock=self.floor.clock,
-            config=self.floor.config,
-            actor=Actor("floorman (scheduled)", self.floor.actor.terminal, source=SYSTEM_SOURCE),
-        )
-        from floorman.domain.attendance.month import schedule_summary_reminder
-
-        try:
-            run_scheduled_backups(system)
-            purge_expired(system)
-            schedule_summary_reminder(system)  # the month's attendance summary, due the 21st
-        except (DatabaseError, FloorError) as exc:
-            self.call_from_thread(self.show_storage_problem, exc)
-
-    def show_storage_problem(self, exc: Exception) -> None:
-        """A refused write (disk full, read-only, locked): say so and keep the floor up."""
-        self.notify(
-            t("Not saved: {problem}", problem=str(exc)),
-            title=t("Storage problem"),
-            severity="error",
-            timeout=20,
+        floor = self.floor
+        run_floor_worker(
+            self,
+            lambda: run_housekeeping(floor),
+            kind=WorkKind.SAVE,
+            group="housekeeping",
+            exclusive=True,
         )
 
     def run_in_thread(self, func: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        """Run blocking domain work off the event loop; report errors as notifications."""
+        """Run blocking domain work off the event loop, then `done(result)` on the loop.
+
+        A refusal or a storage error goes to the one worker policy (a notification, the
+        storage banner); `done` runs only when the work succeeded.
+        """
 
         def job() -> None:
-            try:
-                result = func()
-            except FloorError as exc:
-                self.call_from_thread(self.notify, str(exc), severity="error", timeout=6)
-                return
-            except DatabaseError as exc:
-                self.call_from_thread(self.show_storage_problem, exc)
-                return
+            result = func()
             self.call_from_thread(done, result)
 
-        self.run_worker(job, thread=True, group="domain-call", exit_on_error=False)
+        run_floor_worker(self, job, kind=WorkKind.SAVE, group="domain-call")
 
     # ------------------------------------------------------------------ header data
     def operator_label(self) -> str:
@@ -338,20 +363,13 @@ class FloormanApp(App[None]):
         """Extra header items (emergencies, staffing, visitors, alerts), as last computed."""
         return self._extras
 
-    @work(thread=True, exclusive=True, group="header-extras", exit_on_error=False)
+    @reload_worker("header-extras")
     def refresh_extras(self) -> None:
         """Gather the header's extra items in a thread; the tick only reads the cache."""
-        from floorman.domain import alerts
-        from floorman.domain.header import header_items
-
-        try:
-            items = header_items(self.floor)
-            with self.floor.db.read() as session:
-                active = alerts.active(session)
-        except Exception as exc:  # an unreadable database must not take the floor down
-            self.call_from_thread(self.show_storage_problem, exc)
-            return
-        self.call_from_thread(self._set_extras, items, active)
+        items = header_items(self.floor)
+        with self.floor.db.read() as session:
+            alerts = active(session)
+        self.call_from_thread(self._set_extras, items, alerts)
 
     def _set_extras(self, items: list[tuple[str, str]], active: list[AlertView]) -> None:
         self._extras = items
@@ -363,23 +381,15 @@ class FloormanApp(App[None]):
         if not self.active_alerts:
             self.notify(t("No alert to acknowledge"), timeout=3)
             return
-        from floorman.domain import alerts
-
         alert_id = self.active_alerts[0].id
         self.run_in_thread(
-            lambda: alerts.acknowledge(self.floor, alert_id),
+            lambda: acknowledge(self.floor, alert_id),
             lambda view: self.notify(t("Acknowledged: {subject}", subject=view.subject), timeout=3),
         )
 
     # ------------------------------------------------------------------ actions
     def action_panel(self, key: str) -> None:
-        module_name, class_name, title = PANELS[key]
-        try:
-            module = importlib.import_module(f"floorman.screens.{module_name}")
-        except ModuleNotFoundError:
-            self.notify(t("{panel}: not available in this version yet", panel=t(title)), timeout=3)
-            return
-        screen_class = getattr(module, class_name)
+        _binding_id, screen_class, _title = PANELS[key]
         # Keep one screen per panel: switching back finds it as it was.
         for screen in self.screen_stack:
             if isinstance(screen, screen_class):
@@ -392,16 +402,9 @@ class FloormanApp(App[None]):
             self.push_screen(screen_class())
 
     def action_emergency(self) -> None:
-        try:
-            module = importlib.import_module("floorman.screens.emergency")
-        except ModuleNotFoundError:
-            self.notify(t("Emergency checklists: not available in this version yet"), timeout=3)
-            return
-        self.push_screen(module.StartEmergencyModal())
+        self.push_screen(StartEmergencyModal())
 
     def action_help(self) -> None:
-        from floorman.screens.help import HelpScreen
-
         self.push_screen(HelpScreen(self.screen))
 
     async def action_back(self) -> None:
@@ -416,8 +419,6 @@ class FloormanApp(App[None]):
             self.exit()
             return
         self._quit_asked_at = now
-        from floorman.domain.header import EMERGENCY_MARK
-
         emergency_running = any(text.startswith(EMERGENCY_MARK) for text, _style in self._extras)
         message = t("Press q again to quit floorman: this terminal stops showing alerts.")
         if emergency_running:

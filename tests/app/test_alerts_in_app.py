@@ -10,12 +10,7 @@ from floorman.data.tables.floor import Alert
 from floorman.domain import alerts
 from floorman.screens.floor import FloorScreen
 from floorman.widgets.alert_bar import AlertBar
-from tests.app import workers_done
-
-
-async def settle(app, pilot) -> None:
-    await workers_done(app)
-    await pilot.pause()
+from tests.helpers import settle
 
 
 async def test_overdue_alert_fires_at_start_and_is_acknowledged(

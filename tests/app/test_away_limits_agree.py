@@ -21,7 +21,6 @@ from rich.text import Text
 from sqlmodel import select
 from textual.widgets import DataTable
 
-from floorman.alerts import AlertScheduler
 from floorman.clock import FakeClock
 from floorman.data.tables.floor import Alert
 from floorman.domain.away import actions as away_actions
@@ -30,9 +29,10 @@ from floorman.domain.core.context import Floor
 from floorman.domain.core.states import AlertKind, AwayBand
 from floorman.domain.header import header_items
 from floorman.domain.seats.events import record_event
+from floorman.runtime.scheduler import AlertScheduler
 from floorman.screens.away import AwayScreen
 from floorman.widgets.seat_map import SeatMap
-from tests.app import workers_done
+from tests.helpers import settle
 
 OVER = {AwayBand.BREACH, AwayBand.SEVERE}
 WATER_AGE, EXTENDED_AGE = 200, 330  # 3:20 and 5:30
@@ -63,10 +63,6 @@ def fired_breaches(floor: Floor) -> dict[str, bool]:
         ).all()
         return {alert.subject: alert.fired_at is not None for alert in rows}
 
-
-async def settle(app, pilot) -> None:
-    await workers_done(app)
-    await pilot.pause()
 
 
 async def test_water_over_and_extended_within_on_every_view(small_floor, make_app, clock) -> None:

@@ -13,12 +13,7 @@ from floorman.domain.away import actions as away_actions
 from floorman.domain.away import views as away_views
 from floorman.domain.seats.events import record_event
 from floorman.screens.away import AwayScreen, ExtendModal, ReasonModal, SendAwayModal
-from tests.app import workers_done
-
-
-async def settle(app, pilot) -> None:
-    await workers_done(app)
-    await pilot.pause()
+from tests.helpers import settle
 
 
 async def open_away(app, pilot) -> AwayScreen:
@@ -90,7 +85,7 @@ async def test_send_away_approve_reject_back_keys(small_floor, make_app, clock) 
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, SendAwayModal)
-        app.screen.query_one("#away-agent", Input).value = "1001"
+        app.screen.query_one("#form-agent", Input).value = "1001"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, AwayScreen)
@@ -127,7 +122,7 @@ async def test_reject_needs_a_reason(small_floor, make_app) -> None:
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, ReasonModal)  # refused: stays open with the error
-        error = str(app.screen.query_one(".away-form-error", Static).render())
+        error = str(app.screen.query_one("#form-error", Static).render())
         assert "must not be empty" in error
         await pilot.press(*"queue", "enter")
         await settle(app, pilot)

@@ -8,7 +8,7 @@ from floorman.domain.backups import take_backup
 from floorman.domain.seats.events import record_event
 from floorman.domain.seats.views import list_seats
 from floorman.screens.damaged import DamagedDatabaseApp
-from tests.app import workers_done
+from tests.helpers import workers_done
 
 
 def damage(path) -> None:

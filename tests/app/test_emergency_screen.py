@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.worker import WorkerCancelled
-
 from floorman.domain.emergency import headcount, lifecycle
 from floorman.domain.emergency import views as emergency_views
 from floorman.domain.seats.events import record_event
@@ -15,23 +13,7 @@ from floorman.screens.emergency import (
     EmergencyTextModal,
     StartEmergencyModal,
 )
-from tests.app import workers_done
-
-
-async def settle(app, pilot) -> None:
-    """Wait for every worker; an exclusive reload replaced by a newer one is not an error."""
-    for _ in range(2):
-        for _attempt in range(5):
-            try:
-                await workers_done(app)
-                break
-            except WorkerCancelled:
-                continue
-        await pilot.pause()
-
-
-async def type_text(pilot, text: str) -> None:
-    await pilot.press(*["space" if ch == " " else ch for ch in text])
+from tests.helpers import settle, type_text
 
 
 def running(floor) -> list[emergency_views.EmergencyView]:
@@ -87,7 +69,7 @@ async def test_start_a_drill_with_two_keys_and_work_it_through(
         await pilot.press("enter")  # empty reason refused, the prompt stays
         await settle(app, pilot)
         assert isinstance(app.screen, EmergencyTextModal)
-        assert "must not be empty" in str(app.screen.query_one("#emergency-text-error").render())
+        assert "must not be empty" in str(app.screen.query_one("#form-error").render())
         await type_text(pilot, "drill no call")
         await pilot.press("enter")
         await settle(app, pilot)
@@ -259,9 +241,7 @@ async def test_done_skip_and_defer_move_on_to_the_next_open_step(small_floor, ma
         await pilot.press("enter")  # no note: refused, nothing deferred
         await settle(app, pilot)
         assert isinstance(app.screen, EmergencyTextModal)
-        assert "what is deferred and why" in str(
-            app.screen.query_one("#emergency-text-error").render()
-        )
+        assert "what is deferred and why" in str(app.screen.query_one("#form-error").render())
         assert running(small_floor)[0].steps[3].state == "open"
         await type_text(pilot, "call 119 after the drill")
         await pilot.press("enter")

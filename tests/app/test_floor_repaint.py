@@ -16,16 +16,11 @@ from floorman.domain.core.context import Actor, Floor
 from floorman.domain.seats.events import record_event
 from floorman.screens.floor import FloorScreen
 from floorman.widgets.seat_map import SeatMap
-from tests.app import workers_done
+from tests.helpers import settle
 
 # The small floor's map: zone A's title on line 0, its seat rows on lines 1 and 3 (names
 # under them on 2 and 4), zone B's title on 6, its seat rows on 7 and 9.
 A_ROW0, A_NAMES0, A_ROW1, B_ROW0, B_NAMES0, B_ROW1 = 1, 2, 3, 7, 8, 9
-
-
-async def settle(app: Any, pilot: Any) -> None:
-    await workers_done(app)
-    await pilot.pause()
 
 
 def screen_lines(app: Any) -> list[str]:

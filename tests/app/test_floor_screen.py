@@ -9,12 +9,7 @@ from floorman.screens.floor import FloorScreen
 from floorman.screens.seat_detail import SeatDetailScreen
 from floorman.widgets.floor_header import FloorHeader
 from floorman.widgets.seat_map import SeatMap
-from tests.app import workers_done
-
-
-async def settle(app, pilot) -> None:
-    await workers_done(app)
-    await pilot.pause()
+from tests.helpers import settle
 
 
 def map_text(app) -> str:
@@ -204,14 +199,14 @@ async def test_header_warns_when_staffed_falls_below_required(small_floor, make_
 
 # Run in a fresh interpreter: BINDINGS are class attributes, translated when the module is
 # imported, and this test process imported the screens in English long ago. This is the
-# order `floorman ui` follows: language first, then the app, which imports screens lazily.
+# order `floorman ui` follows: language first, then the app, which imports every screen.
 FOOTER_IN_CHINESE = """
 import asyncio, sys
 from datetime import UTC, datetime
 from floorman.i18n import set_language
 set_language("zh")
+assert "floorman.screens.floor" not in sys.modules, "a screen imported before the language"
 from floorman.app import FloormanApp
-assert "floorman.widgets.seat_map" not in sys.modules, "seat map imported with the app"
 from floorman.clock import FakeClock
 from floorman.config import Config
 from floorman.data.db import Database

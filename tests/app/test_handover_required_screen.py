@@ -6,13 +6,7 @@ from floorman.domain.handover import lifecycle
 from floorman.domain.seats.events import record_event
 from floorman.domain.staffing.plan import set_plan
 from floorman.screens.handover import HandoverScreen
-
-
-async def settle(app, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+from tests.helpers import settle
 
 
 def content(app) -> str:

@@ -17,14 +17,7 @@ from floorman.domain.core.context import Actor
 from floorman.domain.handover import find, lifecycle, open_items, views
 from floorman.domain.seats.events import record_event
 from floorman.screens.handover import FormModal, HandoverScreen, HistoryModal, TextModal
-from tests.app import workers_done
-
-
-async def settle(app, pilot) -> None:
-    await workers_done(app)
-    await pilot.pause()
-    await workers_done(app)
-    await pilot.pause()
+from tests.helpers import settle
 
 
 class Keys:
@@ -190,15 +183,15 @@ async def test_a_deadline_it_cannot_read_keeps_the_form_and_says_why_inside_it(
         # Nothing typed is lost: the form is still open, the error is in it.
         assert isinstance(app.screen, FormModal)
         form = app.screen
-        assert form.query_one("#field-text", Input).value == "Ring IT"
-        assert form.query_one("#field-owner", Input).value == "Li"
-        error = str(form.query_one(".handover-form-error", Static).render())
+        assert form.query_one("#form-text", Input).value == "Ring IT"
+        assert form.query_one("#form-owner", Input).value == "Li"
+        error = str(form.query_one("#form-error", Static).render())
         assert "give a time too, e.g. tomorrow 09:00" in error
         assert "+2h" in error
         assert find.get(small_floor).items == []
 
         # The cursor is back in the deadline: finish it the way a person would.
-        assert app.focused is form.query_one("#field-deadline", Input)
+        assert app.focused is form.query_one("#form-deadline", Input)
         await pilot.press("space", *"09:30", "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, HandoverScreen)

@@ -7,7 +7,7 @@ from floorman.domain.core.context import Actor
 from floorman.domain.operators.management import add_operator
 from floorman.domain.visitors import registration
 from floorman.domain.visitors import views as visitor_views
-from tests.app import workers_done
+from tests.helpers import workers_done
 
 
 async def test_backups_and_purge_run_with_nobody_logged_in(small_floor, make_app, clock) -> None:

@@ -11,14 +11,7 @@ from floorman.domain.visitors import decisions, presence, registration
 from floorman.domain.visitors.registration import Registration
 from floorman.screens.emergency import EmergencyRollCallModal, EmergencyScreen
 from floorman.screens.visitors import RollCallModal, VisitorsScreen
-from tests.app import workers_done
-
-
-async def settle(app, pilot) -> None:
-    await workers_done(app)
-    await pilot.pause()
-    await workers_done(app)
-    await pilot.pause()
+from tests.helpers import settle
 
 
 def rows(table, columns: tuple[str, ...]) -> list[tuple[str, ...]]:

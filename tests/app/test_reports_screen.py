@@ -8,7 +8,7 @@ from textual.widgets import Input
 
 from floorman.domain.seats.events import record_event
 from floorman.screens.reports import ReportsScreen
-from tests.app import workers_done
+from tests.helpers import workers_done
 
 
 async def test_reports_show_range_and_export(

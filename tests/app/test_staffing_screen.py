@@ -6,12 +6,7 @@ from textual.widgets import DataTable, Input, Static
 
 from floorman.domain.seats.events import record_event
 from floorman.screens.staffing import StaffingScreen
-from tests.app import workers_done
-
-
-async def settle(app, pilot) -> None:
-    await workers_done(app)
-    await pilot.pause()
+from tests.helpers import settle
 
 
 def cells(table: DataTable) -> list[list[str]]:

@@ -15,18 +15,7 @@ from floorman.screens.visitors import (
     RollCallModal,
     VisitorsScreen,
 )
-from tests.app import workers_done
-
-
-async def settle(app, pilot) -> None:
-    await workers_done(app)
-    await pilot.pause()
-    await workers_done(app)
-    await pilot.pause()
-
-
-async def type_text(pilot, text: str) -> None:
-    await pilot.press(*["space" if ch == " " else ch for ch in text])
+from tests.helpers import settle, type_text
 
 
 def stored(floor) -> list[Visitor]:
@@ -112,7 +101,7 @@ async def test_form_shows_refusals_and_keeps_the_form_open(small_floor, make_app
         await pilot.press("enter")  # empty name
         await settle(app, pilot)
         assert isinstance(app.screen, RegisterVisitorModal)
-        error = str(app.screen.query_one("#visitor-form-error").render())
+        error = str(app.screen.query_one("#form-error").render())
         assert "name must not be empty" in error
         assert stored(small_floor) == []
         await pilot.press("escape")

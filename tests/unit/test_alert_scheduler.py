@@ -6,13 +6,13 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 
-from floorman.alerts import HEARTBEAT_ID, AlertScheduler
 from floorman.clock import FakeClock
 from floorman.data.db import Database
 from floorman.domain import alerts
 from floorman.domain.alerts import AlertView
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.seats.events import record_event
+from floorman.runtime.scheduler import HEARTBEAT_ID, AlertScheduler
 
 
 def add_alert(floor: Floor, key: str, after_seconds: float) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from floorman.data.db import Database
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.seats.events import record_event
 from floorman.domain.seats.importing import import_agents, import_seats
+from tests.helpers import floorman as run_floorman
 
 LIST_KEYS = {
     "seat",
@@ -32,12 +32,7 @@ LIST_KEYS = {
 
 
 def floorman(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "floorman", "--db", str(db), "--operator", "mgr", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_floorman(*args, db=db, operator="mgr")
 
 
 def ok(db: Path, *args: str) -> str:

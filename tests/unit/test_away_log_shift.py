@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import json
 import subprocess
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from floorman.domain.core.errors import FloorError
 from floorman.domain.seats.events import record_event
 from floorman.domain.seats.importing import import_agents, import_seats
 from floorman.domain.shifts import Shift, resolve_shift, shift_by_id
+from tests.helpers import floorman as run_floorman
 
 MORNING = "2026-11-23/08:00-16:00"
 EVENING = "2026-11-23/16:00-24:00"
@@ -150,12 +150,7 @@ def _overnight() -> ShiftsConfig:
 
 
 def floorman(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "floorman", "--db", str(db), "--operator", "mgr", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_floorman(*args, db=db, operator="mgr")
 
 
 def ok(db: Path, *args: str) -> str:

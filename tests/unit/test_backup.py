@@ -23,6 +23,7 @@ from floorman.data.tables.floor import JournalEntry, SeatEvent
 from floorman.domain import backups
 from floorman.domain.core.context import Floor
 from floorman.domain.seats.events import record_event
+from tests.helpers import floorman as run_floorman
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
@@ -304,12 +305,7 @@ def test_restore_into_a_missing_database(small_floor: Floor, tmp_path: Path) -> 
 
 
 def floorman(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "floorman", "--db", str(db), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_floorman(*args, db=db)
 
 
 def test_cli_backup_and_restore(small_floor: Floor, tmp_path: Path) -> None:

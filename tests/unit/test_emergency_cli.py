@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import floorman as run_floorman
+
 
 def run(db: Path, *args: str, env_config: Path | None = None) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "floorman", "--db", str(db)]
-    if env_config is not None:
-        cmd += ["--config", str(env_config)]
-    return subprocess.run([*cmd, *args], capture_output=True, text=True, timeout=60, check=False)
+    return run_floorman(*args, db=db, config=env_config)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,18 +15,13 @@ from floorman.data import schema
 from floorman.data.db import Database
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.seats.importing import import_agents, import_seats
+from tests.helpers import floorman as run_floorman
 
 DATA = Path(__file__).parent.parent / "data" / "asterisk"
 
 
 def floorman(*args: str, db: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "floorman", "--db", str(db), *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        timeout=60,
-    )
+    return run_floorman(*args, db=db, stdin=stdin)
 
 
 @pytest.fixture

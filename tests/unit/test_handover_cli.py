@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from floorman.data.db import Database
+from tests.helpers import floorman as run_floorman
 
 
 def run(db: Path, *args: str, operator: str = "Wang") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "floorman", "--db", str(db), "--operator", operator, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_floorman(*args, db=db, operator=operator)
 
 
 @pytest.fixture

@@ -16,11 +16,10 @@ from datetime import datetime
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import DataTable, Footer, Static
 
 from floorman.clock import mmss
 from floorman.config import Config
@@ -28,10 +27,13 @@ from floorman.domain.away import actions as away_actions
 from floorman.domain.away import views as away_views
 from floorman.domain.away.rules import BAND_SYMBOLS
 from floorman.domain.away.views import SlipView
+from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.i18n import language, t
 from floorman.messages import DatabaseChanged, Tick
-from floorman.screens.base import CursorOnRow, FloormanModal, FloormanScreen
+from floorman.screens.base import CursorOnRow, FloormanScreen
+from floorman.screens.forms import Field, FormModal
+from floorman.screens.workers import reload_worker
 
 CSS = "../styles/away.tcss"
 BAND_STYLES = {
@@ -145,7 +147,7 @@ class AwayScreen(FloormanScreen):
         self.reload()
 
     # ------------------------------------------------------------------ loading
-    @work(thread=True, exclusive=True, group="away-reload")
+    @reload_worker("away-reload")
     def reload(self) -> None:
         views = away_views.away_board(self.floor)
         self.app.call_from_thread(self.show_slips, views)
@@ -241,7 +243,7 @@ class AwayScreen(FloormanScreen):
         self.app.push_screen(AwayLogScreen())
 
     def action_send_away(self) -> None:
-        self.app.push_screen(SendAwayModal(), self._after_modal(t("Away: timer started")))
+        self.app.push_screen(SendAwayModal(self.floor), self._after_modal(t("Away: timer started")))
 
     def action_approve(self) -> None:
         ref = self.selected()
@@ -280,140 +282,58 @@ class AwayScreen(FloormanScreen):
     def action_extend(self) -> None:
         ref = self.selected()
         if ref:
-            self.app.push_screen(ExtendModal(ref), self._after_modal(t("Extended")))
+            self.app.push_screen(ExtendModal(self.floor, ref), self._after_modal(t("Extended")))
 
 
-class _SlipForm(FloormanModal):
-    """A small form over the away panel: saves through the domain, closes only on success."""
-
-    CSS_PATH = CSS
-    BINDINGS = [
-        Binding("escape", "cancel", t("Cancel"), id="away.form.cancel"),
-        Binding("ctrl+s", "save", t("Save"), id="away.form.save"),
-    ]
-
-    def save(self) -> SlipView:
-        raise NotImplementedError
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def action_save(self) -> None:
-        self.submit()
-
-    @on(Input.Submitted)
-    def submitted(self) -> None:
-        self.submit()
-
-    @work(thread=True, exclusive=True, group="away-form")
-    def submit(self) -> None:
-        try:
-            view = self.save()
-        except FloorError as exc:
-            self.app.call_from_thread(self.show_error, str(exc))
-            return
-        self.app.call_from_thread(self.dismiss, view)
-
-    def show_error(self, message: str) -> None:
-        self.query_one(".away-form-error", Static).update(message)
-
-    def value(self, widget_id: str) -> str:
-        return self.query_one(f"#{widget_id}", Input).value
-
-
-class SendAwayModal(_SlipForm):
+class SendAwayModal(FormModal):
     """Send an agent away now: the agent (staff number), the seat if not theirs, a reason."""
 
-    def compose(self) -> ComposeResult:
-        config = self.floor.config
-        reasons = [(reason_label(config, r.key), r.key) for r in config.away.reasons]
-        with Vertical(classes="away-form"):
-            yield Static(t("Send an agent away"), classes="title")
-            with Horizontal(classes="away-field"):
-                yield Label(t("Agent (staff no.)"), classes="away-label")
-                yield Input(id="away-agent", compact=True)
-            with Horizontal(classes="away-field"):
-                yield Label(t("Seat (if not theirs)"), classes="away-label")
-                yield Input(id="away-seat", compact=True)
-            with Horizontal(classes="away-field"):
-                yield Label(t("Reason"), classes="away-label")
-                yield Select(
-                    reasons,
-                    value=reasons[0][1],
-                    allow_blank=False,
-                    id="away-reason",
-                    compact=True,
-                )
-            with Horizontal(classes="away-field"):
-                yield Label(t("Note"), classes="away-label")
-                yield Input(id="away-note", compact=True)
-            yield Static("", classes="away-form-error")
-            yield Static(t("Enter saves · Tab next field · Esc cancels"), classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#away-agent", Input).focus()
-
-    def save(self) -> SlipView:
-        reason = self.query_one("#away-reason", Select).value
-        return away_actions.send_away(
-            self.floor,
-            self.value("away-agent"),
-            str(reason),
-            seat_code=self.value("away-seat") or None,
-            note=self.value("away-note") or None,
+    def __init__(self, floor: Floor) -> None:
+        config = floor.config
+        reasons = tuple((reason_label(config, r.key), r.key) for r in config.away.reasons)
+        super().__init__(
+            t("Send an agent away"),
+            [
+                Field("agent", "Agent (staff no.)"),
+                Field("seat", "Seat (if not theirs)"),
+                Field("reason", "Reason", choices=reasons),
+                Field("note", "Note"),
+            ],
+            lambda values: away_actions.send_away(
+                floor,
+                values["agent"],
+                values["reason"],
+                seat_code=values["seat"] or None,
+                note=values["note"] or None,
+            ),
         )
 
 
-class ReasonModal(_SlipForm):
+class ReasonModal(FormModal):
     """Ask for the reason of a decision (rejecting, excusing) and apply it."""
 
     def __init__(self, title: str, apply: Callable[[str], SlipView]) -> None:
-        super().__init__()
-        self.title_text = title
-        self.apply = apply
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="away-form"):
-            yield Static(self.title_text, classes="title")
-            with Horizontal(classes="away-field"):
-                yield Label(t("Reason"), classes="away-label")
-                yield Input(id="away-decision", compact=True)
-            yield Static("", classes="away-form-error")
-            yield Static(t("Enter saves · Esc cancels"), classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#away-decision", Input).focus()
-
-    def save(self) -> SlipView:
-        return self.apply(self.value("away-decision"))
+        super().__init__(title, [Field("reason", "Reason")], lambda values: apply(values["reason"]))
 
 
-class ExtendModal(_SlipForm):
+class ExtendModal(FormModal):
     """The one extension of a slip: how many minutes more, and why."""
 
-    def __init__(self, ref: str) -> None:
-        super().__init__()
-        self.ref = ref
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="away-form"):
-            yield Static(t("Extend the slip (once)"), classes="title")
-            with Horizontal(classes="away-field"):
-                yield Label(t("Minutes more"), classes="away-label")
-                yield Input("2", id="away-minutes", compact=True)
-            with Horizontal(classes="away-field"):
-                yield Label(t("Reason"), classes="away-label")
-                yield Input(id="away-extend-reason", compact=True)
-            yield Static("", classes="away-form-error")
-            yield Static(t("Enter saves · Tab next field · Esc cancels"), classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#away-extend-reason", Input).focus()
-
-    def save(self) -> SlipView:
-        text = self.value("away-minutes").strip()
-        if not text.isdigit():
-            raise FloorError(t("Minutes must be a whole number"))
-        return away_actions.extend(
-            self.floor, self.ref, int(text) * 60, self.value("away-extend-reason")
+    def __init__(self, floor: Floor, ref: str) -> None:
+        super().__init__(
+            t("Extend the slip (once)"),
+            [
+                Field("minutes", "Minutes more", "2", check=minutes_more),
+                Field("reason", "Reason"),
+            ],
+            lambda values: away_actions.extend(
+                floor, ref, int(values["minutes"].strip()) * 60, values["reason"]
+            ),
+            focus="reason",
         )
+
+
+def minutes_more(text: str) -> None:
+    """The extension's minutes: a whole number (the domain checks the limit)."""
+    if not text.strip().isdigit():
+        raise FloorError(t("Minutes must be a whole number"))

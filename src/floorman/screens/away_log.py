@@ -8,7 +8,6 @@ handing over and the incoming one the shift before theirs. The same figures as
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -20,6 +19,7 @@ from floorman.domain.core.errors import FloorError
 from floorman.domain.shifts import Shift, current_shift, next_shift, previous_shift
 from floorman.i18n import t
 from floorman.screens.base import FloormanModal
+from floorman.screens.workers import reload_worker
 
 
 class AwayLogScreen(FloormanModal):
@@ -70,7 +70,7 @@ class AwayLogScreen(FloormanModal):
         )
         self.load()
 
-    @work(thread=True, exclusive=True, group="away-log")
+    @reload_worker("away-log")
     def load(self) -> None:
         shift = self.shift
         assert shift is not None

@@ -1,4 +1,5 @@
-"""What every floorman screen shares: typed access to the app, its floor and its clock."""
+"""What every floorman screen shares: typed access to the app, its floor and its clock,
+and the one worker policy (`screens.workers.WorkerPolicy`)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,20 @@ from typing import TYPE_CHECKING, Any, cast
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable
 
+from floorman.messages import Tick
+from floorman.screens.workers import WorkerPolicy
+
 if TYPE_CHECKING:
     from floorman.app import FloormanApp
     from floorman.domain.core.context import Floor
 
 
-class FloormanScreen(Screen[Any]):
+class FloormanScreen(WorkerPolicy, Screen[Any]):
     """A full screen of floorman; `self.floor` is the database, clock, config and actor.
 
-    Every full screen gets the alert bar (bottom) and, unless it draws its own header,
-    the status line (top) with the clock, who is on duty and running emergencies.
+    Every full screen gets the storage banner and the alert bar (bottom) and, unless it
+    draws its own header, the status line (top) with the clock, who is on duty and running
+    emergencies. Its workers report through the one policy (`WorkerPolicy`).
     """
 
     OWN_HEADER = False
@@ -27,17 +32,21 @@ class FloormanScreen(Screen[Any]):
 
         from floorman.widgets.alert_bar import AlertBar
         from floorman.widgets.status_line import StatusLine
+        from floorman.widgets.storage_banner import StorageBanner
 
         if not self.query(AlertBar):
             # In the flow just above the footer, so neither hides the other.
             footers = self.query(Footer)
             if footers:
-                self.mount(AlertBar(), before=footers.first())
+                self.mount(StorageBanner(), AlertBar(), before=footers.first())
             else:
-                self.mount(AlertBar())
+                self.mount(StorageBanner(), AlertBar())
         if not self.OWN_HEADER and not self.query(StatusLine):
             self.mount(StatusLine())
         self.fm.refresh_chrome(self)
+
+    def on_tick(self, _message: Tick) -> None:
+        self.retry_failed_reloads()
 
     @property
     def fm(self) -> FloormanApp:
@@ -48,8 +57,11 @@ class FloormanScreen(Screen[Any]):
         return self.fm.floor
 
 
-class FloormanModal(ModalScreen[Any]):
+class FloormanModal(WorkerPolicy, ModalScreen[Any]):
     """A modal of floorman with the same typed access; results come back via dismiss()."""
+
+    def on_tick(self, _message: Tick) -> None:
+        self.retry_failed_reloads()
 
     @property
     def fm(self) -> FloormanApp:

@@ -16,6 +16,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
 
 from floorman.data.backup import BackupRefused, newest_good_backup, restore
 from floorman.data.db import DatabaseError
@@ -52,10 +53,21 @@ class DamagedDatabaseApp(App[str]):
     def on_mount(self) -> None:
         self.find_backup()
 
-    @work(thread=True)
+    @work(thread=True, exit_on_error=False, group="damaged-backup")
     def find_backup(self) -> None:
         found = newest_good_backup(self.backup_dir)
         self.call_from_thread(self._show_backup, found)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The backup folder cannot be read (a disk problem): say so; q still quits."""
+        if event.state == WorkerState.ERROR and event.worker.group == "damaged-backup":
+            self.query_one("#damaged-backup", Static).update(
+                t(
+                    "Cannot look for backups in {folder}: {problem}",
+                    folder=self.backup_dir,
+                    problem=event.worker.error,
+                )
+            )
 
     def _show_backup(self, found: Path | None) -> None:
         self.backup = found

@@ -22,11 +22,11 @@ from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Input, OptionList, Static
+from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from floorman.clock import mmss
@@ -39,6 +39,8 @@ from floorman.domain.roll_call.views import RollCallEntryView as RollCallLineVie
 from floorman.i18n import language, t
 from floorman.messages import DatabaseChanged, Tick
 from floorman.screens.base import FloormanModal, FloormanScreen
+from floorman.screens.forms import Field, FormModal
+from floorman.screens.workers import reload_worker, save_worker
 
 CSS = "../styles/emergency.tcss"
 # What a step's state cell shows: a letter first, so it reads without colour.
@@ -177,7 +179,7 @@ class EmergencyScreen(FloormanScreen):
         Binding("w", "wording", t("Wording"), id="emergency.wording"),
         Binding("r", "roll_call", t("Roll call"), id="emergency.roll_call"),
         Binding("c", "close", t("Close"), id="emergency.close"),
-        Binding("x", "close_early", t("Close early"), id="lifecycle.close_early"),
+        Binding("x", "close_early", t("Close early"), id="emergency.close_early"),
         Binding("t", "start", t("Start"), id="emergency.start"),
     ]
     HELP = t(
@@ -250,7 +252,7 @@ class EmergencyScreen(FloormanScreen):
             table.move_cursor(row=min(row, table.row_count - 1))
 
     # ------------------------------------------------------------------ loading
-    @work(thread=True, exclusive=True, group="emergency-reload")
+    @reload_worker("emergency-reload")
     def reload(self) -> None:
         with self.floor.db.read() as session:
             views = emergency.running(session)
@@ -529,11 +531,8 @@ class EmergencyScreen(FloormanScreen):
         self.app.push_screen(StartEmergencyModal())
 
 
-class EmergencyTextModal(FloormanModal):
+class EmergencyTextModal(FormModal):
     """Ask for one line of text (reason, note, person, wording), then run the domain call."""
-
-    CSS_PATH = CSS
-    BINDINGS = [Binding("escape", "cancel", t("Cancel"), id="emergency.text.cancel")]
 
     def __init__(
         self,
@@ -542,39 +541,11 @@ class EmergencyTextModal(FloormanModal):
         submit: Callable[[str], Any],
         value: str = "",
     ) -> None:
-        super().__init__()
-        self.title_text = title
-        self.placeholder = placeholder
-        self.submit = submit
-        self.value = value
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="emergency-text"):
-            yield Static(self.title_text, classes="title")
-            yield Input(self.value, placeholder=self.placeholder, id="emergency-text-input")
-            yield Static("", id="emergency-text-error")
-            yield Static(t("Enter saves · Esc cancels"), classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    @on(Input.Submitted)
-    def submitted(self, event: Input.Submitted) -> None:
-        self.save(event.value)
-
-    @work(thread=True, exclusive=True, group="emergency-text")
-    def save(self, text: str) -> None:
-        try:
-            result = self.submit(text)
-        except FloorError as exc:
-            self.app.call_from_thread(
-                self.query_one("#emergency-text-error", Static).update, str(exc)
-            )
-            return
-        self.app.call_from_thread(self.dismiss, result)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        super().__init__(
+            title,
+            [Field("text", "", value, placeholder=placeholder)],
+            lambda values: submit(values["text"]),
+        )
 
 
 class StartEmergencyModal(FloormanModal):
@@ -634,13 +605,9 @@ class StartEmergencyModal(FloormanModal):
         if event.option.id:
             self.start(event.option.id)
 
-    @work(thread=True, exclusive=True, group="emergency-start")
+    @save_worker("emergency-start")
     def start(self, kind: str) -> None:
-        try:
-            view = lifecycle.start(self.floor, kind, drill=self.drill)
-        except FloorError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=6)
-            return
+        view = lifecycle.start(self.floor, kind, drill=self.drill)
         self.app.call_from_thread(self.started, view)
 
     def started(self, view: EmergencyView) -> None:
@@ -684,7 +651,7 @@ class EmergencyRollCallModal(FloormanModal):
         table.focus()
         self.load()
 
-    @work(thread=True, exclusive=True, group="emergency-roll")
+    @reload_worker("emergency-roll")
     def load(self) -> None:
         with self.floor.db.read() as session:
             lines = headcount.roll_call_lines(session, self.emergency_id)

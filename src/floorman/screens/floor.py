@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static
@@ -26,6 +26,7 @@ from floorman.domain.seats.views import SeatView, list_seats
 from floorman.i18n import t
 from floorman.messages import DatabaseChanged, Tick
 from floorman.screens.base import FloormanScreen
+from floorman.screens.workers import reload_worker
 from floorman.widgets.floor_header import FloorHeader
 from floorman.widgets.seat_map import SeatMap
 
@@ -66,7 +67,7 @@ class FloorScreen(FloormanScreen):
         self.query_one(SeatMap).focus()
         self.reload()
 
-    @work(thread=True, exclusive=True, group="floor-reload")
+    @reload_worker("floor-reload")
     def reload(self) -> None:
         with self.floor.db.read() as session:
             recent = journal_entries(session, limit=RECENT_JOURNAL_ROWS)

@@ -15,30 +15,32 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
+from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from floorman.data.db import DatabaseError
 from floorman.domain.core.errors import FloorError
 from floorman.domain.handover import (
     find,
-    history,
     lifecycle,
     markdown,
     open_items,
     reminders,
     views,
 )
+from floorman.domain.handover import history as handover_history
+from floorman.domain.handover import open_items as handover_open_items
 from floorman.domain.handover.deadlines import floor_deadline
 from floorman.domain.handover.history import HandoverSummary
 from floorman.domain.handover.views import SECTION_TITLES, SECTIONS, HandoverView
 from floorman.i18n import t
 from floorman.messages import DatabaseChanged
 from floorman.screens.base import FloormanModal, FloormanScreen
+from floorman.screens.forms import Field, FieldError, FormModal
+from floorman.screens.workers import reload_worker
 
 CSS = "../styles/handover.tcss"
 TEXT_SECTIONS = ("summary", "instructions", "notes")
@@ -126,7 +128,7 @@ class HandoverScreen(FloormanScreen):
         )
 
     # ------------------------------------------------------------------ loading
-    @work(thread=True, exclusive=True, group="handover-reload")
+    @reload_worker("handover-reload")
     def reload(self) -> None:
         view = load_handover(self.floor, self.ref)
         self.app.call_from_thread(self.show_handover, view)
@@ -279,9 +281,16 @@ class HandoverScreen(FloormanScreen):
         self.app.push_screen(
             FormModal(
                 t("Open item"),
-                [("text", "What", ""), ("owner", "Owner", ""), ("deadline", "Deadline", "")],
+                [
+                    Field("text", "What"),
+                    Field("owner", "Owner"),
+                    Field(
+                        "deadline",
+                        "Deadline",
+                        placeholder=t("e.g. 18:00, tomorrow 09:00, +2h, end of shift"),
+                    ),
+                ],
                 add,
-                hints={"deadline": t("e.g. 18:00, tomorrow 09:00, +2h, end of shift")},
             ),
             self.saved(t("Item added")),
         )
@@ -294,8 +303,8 @@ class HandoverScreen(FloormanScreen):
         self.app.push_screen(
             FormModal(
                 t("Close an open item"),
-                [("item", "Item number", ""), ("note", "Note", "")],
-                lambda values: open_items.close_item(
+                [Field("item", "Item number"), Field("note", "Note")],
+                lambda values: handover_open_items.close_item(
                     floor, ref, values["item"], values["note"] or None
                 ),
             ),
@@ -367,6 +376,16 @@ def _escape(text: str) -> str:
     return text.replace("[", r"\[")
 
 
+class TextModal(FormModal):
+    """Several lines of text (a section, an amendment): ctrl+s saves, Esc cancels; the
+    cursor opens after the last character, so the first key adds to the text."""
+
+    def __init__(self, title: str, text: str, save: Callable[[str], Any]) -> None:
+        super().__init__(
+            title, [Field("text", "", text, multiline=True)], lambda values: save(values["text"])
+        )
+
+
 def deadline_problem(reason: str) -> str:
     """The form's word on a deadline it cannot read, with the forms it can."""
     return (
@@ -374,125 +393,6 @@ def deadline_problem(reason: str) -> str:
         + "\n"
         + t("Type 18:00, tomorrow 09:00, 2026-11-24 09:00, +2h, +30m, end of shift or next shift")
     )
-
-
-class FieldError(FloorError):
-    """A form's input refused, naming the field to put the cursor back in."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class SavingModal(FloormanModal):
-    """A modal that saves through the domain in a thread and closes only once saved.
-
-    A refusal (a deadline it cannot read, a handover locked meanwhile) is shown inside the
-    form, with everything typed still there; the result of the save is what it returns.
-    """
-
-    def __init__(self, submit: Callable[..., Any]) -> None:
-        super().__init__()
-        self.save_func = submit
-
-    @work(thread=True, exclusive=True, group="handover-form")
-    def save_in_thread(self, value: Any) -> None:
-        try:
-            result = self.save_func(value)
-        except FloorError as exc:
-            self.app.call_from_thread(self.show_error, exc)
-            return
-        except DatabaseError as exc:
-            self.app.call_from_thread(self.dismiss, None)
-            self.app.call_from_thread(self.fm.show_storage_problem, exc)
-            return
-        self.app.call_from_thread(self.dismiss, result)
-
-    def show_error(self, exc: FloorError) -> None:
-        self.query_one(".handover-form-error", Static).update(_escape(str(exc)))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class FormModal(SavingModal):
-    """A small form of one-line fields; Enter saves, Esc cancels, Tab moves."""
-
-    BINDINGS = [Binding("escape", "cancel", t("Cancel"), id="handover.form.cancel")]
-
-    def __init__(
-        self,
-        title: str,
-        fields: list[tuple[str, str, str]],
-        submit: Callable[[dict[str, str]], Any],
-        hints: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(submit)
-        self.title_text = title
-        self.fields = fields
-        self.hints = hints or {}
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="handover-form"):
-            yield Label(f"[b]{_escape(self.title_text)}[/b]")
-            for key, label, value in self.fields:
-                with Horizontal(classes="handover-field"):
-                    yield Label(t(label), classes="handover-label")
-                    yield Input(
-                        value=value,
-                        placeholder=self.hints.get(key, ""),
-                        id=f"field-{key}",
-                        select_on_focus=False,
-                    )
-            yield Static("", classes="handover-form-error")
-            yield Label(t("Enter saves · Tab next field · Esc cancels"), id="handover-form-hint")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    @on(Input.Submitted)
-    def save(self) -> None:
-        self.save_in_thread(
-            {key: self.query_one(f"#field-{key}", Input).value for key, _, _ in self.fields}
-        )
-
-    def show_error(self, exc: FloorError) -> None:
-        super().show_error(exc)
-        if isinstance(exc, FieldError):
-            self.query_one(f"#field-{exc.field}", Input).focus()
-
-
-class TextModal(SavingModal):
-    """Several lines of text (a section, an amendment): ctrl+s saves, Esc cancels.
-
-    The text opens with the cursor after its last character and nothing selected, so
-    the first key adds to it instead of replacing it.
-    """
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", t("Save"), id="handover.text.save"),
-        Binding("escape", "cancel", t("Cancel"), id="handover.text.cancel"),
-    ]
-
-    def __init__(self, title: str, text: str, submit: Callable[[str], Any]) -> None:
-        super().__init__(submit)
-        self.title_text = title
-        self.initial_text = text
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="handover-text"):
-            yield Label(f"[b]{_escape(self.title_text)}[/b]")
-            yield TextArea(self.initial_text, id="handover-text-area", soft_wrap=True)
-            yield Static("", classes="handover-form-error")
-            yield Label(t("ctrl+s saves · Enter new line · Esc cancels"), id="handover-form-hint")
-
-    def on_mount(self) -> None:
-        area = self.query_one(TextArea)
-        area.focus()
-        area.move_cursor(area.document.end)
-
-    def action_save(self) -> None:
-        self.save_in_thread(self.query_one(TextArea).text)
 
 
 class HistoryModal(FloormanModal):
@@ -510,14 +410,10 @@ class HistoryModal(FloormanModal):
         self.query_one(Input).focus()
         self.search("")
 
-    @work(thread=True, exclusive=True, group="handover-history")
+    @reload_worker("handover-history")
     def search(self, term: str) -> None:
-        try:
-            with self.floor.db.read() as session:
-                rows = history.list_handovers(session, search=term or None)
-        except FloorError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
+        with self.floor.db.read() as session:
+            rows = handover_history.list_handovers(session, search=term or None)
         self.app.call_from_thread(self.show_rows, rows)
 
     def show_rows(self, rows: list[HandoverSummary]) -> None:

@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from textual import events, work
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -32,6 +32,7 @@ from floorman.domain.operators.records import operators_exist
 from floorman.domain.operators.roles import role_name
 from floorman.i18n import t
 from floorman.screens.base import FloormanModal
+from floorman.screens.workers import save_worker
 
 if TYPE_CHECKING:
     from floorman.app import FloormanApp
@@ -108,14 +109,16 @@ class LoginScreen(FloormanModal):
         self.query_one("#login-error", Static).update(t("Checking..."))
         self.attempt(name, pin)
 
-    @work(thread=True, exclusive=True, group="login")
+    @save_worker("login")
     def attempt(self, name: str, pin: Pin) -> None:
-        try:
-            actor = authenticate(self.floor, name, pin)
-        except FloorError as exc:
-            self.app.call_from_thread(self.refused, str(exc))
-            return
+        actor = authenticate(self.floor, name, pin)
         self.app.call_from_thread(self.accepted, actor)
+
+    def show_refusal(self, error: FloorError) -> None:
+        self.refused(str(error))
+
+    def show_storage_refusal(self, text: str) -> None:
+        self.refused(text)
 
     def refused(self, message: str) -> None:
         self.query_one("#login-error", Static).update(message)

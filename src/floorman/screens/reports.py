@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -33,6 +33,7 @@ from floorman.domain.reports.figures import FloorReport
 from floorman.domain.reports.floor import floor_report
 from floorman.i18n import t
 from floorman.screens.base import FloormanScreen
+from floorman.screens.workers import reload_worker
 
 
 class ReportsScreen(FloormanScreen):
@@ -125,17 +126,13 @@ class ReportsScreen(FloormanScreen):
         now = self.floor.clock.now()
         return start, min(end, max(now, start + timedelta(minutes=15)))
 
-    @work(thread=True, exclusive=True, group="reports")
+    @reload_worker("reports")
     def load(self, start: datetime, end: datetime) -> None:
-        try:
-            step = timedelta(minutes=15) if end - start <= timedelta(days=2) else timedelta(hours=1)
-            with self.floor.db.read() as session:
-                report = floor_report(session, start, end, step=step, zone=self.floor.config.zone())
-                first_day = start.astimezone(self.floor.config.zone()).date()
-                shifts = day_attendance(session, self.floor, first_day)
-        except FloorError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
+        step = timedelta(minutes=15) if end - start <= timedelta(days=2) else timedelta(hours=1)
+        with self.floor.db.read() as session:
+            report = floor_report(session, start, end, step=step, zone=self.floor.config.zone())
+            first_day = start.astimezone(self.floor.config.zone()).date()
+            shifts = day_attendance(session, self.floor, first_day)
         self.app.call_from_thread(self.show, report)
         self.app.call_from_thread(self.show_attendance, shifts)
 

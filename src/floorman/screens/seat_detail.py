@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -15,6 +14,7 @@ from floorman.domain.seats.history import HistoryRow, seat_history
 from floorman.domain.seats.views import STATE_LETTERS, SeatView, list_seats
 from floorman.i18n import t
 from floorman.screens.base import FloormanModal
+from floorman.screens.workers import reload_worker
 
 
 class SeatDetailScreen(FloormanModal):
@@ -40,7 +40,7 @@ class SeatDetailScreen(FloormanModal):
         table.add_columns(t("Time"), t("State"), t("Event"), t("Agent"), t("Reason"), t("Source"))
         self.load()
 
-    @work(thread=True, exclusive=True, group="seat-detail")
+    @reload_worker("seat-detail")
     def load(self) -> None:
         floor = self.floor
         zone = floor.config.zone()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -37,6 +37,7 @@ from floorman.domain.staffing.manual import ManualPlan, SeatTable, manual_plan
 from floorman.i18n import t
 from floorman.messages import DatabaseChanged
 from floorman.screens.base import FloormanScreen
+from floorman.screens.workers import reload_worker
 
 # Input id -> (English label, default value). Times in seconds, shares as fractions; the
 # Erlang defaults are the domain's, shared with `floorman staffing erlang`.
@@ -253,7 +254,7 @@ class StaffingScreen(FloormanScreen):
                 )
             )
 
-    @work(thread=True, exclusive=True, group="staffing-reload")
+    @reload_worker("staffing-reload")
     def reload_staffed(self) -> None:
         with self.floor.db.read() as session:
             staffed = staffed_seats(session)

@@ -14,22 +14,26 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+from textual.containers import Vertical
+from textual.widgets import DataTable, Footer, Static
 
+from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.roll_call import book as roll_call_book
 from floorman.domain.roll_call.views import RollCallView
-from floorman.domain.visitors import decisions, presence, registration
+from floorman.domain.visitors import decisions, presence
+from floorman.domain.visitors import registration as visitors_registration
 from floorman.domain.visitors.registration import Registration
 from floorman.domain.visitors.views import VisitorView
 from floorman.i18n import cells as cell_width
 from floorman.i18n import t
 from floorman.messages import DatabaseChanged, Tick
 from floorman.screens.base import CursorOnRow, FloormanModal, FloormanScreen
+from floorman.screens.forms import Field, FormModal
+from floorman.screens.workers import reload_worker
 
 # What a row shows of each state: a letter first, so it reads without colour.
 STATE_LABELS = {
@@ -132,10 +136,10 @@ class VisitorsScreen(FloormanScreen):
     CSS_PATH = CSS
     BINDINGS = [
         Binding("n", "register", t("Register"), id="visitors.register"),
-        Binding("a", "approve", t("Approve"), id="decisions.approve"),
+        Binding("a", "approve", t("Approve"), id="visitors.approve"),
         Binding("x", "reject", t("Reject"), id="visitors.reject"),
-        Binding("i", "check_in", t("Check in"), id="presence.check_in"),
-        Binding("o", "check_out", t("Check out"), id="presence.check_out"),
+        Binding("i", "check_in", t("Check in"), id="visitors.check_in"),
+        Binding("o", "check_out", t("Check out"), id="visitors.check_out"),
         Binding("f", "toggle_on_floor", t("On floor only"), id="visitors.on_floor"),
         Binding("c", "roll_call", t("Roll call"), id="visitors.roll_call"),
     ]
@@ -165,7 +169,7 @@ class VisitorsScreen(FloormanScreen):
         self.reload()
 
     # ------------------------------------------------------------------ loading
-    @work(thread=True, exclusive=True, group="visitors-reload")
+    @reload_worker("visitors-reload")
     def reload(self) -> None:
         with self.floor.db.read() as session:
             views = presence.list_visitors(session)
@@ -250,7 +254,7 @@ class VisitorsScreen(FloormanScreen):
                     note += " · " + t("WATCH LIST MATCH")
                 self.notify(note, timeout=4)
 
-        self.app.push_screen(RegisterVisitorModal(), registered)
+        self.app.push_screen(RegisterVisitorModal(self.floor), registered)
 
     def action_approve(self) -> None:
         ref = self.selected()
@@ -267,7 +271,7 @@ class VisitorsScreen(FloormanScreen):
                 self.reload()
                 self.notify(t("Rejected"), timeout=3)
 
-        self.app.push_screen(RejectVisitorModal(ref), rejected)
+        self.app.push_screen(RejectVisitorModal(self.floor, ref), rejected)
 
     def action_check_in(self) -> None:
         ref = self.selected()
@@ -287,7 +291,7 @@ class VisitorsScreen(FloormanScreen):
         self.app.push_screen(RollCallModal())
 
 
-# Form field id -> (English label, typed without echo)
+# The registration form's text fields: (key, English label, typed without echo).
 FORM_FIELDS: tuple[tuple[str, str, bool], ...] = (
     ("name", "Name", False),
     ("organisation", "Organisation / department", False),
@@ -297,136 +301,60 @@ FORM_FIELDS: tuple[tuple[str, str, bool], ...] = (
     ("phone", "Phone", False),
     ("id-number", "ID number (optional)", True),
     ("badge", "Badge", False),
-    ("minutes", "Expected minutes", False),
 )
+CATEGORIES = (("Another department", "internal"), ("Outside the company", "external"))
 
 
-class RegisterVisitorModal(FloormanModal):
-    """The registration form; saves through the domain and closes only when it succeeded."""
+def expected_minutes(text: str) -> int | None:
+    """The form's expected minutes: empty (the configured default) or a whole number."""
+    try:
+        return int(text.strip()) if text.strip() else None
+    except ValueError as exc:
+        raise FloorError(t("Expected minutes must be a whole number")) from exc
 
-    CSS_PATH = CSS
-    BINDINGS = [
-        Binding("escape", "cancel", t("Cancel"), id="visitors.form.cancel"),
-        Binding("ctrl+s", "save", t("Save"), id="visitors.form.save"),
-    ]
 
-    def compose(self) -> ComposeResult:
-        minutes = str(self.floor.config.visitors.default_duration_minutes)
-        with Vertical(id="visitor-form"):
-            yield Static(t("Register a visitor"), classes="title")
-            with VerticalScroll(id="visitor-form-fields"):
-                with Horizontal(classes="visitor-field"):
-                    yield Label(t("Category"), classes="visitor-label")
-                    yield Select(
-                        [
-                            (t("Another department"), "internal"),
-                            (t("Outside the company"), "external"),
-                        ],
-                        value="internal",
-                        allow_blank=False,
-                        id="visitor-category",
-                        compact=True,
-                    )
-                for key, label, masked in FORM_FIELDS:
-                    with Horizontal(classes="visitor-field"):
-                        yield Label(t(label), classes="visitor-label")
-                        yield Input(
-                            minutes if key == "minutes" else "",
-                            id=f"visitor-{key}",
-                            password=masked,
-                            compact=True,
-                        )
-            yield Static("", id="visitor-form-error")
-            yield Static(t("Enter saves · Tab next field · Esc cancels"), classes="hint")
+def registration(values: dict[str, str]) -> Registration:
+    """What the registration form holds, as the domain's Registration."""
+    return Registration(
+        name=values["name"],
+        organisation=values["organisation"],
+        category=values["category"],
+        purpose=values["purpose"],
+        host=values["host"],
+        escort=values["escort"] or None,
+        phone=values["phone"] or None,
+        id_number=values["id-number"] or None,
+        badge=values["badge"] or None,
+        expected_minutes=expected_minutes(values["minutes"]),
+    )
 
-    def on_mount(self) -> None:
-        self.query_one("#visitor-name", Input).focus()
 
-    def value(self, key: str) -> str:
-        return self.query_one(f"#visitor-{key}", Input).value
+class RegisterVisitorModal(FormModal):
+    """The registration form (外来人员登记表); closes only when the domain registered it."""
 
-    def form(self) -> Registration:
-        minutes_text = self.value("minutes").strip()
-        try:
-            minutes = int(minutes_text) if minutes_text else None
-        except ValueError as exc:
-            raise FloorError(t("Expected minutes must be a whole number")) from exc
-        category = self.query_one("#visitor-category", Select).value
-        return Registration(
-            name=self.value("name"),
-            organisation=self.value("organisation"),
-            category=str(category),
-            purpose=self.value("purpose"),
-            host=self.value("host"),
-            escort=self.value("escort") or None,
-            phone=self.value("phone") or None,
-            id_number=self.value("id-number") or None,
-            badge=self.value("badge") or None,
-            expected_minutes=minutes,
+    def __init__(self, floor: Floor) -> None:
+        minutes = str(floor.config.visitors.default_duration_minutes)
+        super().__init__(
+            t("Register a visitor"),
+            [
+                Field("category", "Category", choices=tuple((t(w), k) for w, k in CATEGORIES)),
+                *(Field(key, label, secret=masked) for key, label, masked in FORM_FIELDS),
+                Field("minutes", "Expected minutes", minutes, check=expected_minutes),
+            ],
+            lambda values: visitors_registration.register(floor, registration(values)),
+            focus="name",
         )
 
-    @on(Input.Submitted)
-    def submitted(self) -> None:
-        self.action_save()
 
-    def action_save(self) -> None:
-        try:
-            form = self.form()
-        except FloorError as exc:
-            self.show_error(str(exc))
-            return
-        self.save(form)
-
-    @work(thread=True, exclusive=True, group="visitor-register")
-    def save(self, form: Registration) -> None:
-        try:
-            view = registration.register(self.floor, form)
-        except FloorError as exc:
-            self.app.call_from_thread(self.show_error, str(exc))
-            return
-        self.app.call_from_thread(self.dismiss, view)
-
-    def show_error(self, message: str) -> None:
-        self.query_one("#visitor-form-error", Static).update(message)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class RejectVisitorModal(FloormanModal):
+class RejectVisitorModal(FormModal):
     """Ask for the reason, then reject; the reason is kept with the visit."""
 
-    CSS_PATH = CSS
-    BINDINGS = [Binding("escape", "cancel", t("Cancel"), id="visitors.reject.cancel")]
-
-    def __init__(self, visitor_id: str) -> None:
-        super().__init__()
-        self.visitor_id = visitor_id
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="visitor-reject"):
-            yield Static(t("Reject this visitor"), classes="title")
-            yield Input(placeholder=t("Reason"), id="visitor-reject-reason")
-            yield Static("", id="visitor-reject-error")
-            yield Static(t("Enter rejects · Esc cancels"), classes="hint")
-
-    @on(Input.Submitted)
-    def submitted(self, event: Input.Submitted) -> None:
-        self.reject(event.value)
-
-    @work(thread=True, exclusive=True, group="visitor-reject")
-    def reject(self, reason: str) -> None:
-        try:
-            view = decisions.reject(self.floor, self.visitor_id, reason)
-        except FloorError as exc:
-            self.app.call_from_thread(
-                self.query_one("#visitor-reject-error", Static).update, str(exc)
-            )
-            return
-        self.app.call_from_thread(self.dismiss, view)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def __init__(self, floor: Floor, visitor_id: str) -> None:
+        super().__init__(
+            t("Reject this visitor"),
+            [Field("reason", "Reason", placeholder=t("Reason"))],
+            lambda values: decisions.reject(floor, visitor_id, values["reason"]),
+        )
 
 
 class RollCallModal(FloormanModal):
@@ -466,17 +394,13 @@ class RollCallModal(FloormanModal):
         table.focus()
         self.load()
 
-    @work(thread=True, exclusive=True, group="roll-call")
+    @reload_worker("roll-call")
     def load(self) -> None:
-        try:
-            if self.roll_call_id is None:
-                view = roll_call_book.start_roll_call(self.floor, t("Roll call"))
-            else:
-                with self.floor.db.read() as session:
-                    view = roll_call_book.roll_call(session, self.roll_call_id)
-        except FloorError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
+        if self.roll_call_id is None:
+            view = roll_call_book.start_roll_call(self.floor, t("Roll call"))
+        else:
+            with self.floor.db.read() as session:
+                view = roll_call_book.roll_call(session, self.roll_call_id)
         self.app.call_from_thread(self.show, view)
 
     def show(self, view: RollCallView) -> None:

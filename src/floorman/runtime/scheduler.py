@@ -3,7 +3,7 @@
 The database is the source of truth for every deadline (`domain.alerts`); this module
 holds only an in-memory `AsyncIOScheduler` with one `date` job per pending alert, rebuilt
 from the database at `start()` and brought up to date by `sync()` whenever the database
-changed. A job does not trust itself: it asks `domain.alerts.fire_due` (an atomic claim,
+changed. A job does not trust itself: it asks `domain.alerts.claims.fire_due` (an atomic claim,
 so with three terminals open each alert fires once) in a worker thread, and hands what
 this terminal claimed to `on_fired`. A heartbeat every minute catches clock jumps and
 anything missed; alerts that came due while floorman was closed fire at `start()`.
@@ -21,8 +21,9 @@ from datetime import datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from floorman.domain import alerts as domain_alerts
-from floorman.domain.alerts import AlertView
+from floorman.domain.alerts.claims import fire_due
+from floorman.domain.alerts.store import pending
+from floorman.domain.alerts.views import AlertView
 from floorman.domain.core.context import Floor
 
 HEARTBEAT_ID = "floorman-heartbeat"
@@ -126,11 +127,11 @@ class AlertScheduler:
                 time.sleep(early)
         for check in self.before_firing:
             check(self.floor)
-        return domain_alerts.fire_due(self.floor)
+        return fire_due(self.floor)
 
     def _read_pending(self) -> dict[str, datetime]:
         with self.floor.db.read() as session:
-            return {a.id: a.due_at for a in domain_alerts.pending(session)}
+            return {a.id: a.due_at for a in pending(session)}
 
     def _add_job(self, alert_id: str, due_at: datetime) -> None:
         self.scheduler.add_job(

@@ -1,0 +1,56 @@
+"""Alert texts: the one English template of each kind, and reading it back in Chinese.
+
+Producers fill a template in (`alert_text`) and the row keeps the English text, for the
+command line and the journal; a screen shows it in its own language (`localized`) by
+reading the values back out of the stored text and filling in the translated template.
+Kinds not listed are shown as stored.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from floorman.i18n import language, t
+
+SEVERITIES = ("info", "warning", "breach", "severe", "critical")
+
+ALERT_TEXTS: dict[str, str] = {
+    "away.warning": "{agent} away from {seat}: limit {limit} near",
+    "away.breach": "{agent} away from {seat}: over the {limit} limit",
+    "away.severe": "{agent} away from {seat}: over twice the {limit} limit",
+    "away.escalation": "{agent} away from {seat}: breach not acknowledged within {minutes} min",
+    "visitor.blocked": "Blocked visitor refused at registration ({organisation})",
+    "visitor.watch": "Watch list: {name} ({organisation}): {reasons}",
+    "visitor.overstay": "Visitor {name}{badge} is still on the floor; expected out by {time}",
+    "handover.remind": "Handover of shift {shift} not submitted; the shift ends soon",
+    "handover.escalate": "Handover of shift {shift} not acknowledged by the next shift",
+    "attendance.summary": "Send the month's attendance summary to the operations supervisor",
+}
+
+
+def alert_text(kind: str, **values: object) -> str:
+    """The stored (English) text of an alert of `kind`."""
+    return ALERT_TEXTS[kind].format(**values)
+
+
+@cache
+def _reader(template: str) -> re.Pattern[str]:
+    """A pattern that reads a template's values back out of a text it produced."""
+    parts = re.split(r"\{(\w+)\}", template)
+    pattern = "".join(
+        re.escape(part) if index % 2 == 0 else f"(?P<{part}>.*?)"
+        for index, part in enumerate(parts)
+    )
+    return re.compile(f"^{pattern}$", re.DOTALL)
+
+
+def localized(kind: str, message: str) -> str:
+    """An alert's stored English text in the current language, else as stored."""
+    template = ALERT_TEXTS.get(kind)
+    if template is None or language() == "en":
+        return message
+    found = _reader(template).match(message)
+    if found is None:  # written before this template, or by hand: show it as it is
+        return message
+    return t(template, **found.groupdict())
