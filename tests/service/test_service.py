@@ -7,6 +7,7 @@ keeps APScheduler's own timers still, and the tests call what its jobs call.
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
@@ -18,11 +19,11 @@ from floorman.service.health import read_health, status
 from floorman.service.lock import ServiceAlreadyRunning, running_pid
 from floorman.service.runner import FloorService
 
-import pytest
-
 
 def service_floor(floor: Floor) -> Floor:
-    return Floor(db=floor.db, clock=floor.clock, config=floor.config, actor=Actor("serve", "host:serve"))
+    return Floor(
+        db=floor.db, clock=floor.clock, config=floor.config, actor=Actor("serve", "host:serve")
+    )
 
 
 async def test_an_away_past_its_limit_fires_and_escalates_with_no_terminal(small_floor, clock):

@@ -101,7 +101,10 @@ async def test_an_asterisk_feed_follows_its_log(small_floor, clock, short_dir):
     log = short_dir / "queue_log"
     shutil.copy(DATA / "queue_log", log)
     feed = FeedConfig(
-        kind="asterisk", source="asterisk", path=str(log), map=str(DATA / "members.csv"),
+        kind="asterisk",
+        source="asterisk",
+        path=str(log),
+        map=str(DATA / "members.csv"),
         interval_seconds=0.05,
     )
     service = FloorService(with_feeds(small_floor, feed))
@@ -116,7 +119,9 @@ async def test_an_asterisk_feed_follows_its_log(small_floor, clock, short_dir):
 
 async def test_a_failing_feed_is_restarted_with_back_off(small_floor, short_dir):
     feed = FeedConfig(
-        kind="asterisk", source="asterisk", path=str(short_dir / "queue_log"),
+        kind="asterisk",
+        source="asterisk",
+        path=str(short_dir / "queue_log"),
         map=str(short_dir / "missing.csv"),
     )
     service = FloorService(with_feeds(small_floor, feed))

@@ -66,6 +66,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _check_file(args, db_path_from(args))
     floor = open_floor(args, migrate=True)
     floor.actor = Actor("floorman serve", f"{socket.gethostname()}:serve")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.basicConfig(
         stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
     )
