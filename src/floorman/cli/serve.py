@@ -39,6 +39,23 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     status.add_argument("--json", action="store_true")
     status.set_defaults(handler=cmd_status)
 
+    wallboard = subparsers.add_parser(
+        "wallboard", parents=[common], help="the read-only wallboard for a TV (ctrl+q quits)"
+    )
+    wallboard.set_defaults(handler=cmd_wallboard)
+
+
+def cmd_wallboard(args: argparse.Namespace) -> int:
+    from floorman.cli.common import config_from
+    from floorman.i18n import resolve_language, set_language
+
+    set_language(resolve_language(getattr(args, "lang", None), config_from(args).language))
+    floor = open_floor(args)
+    from floorman.wallboard_app import WallboardApp
+
+    WallboardApp(floor).run()
+    return 0
+
 
 def cmd_status(args: argparse.Namespace) -> int:
     from floorman.service.health import status, status_lines

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from floorman.data.db import DatabaseError
+from floorman.data.version import DataVersionWatch
 from floorman.domain.alerts import AlertView
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
@@ -52,8 +53,7 @@ class FloorService:
         self.last_check: CheckResult | None = None
         self.last_problem: str = ""
         self.web_url: str | None = None
-        self._version_conn: Any = None
-        self._version: int | None = None
+        self.version_watch = DataVersionWatch(floor.db)
 
     # ------------------------------------------------------------ lifecycle
 
@@ -80,9 +80,7 @@ class FloorService:
                 await asyncio.get_running_loop().run_in_executor(None, runner.thread.join, 10)
         self.scheduler.shutdown()
         self.write_health(stopped=True)
-        if self._version_conn is not None:
-            self._version_conn.close()
-            self._version_conn = None
+        self.version_watch.close()
         self.lock.release()
         log.info("floorman service stopped")
 
@@ -127,15 +125,7 @@ class FloorService:
 
     def check_version(self) -> bool:
         """Did anyone commit since the last look (`PRAGMA data_version`)?"""
-        if self._version_conn is None:
-            self._version_conn = self.floor.db.raw_connection()
-        cursor = self._version_conn.cursor()
-        cursor.execute("PRAGMA data_version")
-        version = int(cursor.fetchone()[0])
-        cursor.close()
-        changed = self._version is not None and version != self._version
-        self._version = version
-        return changed
+        return self.version_watch.changed()
 
     async def watch(self) -> bool:
         """When the database changed, bring the scheduler's jobs up to date."""
