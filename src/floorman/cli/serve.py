@@ -31,6 +31,16 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     serve.add_argument(
         "--no-feeds", action="store_true", help="do not run the [[feeds]] of the config"
     )
+    serve.add_argument(
+        "--web",
+        metavar="HOST:PORT",
+        help="also serve the console at http://HOST:PORT/ and the wallboard at /wallboard/",
+    )
+    serve.add_argument(
+        "--allow-open-floor",
+        action="store_true",
+        help="serve the console off loopback even though the floor has no operators",
+    )
     serve.set_defaults(handler=cmd_serve)
 
     status = subparsers.add_parser(
@@ -83,11 +93,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _check_file(args, db_path_from(args))
     floor = open_floor(args, migrate=True)
     floor.actor = Actor("floorman serve", f"{socket.gethostname()}:serve")
+    web = None
+    if args.web:
+        from pathlib import Path
+
+        from floorman.service.web import FloorWeb
+
+        config = Path(args.config).resolve() if args.config else None
+        web = FloorWeb(
+            floor.db.path.resolve(),
+            args.web,
+            config_path=config,
+            language=getattr(args, "lang", None),
+            allow_open_floor=args.allow_open_floor,
+        )
+        web.refuse_open_floor()
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.basicConfig(
         stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
     )
-    asyncio.run(FloorService(floor, feeds=not args.no_feeds).run())
+    asyncio.run(FloorService(floor, feeds=not args.no_feeds, web=web).run())
     return 0
 
 

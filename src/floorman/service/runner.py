@@ -15,7 +15,7 @@ import os
 import signal
 import threading
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from floorman.data.db import DatabaseError
 from floorman.data.version import DataVersionWatch
@@ -27,6 +27,9 @@ from floorman.service.feeds import FeedRunner
 from floorman.service.health import write_health
 from floorman.service.lock import ServiceLock
 
+if TYPE_CHECKING:
+    from floorman.service.web import FloorWeb
+
 log = logging.getLogger("floorman.service")
 
 WATCH_SECONDS = 0.25
@@ -37,7 +40,7 @@ HEALTH_SECONDS = 5.0
 class FloorService:
     """The floor host's service for one database; `run()` until SIGTERM."""
 
-    def __init__(self, floor: Floor, *, feeds: bool = True) -> None:
+    def __init__(self, floor: Floor, *, feeds: bool = True, web: FloorWeb | None = None) -> None:
         from floorman.alerts import AlertScheduler
 
         self.floor = floor
@@ -52,6 +55,7 @@ class FloorService:
         self.last_backup: str | None = None
         self.last_check: CheckResult | None = None
         self.last_problem: str = ""
+        self.web = web
         self.web_url: str | None = None
         self.version_watch = DataVersionWatch(floor.db)
 
@@ -62,11 +66,15 @@ class FloorService:
         the feeds, and the first duties. `paused` keeps APScheduler's timers still."""
         self.lock.acquire()
         self.started_at = self.floor.clock.now()
+        self.write_health()  # `status` tells this start from a stopped service at once
         fired = await self.scheduler.start(paused=paused)
         if self.run_feeds:
             for runner in self.feeds:
                 runner.start()
-        await self.duties()
+        if self.web is not None:
+            await self.web.start()
+            self.web_url = self.web.url
+        await self.duties()  # backups and the integrity check take a while: last
         self.check_version()
         self.write_health()
         log.info("floorman service started on %s", self.floor.db.path)
@@ -74,6 +82,8 @@ class FloorService:
 
     async def stop(self) -> None:
         """Stop feeds (each commits what it read), the scheduler, and free the lock."""
+        if self.web is not None:
+            await self.web.stop()
         self._feed_stop.set()
         for runner in self.feeds:
             if runner.thread is not None:
