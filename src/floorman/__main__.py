@@ -10,9 +10,16 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    # With the floor service running, `floorman event` is handed to it (same contract).
+    from floorman.service.handoff import hand_over
+
+    status = hand_over(argv)
+    if status is not None:
+        return status
     from floorman.cli import run
 
-    return run(sys.argv[1:] if argv is None else argv)
+    return run(argv)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from floorman.domain.alerts import AlertView
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.service.duties import CheckResult, daily_check, housekeeping
+from floorman.service.event_desk import EventDesk
 from floorman.service.feeds import FeedRunner
 from floorman.service.health import write_health
 from floorman.service.lock import ServiceLock
@@ -56,6 +57,7 @@ class FloorService:
         self.last_check: CheckResult | None = None
         self.last_problem: str = ""
         self.web = web
+        self.event_desk = EventDesk(floor.db.path)
         self.web_url: str | None = None
         self.version_watch = DataVersionWatch(floor.db)
 
@@ -68,6 +70,7 @@ class FloorService:
         self.started_at = self.floor.clock.now()
         self.write_health()  # `status` tells this start from a stopped service at once
         fired = await self.scheduler.start(paused=paused)
+        await self.event_desk.start()  # `floorman event` hands its events over from now on
         if self.run_feeds:
             for runner in self.feeds:
                 runner.start()
@@ -84,6 +87,7 @@ class FloorService:
         """Stop feeds (each commits what it read), the scheduler, and free the lock."""
         if self.web is not None:
             await self.web.stop()
+        await self.event_desk.stop()
         self._feed_stop.set()
         for runner in self.feeds:
             if runner.thread is not None:
