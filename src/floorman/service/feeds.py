@@ -23,6 +23,7 @@ from pathlib import Path
 
 from floorman.config import FeedConfig
 from floorman.domain.core.context import Actor, Floor
+from floorman.domain.feeds import FeedFollower, JsonlFeed, load_interface_map
 
 log = logging.getLogger("floorman.service.feeds")
 
@@ -125,8 +126,6 @@ class FeedRunner:
     # ---------------------------------------------------------------- asterisk
 
     def _follow_queue_log(self) -> None:
-        from floorman.domain.feeds import FeedFollower, load_interface_map
-
         mapping = load_interface_map(Path(self.feed.map)) if self.feed.map else None
         follower = FeedFollower(
             self.floor,
@@ -151,14 +150,12 @@ class FeedRunner:
 
     # ---------------------------------------------------------------- jsonl
 
-    def _jsonl(self, client: socket.socket | None = None):  # type: ignore[no-untyped-def]
-        from floorman.domain.feeds import JsonlFeed
-
+    def _jsonl(self, client: socket.socket | None = None) -> JsonlFeed:
         return JsonlFeed(
             self.floor, source=self.feed.source, on_bad=lambda bad: self._bad(str(bad), client)
         )
 
-    def _count(self, feed, before: int) -> None:  # type: ignore[no-untyped-def]
+    def _count(self, feed: JsonlFeed, before: int) -> None:
         if feed.report.applied > before:
             self.health.applied += feed.report.applied - before
             self.health.last_event_at = self.floor.clock.now()
@@ -177,9 +174,7 @@ class FeedRunner:
         try:
             while not self.stop.is_set():
                 if not selector.select(QUIET_SECONDS):
-                    before = feed.report.applied
-                    feed.flush()
-                    self._count(feed, before)
+                    self._flush(feed)
                     continue
                 data = os.read(fd, 1 << 16)
                 pending += data
@@ -210,51 +205,27 @@ class FeedRunner:
         server.setblocking(False)
         selector = selectors.DefaultSelector()
         selector.register(server, selectors.EVENT_READ)
-        clients: dict[socket.socket, list] = {}  # conn -> [feed, line, pending]
+        clients: dict[socket.socket, _Client] = {}
         try:
             while not self.stop.is_set():
                 ready = selector.select(QUIET_SECONDS)
-                if not ready:
-                    for state in clients.values():
-                        before = state[0].report.applied
-                        state[0].flush()
-                        self._count(state[0], before)
+                if not ready:  # quiet: commit what every connection sent
+                    for client in clients.values():
+                        self._flush(client.feed)
                 for key, _mask in ready:
                     conn = key.fileobj
                     assert isinstance(conn, socket.socket)
                     if conn is server:
-                        client, _ = server.accept()
-                        client.setblocking(False)
-                        selector.register(client, selectors.EVENT_READ)
-                        clients[client] = [self._jsonl(client), 0, b""]
-                        continue
-                    state = clients[conn]
-                    try:
-                        data = conn.recv(1 << 16)
-                    except BlockingIOError:
-                        continue
-                    except OSError:
-                        data = b""
-                    feed = state[0]
-                    before = feed.report.applied
-                    if not data:
-                        if state[2]:
-                            state[1] += 1
-                            feed.add(state[1], state[2])
-                        feed.flush()
-                        self._count(feed, before)
+                        accepted, _ = server.accept()
+                        accepted.setblocking(False)
+                        selector.register(accepted, selectors.EVENT_READ)
+                        clients[accepted] = _Client(self._jsonl(accepted))
+                    elif not self._receive(conn, clients[conn]):
                         selector.unregister(conn)
                         del clients[conn]
                         conn.close()
-                        continue
-                    state[2] += data
-                    *lines, state[2] = state[2].split(b"\n")
-                    for raw in lines:
-                        state[1] += 1
-                        feed.add(state[1], raw)
-                    self._count(feed, before)
-            for state in clients.values():
-                state[0].flush()
+            for client in clients.values():
+                self._flush(client.feed)
         finally:
             for conn in list(clients):
                 conn.close()
@@ -262,3 +233,40 @@ class FeedRunner:
             server.close()
             with contextlib.suppress(OSError):
                 path.unlink()
+
+    def _receive(self, conn: socket.socket, client: _Client) -> bool:
+        """Read what a connection sent; False once it closed (its rest applied)."""
+        try:
+            data = conn.recv(1 << 16)
+        except BlockingIOError:
+            return True
+        except OSError:
+            data = b""
+        before = client.feed.report.applied
+        if not data:
+            if client.pending:
+                client.line += 1
+                client.feed.add(client.line, client.pending)
+            self._flush(client.feed)
+            return False
+        client.pending += data
+        *lines, client.pending = client.pending.split(b"\n")
+        for raw in lines:
+            client.line += 1
+            client.feed.add(client.line, raw)
+        self._count(client.feed, before)
+        return True
+
+    def _flush(self, feed: JsonlFeed) -> None:
+        before = feed.report.applied
+        feed.flush()
+        self._count(feed, before)
+
+
+@dataclass
+class _Client:
+    """One connection to a JSON Lines socket: its feed, line count and unfinished line."""
+
+    feed: JsonlFeed
+    line: int = 0
+    pending: bytes = b""
