@@ -123,13 +123,39 @@ def alert_lateness(floor: Floor, count: int, spread: float) -> list[str]:
     ]
 
 
+# Runs in its own process (no GIL shared with the board): one `floorman event` per line
+# read, through the command line's own code, answering "ok" once the command returned.
+WRITER = """
+import sys
+from floorman.cli import run
+db = sys.argv[1]
+for line in sys.stdin:
+    seat, agent, state = line.split()
+    extra = ["--agent", agent] if state == "ready" else ["--reason", "bench"]
+    status = run(["--db", db, "event", seat, state, *extra])
+    print("ok" if status == 0 else f"failed {status}", flush=True)
+"""
+
+
 def wallboard_latency(floor: Floor, changes: int) -> list[str]:
-    from floorman.cli import run
     from floorman.wallboard_app import WallboardApp
 
-    db = str(floor.db.path)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(floor.db.path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert writer.stdin is not None and writer.stdout is not None
+
+    def event(seat: str, agent: str, state: str) -> None:
+        writer.stdin.write(f"{seat} {agent} {state}\n")  # type: ignore[union-attr]
+        writer.stdin.flush()  # type: ignore[union-attr]
+        answer = writer.stdout.readline().strip()  # type: ignore[union-attr]
+        assert answer == "ok", answer
+
     for n in range(changes):
-        run(["--db", db, "event", f"S-{n:03d}", "ready", "--agent", str(1000 + n)])
+        event(f"S-{n:03d}", str(1000 + n), "ready")
     app = WallboardApp(floor)
     delays: list[float] = []
     done = threading.Event()
@@ -142,7 +168,7 @@ def wallboard_latency(floor: Floor, changes: int) -> list[str]:
         time.sleep(3)  # the board's first reading
         for n in range(changes):
             seat = f"S-{n:03d}"
-            assert run(["--db", db, "event", seat, "away", "--reason", "bench"]) == 0
+            event(seat, str(1000 + n), "away")
             changed = time.perf_counter()
             while seat not in away_seats():
                 time.sleep(0.002)
@@ -158,10 +184,12 @@ def wallboard_latency(floor: Floor, changes: int) -> list[str]:
                 await asyncio.sleep(0.05)
 
     asyncio.run(main())
+    writer.stdin.close()
+    writer.wait(timeout=30)
     p95 = percentile(delays, 0.95)
     return [
-        f"- {len(delays)} seat changes by `floorman event` (the CLI's code, its own connection); "
-        "the wallboard headless with its real data_version watcher (4 looks a second)",
+        f"- {len(delays)} seat changes by `floorman event` (the CLI's code, in a process of its "
+        "own); the wallboard headless with its real data_version watcher (4 looks a second)",
         "",
         "| CLI return -> wallboard shows it | p50 | p95 | max | goal | met |",
         "|---|---|---|---|---|---|",
@@ -170,9 +198,14 @@ def wallboard_latency(floor: Floor, changes: int) -> list[str]:
     ]
 
 
-def event_wall(db: Path, count: int, label: str) -> tuple[str, float]:
+def event_wall(db: Path, count: int, label: str) -> tuple[float, float]:
+    """Median wall time, and median CPU time of the `floorman event` process itself."""
+    import resource
+
     times: list[float] = []
+    cpu: list[float] = []
     for n in range(count):
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
         state = "busy" if n % 2 == 0 else "ready"
         start = time.perf_counter()
         subprocess.run(
@@ -191,7 +224,9 @@ def event_wall(db: Path, count: int, label: str) -> tuple[str, float]:
             check=True,
         )
         times.append(time.perf_counter() - start)
-    return label, median(times)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime)
+    return median(times), median(cpu)
 
 
 def main() -> None:
@@ -213,15 +248,20 @@ def main() -> None:
         finally:
             stop_service(service)
         floor.db.dispose()
-    load = os.getloadavg()[0]
+    load = os.getloadavg()[0]  # the figures are wall times on a shared machine
     lines += [
         "",
         f"- `floorman event` wall time, a new process each, median of {args.events}:",
         "",
-        "| `floorman event` | median wall | goal |",
-        "|---|---|---|",
-        f"| service running (handed over) | {handed[1] * 1000:.0f} ms | <= 100 ms |",
-        f"| no service (in-process) | {without[1] * 1000:.0f} ms | |",
+        "| `floorman event` | median wall | median CPU of the event process | goal |",
+        "|---|---|---|---|",
+        f"| service running (handed over) | {handed[0] * 1000:.0f} ms | "
+        f"{handed[1] * 1000:.0f} ms | <= 100 ms |",
+        f"| no service (in-process) | {without[0] * 1000:.0f} ms | {without[1] * 1000:.0f} ms | |",
+        "",
+        "- handed over, the service still runs `floorman.cli.run` on the event, whose parser "
+        "build (every command's subparsers, ~60 ms CPU) dominates its side until the command "
+        "line builds only the command it runs (issue 13)",
         "",
         f"- load average at the end: {load:.1f} (2 cores shared with other work)",
     ]
