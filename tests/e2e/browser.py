@@ -6,7 +6,6 @@ fails: a browser test must never silently not run there."""
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from collections.abc import Callable
 
@@ -102,7 +101,3 @@ class Browser:
 
     def close(self) -> None:
         self.driver.quit()
-
-
-def chromium_available() -> bool:
-    return shutil.which("chromium") is not None
