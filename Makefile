@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint unit bench clean tmux snapshots
+.PHONY: run test lint unit bench clean tmux snapshots browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ run: $(STAMP)
 	$(BIN)/floorman demo
 
 ## test: lint, type-check, check the layers and run the whole test suite
-test: $(STAMP) tmux
+test: $(STAMP) tmux browser
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
@@ -37,6 +37,10 @@ bench: $(STAMP)
 # The end-to-end tests drive floorman in a real terminal: tmux, from Debian's packages.
 tmux:
 	@command -v tmux >/dev/null || { apt-get update -qq && apt-get install -y -qq tmux >/dev/null; }
+
+# The browser tests drive Debian's chromium (headless) through Debian's chromedriver.
+browser:
+	@{ command -v chromium >/dev/null && command -v chromedriver >/dev/null; } || { apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

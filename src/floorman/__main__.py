@@ -27,6 +27,12 @@ def main(argv: list[str] | None = None) -> int:
     if bad is not None:
         print(f"floorman: argument {bad} is not valid UTF-8; nothing was done", file=sys.stderr)
         return 2
+    # With the floor service running, `floorman event` is handed to it (same contract).
+    from floorman.service.handoff import hand_over
+
+    status = hand_over(arguments)
+    if status is not None:
+        return status
     from floorman.cli import run
 
     return run(arguments)

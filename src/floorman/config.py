@@ -107,6 +107,28 @@ class BackupConfig:
     daily_keep: int = 14
 
 
+FEED_KINDS = ("asterisk", "jsonl")
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    """One `[[feeds]]` entry that `floorman serve` runs: an Asterisk queue_log (`path`,
+    `map`) or JSON Lines on a named pipe (`pipe`) or a local socket (`socket`)."""
+
+    kind: str
+    source: str
+    path: str = ""
+    map: str = ""
+    pipe: str = ""
+    socket: str = ""
+    interval_seconds: float = 1.0
+
+    @property
+    def target(self) -> str:
+        """The file, pipe or socket the feed reads."""
+        return self.path or self.pipe or self.socket
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything floorman reads from its config file, with defaults for every key."""
@@ -120,6 +142,7 @@ class Config:
     shifts: ShiftsConfig = field(default_factory=ShiftsConfig)
     backup: BackupConfig = field(default_factory=BackupConfig)
     attendance: AttendanceConfig = field(default_factory=AttendanceConfig)
+    feeds: tuple[FeedConfig, ...] = ()
 
     def zone(self) -> ZoneInfo:
         """The configured IANA time zone, else the machine's, else UTC."""
@@ -202,6 +225,8 @@ def parse_config(raw: dict[str, Any], source: str) -> Config:
             if not isinstance(value, dict):
                 raise ConfigError(f"{source}: [{key}] must be a table")
             top[key] = _parse_section(key, _SECTIONS[key], value, source)
+        elif key == "feeds":
+            top[key] = _parse_feeds(value, source)
         else:
             raise ConfigError(f"{source}: unknown key '{key}'")
     config = Config(**top)
@@ -262,3 +287,51 @@ def _parse_reasons(value: Any, where: str) -> tuple[AwayReason, ...]:
         key = item["key"]
         reasons.append(AwayReason(key, str(item.get("en", key)), str(item.get("zh", key)), limit))
     return tuple(reasons)
+
+
+def _parse_feeds(value: Any, source: str) -> tuple[FeedConfig, ...]:
+    """`[[feeds]]`: each entry's kind, its one target, and a source name used once."""
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ConfigError(f"{source}: [[feeds]] must be a list of tables")
+    feeds: list[FeedConfig] = []
+    known = {f.name for f in dataclasses.fields(FeedConfig)}
+    for index, item in enumerate(value, start=1):
+        where = f"{source}: feeds entry {index}"
+        for key in item:
+            if key not in known:
+                raise ConfigError(f"{where}: unknown key '{key}'")
+        kind = item.get("kind")
+        if kind not in FEED_KINDS:
+            raise ConfigError(f"{where}: key 'kind' must be 'asterisk' or 'jsonl', got {kind!r}")
+        for key in ("source", "path", "map", "pipe", "socket"):
+            if key in item and (not isinstance(item[key], str) or not item[key].strip()):
+                raise ConfigError(f"{where}: key '{key}' must be a non-empty string")
+        interval = item.get("interval_seconds", 1.0)
+        if (
+            not isinstance(interval, int | float)
+            or isinstance(interval, bool)
+            or not 0.05 <= interval <= 3600
+        ):
+            raise ConfigError(f"{where}: key 'interval_seconds' must be between 0.05 and 3600")
+        targets = [k for k in ("path", "pipe", "socket") if k in item]
+        if kind == "asterisk" and targets != ["path"]:
+            raise ConfigError(f"{where}: an asterisk feed needs 'path' (its queue_log) only")
+        if kind == "jsonl" and targets not in (["pipe"], ["socket"]):
+            raise ConfigError(f"{where}: a jsonl feed needs one of 'pipe' or 'socket'")
+        if kind == "jsonl" and "map" in item:
+            raise ConfigError(f"{where}: key 'map' is for asterisk feeds only")
+        name = item.get("source", kind)
+        if any(f.source == name for f in feeds):
+            raise ConfigError(f"{where}: source '{name}' is used by an earlier feed")
+        paths = ("path", "map", "pipe", "socket")
+        values = {k: _absolute(item[k], source) for k in paths if k in item}
+        feeds.append(FeedConfig(kind=kind, source=name, interval_seconds=float(interval), **values))
+    return tuple(feeds)
+
+
+def _absolute(value: str, source: str) -> str:
+    """A feed path as written, made absolute against the config file's folder."""
+    path = Path(value).expanduser()
+    if not path.is_absolute() and source != "(defaults)":
+        path = Path(source).parent / path
+    return str(path)

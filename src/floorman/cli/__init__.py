@@ -56,6 +56,12 @@ def _away() -> Register:
     return register
 
 
+def _serve() -> Register:
+    from floorman.cli.serve import register
+
+    return register
+
+
 def _backup() -> Register:
     from floorman.cli.backup import register
 
@@ -139,6 +145,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("operators", "people who log in", _operators),
     Command("check", "verify the database and the journal chain", _operators),
     Command("journal", "the audit journal", _operators),
+    Command("serve", "run the floor host's service: alerts, feeds, backups, checks", _serve),
+    Command("status", "is the floor service running: feeds, backups, alerts", _serve),
+    Command("wallboard", "the read-only wallboard for a TV", _serve),
     Command("staffing", "how many agents and seats the floor needs", _staffing),
     Command("ui", "open the floor (the default)", _ui),
     Command("demo", "open the UI on a throwaway demo floor with live agents", _ui),

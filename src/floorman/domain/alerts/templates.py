@@ -26,6 +26,7 @@ ALERT_TEXTS: dict[str, str] = {
     "handover.remind": "Handover of shift {shift} not submitted; the shift ends soon",
     "handover.escalate": "Handover of shift {shift} not acknowledged by the next shift",
     "attendance.summary": "Send the month's attendance summary to the operations supervisor",
+    "service.check": "Daily check found a problem: {problem}; run `floorman check`",
 }
 
 

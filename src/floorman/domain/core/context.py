@@ -5,15 +5,34 @@ from __future__ import annotations
 import getpass
 import os
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from floorman.clock import Clock, SystemClock
 from floorman.config import Config
 from floorman.data.db import Database
 
+# The floor service records a command handed to it as coming from the caller's terminal.
+_ACTING_FROM: ContextVar[str | None] = ContextVar("floorman_acting_from", default=None)
+
+
+@contextmanager
+def acting_from(terminal: str) -> Iterator[None]:
+    """Within this block, `this_terminal()` is `terminal` (the service's hand-off)."""
+    token = _ACTING_FROM.set(terminal)
+    try:
+        yield
+    finally:
+        _ACTING_FROM.reset(token)
+
 
 def this_terminal() -> str:
     """Host and tty (or process id) of this terminal, recorded in the journal."""
+    handed_over = _ACTING_FROM.get()
+    if handed_over is not None:
+        return handed_over
     host = socket.gethostname()
     try:
         tty = os.ttyname(0)

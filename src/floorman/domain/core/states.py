@@ -190,6 +190,7 @@ class AlertKind(StrEnum):
     HANDOVER_REMIND = "handover.remind"
     HANDOVER_ESCALATE = "handover.escalate"
     ATTENDANCE_SUMMARY = "attendance.summary"
+    SERVICE_CHECK = "service.check"
     EMERGENCY_REMINDER = "emergency.reminder"
     EMERGENCY_TIMER = "emergency.timer"
 

@@ -1,0 +1,131 @@
+"""The service's side of the hand-off: `floorman event` command lines on a local socket.
+
+Each request is one JSON line `{"argv": [...], "globals": [...]}` from
+`service/handoff.py`; the answer is `{"status", "stdout", "stderr"}` from running the
+very command line through `floorman.cli.run` (one parser, one set of exit codes and
+messages, whoever runs it), or `{"fallback": true}` for anything but `event`, which the
+caller then runs itself. Requests run one at a time in one thread (SQLite writes one at
+a time anyway). The journal records the caller's terminal, read from the socket's peer
+(its pid's standard input), as `floorman event` in that terminal would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import json
+import logging
+import os
+import socket
+import struct
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from floorman.domain.core.context import acting_from
+from floorman.service.handoff import socket_path
+
+log = logging.getLogger("floorman.service.events")
+MAX_REQUEST = 1 << 20
+
+
+def peer_terminal(conn: socket.socket) -> str:
+    """The caller's terminal as `this_terminal()` names it: host:tty, else host:pidN."""
+    creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    pid, _uid, _gid = struct.unpack("3i", creds)
+    host = socket.gethostname()
+    try:
+        tty = os.readlink(f"/proc/{pid}/fd/0")
+    except OSError:
+        tty = ""
+    return f"{host}:{tty}" if tty.startswith(("/dev/pts/", "/dev/tty")) else f"{host}:pid{pid}"
+
+
+@cache
+def _parser() -> Any:
+    """The command line's parser, built once: only to tell an `event` from the rest."""
+    from floorman.cli import build_parser
+
+    return build_parser()
+
+
+def run_request(request: dict[str, Any], terminal: str, db_path: Path) -> dict[str, Any]:
+    """Run one handed-over command line as `floorman` would; capture what it prints."""
+    from floorman.cli import run
+
+    argv = request.get("argv")
+    globals_ = request.get("globals")
+    if not isinstance(argv, list) or not isinstance(globals_, list):
+        return {"fallback": True}
+    full = [str(a) for a in globals_] + [str(a) for a in argv]
+    try:
+        parsed = _parser().parse_known_args(full)[0]
+    except Exception:  # a usage error: the caller's own run reports it, the same way
+        return {"fallback": True}
+    if getattr(parsed, "command", None) != "event":
+        return {"fallback": True}
+    if Path(parsed.db).resolve() != db_path.resolve():
+        return {"fallback": True}  # another database: not this service's
+    out, err = io.StringIO(), io.StringIO()
+    with acting_from(terminal), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = run(full)
+    return {"status": status, "stdout": out.getvalue(), "stderr": err.getvalue()}
+
+
+class EventDesk:
+    """A unix socket beside the database taking handed-over `floorman event` calls."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+        self.path = socket_path(db_path)
+        self._server: asyncio.AbstractServer | None = None
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="event-desk")
+        self.handled = 0
+
+    async def start(self) -> None:
+        """Listen (the service holds the database's lock: a socket left here is stale)."""
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+        old = os.umask(0o177)  # 0600: only the database's owner may hand events over
+        try:
+            self._server = await asyncio.start_unix_server(self._serve, path=str(self.path))
+        finally:
+            os.umask(old)
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+        self._worker.shutdown(wait=True)
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            line = await reader.readline()
+            try:
+                request = json.loads(line[:MAX_REQUEST])
+            except ValueError:
+                request = {}
+            conn = writer.get_extra_info("socket")
+            terminal = peer_terminal(conn) if conn is not None else "unknown"
+            loop = asyncio.get_running_loop()
+            answer = await loop.run_in_executor(
+                self._worker,
+                run_request,
+                request if isinstance(request, dict) else {},
+                terminal,
+                self.db_path,
+            )
+            self.handled += 1
+            writer.write(json.dumps(answer).encode())
+            await writer.drain()
+        except Exception:  # one broken request must not stop the desk
+            log.exception("handed-over event failed")
+        finally:
+            writer.close()
+            with contextlib.suppress(Exception):
+                await writer.wait_closed()

@@ -1,0 +1,86 @@
+"""`floorman wallboard`: the wallboard screen as an app of its own, for a TV.
+
+Read-only and without login (it shows no personal data): a thread polls `PRAGMA
+data_version` four times a second and the board is read again, in a worker, as soon as
+anyone commits; a one-second tick moves the clocks. Only ctrl+q (Textual's quit) ends it.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from textual import work
+from textual.app import App
+from textual.worker import get_current_worker
+
+from floorman.domain.core.context import Floor
+from floorman.domain.wallboard import Wallboard, read_wallboard
+from floorman.runtime.db_watch import DataVersionWatch
+from floorman.screens.wallboard import WallboardScreen
+
+# The board is read again at least this often: emergency clocks and a staffing plan's
+# intervals move with time, not only with writes.
+RELOAD_SECONDS = 15.0
+
+
+class WallboardApp(App[None]):
+    """The floor's wallboard."""
+
+    TITLE = "floorman wallboard"
+
+    def __init__(self, floor: Floor, *, poll_seconds: float = 0.25, poll: bool = True) -> None:
+        super().__init__()
+        self.floor = floor
+        self.poll_seconds = poll_seconds
+        self.poll_enabled = poll
+        self.version_watch = DataVersionWatch(floor.db)
+        self.board_screen = WallboardScreen()
+        self.loads = 0  # readings shown, for tests and the bench
+        self._stop = threading.Event()
+
+    def on_mount(self) -> None:
+        self.push_screen(self.board_screen)
+        self.version_watch.changed()  # where we start from: changes after this reload
+        self.reload()
+        self.set_interval(1.0, self.tick)
+        self.set_interval(RELOAD_SECONDS, self.reload)
+        if self.poll_enabled:
+            self.watch_database()
+
+    def on_unmount(self) -> None:
+        self._stop.set()
+
+    def tick(self) -> None:
+        self.board_screen.retime(self.floor.clock.now())
+
+    def check_database(self) -> bool:
+        """One look at data_version from the event loop (tests call this: no watcher)."""
+        changed = self.version_watch.changed()
+        if changed:
+            self.reload()
+        return changed
+
+    @work(thread=True, exclusive=True, group="wallboard-watch")
+    def watch_database(self) -> None:
+        worker = get_current_worker()
+        while not worker.is_cancelled and not self._stop.is_set():
+            try:
+                if self.version_watch.changed():
+                    self.call_from_thread(self.reload)
+            except Exception as exc:  # a locked or vanished file must not stop the board
+                self.call_from_thread(self.notify, str(exc), severity="error", timeout=5)
+            self._stop.wait(self.poll_seconds)
+        self.version_watch.close()
+
+    @work(thread=True, exclusive=True, group="wallboard-read", exit_on_error=False)
+    def reload(self) -> None:
+        try:
+            board = read_wallboard(self.floor)
+        except Exception as exc:  # an unreadable database: say so, keep the last board
+            self.call_from_thread(self.notify, str(exc), severity="error", timeout=5)
+            return
+        self.call_from_thread(self._show, board)
+
+    def _show(self, board: Wallboard) -> None:
+        self.board_screen.show(board)
+        self.loads += 1

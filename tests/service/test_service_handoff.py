@@ -1,0 +1,106 @@
+"""`floorman event` handed to the running service: the same exit status and messages as
+in-process, nothing written on bad input, the caller's terminal in the journal; and the
+in-process path whenever no service answers."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+
+from sqlmodel import col, select
+
+from floorman.__main__ import main
+from floorman.cli import run
+from floorman.data import journal
+from floorman.data.tables.floor import JournalEntry
+from floorman.domain.core.context import Actor, Floor
+from floorman.domain.seats.views import list_seats
+from floorman.service.handoff import hand_over, socket_path
+from floorman.service.runner import FloorService
+
+
+def service_floor(floor: Floor) -> Floor:
+    return Floor(db=floor.db, clock=floor.clock, config=floor.config, actor=Actor("s", "h:serve"))
+
+
+async def handed(argv: list[str]) -> tuple[int | None, str, str]:
+    """Run the caller's side in a thread while this loop serves (as two processes would)."""
+    import contextlib
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+
+    def call() -> int | None:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            return hand_over(argv)
+
+    status = await asyncio.get_running_loop().run_in_executor(None, call)
+    return status, out.getvalue(), err.getvalue()
+
+
+def journal_rows(floor: Floor) -> int:
+    with floor.db.read() as session:
+        return journal.count(session)
+
+
+async def test_an_event_is_recorded_by_the_service_as_it_would_be_in_process(
+    small_floor, capsys
+) -> None:
+    db = str(small_floor.db.path)
+    service = FloorService(service_floor(small_floor))
+    await service.start(paused=True)
+    try:
+        assert socket_path(small_floor.db.path).exists()
+        status, out, err = await handed(["--db", db, "event", "A-01", "ready", "--agent", "1001"])
+        assert (status, out, err) == (0, "", "")
+        assert service.event_desk.handled == 1
+        with small_floor.db.read() as session:
+            seat = next(v for v in list_seats(session) if v.seat == "A-01")
+        assert (seat.state, seat.agent) == ("ready", "1001")
+        with small_floor.db.read() as session:
+            last = session.exec(select(JournalEntry).order_by(col(JournalEntry.seq).desc())).first()
+        assert last is not None and last.action == "seat.ready"
+        assert last.actor == "tester"  # the caller's FLOORMAN_OPERATOR
+        assert last.terminal == f"{socket.gethostname()}:pid{os.getpid()}"  # the caller's
+
+        before = journal_rows(small_floor)
+        bad = [
+            ["--db", db, "event", "NOPE", "ready"],
+            ["--db", db, "event", "A-01", "busy", "--at", "garbage"],
+            ["--db", db, "event", "A-01", "sideways"],
+        ]
+        for argv in bad:
+            status, out, err = await handed(argv)
+            assert run(argv) == status == 2  # the in-process run says the same
+            assert capsys.readouterr().err == err and err.count("\n") == 1
+        assert journal_rows(small_floor) == before  # nothing written on bad input
+    finally:
+        await service.stop()
+    assert not socket_path(small_floor.db.path).exists()
+
+
+async def test_the_caller_runs_it_itself_when_no_service_answers(small_floor, tmp_path) -> None:
+    db = str(small_floor.db.path)
+    assert hand_over(["--db", db, "event", "A-01", "ready"]) is None  # no socket
+    stale = socket_path(small_floor.db.path)
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(stale))
+    listener.close()  # a socket file with nobody behind it (a killed service)
+    assert hand_over(["--db", db, "event", "A-01", "ready"]) is None
+    stale.unlink()
+    service = FloorService(service_floor(small_floor))
+    await service.start(paused=True)
+    try:
+        # Not an event (the word is only a value): the service declines, the caller runs it.
+        status, _out, _err = await handed(["--db", db, "seats", "list", "--json"])
+        assert status is None
+        status, _out, _err = await handed(["--db", db, "event", "--help"])
+        assert status is None
+        # Another database than the service's: run by the caller.
+        other = tmp_path / "other.db"
+        status, _out, _err = await handed(["--db", str(other), "event", "A-01", "ready"])
+        assert status is None
+    finally:
+        await service.stop()
+    assert main(["--db", db, "event", "A-01", "ready", "--agent", "1001"]) == 0  # in-process
