@@ -55,7 +55,7 @@ class WallboardApp(App[None]):
 
     def check_database(self) -> bool:
         """One look at data_version from the event loop (tests call this: no watcher)."""
-        changed = self.version_watch.changed()
+        changed = self.version_watch.changed() is not None
         if changed:
             self.reload()
         return changed
@@ -65,7 +65,7 @@ class WallboardApp(App[None]):
         worker = get_current_worker()
         while not worker.is_cancelled and not self._stop.is_set():
             try:
-                if self.version_watch.changed():
+                if self.version_watch.changed() is not None:
                     self.call_from_thread(self.reload)
             except Exception as exc:  # a locked or vanished file must not stop the board
                 self.call_from_thread(self.notify, str(exc), severity="error", timeout=5)

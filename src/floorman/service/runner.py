@@ -140,7 +140,7 @@ class FloorService:
 
     def check_version(self) -> bool:
         """Did anyone commit since the last look (`PRAGMA data_version`)?"""
-        return self.version_watch.changed()
+        return self.version_watch.changed() is not None
 
     async def watch(self) -> bool:
         """When the database changed, bring the scheduler's jobs up to date."""
