@@ -76,10 +76,10 @@ async def open_panel(app: Any, pilot: Any, key: str, screen_class: type) -> Any:
 # panel key, screen, (module, attribute) of the domain call its reload makes, the reload
 RELOADS = [
     ("1", FloorScreen, ("floorman.screens.floor", "journal_entries"), "reload"),
-    ("2", AwayScreen, ("floorman.domain.away", "away_board"), "reload"),
-    ("3", VisitorsScreen, ("floorman.domain.visitors", "list_visitors"), "reload"),
-    ("4", HandoverScreen, ("floorman.domain.handover", "get"), "reload"),
-    ("5", EmergencyScreen, ("floorman.domain.emergency", "running"), "reload"),
+    ("2", AwayScreen, ("floorman.domain.away.views", "away_board"), "reload"),
+    ("3", VisitorsScreen, ("floorman.domain.visitors.presence", "list_visitors"), "reload"),
+    ("4", HandoverScreen, ("floorman.domain.handover.find", "get"), "reload"),
+    ("5", EmergencyScreen, ("floorman.domain.emergency.views", "running"), "reload"),
     ("6", StaffingScreen, ("floorman.screens.staffing", "staffed_seats"), "reload_staffed"),
     ("7", ReportsScreen, ("floorman.screens.reports", "floor_report"), "action_generate"),
 ]
