@@ -28,6 +28,7 @@ from textual.worker import get_current_worker
 from floorman.domain.alerts.claims import acknowledge, active
 from floorman.domain.alerts.views import AlertView
 from floorman.domain.core.context import Floor
+from floorman.domain.emergency.views import EmergencyView
 from floorman.domain.header import EMERGENCY_MARK, header_items
 from floorman.i18n import t
 from floorman.messages import DatabaseChanged, Tick
@@ -36,7 +37,8 @@ from floorman.runtime.housekeeping import run_housekeeping
 from floorman.runtime.scheduler import AlertScheduler
 from floorman.screens.away import AwayScreen
 from floorman.screens.base import FloormanModal, FloormanScreen
-from floorman.screens.emergency import EmergencyScreen, StartEmergencyModal
+from floorman.screens.emergency import EmergencyScreen
+from floorman.screens.emergency_start import StartEmergencyModal
 from floorman.screens.floor import FloorScreen
 from floorman.screens.handover import HandoverScreen
 from floorman.screens.help import HelpScreen
@@ -402,7 +404,16 @@ class FloormanApp(WorkerPolicy, App[None]):
             self.push_screen(screen_class())
 
     def action_emergency(self) -> None:
-        self.push_screen(StartEmergencyModal())
+        self.push_screen(StartEmergencyModal(), self.show_started)
+
+    def show_started(self, view: EmergencyView | None) -> None:
+        """A checklist was just started: the emergencies panel opens on it."""
+        if view is None:
+            return
+        self.action_panel("5")
+        for screen in self.screen_stack:
+            if isinstance(screen, EmergencyScreen):
+                screen.select_emergency(view.id)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.screen))

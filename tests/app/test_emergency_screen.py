@@ -7,12 +7,9 @@ from pathlib import Path
 from floorman.domain.emergency import headcount, lifecycle
 from floorman.domain.emergency import views as emergency_views
 from floorman.domain.seats.events import record_event
-from floorman.screens.emergency import (
-    EmergencyRollCallModal,
-    EmergencyScreen,
-    EmergencyTextModal,
-    StartEmergencyModal,
-)
+from floorman.screens.emergency import EmergencyScreen, EmergencyTextModal
+from floorman.screens.emergency_roll_call import EmergencyRollCallModal
+from floorman.screens.emergency_start import StartEmergencyModal
 from tests.helpers import settle, type_text
 
 
@@ -323,13 +320,20 @@ def test_every_screen_string_has_a_chinese_translation() -> None:
     from importlib import resources
 
     import floorman.screens.emergency as screen
+    import floorman.screens.emergency_cells as cells
+    import floorman.screens.emergency_roll_call as roll_call
+    import floorman.screens.emergency_start as start
 
     catalog = tomllib.loads(
         (resources.files("floorman") / "locales" / "zh_CN" / "emergency.toml").read_text("utf-8")
     )
-    tree = ast.parse(Path(screen.__file__).read_text(encoding="utf-8"))
+    trees = [
+        ast.parse(Path(module.__file__ or "").read_text(encoding="utf-8"))
+        for module in (screen, cells, roll_call, start)
+    ]
     strings = {
         node.args[0].value
+        for tree in trees
         for node in ast.walk(tree)
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
@@ -337,8 +341,8 @@ def test_every_screen_string_has_a_chinese_translation() -> None:
         and node.args
         and isinstance(node.args[0], ast.Constant)
     }
-    strings |= {label for _key, label in screen.LIST_COLUMNS + screen.STEP_COLUMNS}
-    strings |= {word for _letter, word in screen.STATE_LABELS.values()}
+    strings |= {label for _key, label in cells.LIST_COLUMNS + cells.STEP_COLUMNS}
+    strings |= {word for _letter, word in cells.STATE_LABELS.values()}
     strings |= set(emergency_views.STATUS_WORDS.values())
     assert sorted(s for s in strings if s not in catalog) == []
 

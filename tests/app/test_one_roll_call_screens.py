@@ -9,7 +9,8 @@ from floorman.domain.emergency import lifecycle
 from floorman.domain.seats.events import record_event
 from floorman.domain.visitors import decisions, presence, registration
 from floorman.domain.visitors.registration import Registration
-from floorman.screens.emergency import EmergencyRollCallModal, EmergencyScreen
+from floorman.screens.emergency import EmergencyScreen
+from floorman.screens.emergency_roll_call import EmergencyRollCallModal
 from floorman.screens.visitors import RollCallModal, VisitorsScreen
 from tests.helpers import settle
 

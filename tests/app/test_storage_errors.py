@@ -26,7 +26,8 @@ from floorman.domain.seats.events import record_event
 from floorman.domain.visitors import registration as visitors_registration
 from floorman.screens.away import AwayScreen, ReasonModal, SendAwayModal
 from floorman.screens.away_log import AwayLogScreen
-from floorman.screens.emergency import EmergencyScreen, EmergencyTextModal, StartEmergencyModal
+from floorman.screens.emergency import EmergencyScreen, EmergencyTextModal
+from floorman.screens.emergency_start import StartEmergencyModal
 from floorman.screens.floor import FloorScreen
 from floorman.screens.forms import FormModal
 from floorman.screens.handover import HandoverScreen

@@ -11,11 +11,12 @@ import socket
 from sqlmodel import col, select
 
 from floorman.__main__ import main
-from floorman.cli import run
+from floorman.cli import build_parser, run
 from floorman.data import journal
 from floorman.data.tables.floor import JournalEntry
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.seats.views import list_seats
+from floorman.service.event_desk import CommandLine
 from floorman.service.handoff import hand_over, socket_path
 from floorman.service.runner import FloorService
 
@@ -39,6 +40,9 @@ async def handed(argv: list[str]) -> tuple[int | None, str, str]:
     return status, out.getvalue(), err.getvalue()
 
 
+COMMAND_LINE = CommandLine(run=run, build_parser=build_parser)
+
+
 def journal_rows(floor: Floor) -> int:
     with floor.db.read() as session:
         return journal.count(session)
@@ -48,7 +52,7 @@ async def test_an_event_is_recorded_by_the_service_as_it_would_be_in_process(
     small_floor, capsys
 ) -> None:
     db = str(small_floor.db.path)
-    service = FloorService(service_floor(small_floor))
+    service = FloorService(service_floor(small_floor), command_line=COMMAND_LINE)
     await service.start(paused=True)
     try:
         assert socket_path(small_floor.db.path).exists()
@@ -89,7 +93,7 @@ async def test_the_caller_runs_it_itself_when_no_service_answers(small_floor, tm
     listener.close()  # a socket file with nobody behind it (a killed service)
     assert hand_over(["--db", db, "event", "A-01", "ready"]) is None
     stale.unlink()
-    service = FloorService(service_floor(small_floor))
+    service = FloorService(service_floor(small_floor), command_line=COMMAND_LINE)
     await service.start(paused=True)
     try:
         # Not an event (the word is only a value): the service declines, the caller runs it.

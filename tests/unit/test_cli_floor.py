@@ -91,7 +91,7 @@ def test_away_with_reason(floor_db: Path) -> None:
         (["event", "B-01", "ready", "--agent", "1001", "--at", "yesterday"], "malformed time"),
         (["event", "B-01", "ready", "--agent", "1001", "--at", "2099-01-01T00:00:00Z"], "future"),
         (["event", "B-01", "ready", "--agent", "1001", "--at", "2999-01-01T00:00:00Z"], "outside"),
-        (["event", "B-01", "ready", "--agent", "1001", "--at", "0001-01-01T00:00:00+14:00"], "outside"),
+        (["event", "B-01", "ready", "--at", "0001-01-01T00:00:00+14:00"], "outside"),
         (["event", "B-01", "ready", "--agent", "1001", "--at", "1970-01-01T00:00:00Z"], "outside"),
         (["event", "B-01"], "required"),
         (["frobnicate"], "invalid choice"),

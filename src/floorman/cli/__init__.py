@@ -237,6 +237,9 @@ def run(argv: list[str]) -> int:
     args: argparse.Namespace | None = None
     try:
         args = parse(argv)
+        # The command line itself, for the one command that runs it again (`serve` takes
+        # handed-over `floorman event` calls): handed in, so no module imports the CLI.
+        args.run_command, args.build_parser = run, build_parser
         return int(args.handler(args) or 0)
     except UsageError as exc:
         print(one_line(str(exc)), file=sys.stderr)

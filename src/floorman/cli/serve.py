@@ -79,6 +79,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from floorman.cli.common import config_from, db_path_from
     from floorman.domain.core.context import Actor
     from floorman.i18n import resolve_language, set_language
+    from floorman.service.event_desk import CommandLine
     from floorman.service.runner import FloorService
 
     set_language(resolve_language(getattr(args, "lang", None), config_from(args).language))
@@ -104,7 +105,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     logging.basicConfig(
         stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
     )
-    asyncio.run(FloorService(floor, feeds=not args.no_feeds, web=web).run())
+    command_line = CommandLine(run=args.run_command, build_parser=args.build_parser)
+    service = FloorService(floor, feeds=not args.no_feeds, web=web, command_line=command_line)
+    asyncio.run(service.run())
     return 0
 
 

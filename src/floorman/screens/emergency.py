@@ -17,153 +17,37 @@ changes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import DataTable, Footer, Static
 
 from floorman.clock import mmss
 from floorman.domain.core.errors import FloorError
 from floorman.domain.emergency import headcount, lifecycle
 from floorman.domain.emergency import views as emergency
-from floorman.domain.emergency.checklists import Checklist, load_checklists
-from floorman.domain.emergency.views import EmergencyView, StepView
+from floorman.domain.emergency.views import EmergencyView
 from floorman.domain.roll_call.views import RollCallEntryView as RollCallLineView
 from floorman.i18n import language, t
 from floorman.messages import DatabaseChanged, Tick
-from floorman.screens.base import FloormanModal, FloormanScreen
+from floorman.screens.base import FloormanScreen
+from floorman.screens.emergency_cells import (
+    LIST_COLUMNS,
+    STEP_COLUMNS,
+    list_cells,
+    step_cells,
+    step_detail,
+    step_widths,
+)
+from floorman.screens.emergency_roll_call import EmergencyRollCallModal
 from floorman.screens.forms import Field, FormModal
-from floorman.screens.workers import reload_worker, save_worker
+from floorman.screens.workers import reload_worker
 
 CSS = "../styles/emergency.tcss"
-# What a step's state cell shows: a letter first, so it reads without colour.
-STATE_LABELS = {
-    "open": (" ", "open"),
-    "done": ("x", "done"),
-    "skipped": ("-", "skipped"),
-    "deferred": (">", "deferred"),
-    "not_done": ("!", "not done"),
-}
-LIST_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("id", "ID"),
-    ("priority", "P"),
-    ("title", "Emergency"),
-    ("elapsed", "Elapsed"),
-    ("progress", "Steps"),
-)
-STEP_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("no", "No."),
-    ("state", "State"),
-    ("step", "Step"),
-    ("by", "By"),
-    ("at", "At"),
-    ("assignee", "Assigned"),
-)
-
-
-# Fixed widths (cells) of the step table's short columns; the step text gets the rest.
-BY_WIDTH = 10
-AT_WIDTH = 8
-ASSIGNEE_WIDTH = 12
-MIN_STEP_WIDTH = 16
-# Each column is padded one cell either side; the vertical scrollbar takes two more.
-CELL_PADDING = 2
-SCROLLBAR = 2
-
-
-def state_label(step: StepView) -> str:
-    letter, word = STATE_LABELS.get(step.state, ("?", step.state))
-    return f"{letter} {t(word)}"
-
-
-def state_width() -> int:
-    """Room for the widest state label in the current language, so none is ever cut."""
-    return max(cell_len(f"{letter} {t(word)}") for letter, word in STATE_LABELS.values())
-
-
-def clip(text: str, width: int) -> str:
-    """`text` cut to `width` terminal cells with a trailing "…" (CJK counts two cells)."""
-    if cell_len(text) <= width:
-        return text
-    out = ""
-    for char in text:
-        if cell_len(out + char) > width - 1:
-            break
-        out += char
-    return out + "…"
-
-
-def step_widths(table_width: int) -> dict[str, int]:
-    """Column widths that fit `table_width`: fixed short columns, the step text the rest."""
-    widths = {
-        "no": max(3, cell_len(t("No."))),
-        "state": max(state_width(), cell_len(t("State"))),
-        "by": BY_WIDTH,
-        "at": AT_WIDTH,
-        "assignee": ASSIGNEE_WIDTH,
-    }
-    rest = table_width - SCROLLBAR - sum(widths.values()) - CELL_PADDING * len(STEP_COLUMNS)
-    widths["step"] = max(MIN_STEP_WIDTH, rest)
-    return widths
-
-
-def list_cells(view: EmergencyView, now: datetime) -> tuple[str, ...]:
-    drill = t("DRILL") + " " if view.drill else ""
-    # Steps dealt with; "not done" (left open by an early close) does not count.
-    done = sum(1 for s in view.steps if s.state not in ("open", "not_done"))
-    return (
-        view.short_id,
-        f"P{view.priority}",
-        f"! {drill}{view.title(language())}",
-        mmss(view.elapsed(now)),
-        f"{done}/{len(view.steps)}",
-    )
-
-
-def step_cells(step: StepView, zone: Any, widths: dict[str, int]) -> tuple[Text, ...]:
-    """One row of the step table; Text, not str, so "[" in user text is not markup."""
-    at = step.state_at.astimezone(zone).strftime("%H:%M:%S") if step.state_at else ""
-    return tuple(
-        Text(clip(value, widths[key]))
-        for key, value in (
-            ("no", str(step.number)),
-            ("state", state_label(step)),
-            ("step", step.text(language())),
-            ("by", step.state_by or ""),
-            ("at", at),
-            ("assignee", step.assignee or ""),
-        )
-    )
-
-
-def step_detail(step: StepView, view: EmergencyView, zone: Any) -> Text:
-    """The selected step in full: its text wrapped, state, who, when, assigned, notes."""
-    head = [t("Step {number}", number=step.number), state_label(step)]
-    if step.state_by:
-        head.append(t("by {person}", person=step.state_by))
-    if step.state_at:
-        head.append(step.state_at.astimezone(zone).strftime("%H:%M:%S"))
-    head.append(
-        t("assigned to {person}", person=step.assignee)
-        if step.assignee
-        else t("not assigned · a assigns")
-    )
-    lines = [" · ".join(head), step.text(language())]
-    if step.state == "skipped" and step.skip_reason:
-        lines.append(t("Reason: {text}", text=step.skip_reason))
-    if step.state == "deferred":
-        lines.append(t("Deferred: {text}", text=step.defer_note or "-"))
-    if step.state == "not_done":
-        lines.append(t("Not done: closed early ({reason})", reason=view.close_reason or "-"))
-    lines.extend(t("Note: {text}", text=note) for note in step.notes[-3:])
-    return Text("\n".join(lines))
 
 
 class EmergencyScreen(FloormanScreen):
@@ -528,7 +412,7 @@ class EmergencyScreen(FloormanScreen):
         self.app.push_screen(EmergencyRollCallModal(view.id), self.after_modal)
 
     def action_start(self) -> None:
-        self.app.push_screen(StartEmergencyModal())
+        self.fm.action_emergency()
 
 
 class EmergencyTextModal(FormModal):
@@ -546,152 +430,3 @@ class EmergencyTextModal(FormModal):
             [Field("text", "", value, placeholder=placeholder)],
             lambda values: submit(values["text"]),
         )
-
-
-class StartEmergencyModal(FloormanModal):
-    """Pick a checklist and start it: a digit or Enter starts, `d` toggles drill mode."""
-
-    CSS_PATH = CSS
-    BINDINGS = [
-        Binding("escape", "cancel", t("Cancel"), id="emergency.start.cancel"),
-        Binding("d", "toggle_drill", t("Drill"), id="emergency.start.drill"),
-        *[
-            Binding(str(n), f"pick({n})", t("Start"), show=False, id=f"emergency.start.{n}")
-            for n in range(1, 10)
-        ],
-    ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.drill = False
-        self.checklists: list[Checklist] = []
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="emergency-start"):
-            yield Static(t("Start an emergency checklist"), id="emergency-start-title")
-            yield OptionList(id="emergency-start-list")
-            yield Static("", id="emergency-start-problems")
-            yield Static(t("Digit or Enter starts · d toggles drill · Esc cancels"), classes="hint")
-
-    def on_mount(self) -> None:
-        loaded = load_checklists()
-        self.checklists = loaded.ordered()
-        options = self.query_one(OptionList)
-        lang = language()
-        for index, checklist in enumerate(self.checklists, start=1):
-            label = f"{index}  P{checklist.priority}  {checklist.title(lang)}"
-            options.add_option(Option(label, id=checklist.kind))
-        if self.checklists:
-            options.highlighted = 0
-        options.focus()
-        if loaded.problems:
-            self.query_one("#emergency-start-problems", Static).update(
-                "\n".join(t("Checklist left out: {problem}", problem=p) for p in loaded.problems)
-            )
-
-    def action_toggle_drill(self) -> None:
-        self.drill = not self.drill
-        title = t("Start an emergency checklist")
-        if self.drill:
-            title = t("Start a DRILL (not a real emergency)")
-        self.query_one("#emergency-start-title", Static).update(title)
-
-    def action_pick(self, number: int) -> None:
-        if 1 <= number <= len(self.checklists):
-            self.start(self.checklists[number - 1].kind)
-
-    @on(OptionList.OptionSelected)
-    def selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            self.start(event.option.id)
-
-    @save_worker("emergency-start")
-    def start(self, kind: str) -> None:
-        view = lifecycle.start(self.floor, kind, drill=self.drill)
-        self.app.call_from_thread(self.started, view)
-
-    def started(self, view: EmergencyView) -> None:
-        self.dismiss(view)
-        self.fm.action_panel("5")
-        for screen in self.app.screen_stack:
-            if isinstance(screen, EmergencyScreen):
-                screen.select_emergency(view.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class EmergencyRollCallModal(FloormanModal):
-    """The roll call taken when a fire or earthquake started; Enter marks a person safe."""
-
-    CSS_PATH = CSS
-    BINDINGS = [
-        Binding("escape", "dismiss_roll", t("Close"), id="emergency.roll.close"),
-        Binding("enter", "mark_safe", t("Mark safe"), id="emergency.roll.safe", priority=True),
-    ]
-
-    def __init__(self, emergency_id: str) -> None:
-        super().__init__()
-        self.emergency_id = emergency_id
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="emergency-roll-call"):
-            yield Static(t("Roll call"), id="emergency-roll-title", classes="title")
-            yield DataTable(id="emergency-roll-table", cursor_type="row", zebra_stripes=True)
-            yield Static(t("Enter marks safe · Esc closes"), classes="hint")
-
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column(t("No."), key="no")
-        table.add_column(t("Safe"), key="safe")
-        table.add_column(t("Who"), key="kind")
-        table.add_column(t("Name"), key="name")
-        table.add_column(t("Where"), key="where")
-        table.add_column(t("Marked by"), key="by")
-        table.focus()
-        self.load()
-
-    @reload_worker("emergency-roll")
-    def load(self) -> None:
-        with self.floor.db.read() as session:
-            lines = headcount.roll_call_lines(session, self.emergency_id)
-        self.app.call_from_thread(self.show, lines)
-
-    def show(self, lines: list[RollCallLineView]) -> None:
-        table = self.query_one(DataTable)
-        for line in lines:
-            key = str(line.position)
-            # Text, not a str: "[x]" would be read as markup and vanish.
-            safe = Text("[x]" if line.safe_at else "[ ]")
-            if key in table.rows:
-                table.update_cell(key, "safe", safe)
-                table.update_cell(key, "by", line.safe_by or "")
-            else:
-                table.add_row(
-                    key, safe, t(line.kind), line.name, line.location, line.safe_by or "", key=key
-                )
-        missing = sum(1 for line in lines if line.safe_at is None)
-        self.query_one("#emergency-roll-title", Static).update(
-            t(
-                "Roll call · {people} people · {missing} not yet safe",
-                people=len(lines),
-                missing=missing,
-            )
-        )
-
-    def action_mark_safe(self) -> None:
-        table = self.query_one(DataTable)
-        if table.row_count == 0:
-            return
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        position = str(row_key.value)
-
-        def done(_line: RollCallLineView) -> None:
-            self.load()
-
-        self.fm.run_in_thread(
-            lambda: headcount.mark_safe(self.floor, self.emergency_id, position), done
-        )
-
-    def action_dismiss_roll(self) -> None:
-        self.dismiss(True)

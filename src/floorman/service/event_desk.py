@@ -19,8 +19,10 @@ import logging
 import os
 import socket
 import struct
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from functools import cache
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -43,25 +45,31 @@ def peer_terminal(conn: socket.socket) -> str:
     return f"{host}:{tty}" if tty.startswith(("/dev/pts/", "/dev/tty")) else f"{host}:pid{pid}"
 
 
-@cache
-def _parser() -> Any:
-    """The command line's parser, built once: only to tell an `event` from the rest."""
-    from floorman.cli import build_parser
+@dataclass(frozen=True)
+class CommandLine:
+    """floorman's own command line, handed to the service by `floorman serve` (the CLI
+    starts the service, so the service is given the CLI rather than importing it)."""
 
-    return build_parser()
+    run: Callable[[list[str]], int]
+    build_parser: Callable[[], Any]
+
+    @cached_property
+    def parser(self) -> Any:
+        """The parser, built once: only to tell an `event` from the rest."""
+        return self.build_parser()
 
 
-def run_request(request: dict[str, Any], terminal: str, db_path: Path) -> dict[str, Any]:
+def run_request(
+    command_line: CommandLine, request: dict[str, Any], terminal: str, db_path: Path
+) -> dict[str, Any]:
     """Run one handed-over command line as `floorman` would; capture what it prints."""
-    from floorman.cli import run
-
     argv = request.get("argv")
     globals_ = request.get("globals")
     if not isinstance(argv, list) or not isinstance(globals_, list):
         return {"fallback": True}
     full = [str(a) for a in globals_] + [str(a) for a in argv]
     try:
-        parsed = _parser().parse_known_args(full)[0]
+        parsed = command_line.parser.parse_known_args(full)[0]
     except Exception:  # a usage error: the caller's own run reports it, the same way
         return {"fallback": True}
     if getattr(parsed, "command", None) != "event":
@@ -70,15 +78,16 @@ def run_request(request: dict[str, Any], terminal: str, db_path: Path) -> dict[s
         return {"fallback": True}  # another database: not this service's
     out, err = io.StringIO(), io.StringIO()
     with acting_from(terminal), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = run(full)
+        status = command_line.run(full)
     return {"status": status, "stdout": out.getvalue(), "stderr": err.getvalue()}
 
 
 class EventDesk:
     """A unix socket beside the database taking handed-over `floorman event` calls."""
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path, command_line: CommandLine) -> None:
         self.db_path = db_path
+        self.command_line = command_line
         self.path = socket_path(db_path)
         self._server: asyncio.AbstractServer | None = None
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="event-desk")
@@ -116,6 +125,7 @@ class EventDesk:
             answer = await loop.run_in_executor(
                 self._worker,
                 run_request,
+                self.command_line,
                 request if isinstance(request, dict) else {},
                 terminal,
                 self.db_path,

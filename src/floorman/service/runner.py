@@ -24,7 +24,7 @@ from floorman.domain.core.errors import FloorError
 from floorman.runtime.db_watch import DataVersionWatch
 from floorman.runtime.housekeeping import run_housekeeping
 from floorman.service.duties import CheckResult, daily_check
-from floorman.service.event_desk import EventDesk
+from floorman.service.event_desk import CommandLine, EventDesk
 from floorman.service.feeds import FeedRunner
 from floorman.service.health import write_health
 from floorman.service.lock import ServiceLock
@@ -42,7 +42,14 @@ HEALTH_SECONDS = 5.0
 class FloorService:
     """The floor host's service for one database; `run()` until SIGTERM."""
 
-    def __init__(self, floor: Floor, *, feeds: bool = True, web: FloorWeb | None = None) -> None:
+    def __init__(
+        self,
+        floor: Floor,
+        *,
+        feeds: bool = True,
+        web: FloorWeb | None = None,
+        command_line: CommandLine | None = None,
+    ) -> None:
         from floorman.runtime.scheduler import AlertScheduler
 
         self.floor = floor
@@ -58,7 +65,8 @@ class FloorService:
         self.last_check: CheckResult | None = None
         self.last_problem: str = ""
         self.web = web
-        self.event_desk = EventDesk(floor.db.path)
+        # Without the command line (tests of the scheduler alone) no events are taken.
+        self.event_desk = EventDesk(floor.db.path, command_line) if command_line else None
         self.web_url: str | None = None
         self.version_watch = DataVersionWatch(floor.db)
 
@@ -71,7 +79,8 @@ class FloorService:
         self.started_at = self.floor.clock.now()
         self.write_health()  # `status` tells this start from a stopped service at once
         fired = await self.scheduler.start(paused=paused)
-        await self.event_desk.start()  # `floorman event` hands its events over from now on
+        if self.event_desk is not None:
+            await self.event_desk.start()  # `floorman event` hands its events over from now on
         if self.run_feeds:
             for runner in self.feeds:
                 runner.start()
@@ -88,7 +97,8 @@ class FloorService:
         """Stop feeds (each commits what it read), the scheduler, and free the lock."""
         if self.web is not None:
             await self.web.stop()
-        await self.event_desk.stop()
+        if self.event_desk is not None:
+            await self.event_desk.stop()
         self._feed_stop.set()
         for runner in self.feeds:
             if runner.thread is not None:
