@@ -19,6 +19,7 @@ from floorman.data.tables.floor import Agent, Seat, Zone
 from floorman.domain.away import follow  # noqa: F401  (the away rules follow the seats)
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
+from floorman.domain.core.states import SeatEventKind, SeatState
 from floorman.domain.seats.events import apply_event
 
 # (zone code, zone name, seat type, rows, columns)
@@ -170,14 +171,14 @@ class DemoSimulator:
             away_due = [code for code, when in self.planned_back.items() if when <= now]
             for seat_code in away_due:
                 self.planned_back.pop(seat_code, None)
-                applied += self._try(session, seat_code, "back", now)
+                applied += self._try(session, seat_code, SeatEventKind.BACK, now)
             for code, state, _agent in seats:
-                if state == "away" and code not in self.planned_back:
+                if state == SeatState.AWAY and code not in self.planned_back:
                     self.planned_back[code] = now + timedelta(seconds=self.rng.randint(20, 150))
-            staffed = [(c, st, a) for c, st, a in seats if a and st != "fault"]
+            staffed = [(c, st, a) for c, st, a in seats if a and st != SeatState.FAULT]
             for code, state, staff_no in self.rng.sample(staffed, min(changes, len(staffed))):
                 roll = self.rng.random()
-                if state == "ready":
+                if state == SeatState.READY:
                     if roll < 0.2 and code not in self.planned_back:
                         reason = self.rng.choice(AWAY_REASONS)
                         kind = self.rng.random()
@@ -185,13 +186,13 @@ class DemoSimulator:
                             approved_aways.append((code, staff_no, reason))
                         elif kind < 0.75:
                             requests.append((staff_no, reason))
-                        elif self._try(session, code, "away", now, reason=reason):
+                        elif self._try(session, code, SeatEventKind.AWAY, now, reason=reason):
                             self._plan_back(code, now)
                             applied += 1
                     elif roll < 0.75:
-                        applied += self._try(session, code, "busy", now)
-                elif state == "busy" and roll < 0.45:
-                    applied += self._try(session, code, "ready", now)
+                        applied += self._try(session, code, SeatEventKind.BUSY, now)
+                elif state == SeatState.BUSY and roll < 0.45:
+                    applied += self._try(session, code, SeatEventKind.READY, now)
         # Slips are their own transactions: after the one above has committed.
         from floorman.domain.away import actions
 

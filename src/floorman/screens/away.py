@@ -29,6 +29,7 @@ from floorman.domain.away.rules import BAND_SYMBOLS
 from floorman.domain.away.views import SlipView
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
+from floorman.domain.core.states import AwayBand, SlipApproval, SlipStatus
 from floorman.i18n import language, t
 from floorman.messages import DatabaseChanged, Tick
 from floorman.screens.base import CursorOnRow, FloormanScreen
@@ -36,11 +37,11 @@ from floorman.screens.forms import Field, FormModal
 from floorman.screens.workers import reload_worker
 
 CSS = "../styles/away.tcss"
-BAND_STYLES = {
-    "ok": "green",
-    "warning": "bold yellow",
-    "breach": "bold red",
-    "severe": "bold white on red",
+BAND_STYLES: dict[str, str] = {
+    AwayBand.OK: "green",
+    AwayBand.WARNING: "bold yellow",
+    AwayBand.BREACH: "bold red",
+    AwayBand.SEVERE: "bold white on red",
 }
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("id", "Slip"),
@@ -56,25 +57,25 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("permission", "Permission"),
 )
 # Permission as a letter and a word, so it reads without colour.
-PERMISSION_LABELS = {
-    "pending": "? pending",
-    "approved": "A approved",
-    "unapproved": "U unapproved",
-    "approved_after": "E excused",
-    "violation": "V violation",
-    "rejected": "R rejected",
+PERMISSION_LABELS: dict[str, str] = {
+    SlipApproval.PENDING: "? pending",
+    SlipApproval.APPROVED: "A approved",
+    SlipApproval.UNAPPROVED: "U unapproved",
+    SlipApproval.APPROVED_AFTER: "E excused",
+    SlipApproval.VIOLATION: "V violation",
+    SlipApproval.REJECTED: "R rejected",
 }
 
 
 def band_cell(view: SlipView) -> Text:
     """The band as symbol, word and colour: colour is never the only signal."""
-    if view.status != "out":
+    if view.status != SlipStatus.OUT:
         return Text(f"… {t('waiting')}", style="dim")
     return Text(f"{BAND_SYMBOLS[view.band]} {t(view.band)}", style=BAND_STYLES[view.band])
 
 
 def left_cell(view: SlipView) -> str:
-    if view.status != "out":
+    if view.status != SlipStatus.OUT:
         return ""
     if view.over_seconds:
         return t("over {time}", time=mmss(view.over_seconds))
@@ -99,7 +100,7 @@ def row_cells(view: SlipView, reason: str) -> tuple[str | Text, ...]:
         view.agent,
         view.agent_name,
         reason + (f" · {view.note}" if view.note else ""),
-        mmss(view.elapsed_seconds) if view.status == "out" else "",
+        mmss(view.elapsed_seconds) if view.status == SlipStatus.OUT else "",
         left_cell(view),
         limit,
         t(view.status),
@@ -187,10 +188,10 @@ class AwayScreen(FloormanScreen):
         self.update_summary()
 
     def update_summary(self) -> None:
-        out = [v for v in self.views.values() if v.status == "out"]
-        waiting = sum(1 for v in self.views.values() if v.status == "requested")
+        out = [v for v in self.views.values() if v.status == SlipStatus.OUT]
+        waiting = sum(1 for v in self.views.values() if v.status == SlipStatus.REQUESTED)
         over = sum(1 for v in out if v.band in ("breach", "severe"))
-        near = sum(1 for v in out if v.band == "warning")
+        near = sum(1 for v in out if v.band == AwayBand.WARNING)
         summary = t(
             "Away · {out} away · {near} near the limit · {over} over the limit · "
             "{waiting} waiting for approval",
@@ -199,7 +200,7 @@ class AwayScreen(FloormanScreen):
             over=over,
             waiting=waiting,
         )
-        unapproved = sum(1 for v in out if v.approval == "unapproved")
+        unapproved = sum(1 for v in out if v.approval == SlipApproval.UNAPPROVED)
         if unapproved:
             summary += " · " + t("{count} without approval", count=unapproved)
         self.query_one("#away-summary", Static).update(summary)

@@ -28,6 +28,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from floorman.clock import mmss
 from floorman.domain.core.errors import FloorError
+from floorman.domain.core.states import StepState
 from floorman.domain.emergency import headcount, lifecycle
 from floorman.domain.emergency import views as emergency
 from floorman.domain.emergency.views import EmergencyView
@@ -266,7 +267,7 @@ class EmergencyScreen(FloormanScreen):
 
     def move_to_next_open(self, after: int, view: EmergencyView) -> None:
         """Put the cursor on the first open step after `after`, else the first open one."""
-        still_open = [s.number for s in view.steps if s.state == "open"]
+        still_open = [s.number for s in view.steps if s.state == StepState.OPEN]
         if not still_open:
             return
         target = next((n for n in still_open if n > after), still_open[0])

@@ -10,6 +10,7 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from floorman.clock import mmss
+from floorman.domain.core.states import StepState
 from floorman.domain.emergency.views import EmergencyView, StepView
 from floorman.i18n import language, t
 
@@ -126,11 +127,11 @@ def step_detail(step: StepView, view: EmergencyView, zone: Any) -> Text:
         else t("not assigned · a assigns")
     )
     lines = [" · ".join(head), step.text(language())]
-    if step.state == "skipped" and step.skip_reason:
+    if step.state == StepState.SKIPPED and step.skip_reason:
         lines.append(t("Reason: {text}", text=step.skip_reason))
-    if step.state == "deferred":
+    if step.state == StepState.DEFERRED:
         lines.append(t("Deferred: {text}", text=step.defer_note or "-"))
-    if step.state == "not_done":
+    if step.state == StepState.NOT_DONE:
         lines.append(t("Not done: closed early ({reason})", reason=view.close_reason or "-"))
     lines.extend(t("Note: {text}", text=note) for note in step.notes[-3:])
     return Text("\n".join(lines))

@@ -23,6 +23,7 @@ from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from floorman.domain.core.errors import FloorError
+from floorman.domain.core.states import HandoverStatus
 from floorman.domain.handover import (
     find,
     lifecycle,
@@ -163,7 +164,7 @@ class HandoverScreen(FloormanScreen):
         )
         if view.locked:
             line += " · " + t("locked") + f" #{(view.content_hash or '')[:12]}"
-        elif view.status == "submitted":
+        elif view.status == HandoverStatus.SUBMITTED:
             line += " · " + t(
                 "reviewed {done} of {total}",
                 done=len(self.reviewed_now()),

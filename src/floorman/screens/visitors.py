@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
+from floorman.domain.core.states import VisitorState
 from floorman.domain.roll_call import book as roll_call_book
 from floorman.domain.roll_call.views import RollCallView
 from floorman.domain.visitors import decisions, presence
@@ -122,10 +123,10 @@ def shown(view: VisitorView, now: datetime, on_floor_only: bool) -> bool:
     if view.purged:
         return False
     if on_floor_only:
-        return view.state == "on_floor"
-    if view.state == "left":
+        return view.state == VisitorState.ON_FLOOR
+    if view.state == VisitorState.LEFT:
         return view.checked_out_at is not None and now - view.checked_out_at < RECENT
-    if view.state == "rejected":
+    if view.state == VisitorState.REJECTED:
         return view.decided_at is not None and now - view.decided_at < RECENT
     return True
 

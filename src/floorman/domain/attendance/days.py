@@ -15,7 +15,7 @@ from floorman.data.tables.attendance import AttendanceMark, LeaveRequest, Roster
 from floorman.data.tables.floor import Agent, SeatEvent
 from floorman.domain.attendance.inputs import MARGIN
 from floorman.domain.core.context import Floor
-from floorman.domain.core.states import MANNED_STATES
+from floorman.domain.core.states import MANNED_STATES, LeaveStatus
 
 # ------------------------------------------------------------------- evaluating days
 
@@ -87,7 +87,7 @@ def _staffed_times(
 def _on_leave(session: Session, agent_id: str, day: date) -> bool:
     leaves = session.exec(
         select(LeaveRequest).where(
-            LeaveRequest.agent_id == agent_id, LeaveRequest.status == "approved"
+            LeaveRequest.agent_id == agent_id, LeaveRequest.status == LeaveStatus.APPROVED
         )
     ).all()
     for leave in leaves:

@@ -10,6 +10,7 @@ from floorman.data.tables.attendance import LeaveRequest
 from floorman.domain.attendance.inputs import agent_by_staff_no, parse_day
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
+from floorman.domain.core.states import LeaveStatus
 from floorman.domain.core.text import clean
 from floorman.domain.operators.permissions import leave_approval_action, require
 
@@ -73,11 +74,11 @@ def decide_leave(
         leave = session.get(LeaveRequest, leave_id)
         if leave is None:
             raise FloorError(f"unknown leave request '{leave_id}'")
-        if leave.status != "pending":
+        if leave.status != LeaveStatus.PENDING:
             raise FloorError(f"this leave request is already {leave.status}")
         # Approving and rejecting are both the decision of the level the length needs.
         role = require(floor, leave_approval_action(leave.days), session=session)
-        leave.status = "approved" if approve else "rejected"
+        leave.status = LeaveStatus.APPROVED if approve else LeaveStatus.REJECTED
         leave.decided_at = floor.clock.now()
         leave.decided_by = floor.actor.name
         leave.decided_role = role

@@ -92,6 +92,14 @@ class VisitorState(StrEnum):
     LEFT = "left"
 
 
+class LeaveStatus(StrEnum):
+    """The decision on a leave request (请假)."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
 class VisitorCategory(StrEnum):
     """Internal (another department) or external visitor: who may approve differs."""
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from floorman.domain.core.errors import FloorError
+from floorman.domain.core.states import MANNED_STATES, SeatEventKind, SeatState
 from floorman.domain.feeds.members import InterfaceMap, interface_extension
 
 # Member (agent-side) events and what they do to the member's seat; every other event
@@ -179,28 +180,38 @@ def queue_log_action(
     if kind in LOGIN_EVENTS:
         view.join_queue(source, record)
         paused = bool(record.data) and record.data[0].strip().upper() == "PAUSED"
-        if ours and seat.state in ("ready", "busy", "away"):
+        if ours and seat.state in MANNED_STATES:
             event = None
         else:
-            event, reason = ("away", "paused") if paused else ("ready", None)
+            event, reason = (
+                (SeatEventKind.AWAY, "paused") if paused else (SeatEventKind.READY, None)
+            )
     elif kind in LOGOFF_EVENTS:
         view.leave_queue(source, record)
         still_member = view.memberships(source, record.agent) > 0
-        event = "empty" if ours and not still_member and seat.state != "empty" else None
+        event = (
+            SeatEventKind.EMPTY
+            if ours and not still_member and seat.state != SeatState.EMPTY
+            else None
+        )
         agent_no = None
     elif kind in PAUSE_EVENTS:
-        event = "away"
+        event = SeatEventKind.AWAY
         reason = record.data[0] if record.data and record.data[0].strip() else None
     elif kind in UNPAUSE_EVENTS:
-        event = "back" if ours and seat.state == "away" else None
+        event = SeatEventKind.BACK if ours and seat.state == SeatState.AWAY else None
         agent_no = None
     elif kind in CONNECT_EVENTS:
-        event = "busy"
+        event = SeatEventKind.BUSY
     else:  # the call ended
-        event = "ready" if ours and seat.state == "busy" else None
+        event = SeatEventKind.READY if ours and seat.state == SeatState.BUSY else None
     if event is None:
         return "unchanged"
-    if event in ("ready", "busy", "away") and agent_no is None and not seat.has_agent:
+    if (
+        event in (SeatEventKind.READY, SeatEventKind.BUSY, SeatEventKind.AWAY)
+        and agent_no is None
+        and not seat.has_agent
+    ):
         raise FloorError(
             f"member '{record.agent}' has no staff number for seat {seat.code}; "
             "add staff_no to the --map file"

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from floorman.data.tables.floor import Seat, SeatEvent
 from floorman.data.types import UTCDateTime
-from floorman.domain.core.states import MANNED_STATES
+from floorman.domain.core.states import MANNED_STATES, SeatState
 from floorman.domain.reports.figures import OccupancyPoint
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -30,14 +30,14 @@ OPEN = (1, 1, 1, 0)
 
 
 def _kind(state: str) -> int:
-    if state == "away":
+    if state == SeatState.AWAY:
         return AWAY
     if state in MANNED_STATES:
         return STAFFED_NOT_AWAY
-    return FAULT if state == "fault" else EMPTY
+    return FAULT if state == SeatState.FAULT else EMPTY
 
 
-KINDS = {state: _kind(state) for state in (*MANNED_STATES, "fault", "empty")}
+KINDS = {state: _kind(state) for state in (*MANNED_STATES, SeatState.FAULT, SeatState.EMPTY)}
 
 # Events in the range in time order (ties as the time index keeps them), each time as
 # integer microseconds since 1970: whole seconds by unixepoch(), then the stored fraction
@@ -190,10 +190,10 @@ def sweep_in_datetimes(
         .order_by(col(SeatEvent.at))
     ).all()
     away_seconds = [0.0] * len(hours)
-    away_since = {seat: start for seat, state in states.items() if state == "away"}
+    away_since = {seat: start for seat, state in states.items() if state == SeatState.AWAY}
     # Running counts, moved by each event, instead of recounting every seat per sample.
     staffed = sum(1 for s in states.values() if s in MANNED_STATES)
-    open_seats = sum(1 for s in states.values() if s != "fault")
+    open_seats = sum(1 for s in states.values() if s != SeatState.FAULT)
     samples: list[OccupancyPoint] = []
     next_sample = start
 
@@ -219,12 +219,12 @@ def sweep_in_datetimes(
     for seat_id, state, at in events:
         sample_until(at - timedelta(microseconds=1))
         before = states.get(seat_id, "empty")
-        if before == "away" and state != "away":
+        if before == SeatState.AWAY and state != SeatState.AWAY:
             add_away(away_since.pop(seat_id, start), at)
-        elif state == "away" and before != "away":
+        elif state == SeatState.AWAY and before != SeatState.AWAY:
             away_since[seat_id] = at
         staffed += (state in MANNED_STATES) - (before in MANNED_STATES)
-        open_seats += (state != "fault") - (before != "fault")
+        open_seats += (state != SeatState.FAULT) - (before != SeatState.FAULT)
         states[seat_id] = state
     sample_until(end)
     for since in away_since.values():
