@@ -88,7 +88,7 @@ def step_widths(table_width: int) -> dict[str, int]:
 def list_cells(view: EmergencyView, now: datetime) -> tuple[str, ...]:
     drill = t("DRILL") + " " if view.drill else ""
     # Steps dealt with; "not done" (left open by an early close) does not count.
-    done = sum(1 for s in view.steps if s.state not in ("open", "not_done"))
+    done = sum(1 for s in view.steps if s.state not in (StepState.OPEN, StepState.NOT_DONE))
     return (
         view.short_id,
         f"P{view.priority}",
