@@ -16,7 +16,7 @@ from floorman.domain.visitors import presence as visitors_presence
 from floorman.domain.visitors import registration as visitors_registration
 from floorman.domain.wallboard import read_wallboard
 from floorman.wallboard_app import WallboardApp
-from tests.app import workers_done
+from tests.helpers import workers_done
 
 
 def text_of(app: WallboardApp, selector: str) -> str:

@@ -118,7 +118,7 @@ class StaffingScreen(FloormanScreen):
             t("Agents"),
             t("Service level"),
             t("Avg answer"),
-            t("Occupancy"),
+            t("Agent occupancy"),
             t("Wait"),
             t("Roster"),
         )

@@ -99,7 +99,7 @@ class WallboardScreen(Screen[None]):
             row.remove_children()
             row.mount_all(
                 [ZoneCard(z.zone, id=f"zone-{n}") for n, z in enumerate(board.zones)]
-                + [ZoneCard(t("Floor"), id="zone-total")]
+                + [ZoneCard(t("Whole floor"), id="zone-total")]
             )
             self.call_after_refresh(self._fill_zones, board)
             return
