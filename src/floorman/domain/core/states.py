@@ -183,6 +183,7 @@ class AlertKind(StrEnum):
     ATTENDANCE_SUMMARY = "attendance.summary"
     EMERGENCY_REMINDER = "emergency.reminder"
     EMERGENCY_TIMER = "emergency.timer"
+    HQ_NOTICE = "hq.notice"
 
 
 def rank(member: StrEnum) -> int:
