@@ -1,0 +1,120 @@
+"""Who may do what on the central server: each site only its own rows, HQ only reads."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import insert, select, text, update
+from sqlalchemy.exc import DBAPIError, ProgrammingError
+
+from floorman.data.central import tables as ct
+from floorman.data.journal import GENESIS, entry_hash
+from floorman.domain.sync import notices
+
+AT = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+
+
+def journal_row(site: str, seq: int = 1, prev: str = GENESIS) -> dict[str, object]:
+    values = ("duty1", "t1", "seat.event", "A-01", None, '{"state": "ready"}')
+    digest = entry_hash(prev, seq, AT, *values)
+    return {
+        "site": site, "seq": seq, "id": f"id-{site}-{seq}", "at": AT, "actor": values[0],
+        "terminal": values[1], "action": values[2], "subject": values[3], "before": values[4],
+        "after": values[5], "prev_hash": prev, "hash": digest,
+    }  # fmt: skip
+
+
+def state_row(site: str) -> dict[str, object]:
+    return {"site": site, "taken_at": AT, "staffed": 1}
+
+
+@pytest.fixture
+def two_sites(central):
+    a, b = central.add_site("site-a"), central.add_site("site-b")
+    return central.engine(a), central.engine(b)
+
+
+def test_a_site_writes_its_own_rows(two_sites, central):
+    site_a, _site_b = two_sites
+    with site_a.begin() as conn:
+        conn.execute(insert(ct.journal), [journal_row("site-a")])
+        conn.execute(insert(ct.site_state).values(**state_row("site-a")))
+    with central.admin.connect() as conn:
+        assert conn.execute(text("SELECT site, seq FROM journal")).all() == [("site-a", 1)]
+
+
+def test_site_a_cannot_insert_site_b_journal_rows(two_sites, central):
+    site_a, _ = two_sites
+    with pytest.raises(ProgrammingError, match="may only come from that site"), site_a.begin() as c:
+        c.execute(insert(ct.journal), [journal_row("site-b")])
+    with central.admin.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM journal")).scalar() == 0
+        assert conn.execute(text("SELECT count(*) FROM chain_alarm")).scalar() == 0
+
+
+def test_site_a_cannot_write_or_read_site_b_state(two_sites):
+    site_a, site_b = two_sites
+    with site_b.begin() as conn:
+        conn.execute(insert(ct.site_state).values(**state_row("site-b")))
+        conn.execute(insert(ct.journal), [journal_row("site-b")])
+    with pytest.raises(ProgrammingError, match="row-level security"), site_a.begin() as conn:
+        conn.execute(insert(ct.site_state).values(**state_row("site-b")))
+    with site_a.begin() as conn:
+        changed = conn.execute(
+            update(ct.site_state).where(ct.site_state.c.site == "site-b").values(staffed=99)
+        )
+        assert changed.rowcount == 0
+        assert conn.execute(select(ct.site_state)).all() == []
+        assert conn.execute(select(ct.journal)).all() == []
+    with site_b.connect() as conn:
+        assert conn.execute(select(ct.site_state.c.staffed)).scalar() == 1
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE journal SET actor = 'someone else'",
+        "DELETE FROM journal",
+        "UPDATE site_chain SET halted_at = NULL, last_seq = 0",
+        "DELETE FROM chain_alarm",
+        "INSERT INTO chain_alarm (site, seq, kind, detail) VALUES ('site-a', 1, 'gap', 'x')",
+        "INSERT INTO site (code, role_name) VALUES ('evil', 'evil')",
+        "INSERT INTO hq_notice (body) VALUES ('fake HQ notice')",
+    ],
+)
+def test_a_site_cannot_rewrite_history_or_alarms(two_sites, statement):
+    site_a, _ = two_sites
+    with site_a.begin() as conn:
+        conn.execute(insert(ct.journal), [journal_row("site-a")])
+    with pytest.raises(ProgrammingError, match="permission denied"), site_a.begin() as conn:
+        conn.execute(text(statement))
+
+
+def test_hq_reads_every_site_and_writes_nothing(two_sites, central):
+    site_a, site_b = two_sites
+    for engine, code in ((site_a, "site-a"), (site_b, "site-b")):
+        with engine.begin() as conn:
+            conn.execute(insert(ct.site_state).values(**state_row(code)))
+    hq = central.engine(central.hq())
+    with hq.connect() as conn:
+        assert sorted(conn.execute(select(ct.site_state.c.site)).scalars()) == ["site-a", "site-b"]
+    for statement in (
+        "UPDATE site_state SET staffed = 0",
+        "INSERT INTO hq_notice (body) VALUES ('not allowed to post')",
+        "DELETE FROM site_state",
+    ):
+        with pytest.raises(ProgrammingError, match="permission denied"), hq.begin() as conn:
+            conn.execute(text(statement))
+    with pytest.raises(DBAPIError), hq.begin() as conn:
+        conn.execute(text("CREATE TABLE sneaky (x int)"))
+
+
+def test_only_the_poster_role_posts_and_sites_see_only_theirs(two_sites, central):
+    site_a, site_b = two_sites
+    poster = central.engine(central.hq(can_post=True))
+    notices.post(poster, "Hotline down: use the wording below", sites=["site-a"])
+    with site_a.connect() as conn:
+        assert len(conn.execute(select(ct.hq_notice)).all()) == 1
+    with site_b.connect() as conn:
+        assert conn.execute(select(ct.hq_notice)).all() == []
