@@ -95,12 +95,12 @@ def list_notices(engine: Engine) -> list[NoticeView]:
         ]
 
 
-def _receive(floor: Floor, notice: dict[str, Any]) -> None:
+def _receive(floor: Floor, notice: dict[str, Any]) -> bool:
     now = floor.clock.now()
     kind = notice["emergency_kind"]
     with floor.db.write() as session:
         if session.get(HqNotice, notice["id"]) is not None:
-            return
+            return False  # another sync process took it in meanwhile
         alert = alerts.schedule(
             session,
             floor,
@@ -133,6 +133,7 @@ def _receive(floor: Floor, notice: dict[str, Any]) -> None:
             subject=notice["id"],
             after={"posted_by": notice["posted_by"], "emergency_kind": kind},
         )
+    return True
 
 
 def exchange(floor: Floor, engine: Engine, site: str) -> tuple[int, int]:
@@ -148,16 +149,15 @@ def exchange(floor: Floor, engine: Engine, site: str) -> tuple[int, int]:
         )
     with floor.db.read() as session:
         known = set(
-            session.exec(
+            session.execute(
                 select(HqNotice.id).where(col(HqNotice.id).in_([n["id"] for n in waiting]))
-            ).all()
+            ).scalars()
         )
     fresh = [dict(n) for n in waiting if n["id"] not in known]
-    for notice in fresh:
-        _receive(floor, notice)
+    received = sum(_receive(floor, notice) for notice in fresh)
     with floor.db.read() as session:
-        to_send = session.exec(
-            select(HqNotice.id, Alert.acknowledged_at, Alert.acknowledged_by)  # type: ignore[call-overload]
+        to_send = session.execute(
+            select(HqNotice.id, Alert.acknowledged_at, Alert.acknowledged_by)
             .join(Alert, col(Alert.id) == col(HqNotice.alert_id))
             .where(col(HqNotice.ack_sent_at).is_(None), col(Alert.acknowledged_at).is_not(None))
         ).all()
@@ -175,4 +175,4 @@ def exchange(floor: Floor, engine: Engine, site: str) -> tuple[int, int]:
                 if row is not None:
                     row.ack_sent_at = now
                     session.add(row)
-    return len(fresh), len(to_send)
+    return received, len(to_send)
