@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from floorman.clock import FakeClock
 from floorman.config import Config
@@ -55,7 +56,7 @@ def pg_cluster() -> Iterator[ThrowawayServer | ExternalCluster]:
 
 
 def _admin(cluster: ThrowawayServer | ExternalCluster, database: str = "postgres") -> Engine:
-    return create_engine(cluster.admin_url(database), isolation_level="AUTOCOMMIT")
+    return create_engine(cluster.admin_url(database), isolation_level="AUTOCOMMIT", poolclass=NullPool)
 
 
 @pytest.fixture(scope="session")
@@ -80,7 +81,7 @@ class CentralForTest:
         self.cluster = cluster
         self.name = name
         self.pgpass = pgpass
-        self.admin = create_engine(cluster.admin_url(name))
+        self.admin = create_engine(cluster.admin_url(name), pool_pre_ping=True)
         self.roles: list[str] = []
         self._engines: list[Engine] = []
 

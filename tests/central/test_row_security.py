@@ -25,6 +25,17 @@ def journal_row(site: str, seq: int = 1, prev: str = GENESIS) -> dict[str, objec
     }  # fmt: skip
 
 
+def receive(conn, rows):
+    """Send journal rows the only way a site can: through floorman_receive."""
+    names = ("seq", "id", "at", "actor", "terminal", "action", "subject", "before", "after",
+             "prev_hash", "hash")  # fmt: skip
+    arrays = {name: [row[name] for row in rows] for name in names}
+    call = text(
+        "SELECT * FROM floorman_receive(:site, " + ", ".join(f":{n}" for n in names) + ")"
+    )
+    return conn.execute(call, {"site": rows[0]["site"], **arrays}).one()
+
+
 def state_row(site: str) -> dict[str, object]:
     return {"site": site, "taken_at": AT, "staffed": 1}
 
@@ -38,7 +49,7 @@ def two_sites(central):
 def test_a_site_writes_its_own_rows(two_sites, central):
     site_a, _site_b = two_sites
     with site_a.begin() as conn:
-        conn.execute(insert(ct.journal), [journal_row("site-a")])
+        assert receive(conn, [journal_row("site-a")]) == (1, None)
         conn.execute(insert(ct.site_state).values(**state_row("site-a")))
     with central.admin.connect() as conn:
         assert conn.execute(text("SELECT site, seq FROM journal")).all() == [("site-a", 1)]
@@ -47,7 +58,11 @@ def test_a_site_writes_its_own_rows(two_sites, central):
 def test_site_a_cannot_insert_site_b_journal_rows(two_sites, central):
     site_a, _ = two_sites
     with pytest.raises(ProgrammingError, match="may only come from that site"), site_a.begin() as c:
+        receive(c, [journal_row("site-b")])
+    with pytest.raises(ProgrammingError, match="permission denied"), site_a.begin() as c:
         c.execute(insert(ct.journal), [journal_row("site-b")])
+    with pytest.raises(ProgrammingError, match="permission denied"), site_a.begin() as c:
+        c.execute(insert(ct.journal), [journal_row("site-a")])
     with central.admin.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM journal")).scalar() == 0
         assert conn.execute(text("SELECT count(*) FROM chain_alarm")).scalar() == 0
@@ -57,7 +72,7 @@ def test_site_a_cannot_write_or_read_site_b_state(two_sites):
     site_a, site_b = two_sites
     with site_b.begin() as conn:
         conn.execute(insert(ct.site_state).values(**state_row("site-b")))
-        conn.execute(insert(ct.journal), [journal_row("site-b")])
+        receive(conn, [journal_row("site-b")])
     with pytest.raises(ProgrammingError, match="row-level security"), site_a.begin() as conn:
         conn.execute(insert(ct.site_state).values(**state_row("site-b")))
     with site_a.begin() as conn:
@@ -76,7 +91,7 @@ def test_site_a_cannot_write_or_read_site_b_state(two_sites):
     [
         "UPDATE journal SET actor = 'someone else'",
         "DELETE FROM journal",
-        "UPDATE site_chain SET halted_at = NULL, last_seq = 0",
+        "UPDATE site_chain SET halted_at = NULL",
         "DELETE FROM chain_alarm",
         "INSERT INTO chain_alarm (site, seq, kind, detail) VALUES ('site-a', 1, 'gap', 'x')",
         "INSERT INTO site (code, role_name) VALUES ('evil', 'evil')",
@@ -86,7 +101,7 @@ def test_site_a_cannot_write_or_read_site_b_state(two_sites):
 def test_a_site_cannot_rewrite_history_or_alarms(two_sites, statement):
     site_a, _ = two_sites
     with site_a.begin() as conn:
-        conn.execute(insert(ct.journal), [journal_row("site-a")])
+        receive(conn, [journal_row("site-a")])
     with pytest.raises(ProgrammingError, match="permission denied"), site_a.begin() as conn:
         conn.execute(text(statement))
 

@@ -34,9 +34,6 @@ site_chain = Table(
     "site_chain",
     metadata,
     Column("site", Text, primary_key=True),
-    Column("last_seq", BigInteger, nullable=False),
-    Column("last_hash", Text, nullable=False),
-    Column("rows_received", BigInteger, nullable=False),
     Column("halted_at", _TZ),
     Column("halted_reason", Text),
 )

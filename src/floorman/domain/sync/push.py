@@ -97,19 +97,32 @@ def whoami(conn: Connection) -> str:
 
 
 def _chain(conn: Connection, site: str) -> tuple[int, str | None]:
-    row = conn.execute(
-        select(central.site_chain.c.last_seq, central.site_chain.c.halted_reason).where(
-            central.site_chain.c.site == site
+    """The last journal row the central server holds for `site`, and why it halted."""
+    last = conn.execute(
+        select(func.coalesce(func.max(central.journal.c.seq), 0)).where(
+            central.journal.c.site == site
         )
-    ).one()
-    return int(row[0]), row[1]
+    ).scalar_one()
+    halted = conn.execute(
+        select(central.site_chain.c.halted_reason).where(central.site_chain.c.site == site)
+    ).scalar()
+    return int(last), halted
+
+
+_RECEIVE = text(
+    "SELECT last_seq, halted_reason FROM floorman_receive(:site, "
+    + ", ".join(f":{name}" for name in _JOURNAL_COLUMNS)
+    + ")"
+)
 
 
 def _send_batch(engine: Engine, site: str, rows: list[dict[str, Any]]) -> tuple[int, str | None]:
-    """Insert one batch in one transaction; the central chain after it."""
+    """Send one batch as arrays in one call, which the server checks in order and keeps
+    up to the first bad row; return the central chain after it."""
+    columns = {name: [row[name] for row in rows] for name in _JOURNAL_COLUMNS}
     with engine.begin() as conn:
-        conn.execute(insert(central.journal), [{"site": site, **row} for row in rows])
-        return _chain(conn, site)
+        last, halted = conn.execute(_RECEIVE, {"site": site, **columns}).one()
+    return int(last), halted
 
 
 def _send_snapshot(engine: Engine, site: str, snapshot: FloorSnapshot) -> None:

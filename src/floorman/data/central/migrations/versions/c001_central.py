@@ -3,8 +3,8 @@
 Every site logs in with its own role, a member of `floorman_site`; row-level security lets
 it read and write only rows of its own site (the site whose `role_name` is its role). HQ
 reads everything as a member of `floorman_hq` and posts notices as `floorman_hq_post`.
-The journal trigger runs as the schema owner: it alone moves a site's chain and raises
-alarms, so a site can neither skip the checks nor hide an alarm.
+A site's journal rows come in only through `floorman_receive`, which runs as the schema
+owner and checks the chain: a site can neither skip the checks nor hide an alarm.
 
 Revision ID: c001
 Revises:
@@ -31,15 +31,13 @@ CREATE TABLE site (
 
 CREATE TABLE site_chain (
     site           text PRIMARY KEY REFERENCES site(code),
-    last_seq       bigint NOT NULL DEFAULT 0,
-    last_hash      text NOT NULL DEFAULT repeat('0', 64),
-    rows_received  bigint NOT NULL DEFAULT 0,
     halted_at      timestamptz,
     halted_reason  text
 );
 
+-- No foreign key on site: floorman_receive checks the site once per batch, not per row.
 CREATE TABLE journal (
-    site         text NOT NULL REFERENCES site(code),
+    site         text NOT NULL,
     seq          bigint NOT NULL CHECK (seq > 0),
     id           text NOT NULL,
     at           timestamptz NOT NULL,
@@ -111,9 +109,7 @@ CREATE TABLE notice_ack (
 ISOFORMAT = """
 CREATE FUNCTION floorman_isoformat(at timestamptz) RETURNS text
 LANGUAGE sql STABLE STRICT AS $$
-    SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS')
-        || CASE WHEN extract(microseconds FROM at)::bigint % 1000000 = 0 THEN ''
-                ELSE to_char(at AT TIME ZONE 'UTC', '.US') END
+    SELECT replace(to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), '.000000', '')
         || '+00:00'
 $$;
 """
@@ -147,79 +143,133 @@ LANGUAGE sql STABLE AS $$
 $$;
 """
 
-# A row already held (same seq) is skipped when identical, a fork when not; a row after a
-# gap, a broken link or content that does not match its hash halts the chain: nothing more
-# of that site is merged until HQ has looked (alarms are one row per site, kind and seq).
-JOURNAL_TRIGGER = """
-CREATE FUNCTION floorman_journal_arrives() RETURNS trigger
+# The one way in for a site's journal rows: a batch as arrays, checked as a set in order.
+# A row already held (same seq) is skipped when identical and is a fork when not; the
+# first row after a gap, with a broken link or with content that does not match its hash
+# halts the chain: the rows before it are kept, nothing after it is merged until HQ has
+# looked (alarms are one row per site, kind and seq). The chain's tail is read from the
+# journal's primary key; an advisory lock per site makes two senders of one site take
+# turns. It runs as the schema owner, so only it writes the journal, alarms and halts.
+RECEIVE = """
+CREATE FUNCTION floorman_receive(
+    p_site text, p_seq bigint[], p_id text[], p_at timestamptz[], p_actor text[],
+    p_terminal text[], p_action text[], p_subject text[], p_before text[], p_after text[],
+    p_prev_hash text[], p_hash text[]
+) RETURNS TABLE (last_seq bigint, halted_reason text)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
-    chain site_chain%ROWTYPE;
     role text;
-    held text;
-    problem text;
-    detail text;
+    halted text;
+    tail_seq bigint;
+    tail_hash text;
+    bad_seq bigint;
+    bad_kind text;
+    bad_site_hash text;
+    bad_central_hash text;
+    bad_detail text;
 BEGIN
-    SELECT role_name INTO role FROM site WHERE code = NEW.site;
+    SELECT s.role_name INTO role FROM site s WHERE s.code = p_site;
     IF role IS NULL OR NOT pg_has_role(session_user, role, 'MEMBER') THEN
-        RAISE EXCEPTION 'journal rows of site % may only come from that site', NEW.site
+        RAISE EXCEPTION 'journal rows of site % may only come from that site', p_site
             USING ERRCODE = 'insufficient_privilege';
     END IF;
-    SELECT * INTO chain FROM site_chain WHERE site = NEW.site FOR UPDATE;
-    IF chain.halted_at IS NOT NULL THEN
-        RETURN NULL;
+    PERFORM pg_advisory_xact_lock(hashtext('floorman.journal'), hashtext(p_site));
+    SELECT c.halted_reason INTO halted FROM site_chain c WHERE c.site = p_site;
+    SELECT j.seq, j.hash INTO tail_seq, tail_hash
+    FROM journal j WHERE j.site = p_site ORDER BY j.seq DESC LIMIT 1;
+    tail_seq := coalesce(tail_seq, 0);
+    tail_hash := coalesce(tail_hash, repeat('0', 64));
+    IF halted IS NOT NULL THEN
+        RETURN QUERY SELECT tail_seq, halted;
+        RETURN;
     END IF;
-    IF NEW.seq <= chain.last_seq THEN
-        SELECT hash INTO held FROM journal WHERE site = NEW.site AND seq = NEW.seq;
-        IF held IS NOT DISTINCT FROM NEW.hash THEN
-            RETURN NULL;
-        END IF;
-        problem := 'fork';
-        detail := format('row %s differs from the one already received: '
-                         'the site''s database was restored or rewritten', NEW.seq);
-    ELSIF NEW.seq <> chain.last_seq + 1 THEN
-        problem := 'gap';
-        detail := format('expected row %s, got row %s: rows are missing',
-                         chain.last_seq + 1, NEW.seq);
-    ELSIF NEW.prev_hash <> chain.last_hash THEN
-        problem := 'break';
-        detail := format('row %s does not link to row %s', NEW.seq, chain.last_seq);
-    ELSIF floorman_entry_hash(NEW.prev_hash, NEW.seq, NEW.at, NEW.actor, NEW.terminal,
-                              NEW.action, NEW.subject, NEW.before, NEW.after)
-          <> NEW.hash THEN
-        problem := 'tamper';
-        detail := format('row %s: content does not match its hash', NEW.seq);
+
+    -- A scalar subquery, so each row is one primary-key lookup whatever the statistics say.
+    SELECT f.seq, 'fork', f.hash, f.held,
+           format('row %s differs from the one already received: the site''s database '
+                  'was restored or rewritten', f.seq)
+    INTO bad_seq, bad_kind, bad_site_hash, bad_central_hash, bad_detail
+    FROM (
+        SELECT i.seq, i.hash,
+               (SELECT j.hash FROM journal j WHERE j.site = p_site AND j.seq = i.seq) AS held
+        FROM unnest(p_seq, p_hash) AS i(seq, hash)
+        WHERE i.seq <= tail_seq
+    ) f
+    WHERE f.held IS DISTINCT FROM f.hash ORDER BY f.seq LIMIT 1;
+
+    IF bad_seq IS NULL THEN
+        SELECT v.seq, v.kind, v.hash, NULL::text, v.detail
+        INTO bad_seq, bad_kind, bad_site_hash, bad_central_hash, bad_detail
+        FROM (
+            SELECT c.seq, c.hash,
+                CASE WHEN c.seq <> tail_seq + c.n THEN 'gap'
+                     WHEN c.prev_hash <> coalesce(c.prev_in_batch, tail_hash) THEN 'break'
+                     WHEN floorman_entry_hash(c.prev_hash, c.seq, c.at, c.actor, c.terminal,
+                              c.action, c.subject, c.before, c.after) <> c.hash THEN 'tamper'
+                END AS kind,
+                CASE WHEN c.seq <> tail_seq + c.n
+                         THEN format('expected row %s, got row %s: rows are missing',
+                                     tail_seq + c.n, c.seq)
+                     WHEN c.prev_hash <> coalesce(c.prev_in_batch, tail_hash)
+                         THEN format('row %s does not link to the row before it', c.seq)
+                     ELSE format('row %s: content does not match its hash', c.seq)
+                END AS detail
+            FROM (
+                SELECT i.*, row_number() OVER (ORDER BY i.seq) AS n,
+                       lag(i.hash) OVER (ORDER BY i.seq) AS prev_in_batch
+                FROM unnest(p_seq, p_at, p_actor, p_terminal, p_action, p_subject, p_before,
+                            p_after, p_prev_hash, p_hash)
+                     AS i(seq, at, actor, terminal, action, subject, before, after,
+                          prev_hash, hash)
+                WHERE i.seq > tail_seq
+            ) c
+        ) v
+        WHERE v.kind IS NOT NULL ORDER BY v.seq LIMIT 1;
     END IF;
-    IF problem IS NOT NULL THEN
+
+    INSERT INTO journal (site, seq, id, at, actor, terminal, action, subject, before, after,
+                         prev_hash, hash)
+    SELECT p_site, i.*
+    FROM unnest(p_seq, p_id, p_at, p_actor, p_terminal, p_action, p_subject, p_before,
+                p_after, p_prev_hash, p_hash)
+         AS i(seq, id, at, actor, terminal, action, subject, before, after, prev_hash, hash)
+    WHERE i.seq > tail_seq
+      AND (bad_seq IS NULL OR (bad_kind <> 'fork' AND i.seq < bad_seq))
+    ORDER BY i.seq;
+
+    IF bad_seq IS NOT NULL THEN
         INSERT INTO chain_alarm (site, seq, kind, detail, site_hash, central_hash)
-        VALUES (NEW.site, NEW.seq, problem, detail, NEW.hash, held)
+        VALUES (p_site, bad_seq, bad_kind, bad_detail, bad_site_hash, bad_central_hash)
         ON CONFLICT DO NOTHING;
-        UPDATE site_chain SET halted_at = now(), halted_reason = detail
-        WHERE site = NEW.site;
-        RETURN NULL;
+        UPDATE site_chain SET halted_at = now(), halted_reason = bad_detail
+        WHERE site = p_site;
+        halted := bad_detail;
     END IF;
-    UPDATE site_chain
-    SET last_seq = NEW.seq, last_hash = NEW.hash, rows_received = rows_received + 1
-    WHERE site = NEW.site;
-    NEW.received_at := now();
-    RETURN NEW;
+    RETURN QUERY
+        SELECT coalesce(max(j.seq), 0), halted FROM journal j WHERE j.site = p_site;
 END
 $$;
-CREATE TRIGGER journal_arrives BEFORE INSERT ON journal
-    FOR EACH ROW EXECUTE FUNCTION floorman_journal_arrives();
 """
+
+
+RECEIVE_SIGNATURE = (
+    "floorman_receive(text, bigint[], text[], timestamptz[], text[], text[], text[], text[], "
+    "text[], text[], text[], text[])"
+)
 
 
 def _security() -> str:
     own = "site = floorman_my_site()"
     statements = [
         "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC",
-        "REVOKE EXECUTE ON FUNCTION floorman_journal_arrives() FROM PUBLIC",
+        f"REVOKE EXECUTE ON FUNCTION {RECEIVE_SIGNATURE} FROM PUBLIC",
+        f"GRANT EXECUTE ON FUNCTION {RECEIVE_SIGNATURE} TO floorman_site",
         "GRANT USAGE ON SCHEMA public TO floorman_site, floorman_hq, floorman_hq_post",
         "GRANT SELECT ON site TO floorman_site, floorman_hq, floorman_hq_post",
         "GRANT SELECT ON ALL TABLES IN SCHEMA public TO floorman_hq",
-        # Sites: append their journal, replace their live state, read their notices.
-        "GRANT SELECT, INSERT ON journal TO floorman_site",
+        # Sites: append their journal (through floorman_receive only), replace their live
+        # state, read their notices.
+        "GRANT SELECT ON journal TO floorman_site",
         "GRANT SELECT ON site_chain, chain_alarm TO floorman_site",
         "GRANT SELECT, INSERT, UPDATE, DELETE ON site_state TO floorman_site",
         "GRANT SELECT ON hq_notice TO floorman_site",
@@ -258,7 +308,7 @@ def upgrade() -> None:
     op.execute(ISOFORMAT)
     op.execute(ENTRY_HASH)
     op.execute(MY_SITE)
-    op.execute(JOURNAL_TRIGGER)
+    op.execute(RECEIVE)
     op.execute(_security())
 
 
@@ -266,6 +316,6 @@ def downgrade() -> None:
     op.execute(
         "DROP TABLE notice_ack, hq_notice, site_state, chain_alarm, journal, site_chain, site"
     )
-    op.execute("DROP FUNCTION floorman_journal_arrives(), floorman_my_site()")
+    op.execute(f"DROP FUNCTION {RECEIVE_SIGNATURE}, floorman_my_site()")
     op.execute("DROP FUNCTION floorman_entry_hash(text, bigint, timestamptz, text, text, text, "
                "text, text, text), floorman_isoformat(timestamptz)")
