@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -27,8 +28,8 @@ from floorman.data.central.schema import migrate
 from floorman.data.db import Database
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.sync import admin
-from tests.conftest import START
 from tests.central.pg_server import ThrowawayServer, start_throwaway
+from tests.conftest import START
 
 
 class ExternalCluster:
@@ -56,7 +57,9 @@ def pg_cluster() -> Iterator[ThrowawayServer | ExternalCluster]:
 
 
 def _admin(cluster: ThrowawayServer | ExternalCluster, database: str = "postgres") -> Engine:
-    return create_engine(cluster.admin_url(database), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    return create_engine(
+        cluster.admin_url(database), isolation_level="AUTOCOMMIT", poolclass=NullPool
+    )
 
 
 @pytest.fixture(scope="session")
@@ -172,11 +175,28 @@ def make_site_floor(path: Path, clock: FakeClock | None = None) -> Floor:
     return floor
 
 
+@pytest.fixture(scope="session")
+def floor_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated floor file with seats and agents, copied for every site of every test."""
+    folder = tmp_path_factory.mktemp("floor-template")
+    floor = make_site_floor(folder)
+    floor.db.dispose()  # closed: the WAL is checkpointed into the file, so a copy is whole
+    return folder / "floor.db"
+
+
 @pytest.fixture
-def site_floor(tmp_path: Path) -> Callable[[str], Floor]:
+def site_floor(tmp_path: Path, floor_template: Path) -> Callable[[str], Floor]:
     def factory(name: str) -> Floor:
         folder = tmp_path / name
         folder.mkdir()
-        return make_site_floor(folder)
+        shutil.copy(floor_template, folder / "floor.db")
+        database = Database(folder / "floor.db")
+        schema.require_current(database)
+        return Floor(
+            db=database,
+            clock=FakeClock(START),
+            config=Config(timezone="UTC"),
+            actor=Actor("duty1", "test:tty1"),
+        )
 
     return factory

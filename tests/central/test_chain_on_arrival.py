@@ -19,9 +19,11 @@ from floorman.domain.sync.push import ChainRefused, SyncPass
 
 def central_rows(central, site):
     with central.admin.connect() as conn:
-        return conn.execute(
-            text("SELECT seq FROM journal WHERE site = :s ORDER BY seq"), {"s": site}
-        ).scalars().all()
+        return (
+            conn.execute(text("SELECT seq FROM journal WHERE site = :s ORDER BY seq"), {"s": site})
+            .scalars()
+            .all()
+        )
 
 
 def alarms(central):
@@ -35,9 +37,13 @@ def raw_sqlite(floor):
 
 
 def drop_journal_triggers(conn):
-    names = conn.execute(
-        text("SELECT name FROM sqlite_master WHERE type='trigger' AND tbl_name='journal'")
-    ).scalars().all()
+    names = (
+        conn.execute(
+            text("SELECT name FROM sqlite_master WHERE type='trigger' AND tbl_name='journal'")
+        )
+        .scalars()
+        .all()
+    )
     for name in names:
         conn.execute(text(f"DROP TRIGGER {name}"))
 
@@ -51,9 +57,7 @@ def test_tampered_row_is_refused_and_raises_an_alarm(central, site_floor):
     record_event(floor, "A-03", "ready", agent_no="1003")
     with raw_sqlite(floor).begin() as conn:
         drop_journal_triggers(conn)
-        conn.execute(
-            text("UPDATE journal SET actor = 'nobody' WHERE seq = :s"), {"s": sent + 1}
-        )
+        conn.execute(text("UPDATE journal SET actor = 'nobody' WHERE seq = :s"), {"s": sent + 1})
 
     with pytest.raises(ChainRefused, match="content does not match"):
         link.run_once()
@@ -112,12 +116,19 @@ ODD_TEXT = st.text(
        micro=st.integers(0, 999_999))  # fmt: skip
 def test_the_server_hashes_exactly_like_the_site(pg_hash_engine, actor, subject, after, micro):
     at = datetime(2026, 1, 2, 3, 4, 5, micro, tzinfo=UTC)
-    expected = entry_hash(GENESIS, 7, at, actor, "t\x1b", "a\"\\", subject, None, after)
+    expected = entry_hash(GENESIS, 7, at, actor, "t\x1b", 'a"\\', subject, None, after)
     with pg_hash_engine.connect() as conn:
         computed = conn.execute(
             text("SELECT floorman_entry_hash(:p, 7, :at, :actor, :term, :act, :subj, NULL, :aft)"),
-            {"p": GENESIS, "at": at, "actor": actor, "term": "t\x1b", "act": 'a"\\',
-             "subj": subject, "aft": after},
+            {
+                "p": GENESIS,
+                "at": at,
+                "actor": actor,
+                "term": "t\x1b",
+                "act": 'a"\\',
+                "subj": subject,
+                "aft": after,
+            },
         ).scalar()
     assert computed == expected
 

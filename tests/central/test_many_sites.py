@@ -26,7 +26,7 @@ def test_three_sites_at_once_then_a_unified_wording_on_every_floor(central, site
         seat_everyone(floor)
 
     def work(code: str) -> None:
-        for step in range(40):
+        for step in range(20):
             busy_step(floors[code], step)
             if step % 5 == 0:
                 links[code].run_once()
@@ -52,9 +52,7 @@ def test_three_sites_at_once_then_a_unified_wording_on_every_floor(central, site
         assert [(a.message, a.severity) for a in shown] == [(wording, "severe")]
     assert links["ningbo"].run_once().notices_received == 0  # not twice
 
-    shown_in_ningbo = next(
-        a for a in _active(floors["ningbo"]) if a.kind == AlertKind.HQ_NOTICE
-    )
+    shown_in_ningbo = next(a for a in _active(floors["ningbo"]) if a.kind == AlertKind.HQ_NOTICE)
     alerts.acknowledge(floors["ningbo"], shown_in_ningbo.id)
     assert links["ningbo"].run_once().acks_sent == 1
     (posted,) = notices.list_notices(poster)

@@ -30,9 +30,7 @@ def receive(conn, rows):
     names = ("seq", "id", "at", "actor", "terminal", "action", "subject", "before", "after",
              "prev_hash", "hash")  # fmt: skip
     arrays = {name: [row[name] for row in rows] for name in names}
-    call = text(
-        "SELECT * FROM floorman_receive(:site, " + ", ".join(f":{n}" for n in names) + ")"
-    )
+    call = text("SELECT * FROM floorman_receive(:site, " + ", ".join(f":{n}" for n in names) + ")")
     return conn.execute(call, {"site": rows[0]["site"], **arrays}).one()
 
 

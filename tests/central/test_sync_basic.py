@@ -20,9 +20,13 @@ def test_one_site_sends_its_journal_and_live_state(central, site_floor):
 
     assert result.site == "hz" and result.pending_rows == 0
     with central.admin.connect() as conn:
-        rows = conn.execute(
-            select(central_tables.journal.c.seq).where(central_tables.journal.c.site == "hz")
-        ).scalars().all()
+        rows = (
+            conn.execute(
+                select(central_tables.journal.c.seq).where(central_tables.journal.c.site == "hz")
+            )
+            .scalars()
+            .all()
+        )
         state = conn.execute(select(central_tables.site_state)).mappings().one()
     assert rows == list(range(1, result.central_seq + 1)) and result.central_seq > 2
     with floor.db.read() as session:

@@ -115,6 +115,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         return _fail("--interval must be between 0 and 3600 seconds", EXIT_BAD_INPUT)
     if not 1 <= args.batch <= 100_000:
         return _fail("--batch must be between 1 and 100000 rows", EXIT_BAD_INPUT)
+
     def go() -> int:
         central_url(args.central)  # a refused URL before the floor is even opened
         return _sync(args)
@@ -223,8 +224,10 @@ def cmd_alarms(args: argparse.Namespace) -> int:
         if args.json:
             print_json(found)
         for alarm in [] if args.json else found:
-            print(f"{alarm['raised_at']} {alarm['site']} row {alarm['seq']} {alarm['kind']}: "
-                  f"{alarm['detail']}")
+            print(
+                f"{alarm['raised_at']} {alarm['site']} row {alarm['seq']} {alarm['kind']}: "
+                f"{alarm['detail']}"
+            )
         return EXIT_OK
 
     return _guarded(show)
@@ -252,8 +255,10 @@ def cmd_notices(args: argparse.Namespace) -> int:
             return EXIT_OK
         for n in found:
             acked = ", ".join(sorted(n.acknowledged)) or "none"
-            print(f"{n.id[:8]} {n.posted_at.isoformat()} {n.posted_by}: {n.body} "
-                  f"(acknowledged: {acked})")
+            print(
+                f"{n.id[:8]} {n.posted_at.isoformat()} {n.posted_by}: {n.body} "
+                f"(acknowledged: {acked})"
+            )
         return EXIT_OK
 
     return _guarded(show)

@@ -86,7 +86,7 @@ class RegionScreen(Screen[None]):
     def load(self) -> None:
         try:
             now, sites = region(self.engine, stale_after=self.stale_after, detail=True)
-        except Exception as exc:  # noqa: BLE001 - any failure of the link is shown, not fatal
+        except Exception as exc:
             self.engine.dispose()
             message = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
             self.app.call_from_thread(self._show_error, message)
@@ -127,6 +127,11 @@ class RegionScreen(Screen[None]):
         self.query_one("#region-status", Static).update(
             t("{n} sites, {stale} stale", n=len(sites), stale=stale)
         )
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a row (the table takes the key first) opens that site."""
+        event.stop()
+        self.action_open_site()
 
     def action_open_site(self) -> None:
         table = self.query_one("#region-table", DataTable)

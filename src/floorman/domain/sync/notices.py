@@ -88,9 +88,14 @@ def list_notices(engine: Engine) -> list[NoticeView]:
         ).mappings()
         return [
             NoticeView(
-                r["id"], r["posted_at"], r["posted_by"], r["emergency_kind"], r["body"],
-                r["sites"], acks.get(r["id"], {}),
-            )  # fmt: skip
+                r["id"],
+                r["posted_at"],
+                r["posted_by"],
+                r["emergency_kind"],
+                r["body"],
+                r["sites"],
+                acks.get(r["id"], {}),
+            )
             for r in rows
         ]
 
@@ -150,14 +155,14 @@ def exchange(floor: Floor, engine: Engine, site: str) -> tuple[int, int]:
     with floor.db.read() as session:
         known = set(
             session.execute(
-                select(HqNotice.id).where(col(HqNotice.id).in_([n["id"] for n in waiting]))
+                select(col(HqNotice.id)).where(col(HqNotice.id).in_([n["id"] for n in waiting]))
             ).scalars()
         )
     fresh = [dict(n) for n in waiting if n["id"] not in known]
     received = sum(_receive(floor, notice) for notice in fresh)
     with floor.db.read() as session:
         to_send = session.execute(
-            select(HqNotice.id, Alert.acknowledged_at, Alert.acknowledged_by)
+            select(col(HqNotice.id), col(Alert.acknowledged_at), col(Alert.acknowledged_by))
             .join(Alert, col(Alert.id) == col(HqNotice.alert_id))
             .where(col(HqNotice.ack_sent_at).is_(None), col(Alert.acknowledged_at).is_not(None))
         ).all()

@@ -95,7 +95,7 @@ def region(
         .where(central.chain_alarm.c.site == s.c.code)
         .scalar_subquery()
     )
-    columns = [
+    columns: list[Any] = [
         s.c.code, s.c.name, st, ch.c.halted_reason, alarms.label("alarm_count"),
         func.now().label("server_now"),
     ]  # fmt: skip
@@ -146,6 +146,4 @@ def alarms(engine: Engine) -> list[dict[str, Any]]:
     table = central.chain_alarm
     with engine.connect() as conn:
         found = conn.execute(select(table).order_by(table.c.raised_at.desc(), table.c.id.desc()))
-        return [
-            {**row, "raised_at": row["raised_at"].isoformat()} for row in found.mappings()
-        ]
+        return [{**row, "raised_at": row["raised_at"].isoformat()} for row in found.mappings()]

@@ -27,9 +27,7 @@ def upgrade() -> None:
         sa.Column("sent_hash", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("last_ok_at", floorman.data.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_error", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column(
-            "last_error_at", floorman.data.types.UTCDateTime(timezone=True), nullable=True
-        ),
+        sa.Column("last_error_at", floorman.data.types.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(

@@ -280,8 +280,7 @@ def _security() -> str:
     for table in ("site_chain", "journal", "chain_alarm", "site_state", "notice_ack"):
         statements += [
             f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
-            f"CREATE POLICY site_own ON {table} TO floorman_site "
-            f"USING ({own}) WITH CHECK ({own})",
+            f"CREATE POLICY site_own ON {table} TO floorman_site USING ({own}) WITH CHECK ({own})",
             f"CREATE POLICY hq_reads ON {table} FOR SELECT TO floorman_hq, floorman_hq_post "
             "USING (true)",
         ]
@@ -317,5 +316,7 @@ def downgrade() -> None:
         "DROP TABLE notice_ack, hq_notice, site_state, chain_alarm, journal, site_chain, site"
     )
     op.execute(f"DROP FUNCTION {RECEIVE_SIGNATURE}, floorman_my_site()")
-    op.execute("DROP FUNCTION floorman_entry_hash(text, bigint, timestamptz, text, text, text, "
-               "text, text, text), floorman_isoformat(timestamptz)")
+    op.execute(
+        "DROP FUNCTION floorman_entry_hash(text, bigint, timestamptz, text, text, text, "
+        "text, text, text), floorman_isoformat(timestamptz)"
+    )
