@@ -36,6 +36,13 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     sync.add_argument("--once", action="store_true", help="send what is pending and exit")
     sync.add_argument("--interval", type=float, default=1.0, metavar="S", help="seconds")
     sync.add_argument(
+        "--snapshot-every",
+        type=float,
+        default=2.0,
+        metavar="S",
+        help="send the live state at most this often while it changes (default 2)",
+    )
+    sync.add_argument(
         "--batch", type=int, default=2000, metavar="ROWS", help="journal rows per transaction"
     )
     sync.set_defaults(handler=cmd_sync)
@@ -113,6 +120,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
     if not 0 < args.interval <= 3600:
         return _fail("--interval must be between 0 and 3600 seconds", EXIT_BAD_INPUT)
+    if not 0 <= args.snapshot_every <= 3600:
+        return _fail("--snapshot-every must be between 0 and 3600 seconds", EXIT_BAD_INPUT)
     if not 1 <= args.batch <= 100_000:
         return _fail("--batch must be between 1 and 100000 rows", EXIT_BAD_INPUT)
 
@@ -128,7 +137,12 @@ def _sync(args: argparse.Namespace) -> int:
     from floorman.domain.sync.push import ChainRefused, SyncPass, record_failure
 
     floor = open_floor(args, source="sync")
-    link = SyncPass(floor, _engine(args), batch_rows=args.batch)
+    link = SyncPass(
+        floor,
+        _engine(args),
+        batch_rows=args.batch,
+        snapshot_every_s=0.0 if args.once else args.snapshot_every,
+    )
     if args.once:
         try:
             result = link.run_once()

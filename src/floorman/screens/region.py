@@ -63,6 +63,7 @@ class RegionScreen(Screen[None]):
         self.stale_after = stale_after
         self.sites: list[SitePicture] = []
         self.server_now: datetime | None = None
+        self._loading = False
 
     def compose(self) -> ComposeResult:
         yield Static(t("Region: every floor as last synced"), id="region-title")
@@ -94,11 +95,13 @@ class RegionScreen(Screen[None]):
         self.app.call_from_thread(self._show, now, sites)
 
     def _show_error(self, message: str) -> None:
+        self._loading = False
         self.query_one("#region-status", Static).update(
             t("central server unavailable: {error}; showing the last picture", error=message)
         )
 
     def _show(self, now: datetime, sites: list[SitePicture]) -> None:
+        self._loading = False
         self.server_now, self.sites = now, sites
         table = self.query_one("#region-table", DataTable)
         cursor = table.cursor_row

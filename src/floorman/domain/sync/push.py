@@ -139,28 +139,40 @@ def _send_snapshot(engine: Engine, site: str, snapshot: FloorSnapshot) -> None:
 class SyncPass:
     """One site's link to the central server; `run_once` sends everything pending."""
 
-    def __init__(self, floor: Floor, engine: Engine, *, batch_rows: int = BATCH_ROWS) -> None:
+    def __init__(
+        self,
+        floor: Floor,
+        engine: Engine,
+        *,
+        batch_rows: int = BATCH_ROWS,
+        snapshot_every_s: float = 0.0,
+        heartbeat_s: float = 10.0,
+    ) -> None:
         self.floor = floor
         self.engine = engine
         self.batch_rows = batch_rows
+        # The journal goes up at once; the live state (a few hundred seats) at most this
+        # often while it keeps changing, and at least every `heartbeat_s` (HQ's sync age).
+        self.snapshot_every_s = snapshot_every_s
+        self.heartbeat_s = heartbeat_s
         self.site: str | None = None
         self._last_digest: str | None = None
         self._last_snapshot_at: datetime | None = None
 
-    def run_once(self, *, heartbeat_s: float = 10.0) -> SyncResult:
+    def run_once(self) -> SyncResult:
         """Send pending journal rows, then the live state, then exchange notices.
 
         Raises CentralError when the server cannot be reached (nothing is lost: the
         rows stay pending) and ChainRefused when it halted this site's chain.
         """
         try:
-            return self._run(heartbeat_s)
+            return self._run()
         except DBAPIError as exc:
             self.engine.dispose()  # connections from before an outage are dead
             detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             raise CentralError(f"central server unavailable: {detail}") from exc
 
-    def _run(self, heartbeat_s: float) -> SyncResult:
+    def _run(self) -> SyncResult:
         with self.engine.connect() as conn:
             site = self.site = whoami(conn)
             central_seq, halted = _chain(conn, site)
@@ -186,7 +198,7 @@ class SyncPass:
             start = last_sent
             if confirmed < last_sent:  # the server took only part: it halted the chain
                 break
-        snapshot_sent = self._maybe_snapshot(site, central_seq, heartbeat_s)
+        snapshot_sent = self._maybe_snapshot(site, central_seq)
         received, acks = notices.exchange(self.floor, self.engine, site)
         if halted is None:
             _save_cursor(self.floor, last_ok_at=self.floor.clock.now(), last_error=None)
@@ -204,16 +216,19 @@ class SyncPass:
             raise ChainRefused(f"central server halted site {site}'s journal: {halted}")
         return result
 
-    def _maybe_snapshot(self, site: str, journal_seq: int, heartbeat_s: float) -> bool:
+    def _maybe_snapshot(self, site: str, journal_seq: int) -> bool:
         """Send the live state when it changed, or as a heartbeat (HQ's last-sync age)."""
+        now = self.floor.clock.now()
+        since = (
+            None
+            if self._last_snapshot_at is None
+            else (now - self._last_snapshot_at).total_seconds()
+        )
+        if since is not None and since < min(self.snapshot_every_s, self.heartbeat_s):
+            return False
         snapshot = take_snapshot(self.floor, journal_seq)
         digest = snapshot.digest()
-        now = snapshot.taken_at
-        due = (
-            self._last_snapshot_at is None
-            or (now - self._last_snapshot_at).total_seconds() >= heartbeat_s
-        )
-        if digest == self._last_digest and not due:
+        if digest == self._last_digest and since is not None and since < self.heartbeat_s:
             return False
         _send_snapshot(self.engine, site, snapshot)
         self._last_digest, self._last_snapshot_at = digest, now

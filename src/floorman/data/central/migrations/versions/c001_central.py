@@ -49,7 +49,7 @@ CREATE TABLE journal (
     after        text,
     prev_hash    text NOT NULL,
     hash         text NOT NULL,
-    received_at  timestamptz NOT NULL DEFAULT now(),
+    received_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
     PRIMARY KEY (site, seq)
 );
 CREATE INDEX ix_journal_site_at ON journal (site, at);
