@@ -63,6 +63,7 @@ class RegionScreen(Screen[None]):
         self.stale_after = stale_after
         self.sites: list[SitePicture] = []
         self.server_now: datetime | None = None
+        self.refreshed = 0  # pictures shown so far (tests and the bench wait on it)
         self._loading = False
 
     def compose(self) -> ComposeResult:
@@ -102,6 +103,7 @@ class RegionScreen(Screen[None]):
 
     def _show(self, now: datetime, sites: list[SitePicture]) -> None:
         self._loading = False
+        self.refreshed += 1
         self.server_now, self.sites = now, sites
         table = self.query_one("#region-table", DataTable)
         cursor = table.cursor_row

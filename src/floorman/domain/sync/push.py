@@ -174,7 +174,7 @@ class SyncPass:
 
     def _run(self) -> SyncResult:
         with self.engine.connect() as conn:
-            site = self.site = whoami(conn)
+            site = self.site = self.site or whoami(conn)  # a role's site does not change
             central_seq, halted = _chain(conn, site)
         cursor = _cursor(self.floor)
         start = min(cursor.sent_seq, central_seq)
