@@ -37,7 +37,7 @@ async def test_every_site_in_one_table_and_a_stale_one_says_so(central, site_flo
 
         table.move_cursor(row=2)
         await pilot.press("enter")
-        await pilot.pause()
+        await settled(app, pilot)
         assert isinstance(app.screen, RegionSiteScreen)
         seats = app.screen.query_one("#site-seats", DataTable)
         assert seats.row_count == 6

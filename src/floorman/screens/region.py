@@ -87,7 +87,7 @@ class RegionScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="region")
     def load(self) -> None:
         try:
-            now, sites = region(self.engine, stale_after=self.stale_after, detail=True)
+            now, sites = region(self.engine, stale_after=self.stale_after)
         except Exception as exc:
             self.engine.dispose()
             message = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
@@ -140,10 +140,20 @@ class RegionScreen(Screen[None]):
 
     def action_open_site(self) -> None:
         table = self.query_one("#region-table", DataTable)
-        if not self.sites or self.server_now is None:
+        if self.sites:
+            self._open(self.sites[min(table.cursor_row, len(self.sites) - 1)].site)
+
+    @work(thread=True, group="region-site")
+    def _open(self, code: str) -> None:
+        """Read that one site's seats, slips and alerts, then show them."""
+        try:
+            now, found = region(self.engine, stale_after=self.stale_after, detail=True, only=code)
+        except Exception as exc:  # any failure of the link is shown, never fatal
+            message = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            self.app.call_from_thread(self._show_error, message)
             return
-        site = self.sites[min(table.cursor_row, len(self.sites) - 1)]
-        self.app.push_screen(RegionSiteScreen(site, self.server_now))
+        if found:
+            self.app.call_from_thread(self.app.push_screen, RegionSiteScreen(found[0], now))
 
 
 class RegionApp(App[None]):

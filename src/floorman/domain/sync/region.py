@@ -85,9 +85,14 @@ def _severity_counts(active: list[dict[str, Any]]) -> dict[str, int]:
 
 
 def region(
-    engine: Engine, *, stale_after: timedelta = DEFAULT_STALE_AFTER, detail: bool = False
+    engine: Engine,
+    *,
+    stale_after: timedelta = DEFAULT_STALE_AFTER,
+    detail: bool = False,
+    only: str | None = None,
 ) -> tuple[datetime, list[SitePicture]]:
-    """The server's time and every site, in site-code order (one round trip)."""
+    """The server's time and every site (or `only` one), in site-code order, in one round
+    trip; with `detail`, each site's seats, open slips and alerts too."""
     s, st, ch = central.site, central.site_state, central.site_chain
     alarms = (
         select(func.count())
@@ -95,15 +100,19 @@ def region(
         .where(central.chain_alarm.c.site == s.c.code)
         .scalar_subquery()
     )
+    # The seat and slip lists are the bulk (hundreds per site): only with the detail.
+    state = [c for c in st.c if detail or c.name not in ("seats", "open_slips")]
     columns: list[Any] = [
-        s.c.code, s.c.name, st, ch.c.halted_reason, alarms.label("alarm_count"),
-        func.now().label("server_now"),
+        s.c.code, s.c.name, *state, ch.c.halted_reason,
+        alarms.label("alarm_count"), func.now().label("server_now"),
     ]  # fmt: skip
     query = (
         select(*columns)
         .select_from(s.outerjoin(st, st.c.site == s.c.code).outerjoin(ch, ch.c.site == s.c.code))
         .order_by(s.c.code)
     )
+    if only is not None:
+        query = query.where(s.c.code == only)
     with engine.connect() as conn:
         rows = list(conn.execute(query).mappings())
         now = rows[0]["server_now"] if rows else conn.execute(select(func.now())).scalar_one()
@@ -135,8 +144,8 @@ def _picture(row: Any, now: datetime, stale_after: timedelta, detail: bool) -> S
             {"kind": e["kind"], "drill": e["drill"], "started_at": e["started_at"]}
             for e in row["emergencies"] or []
         ],
-        seats=list(row["seats"] or []) if detail else [],
-        open_slips=list(row["open_slips"] or []) if detail else [],
+        seats=list(row.get("seats") or []),
+        open_slips=list(row.get("open_slips") or []),
         active_alerts=list(active) if detail else [],
     )
 
