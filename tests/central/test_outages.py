@@ -33,7 +33,7 @@ from tests.central.floors import (
 def test_server_down_and_back_while_sites_keep_writing(pg_cluster, central, site_floor):
     if isinstance(pg_cluster, ExternalCluster):
         pytest.skip("FLOORMAN_TEST_PG names a server this test may not stop")
-    floors = {code: site_floor(code) for code in ("hz", "nb")}
+    floors = {code: site_floor(code) for code in ("hz", "nb", "wz")}
     links = {code: SyncPass(f, central.engine(central.add_site(code)), batch_rows=5)
              for code, f in floors.items()}  # fmt: skip
     hq = central.engine(central.hq())
