@@ -26,6 +26,7 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
 from floorman.domain.alerts.claims import acknowledge, active
+from floorman.domain.alerts.templates import LOUD_SEVERITIES
 from floorman.domain.alerts.views import AlertView
 from floorman.domain.core.context import Floor
 from floorman.domain.emergency.views import EmergencyView
@@ -201,7 +202,7 @@ class FloormanApp(WorkerPolicy, App[None]):
         self.notify(
             f"{worst.subject}: {worst.text}",
             title=t(worst.severity).upper(),
-            severity="error" if worst.severity in ("breach", "severe", "critical") else "warning",
+            severity="error" if worst.severity in LOUD_SEVERITIES else "warning",
             timeout=8,
         )
         self.refresh_extras()

@@ -20,13 +20,15 @@ from textual.screen import Screen
 from textual.widgets import Digits, Static
 
 from floorman.clock import elapsed_seconds, mmss
+from floorman.domain.alerts.templates import SEVERITY_SYMBOLS
+from floorman.domain.away.rules import BAND_SYMBOLS
 from floorman.domain.header import EMERGENCY_MARK
 from floorman.domain.wallboard import Wallboard, ZoneLine
 from floorman.i18n import language, t
 
 CSS = Path(__file__).parent.parent / "styles" / "wallboard.tcss"
-BAND_MARKS = {"ok": "·", "warning": "!", "breach": "‼", "severe": "✖"}
-SEVERITY_MARKS = {"info": "·", "warning": "◆", "breach": "▲", "severe": "■", "critical": "■"}
+BAND_MARKS = BAND_SYMBOLS
+SEVERITY_MARKS = SEVERITY_SYMBOLS
 SEVERITY_STYLES = {"warning": "yellow", "breach": "bold red", "severe": "bold white on red"}
 
 

@@ -13,10 +13,11 @@ from rich.text import Text
 from textual.widget import Widget
 
 from floorman.clock import mmss
-from floorman.domain.alerts import AlertView
+from floorman.domain.alerts.templates import SEVERITY_SYMBOLS
+from floorman.domain.alerts.views import AlertView
 from floorman.i18n import t
 
-SYMBOLS = {"info": "·", "warning": "◆", "breach": "▲", "severe": "■", "critical": "■"}
+SYMBOLS = SEVERITY_SYMBOLS
 
 
 class AlertBar(Widget):

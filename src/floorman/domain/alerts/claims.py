@@ -85,6 +85,6 @@ def active(session: Session) -> list[AlertView]:
     rows = session.exec(
         select(Alert).where(col(Alert.fired_at).is_not(None), col(Alert.acknowledged_at).is_(None))
     ).all()
-    rank = {s: i for i, s in enumerate(SEVERITIES)}
+    rank: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
     rows = sorted(rows, key=lambda a: (-rank.get(a.severity, 0), a.due_at))
     return [view_of(a) for a in rows]

@@ -11,9 +11,20 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from floorman.domain.core.states import AlertSeverity
 from floorman.i18n import language, t
 
-SEVERITIES = ("info", "warning", "breach", "severe", "critical")
+SEVERITIES = tuple(AlertSeverity)  # lowest first: the order is the rank
+# How each severity reads without colour (alert bar, wallboard, header): one table.
+SEVERITY_SYMBOLS: dict[str, str] = {
+    AlertSeverity.INFO: "·",
+    AlertSeverity.WARNING: "◆",
+    AlertSeverity.BREACH: "▲",
+    AlertSeverity.SEVERE: "■",
+    AlertSeverity.CRITICAL: "■",
+}
+# Severities drawn as errors (red) rather than warnings.
+LOUD_SEVERITIES = frozenset({AlertSeverity.BREACH, AlertSeverity.SEVERE, AlertSeverity.CRITICAL})
 
 ALERT_TEXTS: dict[str, str] = {
     "away.warning": "{agent} away from {seat}: limit {limit} near",

@@ -17,6 +17,7 @@ from floorman.domain import alerts
 from floorman.domain.attendance.days import evaluate_shift
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
+from floorman.domain.core.states import AlertSeverity
 from floorman.domain.reports.export import export_csv
 
 
@@ -139,7 +140,7 @@ def schedule_summary_reminder(floor: Floor) -> datetime:
             kind="attendance.summary",
             subject=f"{due:%Y-%m}",
             due_at=due,
-            severity="info",
+            severity=AlertSeverity.INFO,
             message=alerts.alert_text("attendance.summary"),
             dedupe_key=f"attendance-summary:{due:%Y-%m}",
         )
