@@ -48,10 +48,12 @@ def floorman(
     operator: str | None = None,
     config: Path | None = None,
     stdin: str | None = None,
-    env: dict[str, str] | None = None,
+    env: dict[str, str | None] | None = None,
     timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
-    """Run `python -m floorman [--db DB] [--config C] [--operator OP] ARGS...`."""
+    """Run `python -m floorman [--db DB] [--config C] [--operator OP] ARGS...`.
+
+    `env` is added to this process's environment; a name mapped to None is removed."""
     command = [sys.executable, "-m", "floorman"]
     if db is not None:
         command += ["--db", str(db)]
@@ -65,6 +67,16 @@ def floorman(
         text=True,
         input=stdin,
         timeout=timeout,
-        env=None if env is None else {**os.environ, **env},
+        env=None if env is None else _environment(env),
         check=False,
     )
+
+
+def _environment(changes: dict[str, str | None]) -> dict[str, str]:
+    merged = dict(os.environ)
+    for name, value in changes.items():
+        if value is None:
+            merged.pop(name, None)
+        else:
+            merged[name] = value
+    return merged

@@ -10,18 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import floorman as run_floorman
+
 
 def floorman(
     *args: str, db: Path | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    prefix = ["--db", str(db)] if db else []
-    return subprocess.run(
-        [sys.executable, "-m", "floorman", *prefix, *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        timeout=60,
-    )
+    return run_floorman(*args, db=db, stdin=stdin, timeout=60)
 
 
 @pytest.fixture(scope="module")

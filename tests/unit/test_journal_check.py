@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,16 +15,11 @@ from floorman.domain import audit
 from floorman.domain.audit import journal_entries, register_check, run_checks
 from floorman.domain.core.context import Floor
 from floorman.domain.seats.events import record_event
+from tests.helpers import floorman as run_floorman
 
 
 def floorman(db: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "floorman", "--db", str(db), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **env},
-    )
+    return run_floorman(*args, db=db, env=dict(env))
 
 
 def tamper(path: Path, *statements: str) -> None:

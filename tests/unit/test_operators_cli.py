@@ -8,25 +8,22 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import floorman as run_floorman
 
 BOSS_PIN = "739184265031"
 DM_PIN = "582046"
 
 
 def floorman(db: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean_env = {k: v for k, v in os.environ.items() if not k.startswith("FLOORMAN_PIN")}
-    return subprocess.run(
-        [sys.executable, "-m", "floorman", "--db", str(db), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**clean_env, **env},
-        stdin=subprocess.DEVNULL,
-    )
+    # No PIN from this process's environment and no terminal: only what the test gives.
+    inherited_pins: dict[str, str | None] = {
+        k: None for k in os.environ if k.startswith("FLOORMAN_PIN")
+    }
+    return run_floorman(*args, db=db, env={**inherited_pins, **env}, stdin="")
 
 
 def one_line_error(result: subprocess.CompletedProcess[str]) -> str:

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import floorman as run_floorman
+
 
 def floorman(*args: str, db: Path | None = None) -> subprocess.CompletedProcess[str]:
-    prefix = ["--db", str(db)] if db else []
-    return subprocess.run(
-        [sys.executable, "-m", "floorman", *prefix, *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_floorman(*args, db=db, timeout=60)
 
 
 ERLANG = (

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import floorman as run_floorman
 
 ID_NUMBER = "110101199003074321"
 
@@ -17,14 +17,7 @@ ID_NUMBER = "110101199003074321"
 def floorman(
     *args: str, db: Path, stdin: str | None = None, **env: str
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "floorman", "--db", str(db), *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        timeout=60,
-        env={**os.environ, **env},
-    )
+    return run_floorman(*args, db=db, stdin=stdin, env=dict(env), timeout=60)
 
 
 @pytest.fixture(scope="module")

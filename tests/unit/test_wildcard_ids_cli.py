@@ -5,23 +5,17 @@ floor where each kind of record exists (so a wildcard reaching SQL LIKE would ma
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import floorman as run_floorman
+
 
 def floorman(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "floorman", "--db", str(db), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=dict(os.environ),
-    )
+    return run_floorman(*args, db=db, timeout=60)
 
 
 def ok(*args: str, db: Path) -> str:
