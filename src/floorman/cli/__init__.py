@@ -104,6 +104,12 @@ def _staffing() -> Register:
     return register
 
 
+def _sync() -> Register:
+    from floorman.cli.sync import register
+
+    return register
+
+
 def _ui() -> Register:
     from floorman.cli.ui import register
 
@@ -149,6 +155,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("status", "is the floor service running: feeds, backups, alerts", _serve),
     Command("wallboard", "the read-only wallboard for a TV", _serve),
     Command("staffing", "how many agents and seats the floor needs", _staffing),
+    Command("sync", "send this floor's journal and live state to HQ", _sync),
+    Command("region", "HQ: every floor at once", _sync),
+    Command("central", "set up the central server", _sync),
     Command("ui", "open the floor (the default)", _ui),
     Command("demo", "open the UI on a throwaway demo floor with live agents", _ui),
     Command("visitors", "visitors on the floor", _visitors),
@@ -221,9 +230,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 def one_line(message: str) -> str:
     """An error message as one line without control characters: it may echo user input."""
-    from floorman.domain.core.text import strip_control
+    from floorman.domain.core.text import one_line as without_controls
 
-    return " ".join(strip_control(message.replace("\n", " ").replace("\r", " ")).split())
+    return without_controls(message)
 
 
 def run(argv: list[str]) -> int:

@@ -38,6 +38,13 @@ class JournalKey:
     def sign(self, payload: bytes) -> str:
         return hmac.new(self.secret, payload, hashlib.sha256).hexdigest()
 
+    def hmac_pads(self) -> tuple[bytes, bytes]:
+        """The key XOR ipad and XOR opad (RFC 2104): what a verifier without an HMAC
+        function needs, e.g. the central server's SQL (sha256(opad || sha256(ipad || m)))."""
+        block = self.secret if len(self.secret) <= 64 else hashlib.sha256(self.secret).digest()
+        block = block.ljust(64, b"\0")
+        return bytes(b ^ 0x36 for b in block), bytes(b ^ 0x5C for b in block)
+
 
 @dataclass(frozen=True)
 class HeadAnchor:

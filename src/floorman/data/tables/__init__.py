@@ -30,6 +30,7 @@ def all_models() -> type[SQLModel]:
         reliability,
         roll_call,
         staffing,
+        sync,
         visitors,
     )
 

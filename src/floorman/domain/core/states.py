@@ -201,6 +201,7 @@ class AlertKind(StrEnum):
     SERVICE_CHECK = "service.check"
     EMERGENCY_REMINDER = "emergency.reminder"
     EMERGENCY_TIMER = "emergency.timer"
+    HQ_NOTICE = "hq.notice"
 
 
 def rank(member: StrEnum) -> int:

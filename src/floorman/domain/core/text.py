@@ -89,3 +89,8 @@ def parse_instant(value: str, zone: ZoneInfo) -> datetime:
         parsed = parsed.replace(tzinfo=zone)
     bounds.instant(parsed, "time")
     return parsed
+
+
+def one_line(message: str) -> str:
+    """A message as one line without control characters: it may echo user input."""
+    return " ".join(strip_control(message.replace("\n", " ").replace("\r", " ")).split())
