@@ -10,12 +10,13 @@ domain.alerts: a step's reminder fires if the step is still not done (or skipped
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from floorman.data import emergency_timeline, journal
 from floorman.data.tables.emergency import Emergency, EmergencyStep
+from floorman.data.tables.sync import HqNotice
 from floorman.domain import alerts
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
@@ -130,6 +131,9 @@ def start(
                 )
             )
         _schedule_deadlines(session, floor, emergency, checklist)
+        from_hq = hq_wording(session, checklist.kind, now)
+        if from_hq is not None:  # the region-wide line HQ already gave for this kind
+            apply_wording(session, floor, emergency, from_hq.body, by=f"HQ {from_hq.posted_by}")
         people = 0
         if checklist.roll_call:
             reason = ("drill: " if drill else "") + checklist.title_en
@@ -277,13 +281,33 @@ def set_wording(floor: Floor, ref: str, wording: str) -> EmergencyView:
         emergency = running_emergency(session, ref)
         if text == emergency.wording:
             raise FloorError("the wording is unchanged")
-        before = {"wording": emergency.wording} if emergency.wording else None
-        emergency.wording = text
-        emergency.wording_at = floor.clock.now()
-        emergency.wording_by = floor.actor.name
-        session.add(emergency)
-        record(session, floor, emergency, "wording", text=text, before=before)
+        apply_wording(session, floor, emergency, text, by=floor.actor.name)
         return view_of(session, emergency)
+
+
+def apply_wording(
+    session: Session, floor: Floor, emergency: Emergency, text: str, *, by: str
+) -> None:
+    """Make `text` the emergency's wording, stamped with who gave it (a manager, or HQ)."""
+    before = {"wording": emergency.wording} if emergency.wording else None
+    emergency.wording = text
+    emergency.wording_at = floor.clock.now()
+    emergency.wording_by = by
+    session.add(emergency)
+    record(session, floor, emergency, "wording", text=text, before=before)
+
+
+# HQ's unified wording for a kind holds for emergencies started within this long of it.
+HQ_WORDING_HOLDS = timedelta(hours=24)
+
+
+def hq_wording(session: Session, kind: str, now: datetime) -> HqNotice | None:
+    """The newest unified wording HQ sent for `kind`, if recent enough to still hold."""
+    return session.exec(
+        select(HqNotice)
+        .where(HqNotice.emergency_kind == kind, HqNotice.received_at >= now - HQ_WORDING_HOLDS)
+        .order_by(col(HqNotice.received_at).desc())
+    ).first()
 
 
 def _finish(session: Session, floor: Floor, emergency: Emergency, status: EmergencyStatus) -> None:

@@ -18,13 +18,15 @@ from sqlmodel import col
 
 from floorman.data import journal
 from floorman.data.central import tables as central
+from floorman.data.tables.emergency import Emergency
 from floorman.data.tables.floor import Alert
 from floorman.data.tables.sync import HqNotice
 from floorman.domain import alerts
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
-from floorman.domain.core.states import AlertKind, AlertSeverity
+from floorman.domain.core.states import AlertKind, AlertSeverity, EmergencyStatus
 from floorman.domain.core.text import clean
+from floorman.domain.emergency.lifecycle import apply_wording
 
 BODY_MAX = 4000
 
@@ -138,6 +140,16 @@ def _receive(floor: Floor, notice: dict[str, Any]) -> bool:
             subject=notice["id"],
             after={"posted_by": notice["posted_by"], "emergency_kind": kind},
         )
+        if kind:  # the unified wording becomes the wording of this kind's running ones
+            for emergency in session.scalars(
+                select(Emergency).where(
+                    col(Emergency.kind) == kind, col(Emergency.status) == EmergencyStatus.RUNNING
+                )
+            ):
+                if emergency.wording != notice["body"]:
+                    apply_wording(
+                        session, floor, emergency, notice["body"], by=f"HQ {notice['posted_by']}"
+                    )
     return True
 
 
