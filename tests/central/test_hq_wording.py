@@ -36,7 +36,8 @@ def test_the_wording_reaches_a_running_emergency_and_one_started_after(central, 
 def test_an_old_wording_does_not_hold_for_a_new_emergency(central, site_floor):
     floor = site_floor("hz")
     link = SyncPass(floor, central.engine(central.add_site("hz")))
-    notices.post(central.engine(central.hq(can_post=True)), WORDING, emergency_kind="hotline_failure")
+    poster = central.engine(central.hq(can_post=True))
+    notices.post(poster, WORDING, emergency_kind="hotline_failure")
     link.run_once()
     floor.clock.advance((lifecycle.HQ_WORDING_HOLDS + timedelta(minutes=1)).total_seconds())
     assert lifecycle.start(floor, "hotline_failure").wording in (None, "")
