@@ -107,6 +107,19 @@ class BackupConfig:
     daily_keep: int = 14
 
 
+@dataclass(frozen=True)
+class SyncConfig:
+    """`[sync]`: the central server `floorman serve` sends this floor to (issue 18).
+
+    `central` is a libpq URL without a password (PGPASSFILE or the service file holds
+    it); empty means the service does not sync."""
+
+    central: str = ""
+    interval_seconds: float = 1.0
+    snapshot_every_seconds: float = 2.0
+    batch_rows: int = 2000
+
+
 FEED_KINDS = ("asterisk", "jsonl")
 
 
@@ -143,6 +156,7 @@ class Config:
     backup: BackupConfig = field(default_factory=BackupConfig)
     attendance: AttendanceConfig = field(default_factory=AttendanceConfig)
     feeds: tuple[FeedConfig, ...] = ()
+    sync: SyncConfig = field(default_factory=SyncConfig)
 
     def zone(self) -> ZoneInfo:
         """The configured IANA time zone, else the machine's, else UTC."""
@@ -192,6 +206,7 @@ _SECTIONS: dict[str, type] = {
     "shifts": ShiftsConfig,
     "backup": BackupConfig,
     "attendance": AttendanceConfig,
+    "sync": SyncConfig,
 }
 
 
@@ -267,11 +282,23 @@ def _parse_section(name: str, kind: type, values: dict[str, Any], source: str) -
                 raise ConfigError(f"{where}: must be a list of strings")
             parsed[key] = tuple(value)
     section = kind(**parsed)
+    if isinstance(section, SyncConfig):
+        _check_sync(section, source)
     if isinstance(section, AwayConfig) and section.warning_seconds > section.default_limit_seconds:
         raise ConfigError(
             f"{source}: key 'away.warning_seconds': must not exceed away.default_limit_seconds"
         )
     return section
+
+
+def _check_sync(sync: SyncConfig, source: str) -> None:
+    for key, low, high in (("interval_seconds", 0.05, 3600), ("snapshot_every_seconds", 0, 3600)):
+        value = getattr(sync, key)
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or not low <= value <= high:
+            raise ConfigError(f"{source}: key 'sync.{key}': must be {low} to {high} seconds")
+    if not 1 <= sync.batch_rows <= 100_000:
+        raise ConfigError(f"{source}: key 'sync.batch_rows': must be 1 to 100000")
 
 
 def _parse_reasons(value: Any, where: str) -> tuple[AwayReason, ...]:

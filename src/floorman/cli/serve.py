@@ -77,7 +77,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import asyncio
 
     from floorman.cli.common import config_from, db_path_from
+    from floorman.data.central.connection import CentralError
     from floorman.domain.core.context import Actor
+    from floorman.domain.core.errors import FloorError
     from floorman.i18n import resolve_language, set_language
     from floorman.service.event_desk import CommandLine
     from floorman.service.runner import FloorService
@@ -106,7 +108,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
     )
     command_line = CommandLine(run=args.run_command, build_parser=args.build_parser)
-    service = FloorService(floor, feeds=not args.no_feeds, web=web, command_line=command_line)
+    try:
+        service = FloorService(floor, feeds=not args.no_feeds, web=web, command_line=command_line)
+    except CentralError as exc:  # `[sync] central` refused (a password in it, not a URL)
+        raise FloorError(f"{floor.config.source}: key 'sync.central': {exc}") from exc
     asyncio.run(service.run())
     return 0
 

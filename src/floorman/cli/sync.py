@@ -18,8 +18,6 @@ from floorman.data.db import DatabaseError
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.text import one_line
 
-MAX_BACKOFF_S = 30.0
-
 
 def _central_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -143,7 +141,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def _sync(args: argparse.Namespace) -> int:
     from floorman.data.central.connection import CentralError
-    from floorman.domain.sync.push import ChainRefused, SyncPass, record_failure
+    from floorman.domain.sync.push import ChainRefused, SyncPass, keep_syncing, record_failure
 
     floor = open_floor(args, source="sync")
     link = SyncPass(
@@ -164,23 +162,28 @@ def _sync(args: argparse.Namespace) -> int:
             f"{result.notices_received} notices in, {result.acks_sent} acknowledgements out"
         )
         return 0
-    backoff, last_problem = args.interval, None
-    while True:
-        try:
-            link.run_once()
-            if last_problem is not None:
-                print("floorman: central server reached again; sending", file=sys.stderr)
-            backoff, last_problem = args.interval, None
-        except ChainRefused as exc:
-            record_failure(floor, str(exc))
-            _unusable(str(exc))
-        except CentralError as exc:
-            record_failure(floor, str(exc))
-            if str(exc) != last_problem:
-                print(one_line(f"floorman: {exc}; rows stay pending"), file=sys.stderr)
-            last_problem = str(exc)
-            backoff = min(MAX_BACKOFF_S, backoff * 2)
-        time.sleep(backoff)
+    def say(problem: CentralError, new: bool) -> None:
+        if new:
+            print(one_line(f"floorman: {problem}; rows stay pending"), file=sys.stderr)
+
+    def pause(seconds: float) -> bool:
+        time.sleep(seconds)
+        return False  # until ctrl+c or SIGTERM
+
+    try:
+        keep_syncing(
+            link,
+            interval=args.interval,
+            wait=pause,
+            on_problem=say,
+            on_back=lambda: print(
+                "floorman: central server reached again; sending", file=sys.stderr
+            ),
+            stop_on_refusal=True,
+        )
+    except ChainRefused as exc:
+        _unusable(str(exc))
+    return 0
 
 
 def cmd_region(args: argparse.Namespace) -> int:

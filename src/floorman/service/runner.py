@@ -28,6 +28,7 @@ from floorman.service.event_desk import CommandLine, EventDesk
 from floorman.service.feeds import FeedRunner
 from floorman.service.health import write_health
 from floorman.service.lock import ServiceLock
+from floorman.service.sync import SyncRunner
 
 if TYPE_CHECKING:
     from floorman.service.web import FloorWeb
@@ -57,6 +58,12 @@ class FloorService:
         self.stop_requested = asyncio.Event()
         self._feed_stop = threading.Event()
         self.feeds = [FeedRunner(floor, f, self._feed_stop) for f in floor.config.feeds]
+        # `[sync]`: this floor's journal and live state to the central server (issue 18).
+        self.sync = (
+            SyncRunner(floor, floor.config.sync, self._feed_stop)
+            if floor.config.sync.central
+            else None
+        )
         self.run_feeds = feeds
         self.scheduler = AlertScheduler(floor, self.on_fired)
         self.started_at: datetime | None = None
@@ -84,6 +91,8 @@ class FloorService:
         if self.run_feeds:
             for runner in self.feeds:
                 runner.start()
+        if self.sync is not None:
+            self.sync.start()
         if self.web is not None:
             await self.web.start()
             self.web_url = self.web.url
@@ -100,9 +109,11 @@ class FloorService:
         if self.event_desk is not None:
             await self.event_desk.stop()
         self._feed_stop.set()
-        for runner in self.feeds:
-            if runner.thread is not None:
-                await asyncio.get_running_loop().run_in_executor(None, runner.thread.join, 10)
+        threads = [runner.thread for runner in self.feeds]
+        threads.append(self.sync.thread if self.sync is not None else None)
+        for thread in threads:
+            if thread is not None:
+                await asyncio.get_running_loop().run_in_executor(None, thread.join, 10)
         self.scheduler.shutdown()
         self.write_health(stopped=True)
         self.version_watch.close()
@@ -205,6 +216,7 @@ class FloorService:
                 ),
             },
             "feeds": [runner.health.as_json() for runner in self.feeds],
+            "sync": self.sync.health.as_json() if self.sync is not None else None,
             "last_backup_here": self.last_backup,
             "last_check": self.last_check.as_json() if self.last_check else None,
             "last_problem": self.last_problem,

@@ -9,6 +9,7 @@ are plain read transactions and the cursor write is tiny: the floor never waits 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -251,3 +252,42 @@ class SyncPass:
         _send_snapshot(self.engine, site, snapshot)
         self._last_digest, self._last_snapshot_at = digest, now
         return True
+
+
+MAX_BACKOFF_S = 30.0
+
+
+def keep_syncing(
+    link: SyncPass,
+    *,
+    interval: float,
+    wait: Callable[[float], bool],
+    on_problem: Callable[[CentralError, bool], None],
+    on_back: Callable[[], None] = lambda: None,
+    on_pass: Callable[[SyncResult], None] = lambda _result: None,
+    stop_on_refusal: bool = False,
+) -> None:
+    """Send what is pending every `interval` seconds until `wait(seconds)` says stop.
+
+    The one sync loop (`floorman sync` and `floorman serve`'s `[sync]`): a server away
+    or refusing is reported once per new problem (`on_problem(exc, new)`), remembered in
+    the cursor, and retried with a back-off that doubles up to 30 s; rows stay pending.
+    A halted chain ends the loop when `stop_on_refusal` (the CLI exits 1 and says why),
+    else it is retried slowly, so HQ's notices still come down while HQ looks at it.
+    """
+    backoff, last_problem = interval, ""
+    while True:
+        try:
+            on_pass(link.run_once())
+            if last_problem:
+                on_back()
+            backoff, last_problem = interval, ""
+        except CentralError as exc:
+            record_failure(link.floor, str(exc))
+            if stop_on_refusal and isinstance(exc, ChainRefused):
+                raise
+            on_problem(exc, str(exc) != last_problem)
+            last_problem = str(exc)
+            backoff = min(MAX_BACKOFF_S, backoff * 2)
+        if wait(backoff):
+            return
