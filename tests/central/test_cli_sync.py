@@ -108,3 +108,27 @@ def test_central_setup_commands(central, site_floor, capsys):
     assert bad.returncode == 2
     with central.admin.connect() as conn:
         assert conn.execute(text("SELECT code FROM site")).scalars().all() == ["sh"]
+
+
+def test_region_report_json_and_its_refusals(central, site_floor, capsys):
+    floor = site_floor("hz")
+    record_event(floor, "A-01", "ready", agent_no="1001")
+    site_url, hq_url = central.add_site("hz"), central.hq()
+    sent = in_process(capsys, "sync", "--central", site_url, "--once", db=floor.db.path)
+    assert sent.returncode == 0
+    day = floor.clock.now().date().isoformat()
+    shown = in_process(
+        capsys, "region", "--central", hq_url, "--report", "--from", day, "--json",
+        db=floor.db.path,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    (site,) = json.loads(shown.stdout)
+    assert site["site"] == "hz" and len(site["hours"]) == 24
+    assert any(hour["occupancy"] for hour in site["hours"])
+    text_table = in_process(capsys, "region", "--central", hq_url, "--report", "--from", day,
+                            db=floor.db.path)  # fmt: skip
+    assert text_table.returncode == 0 and text_table.stdout.count("\nhz ") == 24
+    for bad in (["--report"], ["--report", "--from", "9999-12-31"], ["--from", day],
+                ["--report", "--from", day, "--to", "2026-02-30"]):  # fmt: skip
+        refused = in_process(capsys, "region", "--central", hq_url, *bad, db=floor.db.path)
+        assert refused.returncode == 2 and refused.stderr.count("\n") == 1, (bad, refused.stderr)

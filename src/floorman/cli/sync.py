@@ -51,6 +51,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     region.add_argument(
         "--stale-after", type=float, default=60.0, metavar="S", help="seconds (default 60)"
     )
+    region.add_argument(
+        "--report", action="store_true", help="per site and hour: occupancy, away, alerts"
+    )
+    region.add_argument("--from", dest="day_from", metavar="YYYY-MM-DD", help="first day")
+    region.add_argument("--to", dest="day_to", metavar="YYYY-MM-DD", help="last day (incl.)")
+    region.add_argument("--site", action="append", metavar="CODE", help="only these (repeat)")
     region.set_defaults(handler=cmd_region)
 
     setup = subparsers.add_parser("central", parents=[common])
@@ -192,6 +198,11 @@ def cmd_region(args: argparse.Namespace) -> int:
     if not 0 < args.stale_after <= 86_400:
         _refuse("--stale-after must be between 0 and 86400 seconds")
 
+    if args.report:
+        return _region_report(args)
+    if args.day_from or args.day_to or args.site:
+        _refuse("--from, --to and --site go with --report")
+
     def show() -> int:
         central_url(args.central)
         stale_after = timedelta(seconds=args.stale_after)
@@ -207,6 +218,43 @@ def cmd_region(args: argparse.Namespace) -> int:
         return 0
 
     return _guarded(show)
+
+
+def _region_report(args: argparse.Namespace) -> int:
+    """`region --report`: the region report over whole local days, as text or JSON."""
+    from datetime import datetime
+
+    from floorman.cli.common import config_from
+    from floorman.data.central.connection import central_url
+    from floorman.domain.core.bounds import parse_day
+    from floorman.domain.sync.region_report import region_report
+
+    if not args.day_from:
+        _refuse("--report needs --from YYYY-MM-DD")
+    first = parse_day(args.day_from, "--from")
+    last = parse_day(args.day_to, "--to") if args.day_to else first
+    zone = config_from(args).zone()
+    start = datetime.combine(first, datetime.min.time(), zone)
+    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), zone)
+
+    def report() -> int:
+        central_url(args.central)
+        reports = region_report(_engine(args), start, end, sites=args.site)
+        if args.json:
+            print_json([r.as_json() for r in reports])
+            return 0
+        print(f"{'site':<12} {'hour':<16} {'occupancy':>9} {'away min':>9} {'alerts':>7}")
+        for site in reports:
+            for hour in site.hourly():
+                occupancy = hour["occupancy"]
+                shown = f"{occupancy:.0%}" if isinstance(occupancy, float) else "-"
+                print(
+                    f"{site.site:<12} {str(hour['hour'])[:16]:<16} {shown:>9} "
+                    f"{hour['away_minutes']:>9} {hour['alerts']:>7}"
+                )
+        return 0
+
+    return _guarded(report)
 
 
 def cmd_central_init(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ datetime sweep that defines the figures is kept for ranges across a change of UT
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -189,6 +190,21 @@ def sweep_in_datetimes(
         .where(SeatEvent.at >= start, SeatEvent.at < end)
         .order_by(col(SeatEvent.at))
     ).all()
+    return sweep_events(states, events, start, end, step, hours)
+
+
+def sweep_events(
+    states: dict[str, str],
+    events: Iterable[tuple[str, str, datetime]],
+    start: datetime,
+    end: datetime,
+    step: timedelta,
+    hours: list[datetime],
+) -> tuple[list[OccupancyPoint], list[float]]:
+    """The figures' definition: from each seat's state at `start`, each (seat, state, at)
+    event in time order moves the counts. A floor's history or, for HQ, a site's journal
+    on the central server (`domain.sync.region_report`)."""
+    states = dict(states)
     away_seconds = [0.0] * len(hours)
     away_since = {seat: start for seat, state in states.items() if state == SeatState.AWAY}
     # Running counts, moved by each event, instead of recounting every seat per sample.
