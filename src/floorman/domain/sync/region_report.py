@@ -4,13 +4,12 @@ the journals the sites sent to the central server.
 The figures are the floor report's own (`domain.reports`): each seat's state at the
 range's start, then its events in time order, swept by `sweep_events`; alerts bucketed
 by `alerts_per_hour`. Only the rows come from elsewhere: a site's seat events are its
-journal's `seat.*` rows (the state is in each row's `after`), its alerts the
+journal's `seat.*` rows (the state is in each row's `after`, read by the server), its alerts the
 `alert.fire` rows. A seat's state at the start is one index lookup per seat.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import fmean
@@ -24,17 +23,17 @@ from floorman.domain.reports.sweep import hour_starts, sweep_events
 # Every seat a site imported, with its last state before :start (NULL: no event yet).
 _STATES_AT_START = text("""
     SELECT s.site, s.subject, (
-        SELECT j.after FROM journal j
+        SELECT j.after::jsonb ->> 'state' FROM journal j
         WHERE j.site = s.site AND j.subject = s.subject AND j.action LIKE 'seat.%'
           AND j.action <> 'seat.import' AND j.at < :start
         ORDER BY j.at DESC, j.seq DESC LIMIT 1
-    ) AS after
+    ) AS state
     FROM (SELECT DISTINCT site, subject FROM journal
           WHERE action = 'seat.import' AND at < :end) s
 """)
 
 _EVENTS = text("""
-    SELECT site, subject, after, at FROM journal
+    SELECT site, subject, after::jsonb ->> 'state', at FROM journal
     WHERE action LIKE 'seat.%' AND action <> 'seat.import' AND at >= :start AND at < :end
     ORDER BY site, at, seq
 """)
@@ -74,14 +73,6 @@ class SiteReport:
         return {"site": self.site, "hours": self.hourly()}
 
 
-def _state_of(after: str | None) -> str | None:
-    """The seat state a journal row's `after` records (None: the row sets no state)."""
-    if after is None:
-        return None
-    state = json.loads(after).get("state")
-    return str(state) if state is not None else None
-
-
 def region_report(
     engine: Engine,
     start: datetime,
@@ -100,11 +91,10 @@ def region_report(
     with engine.connect() as conn:
         # As on the floor, every seat the site has (imported before the end) counts from
         # the start, in its last state before it (empty if it had none).
-        for site, seat, after in conn.execute(_STATES_AT_START, window):
-            states.setdefault(site, {})[seat] = _state_of(after) or "empty"
-        for site, seat, after, at in conn.execute(_EVENTS, window):
-            state = _state_of(after)
-            if state is not None:
+        for site, seat, state in conn.execute(_STATES_AT_START, window):
+            states.setdefault(site, {})[seat] = state or "empty"
+        for site, seat, state, at in conn.execute(_EVENTS, window):
+            if state is not None:  # a row that sets no state (a seat's move note)
                 events.setdefault(site, []).append((seat, state, at))
         for site, at in conn.execute(_ALERTS, window):
             fired.setdefault(site, []).append(at)
