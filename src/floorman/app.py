@@ -238,7 +238,10 @@ class FloormanApp(WorkerPolicy, App[None]):
     def tick(self) -> None:
         # Only what is on the terminal ticks; a covered floor catches up when shown again
         # (FloorScreen.on_screen_resume). Timers are computed from stored times, so
-        # nothing is lost by skipping ticks.
+        # nothing is lost by skipping ticks. A tick that comes while the app is closing
+        # (its screens already gone) has nothing to show.
+        if not self.screen_stack:
+            return
         for screen in self.visible_screens():
             screen.post_message(Tick())
         self.refresh_chrome(self.screen)
