@@ -135,7 +135,8 @@ class FloormanApp(WorkerPolicy, App[None]):
         Binding("exclamation_mark", "emergency", t("Emergency"), id="app.emergency"),
         Binding("ctrl+k", "acknowledge", t("Ack alert"), id="app.acknowledge"),
         Binding("f1", "help", t("Help"), id="app.help"),
-        Binding("f2", "lock", t("Lock / hand over"), id="app.lock"),
+        # Listed in help (F1) and the palette, not the footer: the footer keeps its room.
+        Binding("f2", "lock", t("Lock / hand over"), show=False, id="app.lock"),
         Binding("q", "back", t("Back / quit"), id="app.back"),
     ]
 
@@ -399,9 +400,7 @@ class FloormanApp(WorkerPolicy, App[None]):
     # ------------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The lock covers the keys: none of the app's own reaches the floor behind it.
-        if action in LOCKED_ACTIONS and self.idle_lock.is_locked():
-            return False
-        return True
+        return not (action in LOCKED_ACTIONS and self.idle_lock.is_locked())
 
     def action_lock(self) -> None:
         """Lock at once and let the next operator log in (the journal records the

@@ -147,4 +147,3 @@ def test_an_open_floor_on_loopback_needs_no_login_in_the_browser(served) -> None
         console.wait_for(lambda s: "Zhang Wei" in s, 10)
     finally:
         console.close()
-

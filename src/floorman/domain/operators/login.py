@@ -16,9 +16,7 @@ from floorman.domain.operators.pins import Pin, as_pin, hash_pin, hasher, pin_ma
 from floorman.domain.operators.records import clean_name, find_operator, journal_change
 
 
-def authenticate(
-    floor: Floor, name: str, pin: Pin | str, *, handed_by: str | None = None
-) -> Actor:
+def authenticate(floor: Floor, name: str, pin: Pin | str, *, handed_by: str | None = None) -> Actor:
     """Check a name and PIN; return the Actor (with its role) or refuse with FloorError.
 
     `handed_by` names the operator who had this terminal before it was locked (the
