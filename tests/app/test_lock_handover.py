@@ -15,6 +15,7 @@ from textual.widgets import Input, Static
 
 from floorman.data.tables.floor import JournalEntry
 from floorman.domain.core.context import Actor, Floor
+from floorman.domain.core.errors import PermissionDenied
 from floorman.domain.operators.login import authenticate
 from floorman.domain.operators.management import add_operator
 from floorman.domain.operators.pins import use_hasher
@@ -171,3 +172,14 @@ async def test_an_open_floor_has_nothing_to_lock(small_floor, make_app, clock) -
         await pilot.pause()
         assert not isinstance(app.screen, LoginScreen)
         assert app.idle_lock.lock_now(clock.now()) is False
+
+
+def test_a_refused_login_records_no_handover(dm1_on_duty) -> None:
+    floor = dm1_on_duty
+    with pytest.raises(PermissionDenied, match="wrong PIN"):
+        authenticate(floor, "boss", "0000", handed_by="dm1")
+    assert handovers(floor) == []
+    authenticate(floor, "boss", "2468", handed_by="dm1")
+    assert [(b, a) for _actor, _subject, b, a in handovers(floor)] == [
+        ({"operator": "dm1"}, {"operator": "boss"})
+    ]
