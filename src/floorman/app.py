@@ -65,6 +65,10 @@ from floorman.widgets.storage_banner import StorageBanner
 STARTUP_SECONDS = 3.0
 QUIT_CONFIRM_WITHIN = timedelta(seconds=3)  # the second `q` that really quits
 WATCH_NAME = worker_name(WorkKind.RELOAD, "db-watch")  # under the one worker policy
+# The app's own actions, refused while the login box is up (it covers the keys).
+LOCKED_ACTIONS = frozenset(
+    {"panel", "emergency", "acknowledge", "help", "back", "lock", "command_palette"}
+)
 
 # key -> (binding id, screen class, English title); plain imports, so every edge is seen.
 PANELS: dict[str, tuple[str, type[FloormanScreen], str]] = {
@@ -95,6 +99,7 @@ class FloorCommands(Provider):
             )
         commands.append((t("help: show keys"), app.action_help, "F1"))
         commands.append((t("emergency: start a checklist"), app.action_emergency, "!"))
+        commands.append((t("operator: lock and hand over"), app.action_lock, "F2"))
         screen = app.screen
         for binding in getattr(screen, "BINDINGS", []):
             if isinstance(binding, Binding) and binding.description:
@@ -130,6 +135,8 @@ class FloormanApp(WorkerPolicy, App[None]):
         Binding("exclamation_mark", "emergency", t("Emergency"), id="app.emergency"),
         Binding("ctrl+k", "acknowledge", t("Ack alert"), id="app.acknowledge"),
         Binding("f1", "help", t("Help"), id="app.help"),
+        # Listed in help (F1) and the palette, not the footer: the footer keeps its room.
+        Binding("f2", "lock", t("Lock / hand over"), show=False, id="app.lock"),
         Binding("q", "back", t("Back / quit"), id="app.back"),
     ]
 
@@ -244,7 +251,7 @@ class FloormanApp(WorkerPolicy, App[None]):
             return
         for screen in self.visible_screens():
             screen.post_message(Tick())
-        self.refresh_chrome(self.screen)
+        self.refresh_shown_chrome()  # the floor's header and alerts behind a lock too
         self.retry_failed_reloads()
         self.idle_lock.check_idle(self.floor.clock.now())
 
@@ -380,7 +387,7 @@ class FloormanApp(WorkerPolicy, App[None]):
     def _set_extras(self, items: list[tuple[str, str]], active: list[AlertView]) -> None:
         self._extras = items
         self.active_alerts = active
-        self.refresh_chrome(self.screen)
+        self.refresh_shown_chrome()
 
     def action_acknowledge(self) -> None:
         """Acknowledge the worst alert on the bar, recording who and when."""
@@ -394,6 +401,16 @@ class FloormanApp(WorkerPolicy, App[None]):
         )
 
     # ------------------------------------------------------------------ actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The lock covers the keys: none of the app's own reaches the floor behind it.
+        return not (action in LOCKED_ACTIONS and self.idle_lock.is_locked())
+
+    def action_lock(self) -> None:
+        """Lock at once and let the next operator log in (the journal records the
+        hand-over when they do)."""
+        if not self.idle_lock.lock_now(self.floor.clock.now()):
+            self.notify(t("This floor has no operators: there is nothing to lock."), timeout=4)
+
     def action_panel(self, key: str) -> None:
         _binding_id, screen_class, _title = PANELS[key]
         # Keep one screen per panel: switching back finds it as it was.

@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import platformdirs
-
-APP_NAME = "floorman"
+# Re-exported: the default paths are the config's to name (see paths.py for why apart).
+from floorman.paths import APP_NAME as APP_NAME
+from floorman.paths import default_config_path as default_config_path
+from floorman.paths import default_data_dir as default_data_dir
+from floorman.paths import default_db_path as default_db_path
 
 
 class ConfigError(ValueError):
@@ -179,24 +181,6 @@ def _machine_zone_name() -> str:
         return link.split("zoneinfo/", 1)[1]
     except (OSError, IndexError):
         return "UTC"
-
-
-def default_config_path() -> Path:
-    env = os.environ.get("FLOORMAN_CONFIG")
-    if env:
-        return Path(env)
-    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
-
-
-def default_data_dir() -> Path:
-    return Path(platformdirs.user_data_dir(APP_NAME))
-
-
-def default_db_path() -> Path:
-    env = os.environ.get("FLOORMAN_DB")
-    if env:
-        return Path(env)
-    return default_data_dir() / "floorman.db"
 
 
 _SECTIONS: dict[str, type] = {

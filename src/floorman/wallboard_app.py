@@ -1,6 +1,7 @@
 """`floorman wallboard`: the wallboard screen as an app of its own, for a TV.
 
-Read-only and without login (it shows no personal data): a thread polls `PRAGMA
+Read-only and without login (agents away by seat and name; visitors never by name, phone
+or ID, see domain/wallboard.py): a thread polls `PRAGMA
 data_version` four times a second and the board is read again, in a worker, as soon as
 anyone commits; a one-second tick moves the clocks. Only ctrl+q (Textual's quit) ends it.
 """

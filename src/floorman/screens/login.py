@@ -1,11 +1,14 @@
-"""The login modal, and the idle lock that brings it back over a floor left alone.
+"""The login modal, and the lock that brings it back over a floor left alone.
 
 On a floor that has operators (see domain/operators/), nobody may act until they log
 in; after `config.operators.idle_lock_minutes` without a key or a click the terminal
-locks: the floor stays visible behind the modal, the actor loses its role (so even a
-way round the modal gets nothing past `require`), and a PIN unlocks it. The same name
-and PIN box serves both; typing another name switches operator. Wrong PINs count in
-the database, so five of them lock the operator on every terminal.
+locks, and the hand-over key (F2) locks it at once for the next operator. The lock
+covers the keys, not the floor: a small box over a see-through backdrop, while the seat
+map, the alerts and the header behind it keep updating. The actor loses its role (so
+even a way round the modal gets nothing past `require`), and a PIN unlocks it. The same
+name and PIN box serves all three; typing another name switches operator, and the
+journal records who handed the terminal to whom. Wrong PINs count in the database, so
+five of them lock the operator on every terminal.
 
 The app drives the lock: it calls `IdleLock.check_idle(now)` from its one-second tick
 and `IdleLock.saw(event, now)` for input events. (`check_idle` is not a method of the
@@ -45,21 +48,35 @@ OPEN_FLOOR_RECHECK = timedelta(seconds=30)
 
 
 class LoginScreen(FloormanModal):
-    """Name and PIN over the floor: the first login, or the unlock after an idle lock."""
+    """Name and PIN over the floor: the first login, the unlock after an idle lock, or the
+    next operator's login after a hand-over. `handed_by` is the operator who had the
+    terminal (None at the first login): whoever logs in next took it from them."""
 
     CSS_PATH = "../styles/login.tcss"
     BINDINGS = [
         Binding(_SWALLOWED, "stay", show=False, id="login.stay"),
+        # Enter in the name field moves to the PIN at once, not after a message round
+        # trip: a fast typist's (or a browser's) "name, Enter, PIN, Enter" arrives in one
+        # burst, and the PIN's digits must land in the PIN field, not after the name.
+        Binding("enter", "to_pin", show=False, priority=True, id="login.to_pin"),
     ]
 
-    def __init__(self, *, locked: bool = False, name: str = "") -> None:
+    def __init__(
+        self, *, locked: bool = False, name: str = "", handed_by: str | None = None
+    ) -> None:
         super().__init__()
         self.locked = locked
         self.operator_name = name
+        self.handed_by = handed_by
         self._palette_was = True
 
+    def title_text(self) -> str:
+        if self.locked and not self.operator_name:
+            return t("Handed over by {name}: next operator, log in", name=self.handed_by or "")
+        return t("Locked: enter your PIN") if self.locked else t("Log in")
+
     def compose(self) -> ComposeResult:
-        title = t("Locked: enter your PIN") if self.locked else t("Log in")
+        title = self.title_text()
         with Vertical(id="login"):
             yield Static(title, id="login-title", classes="title")
             yield Static(t("The floor stays visible; a PIN unlocks it."), id="login-hint")
@@ -91,6 +108,14 @@ class LoginScreen(FloormanModal):
     def action_stay(self) -> None:
         """Swallow app keys while the login is up."""
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "to_pin":  # only from the name field; the PIN field's Enter submits
+            return self.focused is self.query_one("#login-name", Input)
+        return True
+
+    def action_to_pin(self) -> None:
+        self.set_focus(self.query_one("#login-pin", Input))
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.input.id == "login-name":
@@ -111,7 +136,7 @@ class LoginScreen(FloormanModal):
 
     @save_worker("login")
     def attempt(self, name: str, pin: Pin) -> None:
-        actor = authenticate(self.floor, name, pin)
+        actor = authenticate(self.floor, name, pin, handed_by=self.handed_by)
         self.app.call_from_thread(self.accepted, actor)
 
     def show_refusal(self, error: FloorError) -> None:
@@ -164,6 +189,23 @@ class IdleLock:
                 self._closed = operators_exist(session)
         return self._closed
 
+    def is_locked(self) -> bool:
+        """Is the login box up (first login, idle lock or hand-over)?"""
+        return self._login_screen() is not None
+
+    def lock_now(self, now: datetime) -> bool:
+        """The hand-over key: lock at once, the name field empty for the next operator.
+        False on an open floor (nobody to log in as) or when already locked."""
+        if self.is_locked() or not self._floor_is_closed(now):
+            return False
+        floor = self.app.floor
+        handed_by = floor.actor.name if floor.actor.role is not None else None
+        floor.actor = replace(floor.actor, role=None)
+        self.app.push_screen(
+            LoginScreen(locked=True, handed_by=handed_by), callback=self._logged_in
+        )
+        return True
+
     def _login_screen(self) -> LoginScreen | None:
         return next((s for s in self.app.screen_stack if isinstance(s, LoginScreen)), None)
 
@@ -186,8 +228,9 @@ class IdleLock:
             return True
         minutes = floor.config.operators.idle_lock_minutes
         if minutes and now - self.last_activity >= timedelta(minutes=minutes):
+            name = floor.actor.name
             floor.actor = replace(floor.actor, role=None)
-            locked = LoginScreen(locked=True, name=floor.actor.name)
+            locked = LoginScreen(locked=True, name=name, handed_by=name)
             self.app.push_screen(locked, callback=self._logged_in)
             return True
         return False

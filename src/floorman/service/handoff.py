@@ -5,7 +5,7 @@ database, this module sends the command line to it (the service runs the very sa
 command, `floorman.cli.run`, on its warm storage layer) and prints what it answers:
 the same exit status, the same messages, nothing written on bad input. When no service
 answers, the caller runs the command itself, as always. Only the standard library and
-`floorman.config` are imported here, so the hand-off costs a Python start-up and a
+`floorman.paths` are imported here, so the hand-off costs a Python start-up and a
 round trip, not the storage layer.
 """
 
@@ -65,7 +65,7 @@ def request_for(argv: list[str]) -> tuple[Path, dict[str, object]] | None:
     command is not one to hand over."""
     if "event" not in argv or "-h" in argv or "--help" in argv:
         return None
-    from floorman.config import default_config_path, default_db_path
+    from floorman.paths import default_config_path, default_db_path
 
     db_text, config_text = _option(argv, "--db"), _option(argv, "--config")
     db = Path(db_text) if db_text else default_db_path()

@@ -196,6 +196,7 @@ SCENES: dict[str, Scene] = {
         Scene("help", _nothing, _keys("f1")),
         Scene("login", _operators, _login),
         Scene("lock", _logged_in_then_idle, _idle_past_the_lock),
+        Scene("lock_handover", _logged_in_then_idle, _keys("f2")),
     )
 }
 

@@ -16,8 +16,12 @@ from floorman.domain.operators.pins import Pin, as_pin, hash_pin, hasher, pin_ma
 from floorman.domain.operators.records import clean_name, find_operator, journal_change
 
 
-def authenticate(floor: Floor, name: str, pin: Pin | str) -> Actor:
+def authenticate(floor: Floor, name: str, pin: Pin | str, *, handed_by: str | None = None) -> Actor:
     """Check a name and PIN; return the Actor (with its role) or refuse with FloorError.
+
+    `handed_by` names the operator who had this terminal before it was locked (the
+    hand-over key or the idle lock): when someone else logs in, the journal records the
+    hand-over from one to the other (`operators.handover`) with the login.
 
     Wrong PINs are counted in the row; the `max_pin_attempts`-th locks the operator for
     `lockout_minutes` on every terminal. The slow argon2 check runs outside the write
@@ -84,6 +88,17 @@ def authenticate(floor: Floor, name: str, pin: Pin | str) -> Actor:
                 subject=subject,
                 after={"name": op.name, "role": op.role},
             )
+            if handed_by is not None and handed_by != op.name:
+                journal.append(
+                    session,
+                    at=now,
+                    actor=actor.name,
+                    terminal=actor.terminal,
+                    action="operators.handover",
+                    subject=f"terminal:{actor.terminal}",
+                    before={"operator": handed_by},
+                    after={"operator": op.name},
+                )
         session.add(op)
     if refusal is not None or actor is None:
         raise PermissionDenied(refusal or "login refused")
