@@ -38,6 +38,12 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("text", "Alert"),
     ("ack", "Acknowledged by"),
 )
+# How each state reads here ("acknowledged" alone is already the handover's word).
+STATE_LABELS = {
+    AlertState.ACTIVE: "Active",
+    AlertState.ACKNOWLEDGED: "Acked",
+    AlertState.RESOLVED: "Resolved",
+}
 STATE_STYLES = {
     AlertState.ACTIVE: "bold",
     AlertState.ACKNOWLEDGED: "",
@@ -61,10 +67,11 @@ def age_cell(view: AlertView, now: datetime) -> str:
 
 
 def row_cells(view: AlertView, now: datetime) -> tuple[Any, ...]:
-    style = STATE_STYLES.get(AlertState(view.state or AlertState.ACTIVE), "")
+    state = AlertState(view.state or AlertState.ACTIVE)
+    style = STATE_STYLES[state]
     return (
         severity_cell(view),
-        Text(t(view.state or AlertState.ACTIVE), style=style),
+        Text(t(STATE_LABELS[state]), style=style),
         view.seat or view.subject,
         view.agent or "",
         age_cell(view, now),
@@ -88,9 +95,9 @@ class AlertsScreen(FloormanScreen):
     AlertsScreen #alerts-table { height: 1fr; }
     """
     BINDINGS = [
-        Binding("a", "acknowledge", t("Acknowledge"), id="alerts.acknowledge"),
-        Binding("A", "acknowledge_all", t("Acknowledge all shown"), id="alerts.acknowledge_all"),
-        Binding("n", "acknowledge_note", t("Acknowledge with note"), id="alerts.note"),
+        Binding("a", "acknowledge", t("Ack"), id="alerts.acknowledge"),
+        Binding("A", "acknowledge_all", t("Ack all shown"), id="alerts.acknowledge_all"),
+        Binding("n", "acknowledge_note", t("Ack with note"), id="alerts.note"),
         Binding("f", "filter_kind", t("Kind filter"), id="alerts.kind"),
         Binding("z", "filter_zone", t("Zone filter"), id="alerts.zone"),
     ]
