@@ -24,12 +24,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     reg = cmds.add_parser("register", parents=[common], help="register a visitor (pending)")
     reg.add_argument("--name", required=True)
     reg.add_argument("--org", required=True, help="organisation or department")
-    reg.add_argument(
-        "--category",
-        required=True,
-        choices=["internal", "external"],
-        help="internal: another department; external: outside the company",
-    )
+    reg.add_argument("--category", required=True, choices=["internal", "external"],
+                     help="internal: another department; external: outside the company")
     reg.add_argument("--purpose", required=True)
     reg.add_argument("--host", required=True, help="who the visitor comes to see")
     reg.add_argument("--escort", help="staff escorting the visitor (required if external)")
@@ -150,21 +146,11 @@ def cmd_register(args: argparse.Namespace) -> int:
     if id_number == "-":
         id_number = sys.stdin.readline().strip()
     floor = open_floor(args, authenticate=True)
-    view = register(
-        floor,
-        Registration(
-            name=args.name,
-            organisation=args.org,
-            category=args.category,
-            purpose=args.purpose,
-            host=args.host,
-            escort=args.escort,
-            phone=args.phone,
-            id_number=id_number,
-            badge=args.badge,
-            expected_minutes=args.minutes,
-        ),
-    )
+    view = register(floor, Registration(
+        name=args.name, organisation=args.org, category=args.category, purpose=args.purpose,
+        host=args.host, escort=args.escort, phone=args.phone, id_number=id_number,
+        badge=args.badge, expected_minutes=args.minutes,
+    ))
     if args.json:
         print_json(view.as_json())
     else:
@@ -259,12 +245,8 @@ def cmd_list_add(args: argparse.Namespace) -> int:
     from floorman.domain.visitors.lists import add_list_entry
 
     entry = add_list_entry(
-        open_floor(args, authenticate=True),
-        args.kind,
-        name=args.name,
-        organisation=args.org,
-        phone=args.phone,
-        reason=args.reason,
+        open_floor(args, authenticate=True), args.kind, name=args.name,
+        organisation=args.org, phone=args.phone, reason=args.reason,
     )
     print(f"{entry.id} added to the {args.kind} list")
     return 0

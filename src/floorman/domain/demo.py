@@ -165,8 +165,7 @@ class DemoSimulator:
         with self.floor.db.write() as session:
             seats = session.exec(
                 select(Seat.code, Seat.state, Agent.staff_no).outerjoin(
-                    Agent,
-                    Seat.agent_id == Agent.id,  # type: ignore[arg-type]
+                    Agent, Seat.agent_id == Agent.id  # type: ignore[arg-type]
                 )
             ).all()
             away_due = [code for code, when in self.planned_back.items() if when <= now]

@@ -54,14 +54,8 @@ def record(
     """Append a timeline line and a journal row in the caller's transaction."""
     now = floor.clock.now()
     emergency_timeline.append(
-        session,
-        emergency.id,
-        at=now,
-        actor=floor.actor.name,
-        terminal=floor.actor.terminal,
-        action=action,
-        step_number=step_number,
-        text=text,
+        session, emergency.id, at=now, actor=floor.actor.name, terminal=floor.actor.terminal,
+        action=action, step_number=step_number, text=text,
     )
     journal_after: dict[str, object] = {"kind": emergency.kind, "drill": emergency.drill}
     if step_number is not None:

@@ -42,13 +42,8 @@ PERMISSION = "roll_call"
 
 def _log(session: Session, floor: Floor, action: str, roll: RollCall, after: object) -> None:
     journal.append(
-        session,
-        at=floor.clock.now(),
-        actor=floor.actor.name,
-        terminal=floor.actor.terminal,
-        action=action,
-        subject=f"rollcall:{roll.id}",
-        after=after,
+        session, at=floor.clock.now(), actor=floor.actor.name, terminal=floor.actor.terminal,
+        action=action, subject=f"rollcall:{roll.id}", after=after,
     )
 
 
@@ -68,13 +63,8 @@ def _tell_emergencies(
 ) -> None:
     for emergency in emergencies_using(session, roll):
         emergency_timeline.append(
-            session,
-            emergency.id,
-            at=floor.clock.now(),
-            actor=floor.actor.name,
-            terminal=floor.actor.terminal,
-            action=action,
-            text=text,
+            session, emergency.id, at=floor.clock.now(), actor=floor.actor.name,
+            terminal=floor.actor.terminal, action=action, text=text,
         )
 
 
@@ -223,7 +213,9 @@ def mark_in(
     return entries
 
 
-def mark_safe(floor: Floor, refs: Sequence[str | int], ref: str | None = None) -> RollCallView:
+def mark_safe(
+    floor: Floor, refs: Sequence[str | int], ref: str | None = None
+) -> RollCallView:
     """Mark people safe by their number (or name) on a roll call (the latest unless given)."""
     with floor.db.write() as session:
         permissions.require(floor, PERMISSION, session=session)
@@ -240,11 +232,8 @@ def add_in(session: Session, floor: Floor, roll: RollCall, name: str, place: str
         select(func.max(RollCallEntry.position)).where(RollCallEntry.roll_call_id == roll.id)
     ).one()
     entry = RollCallEntry(
-        roll_call_id=roll.id,
-        position=int(last or 0) + 1,
-        kind=PersonKind.OTHER,
-        name=name,
-        place=place or None,
+        roll_call_id=roll.id, position=int(last or 0) + 1, kind=PersonKind.OTHER,
+        name=name, place=place or None,
     )
     session.add(entry)
     session.flush()

@@ -41,11 +41,7 @@ def staff_at_seats(session: Session) -> list[Person]:
     ).all()
     return [
         Person(
-            PersonKind.STAFF,
-            agent.name,
-            agent_id=agent.id,
-            seat=seat.code,
-            zone=zone.code,
+            PersonKind.STAFF, agent.name, agent_id=agent.id, seat=seat.code, zone=zone.code,
             seat_state=seat.state,
         )
         for seat, agent, zone in rows

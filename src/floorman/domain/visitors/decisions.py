@@ -34,12 +34,8 @@ def _decide(floor: Floor, ref: str, approve: bool, reason: str | None) -> Visito
         if reason:
             after["reason"] = reason
         log(
-            session,
-            floor,
-            "visitor.approve" if approve else "visitor.reject",
-            subject(visitor.id),
-            before=before,
-            after=after,
+            session, floor, "visitor.approve" if approve else "visitor.reject",
+            subject(visitor.id), before=before, after=after,
         )
         return view_of(visitor)
 

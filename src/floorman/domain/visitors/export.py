@@ -13,27 +13,10 @@ from floorman.domain.core.errors import FloorError
 from floorman.domain.visitors.presence import list_visitors
 
 CSV_COLUMNS: tuple[str, ...] = (
-    "id",
-    "name",
-    "organisation",
-    "category",
-    "purpose",
-    "host",
-    "escort",
-    "phone",
-    "id_number",
-    "badge",
-    "expected_minutes",
-    "state",
-    "registered_at",
-    "registered_by",
-    "decided_at",
-    "decided_by",
-    "reject_reason",
-    "checked_in_at",
-    "expected_end_at",
-    "checked_out_at",
-    "watch_match",
+    "id", "name", "organisation", "category", "purpose", "host", "escort", "phone",
+    "id_number", "badge", "expected_minutes", "state", "registered_at", "registered_by",
+    "decided_at", "decided_by", "reject_reason", "checked_in_at", "expected_end_at",
+    "checked_out_at", "watch_match",
 )
 
 

@@ -42,14 +42,8 @@ class ListEntryView:
 
 def _entry_view(entry: VisitorListEntry) -> ListEntryView:
     return ListEntryView(
-        entry.id,
-        entry.kind,
-        entry.name,
-        entry.organisation,
-        mask_phone(entry.phone),
-        entry.reason,
-        entry.added_at,
-        entry.added_by,
+        entry.id, entry.kind, entry.name, entry.organisation, mask_phone(entry.phone),
+        entry.reason, entry.added_at, entry.added_by,
     )
 
 
@@ -126,17 +120,9 @@ def add_list_entry(
         session.add(entry)
         session.flush()
         log(
-            session,
-            floor,
-            f"visitor.{list_kind}_add",
-            f"visitor_list:{entry.id}",
-            after={
-                "kind": list_kind,
-                "name": entry.name,
-                "organisation": entry.organisation,
-                "phone": mask_phone(entry.phone),
-                "reason": entry.reason,
-            },
+            session, floor, f"visitor.{list_kind}_add", f"visitor_list:{entry.id}",
+            after={"kind": list_kind, "name": entry.name, "organisation": entry.organisation,
+                   "phone": mask_phone(entry.phone), "reason": entry.reason},
         )
         return _entry_view(entry)
 
@@ -144,10 +130,7 @@ def add_list_entry(
 def find_list_entry(session: Session, ref: str) -> VisitorListEntry:
     """An active (not removed) list entry by its id or the start of it (core.lookup)."""
     return by_id_prefix(
-        session,
-        VisitorListEntry,
-        required_text(ref, "entry", 64),
-        what="list entry",
+        session, VisitorListEntry, required_text(ref, "entry", 64), what="list entry",
         where=[col(VisitorListEntry.removed_at).is_(None)],
     )
 

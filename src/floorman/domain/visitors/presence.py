@@ -58,12 +58,8 @@ def check_in(floor: Floor, ref: str, at: datetime | None = None) -> VisitorView:
         session.add(visitor)
         badge = f", badge {visitor.badge}" if visitor.badge else ""
         alerts.schedule(
-            session,
-            floor,
-            kind=AlertKind.VISITOR_OVERSTAY,
-            subject=subject(visitor.id),
-            due_at=visitor.expected_end_at,
-            severity=AlertSeverity.WARNING,
+            session, floor, kind=AlertKind.VISITOR_OVERSTAY, subject=subject(visitor.id),
+            due_at=visitor.expected_end_at, severity=AlertSeverity.WARNING,
             message=alerts.alert_text(
                 AlertKind.VISITOR_OVERSTAY,
                 name=visitor.name,
@@ -73,14 +69,9 @@ def check_in(floor: Floor, ref: str, at: datetime | None = None) -> VisitorView:
             dedupe_key=f"visitor:{visitor.id}:overstay",
         )
         log(
-            session,
-            floor,
-            "visitor.check_in",
-            subject(visitor.id),
-            after={
-                "checked_in_at": when.isoformat(),
-                "expected_end_at": visitor.expected_end_at.isoformat(),
-            },
+            session, floor, "visitor.check_in", subject(visitor.id),
+            after={"checked_in_at": when.isoformat(),
+                   "expected_end_at": visitor.expected_end_at.isoformat()},
         )
         return view_of(visitor)
 
@@ -105,10 +96,7 @@ def check_out(floor: Floor, ref: str, at: datetime | None = None) -> VisitorView
         session.add(visitor)
         alerts.cancel(session, floor, dedupe_prefix=f"visitor:{visitor.id}:overstay")
         log(
-            session,
-            floor,
-            "visitor.check_out",
-            subject(visitor.id),
+            session, floor, "visitor.check_out", subject(visitor.id),
             after={"checked_out_at": when.isoformat()},
         )
         return view_of(visitor)

@@ -62,12 +62,6 @@ def log(
 ) -> None:
     """One journal row, stamped with the actor and terminal, in the caller's transaction."""
     journal.append(
-        session,
-        at=floor.clock.now(),
-        actor=floor.actor.name,
-        terminal=floor.actor.terminal,
-        action=action,
-        subject=about,
-        before=before,
-        after=after,
+        session, at=floor.clock.now(), actor=floor.actor.name, terminal=floor.actor.terminal,
+        action=action, subject=about, before=before, after=after,
     )

@@ -63,7 +63,9 @@ def _category(text: str | None) -> VisitorCategory:
     try:
         return VisitorCategory((text or "").strip().lower())
     except ValueError:
-        raise FloorError("category must be 'internal' (another department) or 'external'") from None
+        raise FloorError(
+            "category must be 'internal' (another department) or 'external'"
+        ) from None
 
 
 def _check_form(form: Registration, floor: Floor) -> _CleanRegistration:
@@ -94,10 +96,7 @@ def _refuse_blocked(
     session: Session, floor: Floor, data: _CleanRegistration, blocked: VisitorListEntry
 ) -> None:
     log(
-        session,
-        floor,
-        "visitor.block_refused",
-        f"visitor_list:{blocked.id}",
+        session, floor, "visitor.block_refused", f"visitor_list:{blocked.id}",
         after={
             "entry": blocked.id,
             "category": data.category,
@@ -106,12 +105,8 @@ def _refuse_blocked(
         },
     )
     alerts.schedule(
-        session,
-        floor,
-        kind=AlertKind.VISITOR_BLOCKED,
-        subject=f"visitor_list:{blocked.id}",
-        due_at=floor.clock.now(),
-        severity=AlertSeverity.SEVERE,
+        session, floor, kind=AlertKind.VISITOR_BLOCKED, subject=f"visitor_list:{blocked.id}",
+        due_at=floor.clock.now(), severity=AlertSeverity.SEVERE,
         message=alerts.alert_text(AlertKind.VISITOR_BLOCKED, organisation=data.organisation),
     )
 
@@ -121,17 +116,10 @@ def _add_visitor(session: Session, floor: Floor, data: _CleanRegistration) -> Vi
     if data.badge and badge_holder(session, data.badge) is not None:
         raise FloorError(f"badge {data.badge} is already given to a visitor who has not left")
     visitor = Visitor(
-        name=data.name,
-        organisation=data.organisation,
-        category=data.category,
-        purpose=data.purpose,
-        host=data.host,
-        escort=data.escort,
-        phone=data.phone,
-        badge=data.badge,
-        expected_minutes=data.expected_minutes,
-        registered_at=now,
-        registered_by=floor.actor.name,
+        name=data.name, organisation=data.organisation, category=data.category,
+        purpose=data.purpose, host=data.host, escort=data.escort, phone=data.phone,
+        badge=data.badge, expected_minutes=data.expected_minutes,
+        registered_at=now, registered_by=floor.actor.name,
     )
     if data.id_number:
         visitor.id_hash = id_hash(session, floor, data.id_number)
@@ -145,12 +133,8 @@ def _add_visitor(session: Session, floor: Floor, data: _CleanRegistration) -> Vi
         after["watch_entries"] = [e.id for e in watch]
         reasons = "; ".join(e.reason for e in watch if e.reason) or "no reason given"
         alerts.schedule(
-            session,
-            floor,
-            kind=AlertKind.VISITOR_WATCH,
-            subject=subject(visitor.id),
-            due_at=now,
-            severity=AlertSeverity.SEVERE,
+            session, floor, kind=AlertKind.VISITOR_WATCH, subject=subject(visitor.id),
+            due_at=now, severity=AlertSeverity.SEVERE,
             message=alerts.alert_text(
                 AlertKind.VISITOR_WATCH,
                 name=visitor.name,

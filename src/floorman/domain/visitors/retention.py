@@ -70,10 +70,7 @@ def purge_expired(floor: Floor) -> PurgeResult:
                 .values(name=None, place=None)
             )
             log(
-                session,
-                floor,
-                "visitor.purge",
-                "visitors",
+                session, floor, "visitor.purge", "visitors",
                 after={"count": len(ids), "retention_days": days, "visitor_ids": list(ids)},
             )
     return PurgeResult(len(ids), ids)

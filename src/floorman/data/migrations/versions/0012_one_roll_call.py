@@ -40,7 +40,9 @@ depends_on = None
 _SEAT = re.compile(r"^seat (\S+)(?: \((\w+)\))?$")
 
 
-def _entry(roll_call_id: str, row: Any, visitors: set[str], agents: set[str]) -> dict[str, Any]:
+def _entry(
+    roll_call_id: str, row: Any, visitors: set[str], agents: set[str]
+) -> dict[str, Any]:
     kind = "other" if row.kind not in ("staff", "visitor") else row.kind
     entry: dict[str, Any] = {
         "id": str(uuid.uuid4()),
@@ -74,17 +76,13 @@ def _move_rows() -> None:
     entries: list[dict[str, Any]] = []
     for row in conn.execute(sa.text("SELECT * FROM roll_call_line")).mappings():
         entries.append(_entry(row["roll_call_id"], _Row(row), visitors, agents))
-    emergencies = (
-        conn.execute(
-            sa.text(
-                "SELECT id, title_en, drill, started_at, started_by, closed_at, closed_by "
-                "FROM emergency WHERE roll_call = 1 OR id IN "
-                "(SELECT emergency_id FROM emergency_roll_call)"
-            )
+    emergencies = conn.execute(
+        sa.text(
+            "SELECT id, title_en, drill, started_at, started_by, closed_at, closed_by "
+            "FROM emergency WHERE roll_call = 1 OR id IN "
+            "(SELECT emergency_id FROM emergency_roll_call)"
         )
-        .mappings()
-        .all()
-    )
+    ).mappings().all()
     for emergency in emergencies:
         roll_call_id = str(uuid.uuid4())
         reason = ("drill: " if emergency["drill"] else "") + emergency["title_en"]
