@@ -244,3 +244,13 @@ def test_the_bell_rings_once_per_interval_and_not_when_silenced(clock: FakeClock
     assert bell.rung == 2
     silent = Bell(enabled=False)
     assert not silent.ring(fired, clock.now()) and silent.rung == 0
+
+
+def test_alerts_config_reads_the_bell_and_refuses_a_non_boolean() -> None:
+    from floorman.config import ConfigError, parse_config
+
+    config = parse_config({"alerts": {"bell": False, "bell_min_seconds": 5}}, "test.toml")
+    assert (config.alerts.bell, config.alerts.bell_min_seconds) == (False, 5)
+    assert parse_config({}, "test.toml").alerts.bell is True
+    with pytest.raises(ConfigError, match="must be true or false"):
+        parse_config({"alerts": {"bell": "no"}}, "test.toml")
