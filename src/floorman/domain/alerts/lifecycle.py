@@ -94,7 +94,7 @@ def acknowledge_many(floor: Floor, refs: Sequence[str], note: str | None = None)
             found[alert.id] = alert
         for alert in found.values():
             _acknowledge_row(session, floor, alert, text)
-        return [view_of(alert) for alert in found.values()]
+        return _views(session, list(found.values()))
 
 
 def acknowledge_all(
@@ -209,15 +209,22 @@ def alerts_list(
         query = query.where(Alert.state == AlertState.ACTIVE)
     if since is not None:
         query = query.where((col(Alert.fired_at) >= since) | col(Alert.state).in_(OPEN_STATES))
-    rows = list(session.exec(query).all())
+    views = [
+        v
+        for v in _views(session, list(session.exec(query).all()))
+        if matches(v, kind=kind, zone=zone)
+    ]
+    return sorted(views, key=_order)
+
+
+def _views(session: Session, rows: list[Alert]) -> list[AlertView]:
+    """The views of these alerts, an away's with its seat, agent and zone."""
     places = _places(session, rows)
     views = []
     for alert in rows:
-        seat, agent, alert_zone = places.get(conditions.slip_of(alert) or "", (None, None, None))
-        view = view_of(alert, seat=seat, agent=agent, zone=alert_zone)
-        if matches(view, kind=kind, zone=zone):
-            views.append(view)
-    return sorted(views, key=_order)
+        seat, agent, zone = places.get(conditions.slip_of(alert) or "", (None, None, None))
+        views.append(view_of(alert, seat=seat, agent=agent, zone=zone))
+    return views
 
 
 def area_of(kind: str) -> str:
