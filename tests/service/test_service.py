@@ -45,9 +45,7 @@ async def test_an_away_past_its_limit_fires_and_escalates_with_no_terminal(small
             fired = session.exec(select(Alert).where(Alert.fired_by == "host:serve")).all()
         # Three deadlines fired by the service, one alert: the warning's, escalated in place.
         assert len(fired) == 3
-        assert [(a.kind, a.severity) for a in fired if a.state] == [
-            ("away.escalation", "critical")
-        ]
+        assert [(a.kind, a.severity) for a in fired if a.state] == [("away.escalation", "critical")]
         assert service.last_fired is not None and service.last_fired.kind == "away.escalation"
     finally:
         await service.stop()
