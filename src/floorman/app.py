@@ -25,7 +25,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
-from floorman.domain.alerts.claims import acknowledge, active
+from floorman.domain.alerts.bell import Bell
+from floorman.domain.alerts.lifecycle import acknowledge, active
 from floorman.domain.alerts.templates import LOUD_SEVERITIES
 from floorman.domain.alerts.views import AlertView
 from floorman.domain.core.context import Floor
@@ -35,7 +36,8 @@ from floorman.i18n import t
 from floorman.messages import DatabaseChanged, Tick
 from floorman.runtime.db_watch import DataVersionWatch
 from floorman.runtime.housekeeping import run_housekeeping
-from floorman.runtime.scheduler import AlertScheduler
+from floorman.runtime.scheduler import HEARTBEAT_SECONDS, AlertScheduler
+from floorman.screens.alerts import AlertsScreen
 from floorman.screens.away import AwayScreen
 from floorman.screens.base import FloormanModal, FloormanScreen
 from floorman.screens.emergency import EmergencyScreen
@@ -79,6 +81,7 @@ PANELS: dict[str, tuple[str, type[FloormanScreen], str]] = {
     "5": ("emergency", EmergencyScreen, "Emergencies"),
     "6": ("staffing", StaffingScreen, "Staffing"),
     "7": ("reports", ReportsScreen, "Reports"),
+    "8": ("alerts", AlertsScreen, "Alerts"),
 }
 
 
@@ -147,9 +150,14 @@ class FloormanApp(WorkerPolicy, App[None]):
         simulate: bool = False,
         poll_seconds: float = 0.25,
         poll: bool = True,
+        alert_heartbeat_seconds: int = HEARTBEAT_SECONDS,
     ) -> None:
         super().__init__()
         self.floor = floor
+        # The demo's fast clock checks alerts more often than once a (real) minute.
+        self.alert_heartbeat_seconds = alert_heartbeat_seconds
+        settings = floor.config.alerts
+        self.alert_bell = Bell(settings.bell, settings.bell_min_seconds)
         self.simulate = simulate
         self.poll_seconds = poll_seconds
         self.poll_enabled = poll
@@ -197,14 +205,18 @@ class FloormanApp(WorkerPolicy, App[None]):
 
     def on_started(self) -> None:
         """Start the alert scheduler: jobs rebuilt from the database, overdue ones fired."""
-        self.alert_scheduler = AlertScheduler(self.floor, self.on_alerts_fired)
+        self.alert_scheduler = AlertScheduler(
+            self.floor, self.on_alerts_fired, heartbeat_seconds=self.alert_heartbeat_seconds
+        )
         run_floor_worker(
             self, self.alert_scheduler.start, kind=WorkKind.SAVE, group="alerts", exclusive=True
         )
 
     def on_alerts_fired(self, fired: list[AlertView]) -> None:
-        """This terminal claimed these alerts: ring the bell and show them at once."""
-        self.bell()
+        """This terminal fired or escalated these alerts: ring the bell (once, rate-limited,
+        unless silenced) and show them at once."""
+        if self.alert_bell.ring(fired, self.floor.clock.now()):
+            self.bell()
         worst = fired[0]
         self.notify(
             f"{worst.subject}: {worst.text}",

@@ -122,6 +122,15 @@ class SyncConfig:
     batch_rows: int = 2000
 
 
+@dataclass(frozen=True)
+class AlertsConfig:
+    """The bell: `bell = false` silences it; it rings at most once per `bell_min_seconds`
+    on one terminal, however many alerts fire or escalate meanwhile."""
+
+    bell: bool = True
+    bell_min_seconds: int = 30
+
+
 FEED_KINDS = ("asterisk", "jsonl")
 
 
@@ -157,6 +166,7 @@ class Config:
     shifts: ShiftsConfig = field(default_factory=ShiftsConfig)
     backup: BackupConfig = field(default_factory=BackupConfig)
     attendance: AttendanceConfig = field(default_factory=AttendanceConfig)
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
     feeds: tuple[FeedConfig, ...] = ()
     sync: SyncConfig = field(default_factory=SyncConfig)
 
@@ -191,6 +201,7 @@ _SECTIONS: dict[str, type] = {
     "backup": BackupConfig,
     "attendance": AttendanceConfig,
     "sync": SyncConfig,
+    "alerts": AlertsConfig,
 }
 
 
@@ -251,7 +262,11 @@ def _parse_section(name: str, kind: type, values: dict[str, Any], source: str) -
         default = getattr(kind(), key)
         if key == "reasons":
             parsed[key] = _parse_reasons(value, where)
-        elif isinstance(default, bool) or not isinstance(default, int | str | tuple):
+        elif isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where}: must be true or false, got {value!r}")
+            parsed[key] = value
+        elif not isinstance(default, int | str | tuple):
             parsed[key] = value
         elif isinstance(default, int):
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:

@@ -61,10 +61,10 @@ async def test_pending_alert_gets_a_scheduler_job(small_floor, make_app, clock) 
             alert = alerts.schedule(
                 session,
                 small_floor,
-                kind="visitor.overstay",
-                subject="V1",
+                kind="service.check",
+                subject="check",
                 due_at=clock.now() + timedelta(minutes=30),
-                dedupe_key="test:overstay",
+                dedupe_key="test:check",
             )
         assert app.check_database() is True
         await settle(app, pilot)

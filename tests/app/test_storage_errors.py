@@ -24,6 +24,7 @@ from floorman.domain.emergency import lifecycle as emergency_lifecycle
 from floorman.domain.handover import lifecycle as handover_lifecycle
 from floorman.domain.seats.events import record_event
 from floorman.domain.visitors import registration as visitors_registration
+from floorman.screens.alerts import AlertsScreen
 from floorman.screens.away import AwayScreen, ReasonModal, SendAwayModal
 from floorman.screens.away_log import AwayLogScreen
 from floorman.screens.emergency import EmergencyScreen, EmergencyTextModal
@@ -83,6 +84,7 @@ RELOADS = [
     ("5", EmergencyScreen, ("floorman.domain.emergency.views", "running"), "reload"),
     ("6", StaffingScreen, ("floorman.screens.staffing", "staffed_seats"), "reload_staffed"),
     ("7", ReportsScreen, ("floorman.screens.reports", "floor_report"), "action_generate"),
+    ("8", AlertsScreen, ("floorman.domain.alerts.lifecycle", "panel_rows"), "reload"),
 ]
 
 

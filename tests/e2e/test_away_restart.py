@@ -90,7 +90,9 @@ def alert_bar_line(screen: str) -> str | None:
 def breach_rows(db: Path) -> list[tuple[str | None, str | None]]:
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         rows = conn.execute(
-            "SELECT fired_at, fired_by FROM alert WHERE kind = 'away.breach' AND subject = ?",
+            # The breach deadline (its alert is the away's one alert, escalated in place).
+            "SELECT fired_at, fired_by FROM alert WHERE dedupe_key LIKE 'away:%:breach' "
+            "AND subject = ?",
             (SEAT,),
         ).fetchall()
     return [(r[0], r[1]) for r in rows]
@@ -99,7 +101,9 @@ def breach_rows(db: Path) -> list[tuple[str | None, str | None]]:
 def breach_fire_journal_rows(db: Path) -> int:
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         rows = conn.execute(
-            "SELECT after FROM journal WHERE action = 'alert.fire' AND subject = ?", (SEAT,)
+            "SELECT after FROM journal WHERE action IN ('alert.fire', 'alert.escalate') "
+            "AND subject = ?",
+            (SEAT,),
         ).fetchall()
     return sum(1 for (after,) in rows if "away.breach" in (after or ""))
 

@@ -50,6 +50,12 @@ def _attendance() -> Register:
     return register
 
 
+def _alerts() -> Register:
+    from floorman.cli.alerts import register
+
+    return register
+
+
 def _away() -> Register:
     from floorman.cli.away import register
 
@@ -135,6 +141,7 @@ class Command:
 # (floor: init, event, seats, agents) is named by each; tests/unit/test_cli_dispatch.py
 # checks that every module registers exactly the commands listed for it here.
 COMMANDS: tuple[Command, ...] = (
+    Command("alerts", "list and acknowledge alerts", _alerts),
     Command("attendance", "roster, late/early, leave", _attendance),
     Command("away", "away slips and the away log", _away),
     Command("backup", "copy the database into a backup file now", _backup),

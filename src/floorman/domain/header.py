@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from floorman.clock import mmss
 from floorman.domain import alerts
+from floorman.domain.alerts.templates import LOUD_SEVERITIES, SEVERITY_SYMBOLS
 from floorman.domain.away.views import seat_aways
 from floorman.domain.core.context import Floor
 from floorman.i18n import language, t
@@ -76,5 +77,14 @@ def header_items(floor: Floor) -> list[tuple[str, str]]:
 
         active = alerts.active(session)
         if active:
-            items.append(("◆ " + t("alerts {n}", n=len(active)), "bold yellow"))
+            items.append(alert_counts_item(active))
     return items
+
+
+def alert_counts_item(active: list[alerts.AlertView]) -> tuple[str, str]:
+    """Active alerts per severity, worst first, led by the worst one's symbol and colour."""
+    counts = alerts.counts_by_severity(active)
+    worst = counts[0][0]
+    text = ", ".join(f"{t(severity)} {n}" for severity, n in counts)
+    style = "bold white on dark_red" if worst in LOUD_SEVERITIES else "bold black on yellow"
+    return f"{SEVERITY_SYMBOLS.get(worst, '!')} " + t("alerts: {counts}", counts=text), style

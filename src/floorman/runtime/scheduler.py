@@ -7,6 +7,8 @@ changed. A job does not trust itself: it asks `domain.alerts.claims.fire_due` (a
 so with three terminals open each alert fires once) in a worker thread, and hands what
 this terminal claimed to `on_fired`. A heartbeat every minute catches clock jumps and
 anything missed; alerts that came due while floorman was closed fire at `start()`.
+Before each claim the resolution sweep runs (`lifecycle.resolve_ended`): an alert whose
+condition ended is resolved, and nothing fires for it.
 
 No Textual here: the app passes a callback and calls `sync()` itself.
 """
@@ -22,6 +24,7 @@ from datetime import datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from floorman.domain.alerts.claims import fire_due
+from floorman.domain.alerts.lifecycle import resolve_ended
 from floorman.domain.alerts.store import pending
 from floorman.domain.alerts.views import AlertView
 from floorman.domain.core.context import Floor
@@ -38,9 +41,12 @@ FiredCallback = Callable[[list[AlertView]], None]
 
 
 def _before_firing(floor: Floor) -> None:
-    """Domain checks that must run just before alerts are claimed."""
+    """Domain checks that must run just before alerts are claimed: alerts whose condition
+    ended are resolved (and their due deadlines dropped), acknowledged breaches need no
+    escalation. Every job and every heartbeat runs them, so this is the tick's sweep."""
     from floorman.domain.away.alert_plan import cancel_acknowledged_escalations
 
+    resolve_ended(floor)
     cancel_acknowledged_escalations(floor)
 
 

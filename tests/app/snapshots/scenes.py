@@ -193,6 +193,7 @@ SCENES: dict[str, Scene] = {
         Scene("emergency_running", _running_fire, _keys("5")),
         Scene("staffing", _nothing, _keys("6")),
         Scene("reports", _nothing, _keys("7")),
+        Scene("alerts", _nothing, _keys("8")),
         Scene("help", _nothing, _keys("f1")),
         Scene("login", _operators, _login),
         Scene("lock", _logged_in_then_idle, _idle_past_the_lock),

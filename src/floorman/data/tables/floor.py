@@ -114,11 +114,14 @@ class JournalEntry(SQLModel, table=True):
 
 
 class Alert(SQLModel, table=True):
-    """A deadline that must fire once: an away slip's warning, a visitor's overstay...
+    """A deadline that must fire once, and the alert of one condition it raises.
 
-    The row is the source of truth; the scheduler only wakes the app. `fired_at` is
-    claimed with `UPDATE ... WHERE fired_at IS NULL`, so with several terminals open each
-    alert fires exactly once. `dedupe_key` stops the same deadline being scheduled twice.
+    Each row is a deadline (an away slip's warning, its breach, a visitor's overstay...);
+    the rows of one condition share `condition_key`. `fired_at` is claimed with
+    `UPDATE ... WHERE fired_at IS NULL`, so with several terminals open each deadline fires
+    exactly once. The first deadline of a condition to fire becomes its alert (`state`
+    set); later ones escalate that row in place (severity, kind, text, `escalated_at`) and
+    keep `merged_into` pointing at it. `dedupe_key` stops a deadline being scheduled twice.
     """
 
     __tablename__ = "alert"
@@ -130,6 +133,14 @@ class Alert(SQLModel, table=True):
             "due_at",
             sqlite_where=text("fired_at IS NULL AND cancelled_at IS NULL"),
             postgresql_where=text("fired_at IS NULL AND cancelled_at IS NULL"),
+        ),
+        Index("ix_alert_condition_key", "condition_key"),
+        # Only alerts still open are indexed: the alert bar and the resolution sweep.
+        Index(
+            "ix_alert_open",
+            "state",
+            sqlite_where=text("state IN ('active', 'acknowledged')"),
+            postgresql_where=text("state IN ('active', 'acknowledged')"),
         ),
     )
     id: str = Field(default_factory=new_id, primary_key=True)
@@ -146,3 +157,10 @@ class Alert(SQLModel, table=True):
     acknowledged_by: str | None = None
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     escalated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The condition's lifecycle (issue 15); `state` is an AlertState, None on deadlines
+    # that have not fired, were cancelled, or were merged into their condition's alert.
+    condition_key: str | None = None
+    state: str | None = None
+    acknowledged_note: str | None = None
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    merged_into: str | None = None

@@ -2,7 +2,9 @@
 
 Every panel schedules its deadlines here (away warnings and breaches, visitor overstays,
 checklist reminders, handover reminders); the runtime scheduler reads `pending` to know
-when to wake.
+when to wake. The deadlines of one condition share a `condition_key` (an away slip's
+bands, a shift's handover reminder and escalation) so that they raise one alert that
+escalates in place; without one, a deadline's condition is its dedupe key.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from floorman.data.tables.floor import Alert
 from floorman.domain.alerts.templates import SEVERITIES
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
+from floorman.domain.core.states import AlertState
+
+OPEN_STATES = (AlertState.ACTIVE, AlertState.ACKNOWLEDGED)
 
 
 def pending_values(
@@ -28,6 +33,7 @@ def pending_values(
     severity: str = "warning",
     message: str = "",
     dedupe_key: str | None = None,
+    condition_key: str | None = None,
 ) -> dict[str, Any]:
     """The column values of a new pending alert (`schedule` and batch writers share them)."""
     if severity not in SEVERITIES:
@@ -40,6 +46,7 @@ def pending_values(
         "due_at": due_at,
         "created_at": floor.clock.now(),
         "dedupe_key": dedupe_key,
+        "condition_key": condition_key or dedupe_key,
     }
 
 
@@ -53,6 +60,7 @@ def schedule(
     severity: str = "warning",
     message: str = "",
     dedupe_key: str | None = None,
+    condition_key: str | None = None,
 ) -> Alert:
     """Add a pending alert in the caller's transaction; a repeated dedupe_key is a no-op."""
     values = pending_values(
@@ -63,6 +71,7 @@ def schedule(
         severity=severity,
         message=message,
         dedupe_key=dedupe_key,
+        condition_key=condition_key,
     )
     if dedupe_key is not None:
         existing = session.exec(select(Alert).where(Alert.dedupe_key == dedupe_key)).first()
@@ -85,9 +94,15 @@ def key_range(dedupe_prefix: str) -> tuple[str, str]:
     return dedupe_prefix, dedupe_prefix[:-1] + chr(ord(dedupe_prefix[-1]) + 1)
 
 
-def cancel(session: Session, floor: Floor, *, dedupe_prefix: str) -> int:
-    """Cancel pending (not yet fired) alerts whose dedupe_key starts with the prefix."""
+def cancel(session: Session, floor: Floor, *, dedupe_prefix: str, resolve: bool = True) -> int:
+    """The condition ended: cancel pending (not yet fired) alerts whose dedupe_key starts
+    with the prefix and, with `resolve`, resolve the open alert they raised.
+
+    `resolve=False` only drops deadlines (an extension re-plans them; an acknowledged
+    breach needs no escalation) while the condition holds on.
+    """
     lower, upper = key_range(dedupe_prefix)
+    now = floor.clock.now()
     result = session.execute(
         update(Alert)
         .where(
@@ -96,8 +111,18 @@ def cancel(session: Session, floor: Floor, *, dedupe_prefix: str) -> int:
             col(Alert.fired_at).is_(None),
             col(Alert.cancelled_at).is_(None),
         )
-        .values(cancelled_at=floor.clock.now())
+        .values(cancelled_at=now)
     )
+    if resolve:
+        session.execute(
+            update(Alert)
+            .where(
+                col(Alert.dedupe_key) >= lower,
+                col(Alert.dedupe_key) < upper,
+                col(Alert.state).in_(OPEN_STATES),
+            )
+            .values(state=AlertState.RESOLVED, resolved_at=now)
+        )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 

@@ -1,18 +1,27 @@
-"""An alert as the alert bar, the app and the command line show it."""
+"""An alert as the alert bar, the alerts panel, the app and the command line show it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from floorman.data.tables.floor import Alert
 from floorman.domain.alerts.templates import localized
 from floorman.i18n import t
 
 
+def who(name: str, staff_no: str) -> str:
+    """How alerts name an agent: "Name (staff no)"."""
+    return f"{name} ({staff_no})"
+
+
 @dataclass(frozen=True)
 class AlertView:
-    """An alert as the alert bar and the CLI show it."""
+    """An alert (one condition's row) as the screens and the CLI show it.
+
+    `seat`, `agent` and `zone` are known for an away's alert (from its slip), else None.
+    """
 
     id: str
     kind: str
@@ -22,15 +31,49 @@ class AlertView:
     due_at: datetime
     fired_at: datetime | None
     acknowledged_by: str | None
+    state: str | None = None
+    acknowledged_at: datetime | None = None
+    acknowledged_note: str | None = None
+    resolved_at: datetime | None = None
+    escalated_at: datetime | None = None
+    condition_key: str | None = None
+    seat: str | None = None
+    agent: str | None = None
+    zone: str | None = None
 
     @property
     def text(self) -> str:
         """What a screen shows: the message in the current language, else the kind."""
         return localized(self.kind, self.message) if self.message else t(self.kind)
 
+    def as_json(self) -> dict[str, Any]:
+        """The fields of `floorman alerts list --json`."""
 
-def view_of(alert: Alert) -> AlertView:
-    """The view of a stored alert row."""
+        def iso(when: datetime | None) -> str | None:
+            return when.isoformat() if when else None
+
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "subject": self.subject,
+            "seat": self.seat,
+            "agent": self.agent,
+            "severity": self.severity,
+            "state": self.state,
+            "message": self.message,
+            "fired_at": iso(self.fired_at),
+            "escalated_at": iso(self.escalated_at),
+            "acknowledged_by": self.acknowledged_by,
+            "acknowledged_at": iso(self.acknowledged_at),
+            "acknowledged_note": self.acknowledged_note,
+            "resolved_at": iso(self.resolved_at),
+        }
+
+
+def view_of(
+    alert: Alert, *, seat: str | None = None, agent: str | None = None, zone: str | None = None
+) -> AlertView:
+    """The view of a stored alert row (with its slip's seat, agent and zone, when known)."""
     return AlertView(
         alert.id,
         alert.kind,
@@ -40,4 +83,13 @@ def view_of(alert: Alert) -> AlertView:
         alert.due_at,
         alert.fired_at,
         alert.acknowledged_by,
+        state=alert.state,
+        acknowledged_at=alert.acknowledged_at,
+        acknowledged_note=alert.acknowledged_note,
+        resolved_at=alert.resolved_at,
+        escalated_at=alert.escalated_at,
+        condition_key=alert.condition_key,
+        seat=seat,
+        agent=agent,
+        zone=zone,
     )

@@ -185,6 +185,8 @@ def _decide(floor: Floor, ref: str, verb: str, note: str | None) -> SlipView:
         slip.decided_by = floor.actor.name
         slip.decision_note = note
         session.add(slip)
+        if verb == "approve_after":  # excused: the away's alert has nothing more to say
+            alerts.cancel(session, floor, dedupe_prefix=slip_alert_prefix(slip.id))
         _journal(session, floor, verb, slip, before)
         return _view(session, floor, slip, now)
 
@@ -276,7 +278,8 @@ def extend(floor: Floor, ref: str, seconds: int, reason: str) -> SlipView:
         if slip.status == SlipStatus.OUT:
             seat = session.get(Seat, slip.seat_id)
             assert seat is not None
-            alerts.cancel(session, floor, dedupe_prefix=slip_alert_prefix(slip.id))
+            # The same away goes on: its alert stays, the new deadlines escalate it.
+            alerts.cancel(session, floor, dedupe_prefix=slip_alert_prefix(slip.id), resolve=False)
             SessionBook(session, floor).schedule(slip, seat.code)
         _journal(session, floor, "extend", slip, before)
         return _view(session, floor, slip, now)

@@ -16,9 +16,10 @@ from sqlmodel import col, select
 from floorman.clock import mmss
 from floorman.data.tables.floor import Alert
 from floorman.domain import alerts
+from floorman.domain.alerts.conditions import away_condition
 from floorman.domain.away.rules import away_limits
 from floorman.domain.core.context import Floor
-from floorman.domain.core.states import AlertKind, AlertSeverity
+from floorman.domain.core.states import AlertKind, AlertSeverity, AlertState
 
 ALERT_PREFIX = "away:"
 
@@ -42,11 +43,7 @@ class PlannedAlert:
     severity: str
     message: str
     dedupe_key: str
-
-
-def who(name: str, staff_no: str) -> str:
-    """How alerts name an agent: "Name (staff no)"."""
-    return f"{name} ({staff_no})"
+    condition_key: str
 
 
 def slip_alert_prefix(slip_id: str) -> str:
@@ -77,6 +74,7 @@ def alert_plan(floor: Floor, slip: TimedSlip, seat_code: str, agent: str) -> lis
             severity=severity,
             message=alerts.alert_text(kind, agent=agent, seat=seat_code, limit=mmss(limit)),
             dedupe_key=f"{prefix}{severity}",
+            condition_key=away_condition(slip.id),
         )
         for kind, severity, after in deadlines
     ]
@@ -92,13 +90,18 @@ def alert_plan(floor: Floor, slip: TimedSlip, seat_code: str, agent: str) -> lis
                     AlertKind.AWAY_ESCALATION, agent=agent, seat=seat_code, minutes=escalate
                 ),
                 dedupe_key=f"{prefix}escalation",
+                condition_key=away_condition(slip.id),
             )
         )
     return plan
 
 
 def cancel_acknowledged_escalations(floor: Floor) -> int:
-    """Cancel due escalations whose breach alert someone acknowledged; run before firing."""
+    """Cancel due escalations whose away alert someone acknowledged; run before firing.
+
+    The escalation says "breach not acknowledged within N min": once the slip's alert is
+    acknowledged it has nothing to say (if the away gets worse first, its alert is active
+    again and the escalation stands)."""
     now = floor.clock.now()
     cancelled = 0
     with floor.db.write() as session:
@@ -111,9 +114,13 @@ def cancel_acknowledged_escalations(floor: Floor) -> int:
             )
         ).all()
         for escalation in due:
-            key = escalation.dedupe_key or ""
-            breach_key = key[: -len("escalation")] + AlertSeverity.BREACH
-            breach = session.exec(select(Alert).where(Alert.dedupe_key == breach_key)).first()
-            if breach is not None and breach.acknowledged_at is not None:
-                cancelled += alerts.cancel(session, floor, dedupe_prefix=key)
+            acknowledged = session.exec(
+                select(Alert.id).where(
+                    Alert.condition_key == escalation.condition_key,
+                    Alert.state == AlertState.ACKNOWLEDGED,
+                )
+            ).first()
+            if acknowledged is not None:
+                key = escalation.dedupe_key or ""
+                cancelled += alerts.cancel(session, floor, dedupe_prefix=key, resolve=False)
     return cancelled

@@ -20,9 +20,15 @@ from floorman.data.tables.away import AwaySlip
 from floorman.data.tables.floor import Agent
 from floorman.data.types import UTCDateTime, new_id
 from floorman.domain import alerts
-from floorman.domain.away.alert_plan import PlannedAlert, alert_plan, slip_alert_prefix, who
+from floorman.domain.alerts.views import who
+from floorman.domain.away.alert_plan import PlannedAlert, alert_plan, slip_alert_prefix
 from floorman.domain.core.context import Floor
-from floorman.domain.core.states import OPEN_SLIP_STATUSES, SlipApproval, SlipStatus
+from floorman.domain.core.states import (
+    OPEN_SLIP_STATUSES,
+    AlertState,
+    SlipApproval,
+    SlipStatus,
+)
 from floorman.domain.seats.bulk import driver, read_time, stored, stored_time
 from floorman.domain.seats.follow import BatchRows
 
@@ -152,6 +158,7 @@ class SessionBook:
                 severity=planned.severity,
                 message=planned.message,
                 dedupe_key=planned.dedupe_key,
+                condition_key=planned.condition_key,
             )
 
     def cancel_alerts(self, slip: Slip) -> None:
@@ -197,13 +204,18 @@ _INSERT_SLIP = (
 )
 _UPDATE_SLIP = f"UPDATE away_slip SET {', '.join(f'{c} = ?' for c in _SLIP_CHANGES)} WHERE id = ?"
 _INSERT_ALERT = (
-    "INSERT INTO alert (id, kind, subject, severity, message, due_at, created_at, dedupe_key) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO alert (id, kind, subject, severity, message, due_at, created_at, dedupe_key, "
+    "condition_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-# alerts.cancel's statement, on the same key range.
+# alerts.cancel's statements, on the same key range: drop the deadlines, resolve the alert.
 _CANCEL_ALERTS = (
     "UPDATE alert SET cancelled_at = ? WHERE dedupe_key >= ? AND dedupe_key < ? "
     "AND fired_at IS NULL AND cancelled_at IS NULL"
+)
+_RESOLVE_ALERTS = (
+    f"UPDATE alert SET state = '{AlertState.RESOLVED}', resolved_at = ? "
+    "WHERE dedupe_key >= ? AND dedupe_key < ? "
+    f"AND state IN ('{AlertState.ACTIVE}', '{AlertState.ACKNOWLEDGED}')"
 )
 _OPEN = ", ".join(f"'{status}'" for status in OPEN_SLIP_STATUSES)
 
@@ -309,6 +321,7 @@ class MemoryBook:
             severity=planned.severity,
             message=planned.message,
             dedupe_key=planned.dedupe_key,
+            condition_key=planned.condition_key,
         )
         self.alert_keys.add(planned.dedupe_key)
         self.alerts.append(
@@ -321,6 +334,7 @@ class MemoryBook:
                 stored_time(values["due_at"]),
                 self.now_text,  # created_at: the batch's time, as every row it writes
                 values["dedupe_key"],
+                values["condition_key"],
             )
         )
 
@@ -356,4 +370,5 @@ class MemoryBook:
             cursor.executemany(_INSERT_ALERT, self.alerts)
         if self.cancels:
             cursor.executemany(_CANCEL_ALERTS, self.cancels)
+            cursor.executemany(_RESOLVE_ALERTS, self.cancels)
         self.clear()

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from floorman.data.tables.floor import Alert
 from floorman.data.tables.handover import Handover
 from floorman.domain import alerts
+from floorman.domain.alerts.conditions import handover_condition
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.states import AlertKind, AlertSeverity, HandoverStatus
@@ -38,6 +39,7 @@ def schedule_for(session: Session, floor: Floor, shift: Shift, row: Handover | N
             severity=AlertSeverity.WARNING,
             message=alerts.alert_text(AlertKind.HANDOVER_REMIND, shift=shift.id),
             dedupe_key=f"{REMIND_PREFIX}{shift.id}",
+            condition_key=handover_condition(shift.id),
         )
     if row is None or row.status != HandoverStatus.ACKNOWLEDGED:
         following = next_shift(floor.config, shift)
@@ -50,6 +52,7 @@ def schedule_for(session: Session, floor: Floor, shift: Shift, row: Handover | N
             severity=AlertSeverity.BREACH,
             message=alerts.alert_text(AlertKind.HANDOVER_ESCALATE, shift=shift.id),
             dedupe_key=f"{ESCALATE_PREFIX}{shift.id}",
+            condition_key=handover_condition(shift.id),
         )
 
 

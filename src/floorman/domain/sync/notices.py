@@ -24,7 +24,7 @@ from floorman.data.tables.sync import HqNotice
 from floorman.domain import alerts
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
-from floorman.domain.core.states import AlertKind, AlertSeverity, EmergencyStatus
+from floorman.domain.core.states import AlertKind, AlertSeverity, AlertState, EmergencyStatus
 from floorman.domain.core.text import clean
 from floorman.domain.emergency.lifecycle import apply_wording
 
@@ -118,7 +118,10 @@ def _receive(floor: Floor, notice: dict[str, Any]) -> bool:
             message=notice["body"],
             dedupe_key=f"hq.notice:{notice['id']}",
         )
+        # Raised at once (no deadline to wait for): an active alert of its own condition,
+        # acknowledged by the duty manager like any other.
         alert.fired_at, alert.fired_by = now, "sync"
+        alert.state = AlertState.ACTIVE
         session.add(alert)
         session.add(
             HqNotice(

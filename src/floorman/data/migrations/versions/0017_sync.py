@@ -1,7 +1,7 @@
 """Sync to a central server (issue 18): the outbox cursor and HQ's notices.
 
 Revision ID: 0017_sync
-Revises: 0012
+Revises: 0013_alert_lifecycle
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 import floorman.data.types
 
 revision = "0017_sync"
-down_revision = "0012"
+down_revision = "0013_alert_lifecycle"
 branch_labels = None
 depends_on = None
 
