@@ -116,7 +116,7 @@ def test_composer_is_prefilled_from_the_live_floor(
     assert set(state) == set(views.LIVE_SECTIONS)
     page = markdown.to_markdown(view, UTC_ZONE)
     assert "B-01 since 2026-11-23 08:00: screen dead" in page
-    assert "Total: 2 staffed / 5 open seats (40%), 1 out of order" in page
+    assert "Total: 1 staffed, 1 away / 5 open seats (20%), 1 out of order" in page
 
 
 def test_every_live_section_is_read_from_its_panel(wang: Floor) -> None:
