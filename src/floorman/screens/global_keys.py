@@ -28,23 +28,9 @@ ACKNOWLEDGE_KEYS = ("ctrl+k", "f3")
 
 
 def global_bindings(panels: dict[str, tuple[str, str]]) -> list[Binding]:
-    """The app's bindings; `panels` is key -> (binding id, English title)."""
+    """The app's bindings; `panels` is key -> (binding id, English title). The emergency,
+    acknowledge and help keys come first: a narrow footer shows them before the panels."""
     return [
-        *[
-            Binding(key, f"panel('{key}')", t(title), id=f"panel.{module}")
-            for key, (module, title) in panels.items()
-        ],
-        *[
-            Binding(
-                f"alt+{key}",
-                f"global_key('panel', '{key}')",
-                t(title),
-                show=False,
-                priority=True,
-                id=f"panel.{module}.alt",
-            )
-            for key, (module, title) in panels.items()
-        ],
         Binding(
             "exclamation_mark", "emergency", t("Emergency"), key_display="! F2", id="app.emergency"
         ),
@@ -74,6 +60,21 @@ def global_bindings(panels: dict[str, tuple[str, str]]) -> list[Binding]:
             priority=True,
             id="app.palette.f4",
         ),
+        *[
+            Binding(key, f"panel('{key}')", t(title), id=f"panel.{module}")
+            for key, (module, title) in panels.items()
+        ],
+        *[
+            Binding(
+                f"alt+{key}",
+                f"global_key('panel', '{key}')",
+                t(title),
+                show=False,
+                priority=True,
+                id=f"panel.{module}.alt",
+            )
+            for key, (module, title) in panels.items()
+        ],
         Binding("q", "back", t("Back / quit"), id="app.back"),
         Binding(
             "escape", "leave_field", t("Leave the field"), show=False, priority=True, id="app.leave"
