@@ -165,3 +165,17 @@ async def test_home_end_j_k_move_a_table(small_floor, make_app) -> None:
         assert table.cursor_row == 2
         await pilot.press("k")
         assert table.cursor_row == 1
+
+
+async def test_no_global_key_takes_the_lock_away(make_app) -> None:
+    from floorman.screens.login import LoginScreen
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(LoginScreen(locked=True, name="duty1"))
+        await pilot.pause()
+        for key in ("f1", "f2", "f3", "f4", "alt+2", "alt+5", "escape"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, LoginScreen), key
