@@ -16,11 +16,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import events, work
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
@@ -43,6 +43,7 @@ from floorman.screens.base import FloormanModal, FloormanScreen
 from floorman.screens.emergency import EmergencyScreen
 from floorman.screens.emergency_start import StartEmergencyModal
 from floorman.screens.floor import FloorScreen
+from floorman.screens.global_keys import GlobalKeys, global_bindings
 from floorman.screens.handover import HandoverScreen
 from floorman.screens.help import HelpScreen
 from floorman.screens.login import IdleLock
@@ -102,7 +103,7 @@ class FloorCommands(Provider):
             )
         commands.append((t("help: show keys"), app.action_help, "F1"))
         commands.append((t("emergency: start a checklist"), app.action_emergency, "!"))
-        commands.append((t("operator: lock and hand over"), app.action_lock, "F2"))
+        commands.append((t("operator: lock and hand over"), app.action_lock, "F12"))
         screen = app.screen
         for binding in getattr(screen, "BINDINGS", []):
             if isinstance(binding, Binding) and binding.description:
@@ -124,23 +125,15 @@ class FloorCommands(Provider):
                 yield Hit(score, matcher.highlight(text), callback, help=help_text)
 
 
-class FloormanApp(WorkerPolicy, App[None]):
+class FloormanApp(GlobalKeys, WorkerPolicy, App[None]):
     """The duty manager's console."""
 
     CSS_PATH = "styles/app.tcss"
     TITLE = "floorman"
     COMMANDS = App.COMMANDS | {FloorCommands}
-    BINDINGS = [
-        *[
-            Binding(key, f"panel('{key}')", t(title), id=f"panel.{module}")
-            for key, (module, _cls, title) in PANELS.items()
-        ],
-        Binding("exclamation_mark", "emergency", t("Emergency"), id="app.emergency"),
-        Binding("ctrl+k", "acknowledge", t("Ack alert"), id="app.acknowledge"),
-        Binding("f1", "help", t("Help"), id="app.help"),
-        # Listed in help (F1) and the palette, not the footer: the footer keeps its room.
-        Binding("f2", "lock", t("Lock / hand over"), show=False, id="app.lock"),
-        Binding("q", "back", t("Back / quit"), id="app.back"),
+    # Every global action has a key a text field never swallows (screens.global_keys).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *global_bindings({key: (module, title) for key, (module, _c, title) in PANELS.items()})
     ]
 
     def __init__(

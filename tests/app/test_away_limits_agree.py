@@ -85,7 +85,7 @@ async def test_water_over_and_extended_within_on_every_view(small_floor, make_ap
         await pilot.pause()
         seat_map = app.screen.query_one(SeatMap)
         text = seat_map.full_text().plain
-        assert "A-01 ! 03:20" in text  # over its own 3:00
+        assert "A-01 ‼ 03:20" in text  # over its own 3:00: a breach
         assert "A-02 A 05:30" in text  # within 5:00 + 2:00
         await pilot.press("2")
         await settle(app, pilot)

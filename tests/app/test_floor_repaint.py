@@ -75,7 +75,7 @@ async def test_tick_redraws_the_timer_rows_and_nothing_else(small_floor, make_ap
         clock.advance(seconds=240)  # the away passes its five minutes
         app.tick()
         await pilot.pause()
-        assert "B-01 ! 05:01" in row_on_screen(app, "B-01")
+        assert "B-01 ‼ 05:01" in row_on_screen(app, "B-01")
 
 
 async def test_tick_never_repaints_the_whole_terminal(small_floor, make_app, clock) -> None:

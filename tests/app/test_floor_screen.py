@@ -31,8 +31,8 @@ async def test_map_shows_seats_agents_letters_and_timers(small_floor, make_app, 
         assert "王芳" in text and "Li Na" in text
         assert "A-02 -" in text
         header = app.screen.query_one(FloorHeader).render().plain
-        assert "occupancy 2/6 33%" in header
-        assert "A 1/3" in header and "B 1/3" in header
+        assert "occupancy at seat 1/6 17%" in header
+        assert "A 1/3" in header and "B 0/3" in header  # B-01 is away, not at the seat
 
 
 async def test_timer_ticks_from_stored_time_and_marks_overrun(small_floor, make_app, clock) -> None:
@@ -43,7 +43,7 @@ async def test_timer_ticks_from_stored_time_and_marks_overrun(small_floor, make_
         clock.advance(301)
         app.tick()
         await pilot.pause()
-        assert "A-01 ! 05:01" in map_text(app)
+        assert "A-01 ‼ 05:01" in map_text(app)  # water allows 3:00: a breach
 
 
 async def test_change_from_another_process_appears_on_check(small_floor, make_app, clock) -> None:
@@ -123,8 +123,8 @@ async def test_help_names_keys_as_printed_on_the_keyboard(make_app) -> None:
         await pilot.press("f1")
         lines = str(app.screen.query_one("#help-body Static", Static).render()).splitlines()
     assert "exclamation_mark" not in "\n".join(lines)
-    assert any(line.split() == ["!", "Emergency"] for line in lines)
-    assert any(line.split()[:1] == ["ctrl+p"] for line in lines)
+    assert any(line.split() == ["!,", "f2", "Emergency"] for line in lines)
+    assert any(line.split()[:1] == ["ctrl+p,"] for line in lines)
 
 
 async def test_q_on_the_floor_quits_only_when_pressed_twice(make_app, clock) -> None:

@@ -1,6 +1,6 @@
 """Pilot tests of the lock as the floor sees it (issue 16, point 3): the login box covers
 the keys, not the floor. Behind it the seat map, header and alerts keep updating; no key
-reaches the floor; F2 locks at once for the next operator, and the journal records who
+reaches the floor; F12 locks at once for the next operator, and the journal records who
 handed the terminal to whom."""
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ async def test_keys_do_not_reach_the_floor_while_locked(dm1_on_duty, make_app, c
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        await pilot.press("f2")
+        await pilot.press("f12")
         await pilot.pause()
         login = app.screen
         assert isinstance(login, LoginScreen)
@@ -100,7 +100,7 @@ async def test_keys_do_not_reach_the_floor_while_locked(dm1_on_duty, make_app, c
         )
         cursor = seat_map.cursor
         login.set_focus(None)  # even with no field focused (a click on the backdrop)
-        for key in ("2", "7", "exclamation_mark", "ctrl+k", "f1", "f2", "q", "escape", "l", "j"):
+        for key in ("2", "7", "exclamation_mark", "ctrl+k", "f1", "f12", "q", "escape", "l", "j"):
             await pilot.press(key)
             await pilot.pause()
             assert app.screen is login, key
@@ -111,13 +111,13 @@ async def test_keys_do_not_reach_the_floor_while_locked(dm1_on_duty, make_app, c
         assert cursor is not None and seat_map.cursor == cursor  # the map did not move
 
 
-async def test_f2_hands_the_terminal_to_another_operator(dm1_on_duty, make_app, clock) -> None:
+async def test_f12_hands_the_terminal_to_another_operator(dm1_on_duty, make_app, clock) -> None:
     floor = dm1_on_duty
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         assert app.operator_label() == "dm1 (duty_manager)"
-        await pilot.press("f2")  # at once, no idle wait
+        await pilot.press("f12")  # at once, no idle wait
         await pilot.pause()
         login = app.screen
         assert isinstance(login, LoginScreen)
@@ -144,7 +144,7 @@ async def test_an_unlock_by_the_same_operator_is_no_handover(dm1_on_duty, make_a
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        await pilot.press("f2")
+        await pilot.press("f12")
         await pilot.pause()
         await pilot.press(*"dm1", "enter", *"1111", "enter")
         await settle(app, pilot)
@@ -168,7 +168,7 @@ async def test_an_open_floor_has_nothing_to_lock(small_floor, make_app, clock) -
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        await pilot.press("f2")
+        await pilot.press("f12")
         await pilot.pause()
         assert not isinstance(app.screen, LoginScreen)
         assert app.idle_lock.lock_now(clock.now()) is False

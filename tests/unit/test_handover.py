@@ -87,9 +87,16 @@ def test_composer_is_prefilled_from_the_live_floor(
     view = lifecycle.compose(wang)
     state = view.live_state
     total = state["staffing"]["rows"][-1]
-    assert (total["zone"], total["staffed"], total["open"], total["fault"]) == ("*", 2, 5, 1)
+    # A-02 is away: at the seat is A-01 only, the away one counted apart.
+    assert (total["zone"], total["staffed"], total["away"], total["open"], total["fault"]) == (
+        "*",
+        1,
+        1,
+        5,
+        1,
+    )
     zone_a = state["staffing"]["rows"][0]
-    assert (zone_a["zone"], zone_a["staffed"], zone_a["open"]) == ("A", 2, 3)
+    assert (zone_a["zone"], zone_a["staffed"], zone_a["open"]) == ("A", 1, 3)
     (agent_away,) = state["away_now"]["rows"]
     assert (agent_away["seat"], agent_away["agent"], agent_away["reason"], agent_away["away"]) == (
         "A-02",
@@ -109,7 +116,7 @@ def test_composer_is_prefilled_from_the_live_floor(
     assert set(state) == set(views.LIVE_SECTIONS)
     page = markdown.to_markdown(view, UTC_ZONE)
     assert "B-01 since 2026-11-23 08:00: screen dead" in page
-    assert "Total: 2 staffed / 5 open seats (40%), 1 out of order" in page
+    assert "Total: 1 staffed, 1 away / 5 open seats (20%), 1 out of order" in page
 
 
 def test_every_live_section_is_read_from_its_panel(wang: Floor) -> None:

@@ -158,9 +158,10 @@ def test_counts_and_occupancy(small_floor) -> None:
         zones, total = count_by_zone(list_seats(session))
     by_zone = {z.zone: z for z in zones}
     assert (by_zone["A"].staffed, by_zone["A"].open_seats) == (2, 3)
-    assert (by_zone["B"].staffed, by_zone["B"].open_seats) == (1, 2)
-    assert (total.staffed, total.open_seats) == (3, 5)
-    assert total.occupancy == pytest.approx(0.6)
+    # Staffed is at the seat (ready or busy); the away agent is counted apart.
+    assert (by_zone["B"].staffed, by_zone["B"].away, by_zone["B"].open_seats) == (0, 1, 2)
+    assert (total.staffed, total.manned, total.open_seats) == (2, 3, 5)
+    assert total.occupancy == pytest.approx(0.4)
 
 
 def test_history_of_today(small_floor, clock) -> None:

@@ -169,9 +169,9 @@ def test_staffed_seats_come_from_the_floor(small_floor, clock) -> None:
     record_event(small_floor, "A-02", "busy", agent_no="1002")
     record_event(small_floor, "B-01", "ready", agent_no="1003")
     clock.advance(10)
-    record_event(small_floor, "B-01", "away", reason="toilet")  # away still counts as staffed
-    record_event(small_floor, "B-02", "fault", reason="headset")  # a broken seat does not
+    record_event(small_floor, "B-01", "away", reason="toilet")  # away is not at the seat
+    record_event(small_floor, "B-02", "fault", reason="headset")  # nor a broken seat
     with small_floor.db.read() as session:
-        assert staffed_seats(session) == 3
+        assert staffed_seats(session) == 2
         gap = compare_with_floor(session, required=5)
-    assert (gap.staffed, gap.short_by, gap.enough) == (3, 2, False)
+    assert (gap.staffed, gap.short_by, gap.enough) == (2, 3, False)

@@ -33,7 +33,7 @@ from floorman.domain.core.states import AwayBand, SlipApproval, SlipStatus
 from floorman.i18n import language, t
 from floorman.messages import DatabaseChanged, Tick
 from floorman.screens.base import CursorOnRow, FloormanScreen
-from floorman.screens.forms import Field, FormModal
+from floorman.screens.forms import Field, FormModal, confirm_then
 from floorman.screens.workers import reload_worker
 
 CSS = "../styles/away.tcss"
@@ -108,6 +108,22 @@ def row_cells(view: SlipView, reason: str) -> tuple[str | Text, ...]:
     )
 
 
+def slip_subject(view: SlipView) -> str:
+    """Whom an action on this slip acts on, for its confirmation: `朱丽 (1049), A-28,
+    away 07:35` (a request not yet out: `waiting`)."""
+    if view.status == SlipStatus.OUT:
+        return t(
+            "{name} ({agent}), {seat}, away {time}",
+            name=view.agent_name,
+            agent=view.agent,
+            seat=view.seat,
+            time=mmss(view.elapsed_seconds),
+        )
+    return t(
+        "{name} ({agent}), {seat}, waiting", name=view.agent_name, agent=view.agent, seat=view.seat
+    )
+
+
 class AwayScreen(FloormanScreen):
     """Everyone away and every request waiting, worst first, with the slip keys."""
 
@@ -137,6 +153,9 @@ class AwayScreen(FloormanScreen):
         yield Static("", id="away-summary")
         yield DataTable(id="away-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
+
+    # A slip to put the cursor on once the board has it (the floor's needs-you list).
+    slip_to_select: str | None = None
 
     def on_mount(self) -> None:
         self.views: dict[str, SlipView] = {}
@@ -185,7 +204,17 @@ class AwayScreen(FloormanScreen):
             position = {vid[:8]: index for index, vid in enumerate(order)}
             table.sort("id", key=lambda short: position.get(str(short), len(position)))
         cursor.put_back()
+        wanted_row = self.slip_to_select
+        if wanted_row is not None and wanted_row in table.rows:
+            table.move_cursor(row=table.get_row_index(wanted_row), animate=False)
+            self.slip_to_select = None
         self.update_summary()
+
+    def select_slip(self, slip_id: str) -> None:
+        """Put the cursor on this slip (now, or when the board has loaded it)."""
+        self.slip_to_select = slip_id
+        if getattr(self, "rows", None):  # mounted and loaded; else the first load does it
+            self.refresh_rows()
 
     def update_summary(self) -> None:
         out = [v for v in self.views.values() if v.status == SlipStatus.OUT]
@@ -256,18 +285,28 @@ class AwayScreen(FloormanScreen):
         if ref:
             self.run_domain(lambda: away_actions.back(self.floor, ref), t("Back at the seat"))
 
+    def subject(self, ref: str) -> str:
+        view = self.views.get(ref)
+        return slip_subject(view) if view is not None else ref[:8]
+
     def action_violation(self) -> None:
         ref = self.selected()
         if ref:
-            self.run_domain(
-                lambda: away_actions.record_violation(self.floor, ref), t("Recorded as a violation")
+            confirm_then(
+                self,
+                t("Record a violation for {who}?", who=self.subject(ref)),
+                lambda: self.run_domain(
+                    lambda: away_actions.record_violation(self.floor, ref),
+                    t("Recorded as a violation"),
+                ),
             )
 
     def action_reject(self) -> None:
         ref = self.selected()
         if ref:
             modal = ReasonModal(
-                t("Reject the request"), lambda reason: away_actions.reject(self.floor, ref, reason)
+                t("Reject {who}?", who=self.subject(ref)),
+                lambda reason: away_actions.reject(self.floor, ref, reason),
             )
             self.app.push_screen(modal, self._after_modal(t("Rejected")))
 
@@ -275,7 +314,7 @@ class AwayScreen(FloormanScreen):
         ref = self.selected()
         if ref:
             modal = ReasonModal(
-                t("Approve after the fact"),
+                t("Excuse {who}?", who=self.subject(ref)),
                 lambda reason: away_actions.excuse(self.floor, ref, reason),
             )
             self.app.push_screen(modal, self._after_modal(t("Excused")))

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from textual.actions import SkipAction
+from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable
+from textual.widget import Widget
+from textual.widgets import DataTable, Input, Select, TextArea
 
+from floorman.i18n import t
 from floorman.messages import Tick
 from floorman.screens.workers import WorkerPolicy
 
@@ -70,6 +74,53 @@ class FloormanModal(WorkerPolicy, ModalScreen[Any]):
     @property
     def floor(self) -> Floor:
         return self.fm.floor
+
+
+# Keys every table answers to alike, once for all of them (issue 15). The app holds them
+# ahead of the widgets (priority); each passes the key on (SkipAction) unless a table has
+# the focus, so a text field still gets its `j` and its Home.
+TABLE_BINDINGS = [
+    Binding("home", "table_key('top')", t("First row"), show=False, priority=True, id="table.top"),
+    Binding("end", "table_key('bottom')", t("Last row"), show=False, priority=True, id="table.end"),
+    Binding("j", "table_key('down')", t("Down"), show=False, priority=True, id="table.down"),
+    Binding("k", "table_key('up')", t("Up"), show=False, priority=True, id="table.up"),
+]
+TEXT_FIELDS = (Input, TextArea)
+
+
+def table_key(focused: Widget | None, where: str) -> None:
+    """Move the focused table's cursor: `top`, `bottom`, `down` or `up`.
+
+    Raises SkipAction when no table has the focus, so the key goes where it would have.
+    """
+    if not isinstance(focused, DataTable) or not focused.show_cursor or not focused.row_count:
+        raise SkipAction()
+    if where in ("top", "bottom") and focused.cursor_type not in ("row", "cell"):
+        raise SkipAction()
+    row = {
+        "top": 0,
+        "bottom": focused.row_count - 1,
+        "down": min(focused.row_count - 1, focused.cursor_row + 1),
+        "up": max(0, focused.cursor_row - 1),
+    }[where]
+    focused.move_cursor(row=row, animate=False)
+
+
+def leave_field(screen: Screen[Any]) -> None:
+    """Esc in a panel's text field: the focus goes to the panel's table (else to the
+    first thing that is not a field), so the letter and number keys are the panel's again.
+
+    Raises SkipAction outside a text field, and in a modal (where Esc cancels the form).
+    """
+    if not isinstance(screen, FloormanScreen) or not isinstance(screen.focused, TEXT_FIELDS):
+        raise SkipAction()
+    others = [w for w in screen.focus_chain if not isinstance(w, (*TEXT_FIELDS, Select))]
+    tables = [w for w in others if isinstance(w, DataTable)]
+    target = (tables or others or [None])[0]
+    if target is None:
+        screen.set_focus(None)
+    else:
+        target.focus()
 
 
 class CursorOnRow:

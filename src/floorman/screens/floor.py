@@ -1,4 +1,11 @@
-"""The floor at a glance: the seat map under a header of counts and occupancy.
+"""The floor at a glance: the seat map beside what needs the duty manager, under a
+header of counts and occupancy.
+
+The "needs you" list (`domain.needs_you`, worst first) sits beside the map on a wide
+terminal and under it on a narrow one. `n` puts the cursor on its first row (the
+oldest request waiting), `a` approves it: two keys. Keys act where they stand: on the
+list's row, or on the map's selected seat (`a` approve its request, `b` back, `x`
+excuse, `f` report a fault), through `screens.floor_actions`.
 
 The first thing the duty manager sees. Seats reload in a thread worker whenever the
 database changes (from this terminal, the CLI or another terminal); timers advance
@@ -17,45 +24,66 @@ from datetime import datetime
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Container
 from textual.widgets import Footer, Static
 
 from floorman.domain.audit import JournalView, journal_entries
-from floorman.domain.away.views import SeatAway, seat_aways
+from floorman.domain.away import views as away_views
+from floorman.domain.away.views import SeatAway, SlipView, seat_aways
 from floorman.domain.core.states import SeatState
+from floorman.domain.needs_you import Need, needs_you
 from floorman.domain.seats.views import SeatView, list_seats
 from floorman.i18n import t
 from floorman.messages import DatabaseChanged, Tick
 from floorman.screens.base import FloormanScreen
+from floorman.screens.floor_actions import act_on_slip, report_fault, slip_at_seat
 from floorman.screens.workers import reload_worker
 from floorman.widgets.floor_header import FloorHeader
+from floorman.widgets.needs_list import NeedsList
 from floorman.widgets.seat_map import SeatMap
 
 # Journal actions that never change what the seat map shows.
 MAP_NEUTRAL_ACTIONS = ("alert.",)
 # How many of the newest journal rows a reload reads to decide; more new rows, a full read.
 RECENT_JOURNAL_ROWS = 16
+# Needs that come with time (an away passing its limit, a visitor overstaying) between
+# database changes: the list is read again this often (seconds).
+NEEDS_EVERY = 5
 
 
 class FloorScreen(FloormanScreen):
     """Seat map by zone, with filters by zone and by state, and Enter for a seat's detail."""
 
     OWN_HEADER = True
+    # Beside the map from 120 columns, under it below.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
 
     BINDINGS = [
+        Binding("n", "needs", t("Needs you"), id="floor.needs"),
         Binding("z", "cycle_zone", t("Zone filter"), id="floor.zone"),
         Binding("s", "cycle_state", t("State filter"), id="floor.state"),
+        Binding("a", "seat_act('approve')", t("Approve"), show=False, id="floor.approve"),
+        Binding("b", "seat_act('back')", t("Back"), show=False, id="floor.back"),
+        Binding("x", "seat_act('excuse')", t("Excuse"), show=False, id="floor.excuse"),
+        Binding("f", "fault", t("Report a fault"), show=False, id="floor.fault"),
         Binding("escape", "clear_filters", t("Clear filters"), show=False, id="floor.clear"),
     ]
     HELP = t(
         "The floor: every seat by zone. Arrows or hjkl move, Enter opens a seat's detail, "
         "z filters by zone, s by state, Esc clears the filters. Letters: R ready, B busy, "
-        "A away, ! away past its limit, - empty, X out of order."
+        "A away within its limit, ! near it, ‼ over it, ✖ over twice it, - empty, X out of "
+        "order. On the selected seat: a approves its request, b marks the agent back, x "
+        "excuses the absence, f reports a fault. Needs you (beside or under the map, worst "
+        "first): n or Tab goes to it; Enter goes to the row's panel; a approve, r reject, "
+        "b back, x excuse, v violation act on the row."
     )
 
     def compose(self) -> ComposeResult:
         yield FloorHeader(self.floor.config.zone(), id="floor-header")
         yield Static("", id="floor-filters")
-        yield SeatMap(id="seat-map")
+        with Container(id="floor-body"):
+            yield SeatMap(id="seat-map")
+            yield NeedsList(id="needs-list")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -64,8 +92,11 @@ class FloorScreen(FloormanScreen):
         self.views: list[SeatView] = []
         # The newest journal row the seats on screen are known to be current with.
         self.journal_head: int | None = None
+        self.board: list[SlipView] = []
+        self.needs: list[Need] = []
         self.query_one(SeatMap).focus()
         self.reload()
+        self.reload_needs()
 
     @reload_worker("floor-reload")
     def reload(self) -> None:
@@ -104,13 +135,78 @@ class FloorScreen(FloormanScreen):
         )
         self.query_one(SeatMap).now = now
 
+    @reload_worker("floor-needs")
+    def reload_needs(self) -> None:
+        board = away_views.away_board(self.floor)
+        needs = needs_you(self.floor)
+        self.app.call_from_thread(self.show_needs, board, needs)
+
+    def show_needs(self, board: list[SlipView], needs: list[Need]) -> None:
+        self.board, self.needs = board, needs
+        self.query_one(NeedsList).show_needs(needs, self.floor.clock.now())
+
     @on(DatabaseChanged)
     def database_changed(self) -> None:
         self.reload()
+        self.reload_needs()
 
     @on(Tick)
     def tick(self) -> None:
         self.update_header()
+        now = self.floor.clock.now()
+        if int(now.timestamp()) % NEEDS_EVERY == 0:
+            self.reload_needs()
+        else:
+            self.query_one(NeedsList).retime(now)
+
+    # ------------------------------------------------------------------ acting
+    def action_needs(self) -> None:
+        needs = self.query_one(NeedsList)
+        needs.focus()
+        if needs.row_count:
+            needs.move_cursor(row=0, animate=False)
+
+    @on(NeedsList.Act)
+    def act_on_need(self, event: NeedsList.Act) -> None:
+        need = event.need
+        if event.verb == "go":
+            self.go_to(need)
+        elif need.slip is not None:
+            act_on_slip(self, event.verb, need.slip, self.reload_needs)
+
+    def go_to(self, need: Need) -> None:
+        """Open the panel the need belongs to, on its record."""
+        from floorman.domain.needs_you import NeedKind
+
+        if need.slip is not None:
+            self.fm.action_panel("2")
+            select = getattr(self.app.screen, "select_slip", None)
+            if select is not None:
+                select(need.ref)
+        elif need.kind in (NeedKind.VISITOR_OVERSTAY, NeedKind.VISITOR_UNESCORTED):
+            self.fm.action_panel("3")
+        elif need.kind == NeedKind.HANDOVER_DUE:
+            self.fm.action_panel("4")
+        else:
+            self.fm.action_panel("5")
+            select = getattr(self.app.screen, "select_emergency", None)
+            if select is not None:
+                select(need.ref)
+
+    def action_seat_act(self, verb: str) -> None:
+        seat = self.query_one(SeatMap).selected()
+        if seat is None:
+            return
+        view = slip_at_seat(self.board, seat.seat, verb)
+        if view is None:
+            self.notify(t("No slip at {seat} for that", seat=seat.seat), timeout=3)
+            return
+        act_on_slip(self, verb, view, self.reload_needs)
+
+    def action_fault(self) -> None:
+        seat = self.query_one(SeatMap).selected()
+        if seat is not None:
+            report_fault(self, seat.seat, seat.state, self.reload)
 
     def on_screen_resume(self) -> None:
         # The app does not tick a floor covered by another panel: bring it up to date.

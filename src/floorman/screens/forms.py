@@ -197,3 +197,53 @@ class FormModal(FloormanModal):
 
     def show_storage_refusal(self, text: str) -> None:
         self.show_error(not_saved(text))
+
+
+class ConfirmModal(FloormanModal):
+    """The one confirmation of a deliberate action (recording a violation, rejecting,
+    closing an emergency early, submitting a handover). The question names whom it acts
+    on (`Excuse 朱丽 (1049), A-28, away 07:35?`): the record was chosen a moment ago and
+    another may have slid under the cursor since. `y` or Enter confirms, `n` or Esc
+    cancels; it returns True only when confirmed, and acts on nothing itself.
+    """
+
+    DEFAULT_CSS = """
+    ConfirmModal { align: center middle; }
+    ConfirmModal #confirm {
+        width: auto; min-width: 40; max-width: 90%; height: auto;
+        border: thick $warning; background: $panel; padding: 0 1;
+    }
+    ConfirmModal #confirm-question { text-style: bold; }
+    ConfirmModal #confirm-hint { color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", t("Yes"), id="confirm.yes", priority=True),
+        Binding("n,escape", "answer(False)", t("No"), id="confirm.no", priority=True),
+    ]
+
+    def __init__(self, question: str, *, detail: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm"):
+            yield Static(Text(self.question), id="confirm-question")
+            if self.detail:
+                yield Static(Text(self.detail), id="confirm-detail")
+            yield Static(t("y or Enter: yes · n or Esc: no"), id="confirm-hint")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+def confirm_then(
+    screen: FloormanModal | Any, question: str, act: Callable[[], Any], *, detail: str = ""
+) -> None:
+    """Ask `question` (naming whom it acts on) and run `act()` only on yes."""
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            act()
+
+    screen.app.push_screen(ConfirmModal(question, detail=detail), answered)

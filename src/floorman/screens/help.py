@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -29,6 +31,15 @@ def printed_key(key: str) -> str:
     return ",".join(shown)
 
 
+def global_key_lines(bindings: list[Any]) -> list[str]:
+    """The app's keys, one line per action with all its keys: `!, f2  Emergency`."""
+    keys: dict[str, list[str]] = {t("Command palette"): ["ctrl+p"]}
+    for binding in bindings:
+        if isinstance(binding, Binding) and binding.description:
+            keys.setdefault(t(binding.description), []).append(printed_key(binding.key))
+    return [f"  {', '.join(shown):<18} {description}" for description, shown in keys.items()]
+
+
 class HelpScreen(ModalScreen[None]):
     """Help for the screen underneath: its purpose and its keys, then the global keys."""
 
@@ -54,11 +65,8 @@ class HelpScreen(ModalScreen[None]):
                 if isinstance(binding, Binding) and binding.key not in seen:
                     seen.add(binding.key)
                     lines.append(self._key_line(binding))
-        lines += ["", t("Everywhere")]
-        for binding in self.app.BINDINGS:
-            if isinstance(binding, Binding):
-                lines.append(self._key_line(binding))
-        lines.append(f"  {'ctrl+p':<18} {t('Command palette')}")
+        lines += ["", t("Everywhere (the second key works inside a text field too)")]
+        lines += global_key_lines(self.app.BINDINGS)
         with VerticalScroll(id="help-body"):
             yield Static("\n".join(lines))
 

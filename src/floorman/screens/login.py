@@ -2,7 +2,7 @@
 
 On a floor that has operators (see domain/operators/), nobody may act until they log
 in; after `config.operators.idle_lock_minutes` without a key or a click the terminal
-locks, and the hand-over key (F2) locks it at once for the next operator. The lock
+locks, and the hand-over key (F12) locks it at once for the next operator. The lock
 covers the keys, not the floor: a small box over a see-through backdrop, while the seat
 map, the alerts and the header behind it keep updating. The actor loses its role (so
 even a way round the modal gets nothing past `require`), and a PIN unlocks it. The same

@@ -71,6 +71,7 @@ class StaffingScreen(FloormanScreen):
 
     CSS_PATH = "../styles/staffing.tcss"
     BINDINGS = [
+        Binding("e", "edit", t("Edit figures"), id="staffing.edit"),
         Binding("ctrl+r", "recalculate", t("Recalculate"), id="staffing.recalculate"),
         Binding("escape", "leave_input", t("Leave the field"), show=False, id="staffing.leave"),
     ]
@@ -81,7 +82,8 @@ class StaffingScreen(FloormanScreen):
         "around the answer: > marks the answer, + a number that meets the target. On the "
         "right, the manual's rules: busy-hour calls and daily requests give the seats to "
         "open and every post; staffed seats now are compared with the seats required. "
-        "Tab moves between fields, Esc leaves a field so the number keys switch panels."
+        "e edits the figures (the cursor goes to Calls), Tab moves between fields, Esc "
+        "leaves a field so the letter and number keys are the panel's again."
     )
 
     def compose(self) -> ComposeResult:
@@ -131,7 +133,8 @@ class StaffingScreen(FloormanScreen):
             t("each +{calls}", calls=self.table.step_calls),
             t("+{seats}", seats=self.table.step_seats),
         )
-        self.query_one("#erlang-calls", Input).focus()
+        # No field has the focus until `e`: the global keys (`!`, digits, `q`) stay global.
+        erlang.focus()
         self.action_recalculate()
         self.reload_staffed()
 
@@ -279,6 +282,9 @@ class StaffingScreen(FloormanScreen):
     def action_recalculate(self) -> None:
         self.calculate_erlang()
         self.calculate_manual()
+
+    def action_edit(self) -> None:
+        self.query_one("#erlang-calls", Input).focus()
 
     def action_leave_input(self) -> None:
         self.query_one("#erlang-table", DataTable).focus()

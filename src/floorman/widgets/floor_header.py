@@ -20,7 +20,8 @@ HEADER_ORDER = (SeatState.READY, SeatState.BUSY, SeatState.AWAY, SeatState.EMPTY
 
 
 class FloorHeader(Widget):
-    """One or two lines: clock, operator, per-state counts, occupancy per zone and overall."""
+    """One or two lines: clock, operator, per-state counts, occupancy per zone and overall
+    (agents at their seats over open seats; the away ones counted apart)."""
 
     DEFAULT_CSS = """
     FloorHeader { height: auto; max-height: 3; background: $primary-background; padding: 0 1; }
@@ -67,9 +68,11 @@ class FloorHeader(Widget):
         )
         for state in HEADER_ORDER:
             line.append(f"{STATE_LETTERS[state]} {t(state)} {total.states[state]}  ")
+        # Occupancy says what it counts: agents at their seats; the away ones are the
+        # `A away` count before it (ZoneCounts.staffed).
         line.append(
             t(
-                "occupancy {staffed}/{open} {pct:.0%}",
+                "occupancy at seat {staffed}/{open} {pct:.0%}",
                 staffed=total.staffed,
                 open=total.open_seats,
                 pct=total.occupancy,

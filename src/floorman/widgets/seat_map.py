@@ -2,9 +2,12 @@
 
 Each seat is a two-line cell: its id, a state letter and the time in state on the first
 line, the agent's name on the second. Colour is never the only signal: every state has
-a letter (R ready, B busy, A away, - empty, X out of order), and an away past its own
-limit (the slip's: `away.rules.away_limits`, through the `SeatAway`s it is given) shows
-"!". The widget renders from plain `SeatView`s and `SeatAway`s; it never touches the
+a letter (R ready, B busy, A away, - empty, X out of order), and an away shows its band
+against its own limit (the slip's: `away.rules.away_limits`, through the `SeatAway`s it
+is given): A within, then the band's symbol (`away.rules.BAND_SYMBOLS`: ! warning,
+‼ breach, ✖ severe), each in its colour; a breach is drawn louder than an out-of-order
+seat. Times over an hour read `1:05:12`: the cells widen for the longest timer, never
+cut it. The widget renders from plain `SeatView`s and `SeatAway`s; it never touches the
 database.
 
 It draws line by line (Textual's line API): only the lines on screen are built, so a
@@ -31,20 +34,35 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from floorman.clock import mmss
+from floorman.domain.away.rules import BAND_SYMBOLS
 from floorman.domain.away.views import SeatAway
-from floorman.domain.core.states import SeatState
+from floorman.domain.core.states import AwayBand, SeatState
 from floorman.domain.seats.views import STATE_LETTERS, SeatView, ZoneCounts, count_by_zone
 from floorman.i18n import fit, t
 
-CELL = 12  # "A-01 R 03:12" is twelve cells; longer seat codes widen every cell
+CELL = 12  # "A-01 R 03:12" is twelve cells; longer seat codes and timers widen every cell
+TIMER = 5  # "03:12"; "1:05:12" past an hour (clock.mmss) widens the cells
 STATE_STYLES: dict[str, str] = {
     SeatState.READY: "bold green",
     SeatState.BUSY: "bold cyan",
     SeatState.AWAY: "bold magenta",
     SeatState.EMPTY: "dim",
-    SeatState.FAULT: "bold white on red",
+    # Out of order is a fact to see, not an alarm: quieter than any away past its limit.
+    SeatState.FAULT: "bold red on grey23",
 }
-OVER_LIMIT_LETTER, OVER_LIMIT_STYLE = "!", "bold white on dark_red"
+# An away's mark and colour by its band (the away board's colours, louder on the map).
+BAND_LETTERS: dict[str, str] = {
+    AwayBand.OK: STATE_LETTERS[SeatState.AWAY],
+    AwayBand.WARNING: BAND_SYMBOLS[AwayBand.WARNING],
+    AwayBand.BREACH: BAND_SYMBOLS[AwayBand.BREACH],
+    AwayBand.SEVERE: BAND_SYMBOLS[AwayBand.SEVERE],
+}
+BAND_STYLES: dict[str, str] = {
+    AwayBand.OK: STATE_STYLES[SeatState.AWAY],
+    AwayBand.WARNING: "bold black on yellow",
+    AwayBand.BREACH: "bold white on red",
+    AwayBand.SEVERE: "bold yellow on red underline",
+}
 
 
 # What one line of the map shows, as plain data: ("seats" | "names", ((start, text, style),
@@ -103,6 +121,7 @@ class SeatMap(ScrollView, can_focus=True):
         self._titles: dict[int, tuple[SeatView, ZoneCounts]] = {}
         self._height = 1
         self._cell = CELL
+        self._timer = TIMER
         self._laid_out = False
         # Screen row -> (line spec, scroll_x, width) it last drew: what is on the terminal.
         self._drawn: dict[int, tuple[object, ...]] = {}
@@ -129,6 +148,22 @@ class SeatMap(ScrollView, can_focus=True):
         """Whether this seat's away is past its own limit at the map's `now`."""
         away = self.aways.get(view.seat)
         return view.state == SeatState.AWAY and away is not None and away.over_limit_at(self.now)
+
+    def band(self, view: SeatView) -> AwayBand | None:
+        """This seat's away band at the map's `now` (None: not away)."""
+        away = self.aways.get(view.seat)
+        if view.state != SeatState.AWAY:
+            return None
+        return away.band_at(self.now) if away is not None else AwayBand.OK
+
+    def _widest_timer(self) -> int:
+        """Cells of the longest timer on the map now (`1:05:12` past an hour)."""
+        now = self.now
+        longest = max(
+            (v.seconds_in_state(now) for v in self.views if v.state != SeatState.EMPTY),
+            default=0,
+        )
+        return max(TIMER, len(mmss(longest)))
 
     def set_filters(self, zone: str | None, state: str | None) -> None:
         self.zone_filter, self.state_filter = zone, state
@@ -171,7 +206,8 @@ class SeatMap(ScrollView, can_focus=True):
         self._forget_specs()
         # Seat id, letter and mm:ss must fit whole: "A-001 R 03:12" needs 13 cells.
         longest = max((cell_len(p.view.seat) for p in placed), default=4)
-        self._cell = max(CELL, longest + 8)
+        self._timer = self._widest_timer()
+        self._cell = max(CELL, longest + 3 + self._timer)
         self._height = (max(p.line for p in placed) + 2) if placed else 1
         cols = max((p.col for p in placed), default=0) + 1
         self.virtual_size = Size(max(cols * (self._cell + 1), 40), self._height)
@@ -256,7 +292,7 @@ class SeatMap(ScrollView, can_focus=True):
         if number in self._titles:
             view, zone = self._titles[number]
             counts = t(
-                "staffed {staffed}/{open} ({pct:.0%})",
+                "at seat {staffed}/{open} ({pct:.0%})",
                 staffed=zone.staffed,
                 open=zone.open_seats,
                 pct=zone.occupancy,
@@ -330,13 +366,14 @@ class SeatMap(ScrollView, can_focus=True):
             if top:
                 seconds = view.seconds_in_state(now)
                 letter, style = STATE_LETTERS[view.state], STATE_STYLES[view.state]
-                if self.over_limit(view):
-                    letter, style = OVER_LIMIT_LETTER, OVER_LIMIT_STYLE
+                band = self.band(view)
+                if band is not None:
+                    letter, style = BAND_LETTERS[band], BAND_STYLES[band]
                 if dimmed:
                     style = "dim"
                 if selected:
                     style += " reverse"
-                timer = mmss(seconds) if view.state != SeatState.EMPTY else "     "
+                timer = mmss(seconds) if view.state != SeatState.EMPTY else ""
                 text = _fit(f"{view.seat} {letter} {timer}", cell)
             else:
                 fault = view.state == SeatState.FAULT
@@ -382,6 +419,9 @@ class SeatMap(ScrollView, can_focus=True):
         self.refresh_changed_lines()
 
     def watch_now(self) -> None:
+        if self._laid_out and self._widest_timer() > self._timer:
+            self._relayout()  # a timer passed an hour (or ten): widen the cells, never cut
+            return
         self._forget_specs(timers_only=True)
         self.refresh_changed_lines()
 

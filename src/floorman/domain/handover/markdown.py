@@ -90,7 +90,9 @@ def _live_row(section: str, row: dict[str, Any], zone: ZoneInfo) -> str:
     if section == "staffing":
         zone_name = "Total" if row["zone"] == "*" else f"Zone {row['zone']}"
         return (
-            f"{zone_name}: {row['staffed']} staffed / {row['open']} open seats "
+            # Staffed is at the seat; older snapshots have no away count.
+            f"{zone_name}: {row['staffed']} staffed, {row.get('away', 0)} away / "
+            f"{row['open']} open seats "
             f"({round(row['occupancy'] * 100)}%), {row['fault']} out of order"
         )
     if section == "away_now":

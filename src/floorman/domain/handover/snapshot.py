@@ -64,7 +64,8 @@ def _staffing_section(session: Session, floor: Floor) -> dict[str, Any]:
     rows = [
         {
             "zone": z.zone,
-            "staffed": z.staffed,
+            "staffed": z.staffed,  # at the seat; the away ones apart (issue 16.8)
+            "away": z.away,
             "open": z.open_seats,
             "fault": z.states[SeatState.FAULT],
             "occupancy": round(z.occupancy, 3),

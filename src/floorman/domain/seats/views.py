@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from floorman.clock import elapsed_seconds
 from floorman.data.tables.floor import Agent, Seat, Zone
 from floorman.domain.core.errors import FloorError
-from floorman.domain.core.states import MANNED_STATES, SeatState
+from floorman.domain.core.states import AT_SEAT_STATES, MANNED_STATES, SeatState
 
 # Every state has a letter, so the floor reads without colour.
 STATE_LETTERS: dict[str, str] = {
@@ -93,8 +93,10 @@ def seat_view_by_code(session: Session, code: str) -> SeatView:
 class ZoneCounts:
     """Seats per state in one zone (or the whole floor), and its occupancy.
 
-    `staffed` counts seats with an agent assigned, away included (MANNED_STATES): the
-    figure the header, the handover and staffing have always shown.
+    `staffed` counts agents at their seats, ready or busy (AT_SEAT_STATES): an agent
+    away is not answering calls, so the header, the handover and staffing count them
+    apart (`away`); `manned` adds them back (MANNED_STATES). Occupancy is `staffed`
+    over the open seats, and says so where it is shown (issue 16).
     """
 
     zone: str
@@ -102,6 +104,14 @@ class ZoneCounts:
 
     @property
     def staffed(self) -> int:
+        return sum(self.states[s] for s in AT_SEAT_STATES)
+
+    @property
+    def away(self) -> int:
+        return self.states[SeatState.AWAY]
+
+    @property
+    def manned(self) -> int:
         return sum(self.states[s] for s in MANNED_STATES)
 
     @property

@@ -45,7 +45,7 @@ def compare(required: int, staffed: int) -> StaffingGap:
 
 
 def staffed_seats(session: Session) -> int:
-    """Seats staffed right now on the whole floor (ready, busy or away)."""
+    """Agents at their seats right now on the whole floor (ready or busy; away is not)."""
     from floorman.domain.seats.views import count_by_zone, list_seats
 
     _zones, total = count_by_zone(list_seats(session))
