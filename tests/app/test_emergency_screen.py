@@ -8,8 +8,8 @@ from floorman.domain.emergency import headcount, lifecycle
 from floorman.domain.emergency import views as emergency_views
 from floorman.domain.seats.events import record_event
 from floorman.screens.emergency import EmergencyScreen, EmergencyTextModal
-from floorman.screens.emergency_roll_call import EmergencyRollCallModal
 from floorman.screens.emergency_start import StartEmergencyModal
+from floorman.screens.roll_call import RollCallModal
 from tests.helpers import settle, type_text
 
 
@@ -43,7 +43,7 @@ async def test_start_a_drill_with_two_keys_and_work_it_through(
         (fire,) = running(small_floor)
         assert (fire.kind, fire.drill) == ("fire", True)
         assert app.screen.query_one("#emergency-steps").row_count == 10
-        assert "Roll call · 2 people · 2 not yet safe" in str(
+        assert "Roll call · 2 people · 0 safe · 2 not yet safe" in str(
             app.screen.query_one("#emergency-roll").render()
         )
 
@@ -102,7 +102,7 @@ async def test_start_a_drill_with_two_keys_and_work_it_through(
 
         await pilot.press("r")
         await settle(app, pilot)
-        assert isinstance(app.screen, EmergencyRollCallModal)
+        assert isinstance(app.screen, RollCallModal)
         await pilot.press("enter")  # Li Na, first on the list, is safe
         await settle(app, pilot)
         await pilot.press("escape")
@@ -290,7 +290,7 @@ async def test_close_early_asks_for_a_reason(small_floor, make_app) -> None:
         assert "closed early" in title and "end of the drill" in title
         assert "! not done" in table_lines(app)[2]
         listed = app.screen.query_one("#emergency-list")
-        assert str(listed.get_row_at(0)[4]) == "1/10"  # one step done; nine left not done
+        assert str(listed.get_row_at(0)[4]) == "1/10 !9"  # one step done; nine left not done
 
 
 async def test_several_running_are_listed_by_priority_and_follow_other_terminals(
@@ -321,15 +321,18 @@ def test_every_screen_string_has_a_chinese_translation() -> None:
 
     import floorman.screens.emergency as screen
     import floorman.screens.emergency_cells as cells
-    import floorman.screens.emergency_roll_call as roll_call
+    import floorman.screens.emergency_report as report
     import floorman.screens.emergency_start as start
+    import floorman.screens.roll_call as roll_call
 
-    catalog = tomllib.loads(
-        (resources.files("floorman") / "locales" / "zh_CN" / "emergency.toml").read_text("utf-8")
-    )
+    catalog: dict[str, str] = {}
+    for area in ("emergency", "visitors"):
+        catalog |= tomllib.loads(
+            (resources.files("floorman") / "locales" / "zh_CN" / f"{area}.toml").read_text("utf-8")
+        )
     trees = [
         ast.parse(Path(module.__file__ or "").read_text(encoding="utf-8"))
-        for module in (screen, cells, roll_call, start)
+        for module in (screen, cells, roll_call, start, report)
     ]
     strings = {
         node.args[0].value
@@ -344,6 +347,8 @@ def test_every_screen_string_has_a_chinese_translation() -> None:
     strings |= {label for _key, label in cells.LIST_COLUMNS + cells.STEP_COLUMNS}
     strings |= {word for _letter, word in cells.STATE_LABELS.values()}
     strings |= set(emergency_views.STATUS_WORDS.values())
+    strings |= set(report.ACTION_WORDS.values()) | {label for _key, label in report.COLUMNS}
+    strings |= {label for _key, label in roll_call.COLUMNS}
     assert sorted(s for s in strings if s not in catalog) == []
 
 

@@ -29,6 +29,7 @@ from floorman.domain.core.text import clean
 from floorman.domain.operators import permissions
 from floorman.domain.roll_call.people import Person, people_on_floor
 from floorman.domain.roll_call.views import (
+    RollCallCount,
     RollCallEntryView,
     RollCallView,
     entry_rows,
@@ -88,6 +89,12 @@ def open_roll_call(session: Session) -> RollCall | None:
         .order_by(col(RollCall.started_at).desc())
         .limit(1)
     ).first()
+
+
+def open_count(session: Session) -> RollCallCount | None:
+    """The count of the roll call open now (None when none is open)."""
+    roll = open_roll_call(session)
+    return roll_call_view(session, roll).count if roll is not None else None
 
 
 def find_roll_call(session: Session, ref: str | None = None) -> RollCall:
@@ -221,6 +228,42 @@ def mark_safe(
         permissions.require(floor, PERMISSION, session=session)
         roll = find_roll_call(session, ref)
         mark_in(session, floor, roll, refs)
+        return roll_call_view(session, roll)
+
+
+def unmark_in(
+    session: Session, floor: Floor, roll: RollCall, ref: str | int, reason: str
+) -> RollCallEntry:
+    """Take back a safe mark (marked by mistake, the person went back in), in the caller's
+    transaction; the reason goes to the journal and the emergencies' timelines."""
+    if roll.closed_at is not None:
+        raise FloorError("this roll call is closed")
+    why = clean(reason, "reason", required=True, max_len=200) or ""
+    (entry,) = _resolve(session, roll, [ref])
+    if entry.safe_at is None:
+        raise FloorError(f"number {entry.position} is not marked safe")
+    before = {"safe_at": entry.safe_at.isoformat(), "safe_by": entry.safe_by}
+    entry.safe_at = None
+    entry.safe_by = None
+    session.add(entry)
+    _tell_emergencies(session, floor, roll, "unsafe", f"{_timeline_text(entry)}: {why}")
+    journal.append(
+        session, at=floor.clock.now(), actor=floor.actor.name, terminal=floor.actor.terminal,
+        action="rollcall.unmark", subject=f"rollcall:{roll.id}", before=before,
+        after={"position": entry.position, "reason": why},
+    )
+    session.flush()
+    return entry
+
+
+def unmark_safe(
+    floor: Floor, person: str | int, reason: str, ref: str | None = None
+) -> RollCallView:
+    """Take back the safe mark of one person (number or name), saying why."""
+    with floor.db.write() as session:
+        permissions.require(floor, PERMISSION, session=session)
+        roll = find_roll_call(session, ref)
+        unmark_in(session, floor, roll, person, reason)
         return roll_call_view(session, roll)
 
 
