@@ -141,6 +141,7 @@ class RollCallModal(FloormanModal):
         # late never takes it off the screen.
         self.pending = {p for p in self.pending if not self.entry_safe(p)}
         table = self.query_one(DataTable)
+        first = table.row_count == 0
         zone = self.floor.config.zone()
         for entry in view.entries:
             key = str(entry.position)
@@ -153,6 +154,9 @@ class RollCallModal(FloormanModal):
                     key, safe, kind_cell(entry.kind), entry.name, where_cell(entry),
                     marked_cell(entry, zone), key=key,
                 )
+        if first and view.entries and view.entries[0].safe_at is not None:
+            # Reopened (after a restart, from another panel): go on where the roll stopped.
+            self.move_to_next_not_safe(0)
         self.update_title()
 
     def entry(self, position: int) -> RollCallEntryView | None:
