@@ -57,7 +57,8 @@ async def test_visitors_panel_and_the_fire_show_the_same_roll_call(
         await settle(app, pilot)
         visitors_side = rows(app.screen.query_one("#roll-call-table"), ("no", "safe", "name"))
         assert visitors_side == [("1", "[x]", "Chen Jie"), ("2", "[ ]", "Li Na")]
-        assert "2 people · 1 safe · 1 not yet safe" in str(app.screen.query_one("#roll-call-title").render())
+        title = str(app.screen.query_one("#roll-call-title").render())
+        assert "2 people · 1 safe · 1 not yet safe" in title
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, VisitorsScreen)

@@ -7,12 +7,14 @@ that roll call. Every mark is in the database, so leaving the dialog, a restart 
 another terminal shows the same marks (the dialog reloads when the database changes).
 
 `Enter` or `space` marks the selected person safe and moves to the next one not yet
-safe, at once: the mark is saved in a worker while the cursor already waits on the next
-person, so a floor of 110 is rolled in about 110 keys. `u` takes a mark back and asks why.
+safe, at once: the marks are saved by one worker (a burst of keys in one transaction)
+while the cursor already waits on the next person, so a floor of 110 is rolled in 110
+keys. `u` takes a mark back and asks why.
 """
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from typing import Any
 
@@ -95,6 +97,10 @@ class RollCallModal(FloormanModal):
         self.view: RollCallView | None = None
         # Marks sent but not yet read back: shown at once, so quick keys never mark twice.
         self.pending: set[int] = set()
+        # Marks waiting for the one worker that sends them (`send_marks`).
+        self.queue: list[int] = []
+        self.draining = False
+        self.sending = threading.Lock()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="roll-call"):
@@ -139,7 +145,8 @@ class RollCallModal(FloormanModal):
         self.view = view
         # A pending mark is kept until a reading shows it, so an older reading arriving
         # late never takes it off the screen.
-        self.pending = {p for p in self.pending if not self.entry_safe(p)}
+        with self.sending:
+            self.pending -= {p for p in self.pending if self.entry_safe(p)}
         table = self.query_one(DataTable)
         first = table.row_count == 0
         zone = self.floor.config.zone()
@@ -217,25 +224,39 @@ class RollCallModal(FloormanModal):
             )
             self.move_to_next_not_safe(position)
             return
-        roll_id = self.roll_call_id
         self.pending.add(position)
         self.query_one(DataTable).update_cell(str(position), "safe", SAFE)
         self.update_title()
         self.move_to_next_not_safe(position)
+        with self.sending:
+            self.queue.append(position)
+            start = not self.draining
+            self.draining = True
+        if start:
+            self.fm.run_in_thread(self.send_marks, self.marks_sent)
 
-        def mark() -> None:
+    def send_marks(self) -> None:
+        """In a worker: send the marks queued, a burst in one transaction, until none is
+        left. Keys pressed meanwhile join the queue; nobody is marked twice."""
+        roll_id = self.roll_call_id
+        while True:
+            with self.sending:
+                batch, self.queue = self.queue, []
+                if not batch:
+                    self.draining = False
+                    return
             try:
-                book.mark_safe(self.floor, [position], roll_id)
+                book.mark_safe(self.floor, batch, roll_id, skip_marked=True)
             except Exception:
-                # Refused (marked meanwhile elsewhere, the roll call closed): show what is.
-                self.pending.discard(position)
+                # Refused (the roll call closed meanwhile): show what is stored.
+                with self.sending:
+                    self.pending.difference_update(batch + self.queue)
+                    self.queue, self.draining = [], False
                 self.app.call_from_thread(self.load)
                 raise
 
-        def saved(_none: None) -> None:
-            self.load()
-
-        self.fm.run_in_thread(mark, saved)
+    def marks_sent(self, _none: None) -> None:
+        self.load()
 
     def action_unmark(self) -> None:
         position = self.selected_position()

@@ -196,12 +196,24 @@ def _resolve(session: Session, roll: RollCall, refs: Sequence[str | int]) -> lis
 
 
 def mark_in(
-    session: Session, floor: Floor, roll: RollCall, refs: Sequence[str | int]
+    session: Session,
+    floor: Floor,
+    roll: RollCall,
+    refs: Sequence[str | int],
+    *,
+    skip_marked: bool = False,
 ) -> list[RollCallEntry]:
-    """Mark the people `refs` name (numbers or names) safe, in the caller's transaction."""
+    """Mark the people `refs` name (numbers or names) safe, in the caller's transaction.
+
+    Someone already safe is refused, unless `skip_marked` (a screen sending a burst of
+    marks while another terminal marks too): then the first mark stands, untouched."""
     if roll.closed_at is not None:
         raise FloorError("this roll call is closed")
     entries = _resolve(session, roll, refs)
+    if skip_marked:
+        entries = [entry for entry in entries if entry.safe_at is None]
+        if not entries:
+            return []
     zone = floor.config.zone()
     for entry in entries:
         if entry.safe_at is not None:
@@ -221,13 +233,13 @@ def mark_in(
 
 
 def mark_safe(
-    floor: Floor, refs: Sequence[str | int], ref: str | None = None
+    floor: Floor, refs: Sequence[str | int], ref: str | None = None, *, skip_marked: bool = False
 ) -> RollCallView:
     """Mark people safe by their number (or name) on a roll call (the latest unless given)."""
     with floor.db.write() as session:
         permissions.require(floor, PERMISSION, session=session)
         roll = find_roll_call(session, ref)
-        mark_in(session, floor, roll, refs)
+        mark_in(session, floor, roll, refs, skip_marked=skip_marked)
         return roll_call_view(session, roll)
 
 
