@@ -77,7 +77,7 @@ async def test_a_fire_of_110_is_rolled_in_110_keys_and_counted_alike_everywhere(
     fire = lifecycle.start(fire_floor, "fire")
     assert safe_count(fire_floor) == (110, 0)
     app = FloormanApp(fire_floor, poll=False)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         await pilot.press("5", "r")
         await settle(app, pilot)
@@ -171,7 +171,7 @@ async def test_another_terminals_marks_show_in_the_open_dialog(fire_floor, db_pa
         actor=Actor("duty2", "test:tty2"),
     )
     app = FloormanApp(fire_floor, poll=False)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         await pilot.press("3", "c")
         await settle(app, pilot)

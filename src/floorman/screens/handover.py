@@ -161,7 +161,7 @@ class HandoverScreen(FloormanScreen):
             status=t(view.status),
             shift=view.shift_id,
             outgoing=view.outgoing,
-            incoming=view.incoming or view.expected_incoming or "?",
+            incoming=view.incoming or view.expected_incoming or t("(none assigned)"),
         )
         if view.locked:
             line += " · " + t("locked") + f" #{(view.content_hash or '')[:12]}"
@@ -321,7 +321,7 @@ class HandoverScreen(FloormanScreen):
 
     def saved_submit(self, result: Any) -> None:
         if isinstance(result, HandoverView):
-            incoming = result.expected_incoming or "?"
+            incoming = result.expected_incoming or t("(none assigned)")
             self.saved(t("Handover submitted to {incoming}", incoming=incoming))(result)
 
     def action_review(self) -> None:
@@ -348,7 +348,7 @@ class HandoverScreen(FloormanScreen):
         missing = [s for s in SECTIONS if s not in reviewed]
         if view.status == HandoverStatus.SUBMITTED and missing:
             # Said here in the manager's words; the domain refuses the same, by section id.
-            names = t("、").join(t(SECTION_TITLES[s]) for s in missing)
+            names = t(", ").join(t(SECTION_TITLES[s]) for s in missing)
             self.notify(
                 t("Review every section first (space); not reviewed: {sections}", sections=names),
                 severity="warning",

@@ -101,6 +101,8 @@ class RollCallModal(FloormanModal):
         self.queue: list[int] = []
         self.draining = False
         self.sending = threading.Lock()
+        # What each row shows now (safe, marked by), so a reading redraws only changes.
+        self.drawn: dict[str, tuple[bool, str]] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical(id="roll-call"):
@@ -148,19 +150,25 @@ class RollCallModal(FloormanModal):
         with self.sending:
             self.pending -= {p for p in self.pending if self.entry_safe(p)}
         table = self.query_one(DataTable)
-        first = table.row_count == 0
+        first = not self.drawn
         zone = self.floor.config.zone()
         for entry in view.entries:
             key = str(entry.position)
-            safe = SAFE if self.is_safe(entry) else NOT_SAFE
-            if key in table.rows:
-                table.update_cell(key, "safe", safe)
-                table.update_cell(key, "by", marked_cell(entry, zone), update_width=True)
-            else:
+            safe, by = self.is_safe(entry), marked_cell(entry, zone)
+            drawn = self.drawn.get(key)
+            if drawn is None:
                 table.add_row(
-                    key, safe, kind_cell(entry.kind), entry.name, where_cell(entry),
-                    marked_cell(entry, zone), key=key,
+                    key, SAFE if safe else NOT_SAFE, kind_cell(entry.kind), entry.name,
+                    where_cell(entry), by, key=key,
                 )
+            elif drawn != (safe, by):
+                # Only the cells that changed: a reading after each burst of keys touches
+                # the few rows marked, not all 110.
+                if drawn[0] != safe:
+                    table.update_cell(key, "safe", SAFE if safe else NOT_SAFE)
+                if drawn[1] != by:
+                    table.update_cell(key, "by", by, update_width=True)
+            self.drawn[key] = (safe, by)
         if first and view.entries and view.entries[0].safe_at is not None:
             # Reopened (after a restart, from another panel): go on where the roll stopped.
             self.move_to_next_not_safe(0)
@@ -226,6 +234,7 @@ class RollCallModal(FloormanModal):
             return
         self.pending.add(position)
         self.query_one(DataTable).update_cell(str(position), "safe", SAFE)
+        self.drawn[str(position)] = (True, self.drawn.get(str(position), (False, ""))[1])
         self.update_title()
         self.move_to_next_not_safe(position)
         with self.sending:
