@@ -8,8 +8,8 @@ from floorman.domain.emergency import headcount, lifecycle
 from floorman.domain.emergency import views as emergency_views
 from floorman.domain.seats.events import record_event
 from floorman.screens.emergency import EmergencyScreen, EmergencyTextModal
-from floorman.screens.emergency_roll_call import EmergencyRollCallModal
 from floorman.screens.emergency_start import StartEmergencyModal
+from floorman.screens.roll_call import RollCallModal
 from tests.helpers import settle, type_text
 
 
@@ -43,7 +43,7 @@ async def test_start_a_drill_with_two_keys_and_work_it_through(
         (fire,) = running(small_floor)
         assert (fire.kind, fire.drill) == ("fire", True)
         assert app.screen.query_one("#emergency-steps").row_count == 10
-        assert "Roll call · 2 people · 2 not yet safe" in str(
+        assert "Roll call · 2 people · 0 safe · 2 not yet safe" in str(
             app.screen.query_one("#emergency-roll").render()
         )
 
@@ -102,7 +102,7 @@ async def test_start_a_drill_with_two_keys_and_work_it_through(
 
         await pilot.press("r")
         await settle(app, pilot)
-        assert isinstance(app.screen, EmergencyRollCallModal)
+        assert isinstance(app.screen, RollCallModal)
         await pilot.press("enter")  # Li Na, first on the list, is safe
         await settle(app, pilot)
         await pilot.press("escape")
@@ -290,7 +290,7 @@ async def test_close_early_asks_for_a_reason(small_floor, make_app) -> None:
         assert "closed early" in title and "end of the drill" in title
         assert "! not done" in table_lines(app)[2]
         listed = app.screen.query_one("#emergency-list")
-        assert str(listed.get_row_at(0)[4]) == "1/10"  # one step done; nine left not done
+        assert str(listed.get_row_at(0)[4]) == "1/10 !9"  # one step done; nine left not done
 
 
 async def test_several_running_are_listed_by_priority_and_follow_other_terminals(
@@ -321,15 +321,18 @@ def test_every_screen_string_has_a_chinese_translation() -> None:
 
     import floorman.screens.emergency as screen
     import floorman.screens.emergency_cells as cells
-    import floorman.screens.emergency_roll_call as roll_call
+    import floorman.screens.emergency_report as report
     import floorman.screens.emergency_start as start
+    import floorman.screens.roll_call as roll_call
 
-    catalog = tomllib.loads(
-        (resources.files("floorman") / "locales" / "zh_CN" / "emergency.toml").read_text("utf-8")
-    )
+    catalog: dict[str, str] = {}
+    for area in ("emergency", "visitors"):
+        catalog |= tomllib.loads(
+            (resources.files("floorman") / "locales" / "zh_CN" / f"{area}.toml").read_text("utf-8")
+        )
     trees = [
         ast.parse(Path(module.__file__ or "").read_text(encoding="utf-8"))
-        for module in (screen, cells, roll_call, start)
+        for module in (screen, cells, roll_call, start, report)
     ]
     strings = {
         node.args[0].value
@@ -344,6 +347,8 @@ def test_every_screen_string_has_a_chinese_translation() -> None:
     strings |= {label for _key, label in cells.LIST_COLUMNS + cells.STEP_COLUMNS}
     strings |= {word for _letter, word in cells.STATE_LABELS.values()}
     strings |= set(emergency_views.STATUS_WORDS.values())
+    strings |= set(report.ACTION_WORDS.values()) | {label for _key, label in report.COLUMNS}
+    strings |= {label for _key, label in roll_call.COLUMNS}
     assert sorted(s for s in strings if s not in catalog) == []
 
 
@@ -366,3 +371,65 @@ async def test_the_start_modal_speaks_chinese(small_floor, make_app) -> None:
             assert "所有人员应保持镇静。" in steps_text(app)
     finally:
         set_language("en")
+
+
+async def test_the_days_closed_emergencies_stay_listed_with_their_reports_counts(
+    small_floor, make_app, clock
+) -> None:
+    """A fire closed early 15 minutes ago and a drill closed yesterday stay on the panel,
+    under the running one, with the counts their reports give; `v` opens the timeline."""
+    from floorman.domain.emergency.report import report_data
+    from floorman.screens.emergency_report import EmergencyReportModal
+
+    old = lifecycle.start(small_floor, "software_failure")
+    lifecycle.close_early(small_floor, old.id, "test")
+    clock.advance(days=8)  # closed 8 days before: out of sight
+    drill = lifecycle.start(small_floor, "theft", drill=True)
+    for number in range(1, 8):
+        lifecycle.step_action(small_floor, drill.id, number, "done")
+    lifecycle.close(small_floor, drill.id)
+    clock.advance(hours=20)
+    fire = lifecycle.start(small_floor, "fire")
+    for number in (1, 2, 3, 4):
+        lifecycle.step_action(small_floor, fire.id, number, "done")
+    lifecycle.step_action(small_floor, fire.id, 5, "skip", "power already off")
+    lifecycle.step_action(small_floor, fire.id, 6, "defer", "wait for the fire service")
+    lifecycle.close_early(small_floor, fire.id, "false alarm")
+    clock.advance(minutes=15)
+    hotline = lifecycle.start(small_floor, "hotline_failure")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("5")
+        await settle(app, pilot)
+        listing = app.screen.query_one("#emergency-list")
+        ids = [str(listing.get_row_at(i)[0]) for i in range(listing.row_count)]
+        assert ids[0] == hotline.short_id  # running first
+        assert ids[1:] == [fire.short_id, drill.short_id]  # latest closed next; not `old`
+        with small_floor.db.read() as session:
+            fire_counts = report_data(session, fire.id)["step_counts"]
+            drill_counts = report_data(session, drill.id)["step_counts"]
+        assert fire_counts == {
+            "done": 4, "skipped": 1, "deferred": 1, "not_done": 4, "open": 0, "total": 10
+        }
+        assert str(listing.get_row_at(1)[4]) == "6/10 !4"
+        assert str(listing.get_row_at(2)[4]) == f"{drill_counts['done']}/{drill_counts['total']}"
+        assert "DRILL" in str(listing.get_row_at(2)[2])
+        assert "1 running · " in str(app.screen.query_one("#emergency-summary").render())
+
+        await pilot.press("tab")  # the list of emergencies
+        await pilot.press("down")
+        await settle(app, pilot)
+        title = str(app.screen.query_one("#emergency-title").render())
+        assert "closed early" in title
+        assert "4 done · 1 skipped · 1 deferred · 4 not done" in title
+        await pilot.press("v")
+        await settle(app, pilot)
+        assert isinstance(app.screen, EmergencyReportModal)
+        summary = str(app.screen.query_one("#emergency-report-summary").render())
+        assert "4 done · 1 skipped · 1 deferred · 4 not done" in summary
+        assert "Roll call · 0 people" in summary and "false alarm" in summary
+        timeline = app.screen.query_one("#emergency-report-timeline")
+        whats = [str(timeline.get_row_at(i)[2]) for i in range(timeline.row_count)]
+        assert whats[0] == "started" and whats[-1] == "closed early"
+        assert "step skipped" in whats

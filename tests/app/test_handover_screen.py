@@ -17,6 +17,7 @@ from floorman.domain.core.context import Actor
 from floorman.domain.handover import find, lifecycle, open_items, views
 from floorman.domain.seats.events import record_event
 from floorman.screens.handover import FormModal, HandoverScreen, HistoryModal, TextModal
+from floorman.screens.handover_submit import SubmitHandoverModal
 from tests.helpers import settle
 
 
@@ -37,6 +38,10 @@ class Keys:
 
 def header(app) -> str:
     return str(app.screen.query_one("#handover-header").render())
+
+
+def title_of(app) -> str:
+    return str(app.screen.query_one("#form-title").render())
 
 
 def content(app) -> str:
@@ -75,7 +80,11 @@ async def test_compose_submit_acknowledge_from_the_keyboard(small_floor, make_ap
         await keys.press("enter")
         await settle(app, pilot)
         clock.advance(hours=7, minutes=55)
-        await keys.press("s")
+        await keys.press("s")  # asks first: nobody is assigned to the next shift
+        await settle(app, pilot)
+        assert isinstance(app.screen, SubmitHandoverModal)
+        assert "No incoming duty manager is assigned" in title_of(app)
+        await keys.press("enter")
         await settle(app, pilot)
         assert "S submitted" in header(app)
         composing_keys = keys.count
@@ -104,7 +113,7 @@ async def test_compose_submit_acknowledge_from_the_keyboard(small_floor, make_ap
     assert view.live_state["faults"]["rows"][0]["reason"] == "no dial tone"
     # The whole flow: about 60 keys, most of them the typed text; a person needs well
     # under two minutes for it.
-    assert composing_keys == 1 + 1 + 1 + 17 + 1 + 1 + 18 + 1 + 2 + 1 + 1
+    assert composing_keys == 1 + 1 + 1 + 17 + 1 + 1 + 18 + 1 + 2 + 1 + 1 + 1
     assert keys.count == composing_keys + 1 + 1 + len(views.SECTIONS) + 1
     assert keys.count < 70
 
@@ -280,3 +289,63 @@ async def test_amend_before_acknowledgement_says_so_before_any_typing(
         await pilot.press(*"late")  # keys go to the screen, not to a hidden form
         await settle(app, pilot)
         assert find.get(small_floor).amendments == []
+
+
+async def test_submit_names_the_incoming_manager_or_assigns_one(
+    small_floor, make_app, clock
+) -> None:
+    """`s` asks first: it names the next shift's duty manager; with none assigned, a name
+    typed is assigned to the next shift, then the handover goes to them."""
+    from floorman.domain import shifts
+
+    outgoing = dataclasses.replace(small_floor, actor=Actor("Wang", "test:tty1"))
+    lifecycle.compose(outgoing)
+    lifecycle.edit(outgoing, None, summary="quiet shift")
+    app = make_app()
+    app.floor = outgoing
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("4")
+        await settle(app, pilot)
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SubmitHandoverModal)
+        assert "No incoming duty manager is assigned" in title_of(app)
+        await pilot.press("escape")  # Esc: nothing submitted
+        await settle(app, pilot)
+        assert find.get(small_floor, "current").status == "draft"
+        await pilot.press("s")
+        await settle(app, pilot)
+        for ch in "Li":
+            await pilot.press(ch)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HandoverScreen)
+        assert "Wang → Li" in header(app)
+    view = find.get(small_floor, "current")
+    assert (view.status, view.expected_incoming) == ("submitted", "Li")
+    with small_floor.db.read() as session:
+        following = shifts.next_shift(small_floor.config, shifts.current_shift(small_floor))
+        assert shifts.manager_of(session, following) == "Li"
+
+
+async def test_submit_asks_naming_the_manager_on_the_roster(small_floor, make_app) -> None:
+    from floorman.domain import shifts
+
+    outgoing = dataclasses.replace(small_floor, actor=Actor("Wang", "test:tty1"))
+    shifts.assign_manager(outgoing, "next", "Zhao")
+    lifecycle.compose(outgoing)
+    lifecycle.edit(outgoing, None, summary="quiet shift")
+    app = make_app()
+    app.floor = outgoing
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("4")
+        await settle(app, pilot)
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SubmitHandoverModal)
+        assert "to Zhao?" in title_of(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "Wang → Zhao" in header(app) and "S submitted" in header(app)

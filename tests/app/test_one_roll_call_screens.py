@@ -10,8 +10,8 @@ from floorman.domain.seats.events import record_event
 from floorman.domain.visitors import decisions, presence, registration
 from floorman.domain.visitors.registration import Registration
 from floorman.screens.emergency import EmergencyScreen
-from floorman.screens.emergency_roll_call import EmergencyRollCallModal
-from floorman.screens.visitors import RollCallModal, VisitorsScreen
+from floorman.screens.roll_call import RollCallModal
+from floorman.screens.visitors import VisitorsScreen
 from tests.helpers import settle
 
 
@@ -57,7 +57,8 @@ async def test_visitors_panel_and_the_fire_show_the_same_roll_call(
         await settle(app, pilot)
         visitors_side = rows(app.screen.query_one("#roll-call-table"), ("no", "safe", "name"))
         assert visitors_side == [("1", "[x]", "Chen Jie"), ("2", "[ ]", "Li Na")]
-        assert "2 people · 1 not yet safe" in str(app.screen.query_one("#roll-call-title").render())
+        title = str(app.screen.query_one("#roll-call-title").render())
+        assert "2 people · 1 safe · 1 not yet safe" in title
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, VisitorsScreen)
@@ -65,15 +66,15 @@ async def test_visitors_panel_and_the_fire_show_the_same_roll_call(
         await pilot.press("5")
         await settle(app, pilot)
         assert isinstance(app.screen, EmergencyScreen)
-        assert "Roll call · 2 people · 1 not yet safe" in str(
+        assert "Roll call · 2 people · 1 safe · 1 not yet safe" in str(
             app.screen.query_one("#emergency-roll").render()
         )
         await pilot.press("r")
         await settle(app, pilot)
-        assert isinstance(app.screen, EmergencyRollCallModal)
-        table = app.screen.query_one("#emergency-roll-table")
+        assert isinstance(app.screen, RollCallModal)
+        table = app.screen.query_one("#roll-call-table")
         assert rows(table, ("no", "safe", "name")) == visitors_side
-        assert rows(table, ("kind", "by")) == [("visitor", "duty1"), ("staff", "")]
+        assert rows(table, ("kind", "by")) == [("visitor", "duty1 08:00"), ("staff", "")]
         await pilot.press("down", "enter")  # Li Na marked here...
         await settle(app, pilot)
         await pilot.press("escape")

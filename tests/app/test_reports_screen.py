@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual.widgets import Input
 
 from floorman.domain.seats.events import record_event
@@ -33,7 +31,12 @@ async def test_reports_show_range_and_export(
         await pilot.press("e")
         await workers_done(app)
         await pilot.pause()
-        assert len(list(Path(tmp_path / "exports").glob("*.csv"))) == 3
+        names = sorted(f.name.split("-2026")[0] for f in (tmp_path / "exports").glob("*.csv"))
+        assert names == ["alerts", "attendance", "away-minutes", "occupancy"]  # every tab
+        # No roster imported: the attendance tab says so instead of an empty table.
+        why = screen.query_one("#why-attendance")
+        assert why.display and "No roster imported" in str(why.render())
+        assert not screen.query_one("#why-away").display  # 30 away minutes to chart
 
 
 async def test_bad_date_is_a_clear_message(small_floor, make_app) -> None:

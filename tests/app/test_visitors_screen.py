@@ -9,10 +9,10 @@ from sqlmodel import select
 from floorman.data.tables.visitors import Visitor
 from floorman.domain.visitors import decisions, presence, registration
 from floorman.domain.visitors.registration import Registration
+from floorman.screens.roll_call import RollCallModal
 from floorman.screens.visitors import (
     RegisterVisitorModal,
     RejectVisitorModal,
-    RollCallModal,
     VisitorsScreen,
 )
 from tests.helpers import settle, type_text

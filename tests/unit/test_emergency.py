@@ -567,7 +567,12 @@ def test_json_report_has_steps_times_actors_notes_wording(small_floor, clock, ch
         ("王芳", None),
         ("Zhang Wei", None),
     ]
-    assert data["roll_call_count"] == {"people": 3, "not_yet_safe": 2}
+    assert data["roll_call_count"] == {
+        "people": 3, "safe": 1, "not_yet_safe": 2, "staff": 3, "visitors": 0
+    }
+    counts = data["step_counts"]
+    assert counts["done"] + counts["deferred"] == counts["total"]  # type: ignore[index]
+    assert counts["deferred"] == 1 and counts["not_done"] == 0  # type: ignore[index]
     assert [t["action"] for t in data["timeline"]][-1] == "close"  # type: ignore[attr-defined]
 
 

@@ -123,3 +123,39 @@ def test_close_early_with_a_reason_from_the_command_line(cli_db: Path) -> None:
     shown = run(cli_db, "emergency", "show", short)
     assert "closed early: end of the drill" in shown.stdout
     assert "[!]  2." in shown.stdout
+
+
+def test_list_gives_the_counts_the_screen_gave_at_close(cli_db: Path) -> None:
+    """A fire closed early with 4 of 10 steps done lists as 4 done, 6 not done (not
+    "10/10"), and a drill says DRILL in list and show."""
+    started = json.loads(run(cli_db, "emergency", "start", "fire", "--drill", "--json").stdout)
+    short = started["id"][:8]
+    for number in ("1", "2", "3", "4"):
+        assert run(cli_db, "emergency", "step", short, number, "done").returncode == 0
+    closed = run(cli_db, "emergency", "close", short, "--early", "--reason", "false alarm")
+    assert closed.returncode == 0, closed.stderr
+    listed = run(cli_db, "emergency", "list").stdout
+    assert "DRILL" in listed
+    assert "steps: 4 done, 0 skipped, 0 deferred, 6 not done of 10" in listed
+    as_json = json.loads(run(cli_db, "emergency", "list", "--json").stdout)
+    assert as_json[0]["step_counts"] == {
+        "done": 4, "skipped": 0, "deferred": 0, "not_done": 6, "open": 0, "total": 10
+    }
+    report = json.loads(run(cli_db, "emergency", "report", short, "--json").stdout)
+    assert report["step_counts"] == as_json[0]["step_counts"] and report["drill"] is True
+    assert "DRILL" in run(cli_db, "emergency", "show", short).stdout
+
+
+def test_a_safe_mark_is_taken_back_with_a_reason(tmp_path: Path) -> None:
+    demo = tmp_path / "demo.db"
+    assert run(demo, "init", "--demo").returncode == 0
+    started = json.loads(run(demo, "visitors", "rollcall", "start", "--json").stdout)
+    assert started["people"] > 0
+    assert run(demo, "visitors", "rollcall", "safe", "1").returncode == 0
+    no_reason = run(demo, "visitors", "rollcall", "unsafe", "1")
+    assert no_reason.returncode == 2 and "--reason" in no_reason.stderr
+    taken = run(demo, "visitors", "rollcall", "unsafe", "1", "--reason", "went back in", "--json")
+    assert taken.returncode == 0, taken.stderr
+    assert json.loads(taken.stdout)["count"]["safe"] == 0
+    again = run(demo, "visitors", "rollcall", "unsafe", "1", "--reason", "twice")
+    assert again.returncode == 2 and "not marked safe" in again.stderr

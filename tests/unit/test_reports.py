@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -115,12 +115,67 @@ def test_csv_export(small_floor, clock, tmp_path) -> None:
     clock.advance(hours=1)
     with small_floor.db.read() as session:
         report = floor_report(session, start, clock.now())
-    files = export_report(report, tmp_path / "out")
-    assert len(files) == 3
+    files = export_report(report, tmp_path / "out", ZoneInfo("UTC"))
+    assert len(files) == 4
     with files[0].open(encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0] == ["time_utc", "staffed", "open_seats", "occupancy", "required_seats"]
+    assert rows[0] == ["time", "staffed", "open_seats", "occupancy", "required_seats"]
     assert rows[1][1:3] == ["1", "6"]
+
+
+def test_export_writes_every_tab_with_local_times_and_their_offset(
+    small_floor, clock, tmp_path
+) -> None:
+    """Four tabs, four files (attendance included); a Shanghai floor reads 16:00+08:00."""
+    from dataclasses import replace
+
+    from floorman.domain.attendance.days import day_attendance
+    from floorman.domain.attendance.roster import import_roster
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    small_floor.config = replace(small_floor.config, timezone="Asia/Shanghai")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("staff_no,day,start,end\n1001,2026-11-23,16:00,23:00\n", encoding="utf-8")
+    import_roster(small_floor, roster)
+    start = clock.now()  # 08:00 UTC, 16:00 in Shanghai
+    record_event(small_floor, "A-01", "ready", agent_no="1001")
+    clock.advance(minutes=10)
+    record_event(small_floor, "A-01", "away", reason="toilet")
+    clock.advance(hours=1)
+    with small_floor.db.read() as session:
+        report = floor_report(session, start, clock.now(), zone=shanghai)
+        shifts = day_attendance(session, small_floor, date(2026, 11, 23))
+    files = export_report(report, tmp_path / "out", shanghai, shifts)
+    names = sorted(f.name.split("-2026")[0] for f in files)
+    assert names == ["alerts", "attendance", "away-minutes", "occupancy"]
+
+    def read(stem: str) -> list[list[str]]:
+        (path,) = [f for f in files if f.name.startswith(stem + "-")]
+        with path.open(encoding="utf-8-sig") as handle:
+            return list(csv.reader(handle))
+
+    occupancy, away, attendance = read("occupancy"), read("away-minutes"), read("attendance")
+    assert occupancy[1][0] == "2026-11-23T16:00:00+08:00"
+    assert away[0] == ["hour", "away_minutes"] and away[1][0] == "2026-11-23T16:00:00+08:00"
+    assert not any("utc" in cell.lower() for table in (occupancy, away) for cell in table[0])
+    assert attendance[0][:6] == [
+        "staff_no", "name", "day", "shift_start", "shift_end", "signed_in"
+    ]
+    assert attendance[1][0] == "1001" and attendance[1][3] == "2026-11-23T16:00:00+08:00"
+    assert attendance[1][5] == "2026-11-23T16:00:00+08:00"  # signed in at the seat
+
+
+def test_an_empty_tab_says_why(small_floor, clock) -> None:
+    from floorman.domain.reports import empty
+
+    start = clock.now()
+    clock.advance(hours=1)
+    with small_floor.db.read() as session:
+        report = floor_report(session, start, clock.now())
+        why = empty.why_empty(session, report, [], date(2026, 11, 23))
+    assert why.attendance == empty.NO_ROSTER
+    assert (why.away, why.alerts) == (empty.NO_AWAY, empty.NO_ALERTS)
+    assert why.occupancy is None  # six seats open, none staffed: the chart has lines
 
 
 def test_required_seats_follow_the_staffing_plan(small_floor, clock, tmp_path) -> None:
@@ -136,7 +191,7 @@ def test_required_seats_follow_the_staffing_plan(small_floor, clock, tmp_path) -
     with small_floor.db.read() as session:
         report = floor_report(session, start, start + timedelta(hours=1, minutes=30))
     assert report.required == [14, 14, 3, 3, None, None]
-    files = export_report(report, tmp_path / "out")
+    files = export_report(report, tmp_path / "out", ZoneInfo("UTC"))
     with files[0].open(encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
     assert rows[0][-1] == "required_seats" and rows[1][-1] == "14" and rows[-1][-1] == ""

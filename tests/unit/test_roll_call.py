@@ -86,7 +86,9 @@ def test_visitors_panel_and_a_running_fire_show_the_same_people_and_marks(
         (2, "staff", "Li Na", "duty1"),
         (3, "staff", "Zhang Wei", None),
     ]
-    assert again.missing == 1 and report["roll_call_count"] == {"people": 3, "not_yet_safe": 1}
+    assert again.missing == 1 and report["roll_call_count"] == {
+        "people": 3, "safe": 2, "not_yet_safe": 1, "staff": 2, "visitors": 1
+    }
     with floor.db.read() as session:
         lines = emergency_views.timeline(session, fire.id)
     assert [(x.action, x.text) for x in lines if x.action == "safe"] == [

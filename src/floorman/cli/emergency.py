@@ -133,6 +133,7 @@ def _print_view(view: Any, now: Any, lang: str) -> None:
         print(f"  wording: {view.wording}")
     if view.close_reason:
         print(f"  closed early: {view.close_reason}")
+    print(f"  steps: {view.step_counts.text()}")
     for s in view.steps:
         who = f" ({s.state_by})" if s.state_by else ""
         assigned = f" -> {s.assignee}" if s.assignee else ""
@@ -153,7 +154,6 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from floorman.clock import mmss
-    from floorman.domain.core.states import StepState
     from floorman.domain.emergency.views import STATUS_WORDS, list_emergencies
 
     floor = open_floor(args)
@@ -170,10 +170,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     lang = _lang(args, floor)
     for v in views:
-        done = sum(1 for s in v.steps if s.state not in (StepState.OPEN, StepState.NOT_DONE))
         print(
             f"{v.short_id} P{v.priority} {'DRILL ' if v.drill else ''}{v.title(lang)}  "
-            f"{STATUS_WORDS[v.status]}  {mmss(v.elapsed(now))}  {done}/{len(v.steps)} steps"
+            f"{STATUS_WORDS[v.status]}  {mmss(v.elapsed(now))}  steps: {v.step_counts.text()}"
         )
     return 0
 
@@ -181,22 +180,26 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     from floorman.domain.emergency.headcount import roll_call_lines
     from floorman.domain.emergency.views import get_emergency
+    from floorman.domain.roll_call.views import count_entries
 
     floor = open_floor(args)
     with floor.db.read() as session:
         view = get_emergency(session, args.id)
         lines = roll_call_lines(session, view.id)
+    count = count_entries(lines)
     if args.json:
         data = view.as_json()
         data["elapsed_seconds"] = view.elapsed(floor.clock.now())
         data["roll_call"] = [x.as_json() for x in lines]
-        data["roll_call_count"] = {
-            "people": len(lines),
-            "not_yet_safe": sum(1 for x in lines if x.safe_at is None),
-        }
+        data["roll_call_count"] = count.as_json()
         print_json(data)
         return 0
     _print_view(view, floor.clock.now(), _lang(args, floor))
+    if view.has_roll_call:
+        print(
+            f"  roll call: {count.people} people, {count.safe} safe, "
+            f"{count.not_yet_safe} not yet safe"
+        )
     for x in lines:
         mark = f"safe ({x.safe_by})" if x.safe_at else "NOT ACCOUNTED FOR"
         print(f"  roll {x.position:>3}. {x.kind:<7} {x.name} [{x.location}] {mark}")

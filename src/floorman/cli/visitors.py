@@ -104,6 +104,14 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     safe.add_argument("--id", dest="roll_call", help="roll call id (default: the latest)")
     safe.add_argument("--json", action="store_true")
     safe.set_defaults(handler=cmd_rollcall_safe)
+    unsafe = roll_cmds.add_parser(
+        "unsafe", parents=[common], help="take back a safe mark, saying why"
+    )
+    unsafe.add_argument("number", metavar="N")
+    unsafe.add_argument("--reason", required=True, help="why (marked by mistake, went back in)")
+    unsafe.add_argument("--id", dest="roll_call", help="roll call id (default: the latest)")
+    unsafe.add_argument("--json", action="store_true")
+    unsafe.set_defaults(handler=cmd_rollcall_unsafe)
     show_roll = roll_cmds.add_parser("show", parents=[common], help="print a roll call")
     show_roll.add_argument("--id", dest="roll_call", help="roll call id (default: the latest)")
     show_roll.add_argument("--json", action="store_true")
@@ -299,6 +307,15 @@ def cmd_rollcall_safe(args: argparse.Namespace) -> int:
 
     floor = open_floor(args, authenticate=True)
     _print_roll_call(mark_safe(floor, args.numbers, args.roll_call), floor, args.json)
+    return 0
+
+
+def cmd_rollcall_unsafe(args: argparse.Namespace) -> int:
+    from floorman.domain.roll_call.book import unmark_safe
+
+    floor = open_floor(args, authenticate=True)
+    view = unmark_safe(floor, args.number, args.reason, args.roll_call)
+    _print_roll_call(view, floor, args.json)
     return 0
 
 

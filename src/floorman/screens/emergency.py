@@ -1,17 +1,19 @@
 """Emergencies (key 5): the running checklists and the keys that stamp their steps.
 
-Left, every running emergency, most urgent first, with its elapsed clock; right, the
-steps of the one selected, with who did each and when, under its unified wording
+Left, every running emergency, most urgent first, with its elapsed clock, then those
+closed in the last 7 days with their duration and step counts (`v` or Enter opens the
+timeline and report, `screens.emergency_report`); right, the steps of the one
+selected, with who did each and when, under its unified wording
 (统一口径) in a box of its own, and under the steps the selected step in full (its text
 wrapped, state, who, when, assigned, reason or note): the table's columns have fixed
 widths fitted to the screen, so who/when/assigned stay in sight and a long step is cut
 with "…" in the table only. `d` marks the selected step done, `s` skips it (a reason is
 asked), `e` defers it (a note is asked: what and why); after each the cursor moves to
 the next open step. `n` adds a note, `a` assigns it to someone, `w` edits the wording,
-`r` opens the roll call (fire, earthquake), `c` closes the checklist, `x` closes it early
-with a reason. `!`, from any screen, opens `StartEmergencyModal`: a digit or Enter picks
-the checklist, `d` toggles drill mode first. Rows update cell by cell when the database
-changes.
+`r` opens the one roll call (fire, earthquake; `screens.roll_call`), `c` closes the
+checklist, `x` closes it early with a reason. `!`, from any screen, opens
+`StartEmergencyModal`: a digit or Enter picks the checklist, `d` toggles drill mode
+first. Rows update cell by cell when the database changes.
 """
 
 from __future__ import annotations
@@ -32,20 +34,22 @@ from floorman.domain.core.states import StepState
 from floorman.domain.emergency import headcount, lifecycle
 from floorman.domain.emergency import views as emergency
 from floorman.domain.emergency.views import EmergencyView
-from floorman.domain.roll_call.views import RollCallEntryView as RollCallLineView
+from floorman.domain.roll_call.views import RollCallCount
 from floorman.i18n import language, t
 from floorman.messages import DatabaseChanged, Tick
 from floorman.screens.base import FloormanScreen
 from floorman.screens.emergency_cells import (
     LIST_COLUMNS,
     STEP_COLUMNS,
+    counts_text,
     list_cells,
     step_cells,
     step_detail,
     step_widths,
 )
-from floorman.screens.emergency_roll_call import EmergencyRollCallModal
+from floorman.screens.emergency_report import EmergencyReportModal
 from floorman.screens.forms import Field, FormModal
+from floorman.screens.roll_call import RollCallModal, count_line
 from floorman.screens.workers import reload_worker
 
 CSS = "../styles/emergency.tcss"
@@ -66,6 +70,7 @@ class EmergencyScreen(FloormanScreen):
         Binding("c", "close", t("Close"), id="emergency.close"),
         Binding("x", "close_early", t("Close early"), id="emergency.close_early"),
         Binding("t", "start", t("Start"), id="emergency.start"),
+        Binding("v", "report", t("Report"), id="emergency.report"),
     ]
     HELP = t(
         "Emergencies: the running checklists, most urgent first, and the steps of the one "
@@ -75,9 +80,11 @@ class EmergencyScreen(FloormanScreen):
         "next open step; n adds a note, a assigns it to someone, w sets the unified wording, "
         "r opens the roll call of a fire or earthquake, c closes the checklist (all steps "
         "done, skipped or deferred), x closes it early with a reason (false alarm, end of a "
-        "drill; open steps are recorded as not done), t or ! starts a checklist. Every action "
-        "is stamped with your name and the time. State letters: x done, - skipped, "
-        "> deferred, ! not done."
+        "drill; open steps are recorded as not done), t or ! starts a checklist. Closed "
+        "emergencies of the last 7 days are listed under the running ones with their counts "
+        "(done/total, !N not done); v (or Enter on the list) opens the timeline and report "
+        "of the selected one. Every action is stamped with your name and the time. State "
+        "letters: x done, - skipped, > deferred, ! not done."
     )
 
     def __init__(self, select: str | None = None) -> None:
@@ -87,7 +94,7 @@ class EmergencyScreen(FloormanScreen):
         self.list_rows: dict[str, tuple[str, ...]] = {}
         self.step_rows: dict[str, tuple[Text, ...]] = {}
         self.steps_of: str | None = None
-        self.rolls: list[RollCallLineView] = []
+        self.roll: RollCallCount | None = None
         self.widths = step_widths(100)
 
     def compose(self) -> ComposeResult:
@@ -140,22 +147,20 @@ class EmergencyScreen(FloormanScreen):
     @reload_worker("emergency-reload")
     def reload(self) -> None:
         with self.floor.db.read() as session:
-            views = emergency.running(session)
+            views = emergency.in_sight(session, self.floor.clock.now())
             current = self.current
             if current and current not in {v.id for v in views}:
                 try:  # just closed: keep showing it until another is chosen
                     views.append(emergency.get_emergency(session, current))
                 except FloorError:
                     current = None
-            rolls: list[RollCallLineView] = []
             chosen = current or (views[0].id if views else None)
-            if chosen:
-                rolls = headcount.roll_call_lines(session, chosen)
-        self.app.call_from_thread(self.show, views, rolls)
+            roll = headcount.roll_call_count(session, chosen) if chosen else None
+        self.app.call_from_thread(self.show, views, roll)
 
-    def show(self, views: list[EmergencyView], rolls: list[RollCallLineView]) -> None:
+    def show(self, views: list[EmergencyView], roll: RollCallCount | None) -> None:
         self.views = {v.id: v for v in views}
-        self.rolls = rolls
+        self.roll = roll
         if self.current not in self.views:
             self.current = views[0].id if views else None
         self.refresh_list()
@@ -165,28 +170,33 @@ class EmergencyScreen(FloormanScreen):
         table = self.query_one("#emergency-list", DataTable)
         now = self.floor.clock.now()
         wanted = {vid: list_cells(v, now) for vid, v in self.views.items()}
-        for vid in [vid for vid in self.list_rows if vid not in wanted]:
-            table.remove_row(vid)
-            del self.list_rows[vid]
-        added = False
+        if list(wanted) != list(self.list_rows):
+            # Another emergency started or closed: rows in the domain's order (running
+            # first, most urgent first; then the latest closed), the cursor kept on its row.
+            table.clear()
+            self.list_rows = {}
         for vid, cells in wanted.items():
             old = self.list_rows.get(vid)
             if old is None:
                 table.add_row(*cells, key=vid)
-                added = True
             else:
                 for (column, _label), before, after in zip(LIST_COLUMNS, old, cells, strict=True):
                     if before != after:
                         table.update_cell(vid, column, after)
             self.list_rows[vid] = cells
-        if added:  # most urgent first, as the domain orders them
-            table.sort("priority")
+        if self.current in self.list_rows:
+            row = table.get_row_index(self.current)
+            if row != table.cursor_row:
+                table.move_cursor(row=row, animate=False)
         running = sum(1 for v in self.views.values() if v.running)
+        closed = len(self.views) - running
         summary = (
             t("Emergencies · {count} running", count=running)
             if running
             else t("No emergency running · t or ! starts a checklist")
         )
+        if closed:
+            summary += " · " + t("{count} closed in the last 7 days", count=closed)
         self.query_one("#emergency-summary", Static).update(summary)
 
     def refresh_steps(self) -> None:
@@ -227,15 +237,8 @@ class EmergencyScreen(FloormanScreen):
             if view.wording
             else t("No unified wording yet · w sets it")
         )
-        if view.has_roll_call:
-            missing = sum(1 for r in self.rolls if r.safe_at is None)
-            roll.update(
-                t(
-                    "Roll call · {people} people · {missing} not yet safe · r opens it",
-                    people=len(self.rolls),
-                    missing=missing,
-                )
-            )
+        if view.has_roll_call and self.roll is not None:
+            roll.update(count_line(self.roll) + " · " + t("r opens it"))
         else:
             roll.update("")
 
@@ -245,8 +248,10 @@ class EmergencyScreen(FloormanScreen):
         status = t(emergency.STATUS_WORDS[view.status])
         deferred = len(view.deferred_steps())
         text = f"{drill}{view.title(language())} · {status} · {mmss(view.elapsed(now))}"
-        if deferred:
+        if deferred and view.running:
             text += " · " + t("{count} deferred", count=deferred)
+        if not view.running:
+            text += "\n" + counts_text(view.step_counts) + " · " + t("v opens the report")
         if view.close_reason:
             text += " · " + view.close_reason
         self.query_one("#emergency-title", Static).update(Text(text))
@@ -410,7 +415,18 @@ class EmergencyScreen(FloormanScreen):
         if view is None or not view.has_roll_call:
             self.notify(t("This checklist has no roll call"), severity="warning", timeout=3)
             return
-        self.app.push_screen(EmergencyRollCallModal(view.id), self.after_modal)
+        self.app.push_screen(RollCallModal(view.roll_call_id), self.after_modal)
+
+    def action_report(self) -> None:
+        if self.current is None:
+            self.notify(t("No emergency selected"), severity="warning", timeout=3)
+            return
+        self.app.push_screen(EmergencyReportModal(self.current))
+
+    @on(DataTable.RowSelected, "#emergency-list")
+    def emergency_chosen(self, event: DataTable.RowSelected) -> None:
+        self.current = str(event.row_key.value)
+        self.action_report()
 
     def action_start(self) -> None:
         self.fm.action_emergency()

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from floorman.clock import mmss
 from floorman.domain.core.states import StepState
-from floorman.domain.emergency.views import EmergencyView, StepView
+from floorman.domain.emergency.views import EmergencyView, StepCounts, StepView
 from floorman.i18n import language, t
 
 # What a step's state cell shows: a letter first, so it reads without colour.
@@ -86,16 +86,34 @@ def step_widths(table_width: int) -> dict[str, int]:
 
 
 def list_cells(view: EmergencyView, now: datetime) -> tuple[str, ...]:
+    """A row of the list: `!` marks a running one; closed ones show their duration."""
     drill = t("DRILL") + " " if view.drill else ""
-    # Steps dealt with; "not done" (left open by an early close) does not count.
-    done = sum(1 for s in view.steps if s.state not in (StepState.OPEN, StepState.NOT_DONE))
+    counts = view.step_counts
+    # Steps dealt with (done, skipped, deferred), then `!N` not done at an early close.
+    progress = f"{counts.handled}/{counts.total}"
+    if counts.not_done:
+        progress += f" !{counts.not_done}"
     return (
         view.short_id,
         f"P{view.priority}",
-        f"! {drill}{view.title(language())}",
+        f"{'!' if view.running else ' '} {drill}{view.title(language())}",
         mmss(view.elapsed(now)),
-        f"{done}/{len(view.steps)}",
+        progress,
     )
+
+
+def counts_text(counts: StepCounts) -> str:
+    """'4 done · 1 skipped · 2 deferred · 3 not done' in the current language."""
+    text = t(
+        "{done} done · {skipped} skipped · {deferred} deferred · {not_done} not done",
+        done=counts.done,
+        skipped=counts.skipped,
+        deferred=counts.deferred,
+        not_done=counts.not_done,
+    )
+    if counts.open:
+        text += " · " + t("{count} open", count=counts.open)
+    return text
 
 
 def step_cells(step: StepView, zone: Any, widths: dict[str, int]) -> tuple[Text, ...]:

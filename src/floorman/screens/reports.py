@@ -28,6 +28,7 @@ from textual_plotext import PlotextPlot
 from floorman.config import default_data_dir
 from floorman.domain.attendance.days import ShiftAttendance, day_attendance
 from floorman.domain.core.errors import FloorError
+from floorman.domain.reports.empty import EmptyTabs, why_empty
 from floorman.domain.reports.export import export_report
 from floorman.domain.reports.figures import FloorReport
 from floorman.domain.reports.floor import floor_report
@@ -39,6 +40,7 @@ from floorman.screens.workers import reload_worker
 class ReportsScreen(FloormanScreen):
     """A date range, four charts in tabs, and `e` to export every report as CSV."""
 
+    CSS_PATH = "../styles/reports.tcss"
     AUTO_FOCUS = "Tabs"
     BINDINGS = [
         Binding("f", "edit_range", t("Edit range"), id="reports.range"),
@@ -50,7 +52,8 @@ class ReportsScreen(FloormanScreen):
         "Reports: f edits the range: type YYYY-MM-DD (local dates, both included) and press Enter. "
         "Tabs: occupancy through the range, away minutes per hour, alerts per hour, "
         "and the first day's attendance (late, early, absent first). "
-        "e exports every report as CSV into the exports folder; t goes back to today."
+        "e exports every tab (attendance included) as CSV into the exports folder, times "
+        "local with their offset; t goes back to today. An empty tab says why."
     )
 
     def compose(self) -> ComposeResult:
@@ -62,12 +65,16 @@ class ReportsScreen(FloormanScreen):
         yield Static("", id="reports-status")
         with TabbedContent(id="reports-tabs"):
             with TabPane(t("Occupancy"), id="tab-occupancy"):
+                yield Static("", id="why-occupancy", classes="why-empty")
                 yield PlotextPlot(id="chart-occupancy")
             with TabPane(t("Away minutes"), id="tab-away"):
+                yield Static("", id="why-away", classes="why-empty")
                 yield PlotextPlot(id="chart-away")
             with TabPane(t("Alerts"), id="tab-alerts"):
+                yield Static("", id="why-alerts", classes="why-empty")
                 yield PlotextPlot(id="chart-alerts")
             with TabPane(t("Attendance"), id="tab-attendance"):
+                yield Static("", id="why-attendance", classes="why-empty")
                 yield DataTable(id="attendance-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -133,8 +140,22 @@ class ReportsScreen(FloormanScreen):
             report = floor_report(session, start, end, step=step, zone=self.floor.config.zone())
             first_day = start.astimezone(self.floor.config.zone()).date()
             shifts = day_attendance(session, self.floor, first_day)
+            empty = why_empty(session, report, shifts, first_day)
         self.app.call_from_thread(self.show, report)
         self.app.call_from_thread(self.show_attendance, shifts)
+        self.app.call_from_thread(self.show_why_empty, empty, first_day)
+
+    def show_why_empty(self, empty: EmptyTabs, day: date) -> None:
+        """Each empty tab says why (no roster imported, nothing in the range)."""
+        for tab, reason in (
+            ("occupancy", empty.occupancy),
+            ("away", empty.away),
+            ("alerts", empty.alerts),
+            ("attendance", empty.attendance),
+        ):
+            why = self.query_one(f"#why-{tab}", Static)
+            why.update(t(reason, day=day.isoformat()) if reason else "")
+            why.display = reason is not None
 
     def show_attendance(self, shifts: list[ShiftAttendance]) -> None:
         """The first day's roster: late, early and absent first, so "who was late" is at the top."""
@@ -232,9 +253,10 @@ class ReportsScreen(FloormanScreen):
             self.notify(t("Nothing to export yet"), severity="warning")
             return
         folder = default_data_dir() / "exports"
+        zone, attendance = self.floor.config.zone(), list(self.attendance)
 
         def write() -> list[str]:
-            return [str(p) for p in export_report(report, folder)]
+            return [str(p) for p in export_report(report, folder, zone, attendance)]
 
         self.fm.run_in_thread(
             write,

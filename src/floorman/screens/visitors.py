@@ -3,7 +3,8 @@
 One table of today's visitors: pending, approved, on the floor (with `!` once past the
 expected end), and those who left or were turned away in the last day. `n` opens the
 registration form (外来人员登记表), `a` approves, `x` rejects with a reason, `i` checks
-in, `o` checks out, `f` shows only those on the floor, `c` starts a roll call. Phone and
+in, `o` checks out, `f` shows only those on the floor, `c` opens the one roll call
+(`screens.roll_call`: it joins the one open, else starts one). Phone and
 ID are shown masked, as everywhere. Rows update cell by cell when the database changes.
 """
 
@@ -13,18 +14,16 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Static
 
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.states import VisitorState
 from floorman.domain.roll_call import book as roll_call_book
-from floorman.domain.roll_call.views import RollCallView
+from floorman.domain.roll_call.views import RollCallCount
 from floorman.domain.visitors import decisions, presence
 from floorman.domain.visitors import registration as visitors_registration
 from floorman.domain.visitors.registration import Registration
@@ -32,8 +31,9 @@ from floorman.domain.visitors.views import VisitorView
 from floorman.i18n import cells as cell_width
 from floorman.i18n import t
 from floorman.messages import DatabaseChanged, Tick
-from floorman.screens.base import CursorOnRow, FloormanModal, FloormanScreen
+from floorman.screens.base import CursorOnRow, FloormanScreen
 from floorman.screens.forms import Field, FormModal
+from floorman.screens.roll_call import RollCallModal, count_line
 from floorman.screens.workers import reload_worker
 
 # What a row shows of each state: a letter first, so it reads without colour.
@@ -149,7 +149,9 @@ class VisitorsScreen(FloormanScreen):
         "fields, Enter saves, Esc cancels); a approves the selected visitor (another "
         "department: a duty manager; outside the company: the center director only); "
         "x rejects with a reason; i checks in (only after approval); o checks out; "
-        "f shows only those on the floor; c starts a roll call of everyone on the floor. "
+        "f shows only those on the floor; c opens the roll call of everyone on the floor "
+        "(the one open, a running fire's included, else a new one; Enter or space marks "
+        "safe and moves on, u takes a mark back and asks why). "
         "State letters: P pending, A approved, R rejected, F on the floor, L left, "
         "! past the expected end, W on the watch list. Phone and ID are always masked."
     )
@@ -161,6 +163,7 @@ class VisitorsScreen(FloormanScreen):
 
     def on_mount(self) -> None:
         self.on_floor_only = False
+        self.roll: RollCallCount | None = None
         self.views: dict[str, VisitorView] = {}
         self.rows: dict[str, tuple[str, ...]] = {}
         table = self.query_one(DataTable)
@@ -174,10 +177,12 @@ class VisitorsScreen(FloormanScreen):
     def reload(self) -> None:
         with self.floor.db.read() as session:
             views = presence.list_visitors(session)
-        self.app.call_from_thread(self.show_visitors, views)
+            count = roll_call_book.open_count(session)
+        self.app.call_from_thread(self.show_visitors, views, count)
 
-    def show_visitors(self, views: list[VisitorView]) -> None:
+    def show_visitors(self, views: list[VisitorView], roll: RollCallCount | None = None) -> None:
         self.views = {v.id: v for v in sorted(views, key=lambda v: v.registered_at)}
+        self.roll = roll
         self.refresh_rows()
 
     def refresh_rows(self) -> None:
@@ -219,6 +224,8 @@ class VisitorsScreen(FloormanScreen):
             summary += " · " + t("{count} past the expected end", count=overstay)
         if self.on_floor_only:
             summary += " · " + t("showing only those on the floor (f shows all)")
+        if self.roll is not None:
+            summary += "\n" + count_line(self.roll) + " · " + t("c opens it")
         self.query_one("#visitors-summary", Static).update(summary)
 
     @on(DatabaseChanged)
@@ -355,83 +362,4 @@ class RejectVisitorModal(FormModal):
             t("Reject this visitor"),
             [Field("reason", "Reason", placeholder=t("Reason"))],
             lambda values: decisions.reject(floor, visitor_id, values["reason"]),
-        )
-
-
-class RollCallModal(FloormanModal):
-    """A roll call of everyone on the floor now; Enter marks the selected person safe.
-
-    It shows the one roll call: the one open (a running fire's or earthquake's, or one
-    started here before), brought up to date, or a new one when none is open; given an
-    id, that roll call.
-    """
-
-    CSS_PATH = CSS
-    BINDINGS = [
-        Binding("escape", "dismiss", t("Close"), id="rollcall.close"),
-        Binding("enter", "mark_safe", t("Mark safe"), id="rollcall.safe", priority=True),
-    ]
-
-    def __init__(self, roll_call_id: str | None = None) -> None:
-        super().__init__()
-        self.roll_call_id = roll_call_id
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="roll-call"):
-            yield Static(t("Roll call"), id="roll-call-title", classes="title")
-            yield DataTable(id="roll-call-table", cursor_type="row", zebra_stripes=True)
-            yield Static(
-                t("Enter marks safe · Esc closes · print: floorman visitors rollcall show"),
-                classes="hint",
-            )
-
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column(t("No."), key="no")
-        table.add_column(t("Safe"), key="safe")
-        table.add_column(t("Who"), key="kind")
-        table.add_column(t("Name"), key="name")
-        table.add_column(t("Where"), key="where")
-        table.focus()
-        self.load()
-
-    @reload_worker("roll-call")
-    def load(self) -> None:
-        if self.roll_call_id is None:
-            view = roll_call_book.start_roll_call(self.floor, t("Roll call"))
-        else:
-            with self.floor.db.read() as session:
-                view = roll_call_book.roll_call(session, self.roll_call_id)
-        self.app.call_from_thread(self.show, view)
-
-    def show(self, view: RollCallView) -> None:
-        self.roll_call_id = view.id
-        table = self.query_one(DataTable)
-        for line in view.entries:
-            # Text, not a str: "[x]" would be read as markup and vanish.
-            safe = Text("[x]" if line.safe_at else "[ ]")
-            key = str(line.position)
-            if key in table.rows:
-                table.update_cell(key, "safe", safe)
-            else:
-                table.add_row(
-                    str(line.position), safe, t(line.kind), line.name, line.location, key=key
-                )
-        self.query_one("#roll-call-title", Static).update(
-            t(
-                "Roll call · {people} people · {missing} not yet safe",
-                people=view.people,
-                missing=view.missing,
-            )
-        )
-
-    def action_mark_safe(self) -> None:
-        table = self.query_one(DataTable)
-        if table.row_count == 0 or self.roll_call_id is None:
-            return
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        position = int(str(row_key.value))
-        roll_id = self.roll_call_id
-        self.fm.run_in_thread(
-            lambda: roll_call_book.mark_safe(self.floor, [position], roll_id), self.show
         )

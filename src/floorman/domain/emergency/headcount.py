@@ -18,6 +18,7 @@ from floorman.domain.emergency.views import find_emergency
 from floorman.domain.operators import permissions
 from floorman.domain.roll_call import book
 from floorman.domain.roll_call.views import (
+    RollCallCount,
     RollCallEntryView,
     RollCallView,
     entry_view,
@@ -44,6 +45,12 @@ def roll_call_lines(session: Session, ref: str) -> list[RollCallEntryView]:
     """The people on the emergency's roll call (none when its checklist takes no roll call)."""
     view = roll_call_of(session, ref)
     return list(view.entries) if view is not None else []
+
+
+def roll_call_count(session: Session, ref: str) -> RollCallCount | None:
+    """The one roll-call count of the emergency `ref` (None when it takes no roll call)."""
+    view = roll_call_of(session, ref)
+    return view.count if view is not None else None
 
 
 def mark_safe(floor: Floor, ref: str, person: str) -> RollCallEntryView:

@@ -12,6 +12,7 @@ from floorman.clock import elapsed_seconds, mmss
 from floorman.domain.core.states import EmergencyStatus, StepState
 from floorman.domain.emergency.headcount import roll_call_lines
 from floorman.domain.emergency.views import STATUS_WORDS, get_emergency, timeline
+from floorman.domain.roll_call.views import count_entries
 
 
 def report_data(session: Session, ref: str) -> dict[str, object]:
@@ -77,10 +78,8 @@ def report_data(session: Session, ref: str) -> dict[str, object]:
             }
             for line in people
         ],
-        "roll_call_count": {
-            "people": len(people),
-            "not_yet_safe": sum(1 for line in people if line.safe_at is None),
-        },
+        "roll_call_count": count_entries(people).as_json(),
+        "step_counts": view.step_counts.as_json(),
         "timeline": [
             {
                 "seq": e.seq,
@@ -123,6 +122,14 @@ def report_markdown(session: Session, ref: str, zone: ZoneInfo, lang: str = "en"
         out.append(f"- Duration: {mmss(view.elapsed(view.closed_at))}")
     if view.status == EmergencyStatus.CLOSED_EARLY:
         out.append(f"- Closed early: {_md(view.close_reason)}")
+    out.append(f"- Drill: {'yes, not a real emergency' if view.drill else 'no'}")
+    out.append(f"- Steps: {view.step_counts.text()}")
+    if view.has_roll_call:
+        count = count_entries(lines_roll)
+        out.append(
+            f"- Roll call: {count.people} people, {count.safe} safe, "
+            f"{count.not_yet_safe} not yet safe"
+        )
     out += ["", "## Unified wording (统一口径)", ""]
     if view.wording:
         out += [f"> {line}" for line in view.wording.splitlines()]

@@ -5,8 +5,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -16,6 +17,8 @@ from floorman.domain.core.lookup import by_id_prefix
 from floorman.domain.core.states import EmergencyStatus, StepState
 from floorman.domain.core.text import clean
 
+# How long a closed emergency stays listed on the emergencies panel.
+KEPT_IN_SIGHT_DAYS = 7
 STATUS_WORDS: dict[str, str] = {
     EmergencyStatus.RUNNING: "running",
     EmergencyStatus.COMPLETE: "complete",
@@ -57,6 +60,63 @@ class StepView:
     @property
     def letter(self) -> str:
         return STEP_LETTERS.get(self.state, "?")
+
+
+@dataclass(frozen=True)
+class StepCounts:
+    """The one count of a checklist's steps: the panel, `emergency list`/`show` and the
+    report all show these numbers, running or closed."""
+
+    done: int
+    skipped: int
+    deferred: int
+    not_done: int
+    open: int
+
+    @property
+    def total(self) -> int:
+        return self.done + self.skipped + self.deferred + self.not_done + self.open
+
+    @property
+    def handled(self) -> int:
+        """Steps dealt with: done, skipped or deferred (not done and open are not)."""
+        return self.done + self.skipped + self.deferred
+
+    def as_json(self) -> dict[str, int]:
+        return {
+            "done": self.done,
+            "skipped": self.skipped,
+            "deferred": self.deferred,
+            "not_done": self.not_done,
+            "open": self.open,
+            "total": self.total,
+        }
+
+    def text(self) -> str:
+        """'4 done, 1 skipped, 2 deferred, 3 not done' (open steps too while running)."""
+        parts = [
+            f"{self.done} done",
+            f"{self.skipped} skipped",
+            f"{self.deferred} deferred",
+            f"{self.not_done} not done",
+        ]
+        if self.open:
+            parts.append(f"{self.open} open")
+        return ", ".join(parts) + f" of {self.total}"
+
+
+def count_steps(steps: Iterable[StepView]) -> StepCounts:
+    """How many steps are in each state."""
+    tally = {state: 0 for state in StepState}
+    for step in steps:
+        tally[StepState(step.state)] += 1
+    return StepCounts(
+        done=tally[StepState.DONE],
+        skipped=tally[StepState.SKIPPED],
+        deferred=tally[StepState.DEFERRED],
+        not_done=tally[StepState.NOT_DONE],
+        open=tally[StepState.OPEN],
+    )
 
 
 @dataclass(frozen=True)
@@ -110,6 +170,10 @@ class EmergencyView:
         """Seconds since the start (to the close once closed), never negative."""
         return elapsed_seconds(self.started_at, self.closed_at or now)
 
+    @property
+    def step_counts(self) -> StepCounts:
+        return count_steps(self.steps)
+
     def open_steps(self) -> list[StepView]:
         return [s for s in self.steps if s.state == StepState.OPEN]
 
@@ -118,6 +182,7 @@ class EmergencyView:
 
     def as_json(self) -> dict[str, object]:
         data = asdict(self)
+        data["step_counts"] = self.step_counts.as_json()
         return isoformat(data)  # type: ignore[return-value]
 
 
@@ -230,6 +295,24 @@ def list_emergencies(session: Session, *, running_only: bool = False) -> list[Em
         key=lambda e: (e.status != EmergencyStatus.RUNNING, e.priority, -e.started_at.timestamp()),
     )
     return [view_of(session, e) for e in rows]
+
+
+def in_sight(
+    session: Session, now: datetime, days: int = KEPT_IN_SIGHT_DAYS
+) -> list[EmergencyView]:
+    """What the emergencies panel lists: every running one (most urgent first), then those
+    closed in the last `days` days (so the shift's too), the latest closed first."""
+    since = now - timedelta(days=days)
+    closed = session.exec(
+        select(Emergency)
+        .where(
+            Emergency.status != EmergencyStatus.RUNNING,
+            col(Emergency.closed_at).is_not(None),
+            col(Emergency.closed_at) >= since,
+        )
+        .order_by(col(Emergency.closed_at).desc())
+    ).all()
+    return running(session) + [view_of(session, e) for e in closed]
 
 
 def running(session: Session) -> list[EmergencyView]:

@@ -1,11 +1,15 @@
-"""Reports as CSV files: UTF-8 with a BOM so spreadsheet programs read Chinese."""
+"""Reports as CSV files: UTF-8 with a BOM so spreadsheet programs read Chinese; one file
+per tab of the reports screen, times local with their offset."""
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from floorman.domain.attendance.days import ShiftAttendance
 from floorman.domain.core.errors import FloorError
 from floorman.domain.reports.figures import FloorReport
 
@@ -26,15 +30,26 @@ def export_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object
     return count
 
 
-def export_report(report: FloorReport, folder: Path, zone_name: str = "UTC") -> list[Path]:
-    """Write every report of the range as its own CSV file; return the files."""
-    stamp = f"{report.start:%Y%m%d}-{report.end:%Y%m%d}"
+def local_time(when: datetime | None, zone: ZoneInfo) -> str:
+    """A time as the floor reads it, with its offset: 2026-11-23T16:00:00+08:00."""
+    return when.astimezone(zone).isoformat(timespec="seconds") if when else ""
+
+
+def export_report(
+    report: FloorReport,
+    folder: Path,
+    zone: ZoneInfo,
+    attendance: Sequence[ShiftAttendance] = (),
+) -> list[Path]:
+    """Write every tab of the reports screen as its own CSV file (occupancy, away
+    minutes, alerts, attendance); times are local with their offset. Return the files."""
+    stamp = f"{report.start.astimezone(zone):%Y%m%d}-{report.end.astimezone(zone):%Y%m%d}"
     files: dict[Path, tuple[tuple[str, ...], list[tuple[object, ...]]]] = {
         folder / f"occupancy-{stamp}.csv": (
-            ("time_utc", "staffed", "open_seats", "occupancy", "required_seats"),
+            ("time", "staffed", "open_seats", "occupancy", "required_seats"),
             [
                 (
-                    p.at.isoformat(),
+                    local_time(p.at, zone),
                     p.staffed,
                     p.open_seats,
                     f"{p.occupancy:.3f}",
@@ -46,12 +61,27 @@ def export_report(report: FloorReport, folder: Path, zone_name: str = "UTC") -> 
             ],
         ),
         folder / f"away-minutes-{stamp}.csv": (
-            ("hour_utc", "away_minutes"),
-            [(h.hour.isoformat(), h.value) for h in report.away_minutes],
+            ("hour", "away_minutes"),
+            [(local_time(h.hour, zone), h.value) for h in report.away_minutes],
         ),
         folder / f"alerts-{stamp}.csv": (
-            ("hour_utc", "alerts_fired"),
-            [(h.hour.isoformat(), int(h.value)) for h in report.alerts],
+            ("hour", "alerts_fired"),
+            [(local_time(h.hour, zone), int(h.value)) for h in report.alerts],
+        ),
+        folder / f"attendance-{stamp}.csv": (
+            (
+                "staff_no", "name", "day", "shift_start", "shift_end", "signed_in", "signed_out",
+                "late_minutes", "early_minutes", "absent_days", "on_leave", "fine",
+            ),
+            [
+                (
+                    a.staff_no, a.name, a.day, local_time(a.starts_at, zone),
+                    local_time(a.ends_at, zone), local_time(a.signed_in, zone),
+                    local_time(a.signed_out, zone), a.late_minutes, a.early_minutes,
+                    a.absent_days, "yes" if a.on_leave else "", a.fine,
+                )
+                for a in attendance
+            ],
         ),
     }
     for path, (header, rows) in files.items():

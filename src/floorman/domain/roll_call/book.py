@@ -29,6 +29,7 @@ from floorman.domain.core.text import clean
 from floorman.domain.operators import permissions
 from floorman.domain.roll_call.people import Person, people_on_floor
 from floorman.domain.roll_call.views import (
+    RollCallCount,
     RollCallEntryView,
     RollCallView,
     entry_rows,
@@ -88,6 +89,12 @@ def open_roll_call(session: Session) -> RollCall | None:
         .order_by(col(RollCall.started_at).desc())
         .limit(1)
     ).first()
+
+
+def open_count(session: Session) -> RollCallCount | None:
+    """The count of the roll call open now (None when none is open)."""
+    roll = open_roll_call(session)
+    return roll_call_view(session, roll).count if roll is not None else None
 
 
 def find_roll_call(session: Session, ref: str | None = None) -> RollCall:
@@ -189,12 +196,24 @@ def _resolve(session: Session, roll: RollCall, refs: Sequence[str | int]) -> lis
 
 
 def mark_in(
-    session: Session, floor: Floor, roll: RollCall, refs: Sequence[str | int]
+    session: Session,
+    floor: Floor,
+    roll: RollCall,
+    refs: Sequence[str | int],
+    *,
+    skip_marked: bool = False,
 ) -> list[RollCallEntry]:
-    """Mark the people `refs` name (numbers or names) safe, in the caller's transaction."""
+    """Mark the people `refs` name (numbers or names) safe, in the caller's transaction.
+
+    Someone already safe is refused, unless `skip_marked` (a screen sending a burst of
+    marks while another terminal marks too): then the first mark stands, untouched."""
     if roll.closed_at is not None:
         raise FloorError("this roll call is closed")
     entries = _resolve(session, roll, refs)
+    if skip_marked:
+        entries = [entry for entry in entries if entry.safe_at is None]
+        if not entries:
+            return []
     zone = floor.config.zone()
     for entry in entries:
         if entry.safe_at is not None:
@@ -214,13 +233,49 @@ def mark_in(
 
 
 def mark_safe(
-    floor: Floor, refs: Sequence[str | int], ref: str | None = None
+    floor: Floor, refs: Sequence[str | int], ref: str | None = None, *, skip_marked: bool = False
 ) -> RollCallView:
     """Mark people safe by their number (or name) on a roll call (the latest unless given)."""
     with floor.db.write() as session:
         permissions.require(floor, PERMISSION, session=session)
         roll = find_roll_call(session, ref)
-        mark_in(session, floor, roll, refs)
+        mark_in(session, floor, roll, refs, skip_marked=skip_marked)
+        return roll_call_view(session, roll)
+
+
+def unmark_in(
+    session: Session, floor: Floor, roll: RollCall, ref: str | int, reason: str
+) -> RollCallEntry:
+    """Take back a safe mark (marked by mistake, the person went back in), in the caller's
+    transaction; the reason goes to the journal and the emergencies' timelines."""
+    if roll.closed_at is not None:
+        raise FloorError("this roll call is closed")
+    why = clean(reason, "reason", required=True, max_len=200) or ""
+    (entry,) = _resolve(session, roll, [ref])
+    if entry.safe_at is None:
+        raise FloorError(f"number {entry.position} is not marked safe")
+    before = {"safe_at": entry.safe_at.isoformat(), "safe_by": entry.safe_by}
+    entry.safe_at = None
+    entry.safe_by = None
+    session.add(entry)
+    _tell_emergencies(session, floor, roll, "unsafe", f"{_timeline_text(entry)}: {why}")
+    journal.append(
+        session, at=floor.clock.now(), actor=floor.actor.name, terminal=floor.actor.terminal,
+        action="rollcall.unmark", subject=f"rollcall:{roll.id}", before=before,
+        after={"position": entry.position, "reason": why},
+    )
+    session.flush()
+    return entry
+
+
+def unmark_safe(
+    floor: Floor, person: str | int, reason: str, ref: str | None = None
+) -> RollCallView:
+    """Take back the safe mark of one person (number or name), saying why."""
+    with floor.db.write() as session:
+        permissions.require(floor, PERMISSION, session=session)
+        roll = find_roll_call(session, ref)
+        unmark_in(session, floor, roll, person, reason)
         return roll_call_view(session, roll)
 
 

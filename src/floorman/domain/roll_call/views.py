@@ -6,6 +6,7 @@ purged visitor shows as "(purged)" everywhere at once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -64,6 +65,40 @@ class RollCallEntryView:
 
 
 @dataclass(frozen=True)
+class RollCallCount:
+    """The one count of a roll call: every screen, the CLI and the report show this."""
+
+    people: int
+    safe: int
+    staff: int
+    visitors: int
+
+    @property
+    def not_yet_safe(self) -> int:
+        return self.people - self.safe
+
+    def as_json(self) -> dict[str, int]:
+        return {
+            "people": self.people,
+            "safe": self.safe,
+            "not_yet_safe": self.not_yet_safe,
+            "staff": self.staff,
+            "visitors": self.visitors,
+        }
+
+
+def count_entries(entries: Iterable[RollCallEntryView]) -> RollCallCount:
+    """How many are on the roll call, how many safe, how many staff and visitors."""
+    people = safe = staff = visitors = 0
+    for entry in entries:
+        people += 1
+        safe += entry.safe_at is not None
+        staff += entry.kind == PersonKind.STAFF
+        visitors += entry.kind == PersonKind.VISITOR
+    return RollCallCount(people=people, safe=safe, staff=staff, visitors=visitors)
+
+
+@dataclass(frozen=True)
 class RollCallView:
     """A roll call and its entries, in the order they are read out."""
 
@@ -80,9 +115,13 @@ class RollCallView:
         return self.id[:8]
 
     @property
+    def count(self) -> RollCallCount:
+        return count_entries(self.entries)
+
+    @property
     def missing(self) -> int:
         """How many are not yet marked safe."""
-        return sum(1 for entry in self.entries if entry.safe_at is None)
+        return self.count.not_yet_safe
 
     @property
     def people(self) -> int:
@@ -101,6 +140,7 @@ class RollCallView:
             "closed_by": self.closed_by,
             "people": self.people,
             "missing": self.missing,
+            "count": self.count.as_json(),
             "entries": [entry.as_json() for entry in self.entries],
         }
 
