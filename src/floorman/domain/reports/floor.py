@@ -66,8 +66,14 @@ def floor_report(
         samples, away_seconds = sweep_in_microseconds(session, start, end, hours, moments)
     else:
         samples, away_seconds = sweep_in_datetimes(session, start, end, step, hours)
+    # An alert is a condition (issue 15): its first deadline to fire; the deadlines that
+    # later raised it in place are not alerts of their own.
     fired = session.exec(
-        select(Alert.fired_at).where(col(Alert.fired_at) >= start, col(Alert.fired_at) < end)
+        select(Alert.fired_at).where(
+            col(Alert.fired_at) >= start,
+            col(Alert.fired_at) < end,
+            col(Alert.state).is_not(None),
+        )
     ).all()
     return FloorReport(
         start=start,
