@@ -13,7 +13,12 @@ from floorman.data.tables.operators import Operator
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import PermissionDenied
 from floorman.domain.operators.pins import Pin, as_pin, hash_pin, hasher, pin_matches
-from floorman.domain.operators.records import clean_name, find_operator, journal_change
+from floorman.domain.operators.records import (
+    clean_name,
+    find_operator,
+    journal_change,
+    pin_fingerprint,
+)
 
 
 def authenticate(floor: Floor, name: str, pin: Pin | str) -> Actor:
@@ -82,7 +87,7 @@ def authenticate(floor: Floor, name: str, pin: Pin | str) -> Actor:
                 terminal=actor.terminal,
                 action="operators.login",
                 subject=subject,
-                after={"name": op.name, "role": op.role},
+                after={"name": op.name, "role": op.role, "pin": pin_fingerprint(op.pin_hash)},
             )
         session.add(op)
     if refusal is not None or actor is None:
