@@ -19,6 +19,7 @@ from floorman.domain.operators.records import (
     journal_change,
     pin_fingerprint,
 )
+from floorman.domain.operators.trusted import journal_disagrees
 
 
 def authenticate(floor: Floor, name: str, pin: Pin | str) -> Actor:
@@ -46,6 +47,11 @@ def authenticate(floor: Floor, name: str, pin: Pin | str) -> Actor:
         if op is None:
             raise PermissionDenied("unknown operator name")
         subject = f"operator:{op.name}"
+        # A row changed behind the journal (a role raised, a PIN hash swapped) logs no one
+        # in, and its tampered values never reach the journal as if floorman wrote them.
+        disagreement = journal_disagrees(session, op)
+        if disagreement is not None:
+            raise PermissionDenied(f"{disagreement}: log-in refused; run `floorman check`")
         if not op.active:
             refusal = f"operator '{op.name}' is disabled"
         elif op.locked_until is not None and op.locked_until > now:

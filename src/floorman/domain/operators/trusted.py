@@ -16,10 +16,10 @@ import json
 from sqlmodel import Session, col, select
 
 from floorman.data import journal
+from floorman.data.journal_replay import Replay
 from floorman.data.tables.floor import JournalEntry
 from floorman.data.tables.operators import Operator
 from floorman.domain.operators.records import pin_fingerprint
-from floorman.domain.reconcile.replay import Replay
 
 
 def journal_disagrees(session: Session, row: Operator) -> str | None:

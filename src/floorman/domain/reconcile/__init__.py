@@ -1,7 +1,7 @@
 """`floorman check`'s reconciliation: the current tables against the journal.
 
 The hash chain proves the journal was not rewritten; this proves the tables were not
-changed behind it. Replaying the journal (`replay`) gives what each operator, seat (and
+changed behind it. Replaying the journal (`data.journal_replay`) gives what each operator, seat (and
 seat event), away slip, visitor, handover (and amendment) and emergency (and step) must
 be now; any row that differs, is missing, or is unknown to the journal is one line naming
 the row and the journal row (seq) it disagrees with (`floor_rows`, `records`).
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from floorman.data.journal_replay import replay
 from floorman.domain.core.context import Floor
 from floorman.domain.reconcile.floor_rows import (
     operator_problems,
@@ -23,7 +24,6 @@ from floorman.domain.reconcile.records import (
     handover_problems,
     visitor_problems,
 )
-from floorman.domain.reconcile.replay import replay
 
 CHECKS = (
     operator_problems,

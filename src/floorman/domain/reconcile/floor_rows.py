@@ -12,11 +12,11 @@ from collections import Counter
 
 from sqlmodel import Session, col, select
 
+from floorman.data.journal_replay import Journaled, Replay, plain, shown
 from floorman.data.tables.away import AwaySlip
 from floorman.data.tables.floor import Agent, Seat, SeatEvent, Zone
 from floorman.data.tables.operators import Operator
 from floorman.domain.operators.records import pin_fingerprint
-from floorman.domain.reconcile.replay import Journaled, Replay, plain, shown
 
 UNKNOWN = "is not in the journal (written behind floorman's back)"
 

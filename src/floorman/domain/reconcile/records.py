@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from floorman.data.journal_replay import Journaled, Replay
 from floorman.data.tables.emergency import Emergency, EmergencyStep
 from floorman.data.tables.handover import Handover, HandoverAmendment
 from floorman.data.tables.visitors import Visitor
 from floorman.domain.core.states import StepState
 from floorman.domain.reconcile.floor_rows import UNKNOWN, missing
-from floorman.domain.reconcile.replay import Journaled, Replay
 from floorman.domain.visitors.privacy import PURGED
 
 

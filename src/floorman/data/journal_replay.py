@@ -4,7 +4,7 @@ Every change floorman makes to an operator, a seat, an away slip, a visitor, a h
 or an emergency is journaled in its transaction with the row's values after it (the
 `after` of the journal row). Replaying them gives, for each row the journal knows, the
 value each field must have now and the journal row (seq) that set it; `floor_rows` and
-`records` compare that with the tables.
+`domain.reconcile` compares that with the tables; `operators.trusted` one operator.
 """
 
 from __future__ import annotations
@@ -126,7 +126,8 @@ def _row(table: dict[Any, Journaled], key: Any, seq: int, *, new: bool = False) 
 def _operator(replay: Replay, seq: int, action: str, subject: str, after: dict[str, Any]) -> None:
     name = str(after.get("name") or subject.removeprefix("operator:")).lower()
     row = _row(replay.operators, name, seq, new=action == "operators.add")
-    row.take(after, OPERATOR_FIELDS, seq)
+    # A log-in records the role it found, not a change of it: only its PIN rehash counts.
+    row.take(after, ("pin",) if action == "operators.login" else OPERATOR_FIELDS, seq)
 
 
 def _seat(replay: Replay, seq: int, action: str, subject: str, after: dict[str, Any]) -> None:
