@@ -120,6 +120,17 @@ class Database:
             damage.record_sound(self.path)
         return []
 
+    def checkpoint(self) -> bool:
+        """Fold the -wal into the file and truncate it (`wal_checkpoint(TRUNCATE)`), so
+        pages holding purged data do not stay in the -wal. False when a reader of another
+        terminal kept it from finishing (the next purge or checkpoint finishes it)."""
+        try:
+            with self.engine.connect() as conn:
+                busy = conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).one()[0]
+        except DriverError:
+            return False
+        return not busy
+
     def dispose(self) -> None:
         self.engine.dispose()
 

@@ -7,7 +7,7 @@ adds the floor's clock, config and actor, and the journal row of a restore.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlmodel import Session, col, select
@@ -24,6 +24,7 @@ from floorman.data.backup import (
     list_backups,
     rotate,
 )
+from floorman.data.backup_scrub import scrub_visitors
 from floorman.data.journal_key import HeadAnchor
 from floorman.data.tables.floor import JournalEntry
 from floorman.domain.core.context import Floor
@@ -138,3 +139,21 @@ def _forked_by_restore(session: Session, path: Path, seq: int, restores: Sequenc
         if shared is not None and shared[1] == now:
             return True
     return False
+
+
+def purge_from_backups(floor: Floor, visitor_ids: Sequence[str], purged: str) -> int:
+    """After the retention purge: backups taken before the retention period are removed
+    (every kind, manual ones too: nothing else rotates those), and the purged visitors are
+    cleared inside the ones kept. Returns how many backups were removed."""
+    if not visitor_ids:
+        return 0
+    now = floor.clock.now()
+    cutoff = now - timedelta(days=floor.config.visitors.retention_days)
+    removed = 0
+    for found in list_backups(backup_dir_for(floor)):
+        if found.taken_at < cutoff or not scrub_visitors(
+            found.path, visitor_ids, purged, f"{now.astimezone(UTC):%Y-%m-%d %H:%M:%S.%f}"
+        ):
+            found.path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -4,6 +4,9 @@ Ended means checked out, or registered and never checked in. Name and purpose be
 "(purged)"; phone, the ID hash and its last four go; alert messages naming the visitor
 are cleared, and so is any name the one roll call holds for the visitor (it reads names
 from the visitor row, so normally there is none). The journal entry lists only ids.
+Then the WAL is checkpointed (TRUNCATE) so the old pages leave the -wal, backups taken
+before the retention period are removed and the purged visitors cleared in the others
+(`backups.purge_from_backups`).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from sqlmodel import col, select
 from floorman.data.tables.floor import Alert
 from floorman.data.tables.roll_call import RollCallEntry
 from floorman.data.tables.visitors import Visitor
+from floorman.domain.backups import purge_from_backups
 from floorman.domain.core.context import Floor
 from floorman.domain.visitors.privacy import PURGED
 from floorman.domain.visitors.records import log, require, subject
@@ -73,4 +77,9 @@ def purge_expired(floor: Floor) -> PurgeResult:
                 session, floor, "visitor.purge", "visitors",
                 after={"count": len(ids), "retention_days": days, "visitor_ids": list(ids)},
             )
+    if ids:
+        # No copy survives elsewhere: not in the -wal (the pages before the purge stay
+        # there until a checkpoint folds them in), not in a backup.
+        floor.db.checkpoint()
+        purge_from_backups(floor, ids, PURGED)
     return PurgeResult(len(ids), ids)
