@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+from datetime import timedelta
 from pathlib import Path
 
 from floorman.clock import FakeClock
@@ -26,6 +28,7 @@ def _files(floor: Floor) -> list[Path]:
     path = floor.db.path
     found = [path, path.with_name(path.name + "-wal")]
     found += sorted(backup_dir_for(floor).glob("*"))
+    found += sorted(Path(os.environ["XDG_DATA_HOME"]).rglob("*"))
     return [p for p in found if p.is_file()]
 
 
@@ -44,11 +47,16 @@ def _register(floor: Floor) -> str:
 
 
 def test_after_the_purge_no_file_holds_the_name_or_phone(
-    small_floor: Floor, clock: FakeClock
+    small_floor: Floor, clock: FakeClock, tmp_path: Path, monkeypatch
 ) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    exports = tmp_path / "data" / "floorman" / "exports"
+    exports.mkdir(parents=True)
     floor = small_floor
     visitor_id = _register(floor)
     take_backup(floor, "manual")  # while the visitor is on the floor
+    old_export = exports / "visitors.csv"
+    old_export.write_text(f"{NAME},{PHONE}\n", encoding="utf-8")
     emergency = emergency_lifecycle.start(floor, "fire", drill=True)
     clock.advance(minutes=30)
     outgoing = dataclasses.replace(floor, actor=Actor("Wang", "test:wang"))
@@ -64,12 +72,18 @@ def test_after_the_purge_no_file_holds_the_name_or_phone(
     retention_days = floor.config.visitors.retention_days
     clock.advance(days=retention_days - 2)
     recent = take_backup(floor, "manual")  # within the retention: kept, but cleared
+    written = (clock.now() - timedelta(days=retention_days + 1)).timestamp()
+    os.utime(old_export, (written, written))
+    recent_export = exports / "staffing.csv"
+    recent_export.write_text("no visitors here\n", encoding="utf-8")
+    os.utime(recent_export, (clock.now().timestamp(),) * 2)
     clock.advance(days=3)
     assert _holding(floor), "the test must start with copies to remove"
 
     assert retention.purge_expired(floor).count == 1
 
     assert _holding(floor) == []
+    assert not old_export.exists() and recent_export.exists()
     kept = [b.path for b in list_backups(backup_dir_for(floor))]
     assert kept == [recent]
     assert file_problems(recent) == []

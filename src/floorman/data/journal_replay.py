@@ -3,8 +3,8 @@
 Every change floorman makes to an operator, a seat, an away slip, a visitor, a handover
 or an emergency is journaled in its transaction with the row's values after it (the
 `after` of the journal row). Replaying them gives, for each row the journal knows, the
-value each field must have now and the journal row (seq) that set it; `floor_rows` and
-`domain.reconcile` compares that with the tables; `operators.trusted` one operator.
+value each field must have now and the journal row (seq) that set it: `domain.reconcile`
+compares that with the tables, `domain.operators.trusted` with one operator's row.
 """
 
 from __future__ import annotations
