@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from floorman.data import journal
 from floorman.data.backup import (
     KINDS,
+    BackupFile,
     RestoreResult,
     backup_dir,
     backup_name,
@@ -103,6 +104,15 @@ def record_restore(floor: Floor, result: RestoreResult) -> None:
         )
 
 
+def _own_backups(floor: Floor) -> list[BackupFile]:
+    """This database's backups (a shared folder may hold another floor's too)."""
+    return [
+        b
+        for b in list_backups(backup_dir_for(floor))
+        if b.path.name == backup_name(floor.db.path, b.kind, b.taken_at)
+    ]
+
+
 def anchor_problems(floor: Floor) -> list[str]:
     """Each backup anchors the journal's head as it was then: the journal now must still
     hold that row, with that hash, unless a later restore forked the journal before it.
@@ -116,7 +126,7 @@ def anchor_problems(floor: Floor) -> list[str]:
             .where(col(JournalEntry.action) == "backup.restore")
             .order_by(col(JournalEntry.seq))
         ).all()
-        for found in list_backups(backup_dir_for(floor)):
+        for found in _own_backups(floor):
             head = journal_head_of(found.path)
             if head is None:
                 continue
@@ -150,7 +160,7 @@ def purge_from_backups(floor: Floor, visitor_ids: Sequence[str], purged: str) ->
     now = floor.clock.now()
     cutoff = now - timedelta(days=floor.config.visitors.retention_days)
     removed = 0
-    for found in list_backups(backup_dir_for(floor)):
+    for found in _own_backups(floor):
         if found.taken_at < cutoff or not scrub_visitors(
             found.path, visitor_ids, purged, f"{now.astimezone(UTC):%Y-%m-%d %H:%M:%S.%f}"
         ):
