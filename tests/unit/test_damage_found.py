@@ -67,3 +67,58 @@ def test_startup_check_finds_damage_quick_check_misses(damaged_path: Path) -> No
     finally:
         db.dispose()
     assert problems, "the floor would open on a damaged file"
+
+
+def _journal_rows(path: Path) -> int:
+    conn = sqlite.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return int(conn.execute("SELECT count(*) FROM journal").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_event_on_a_damaged_file_exits_1_and_writes_nothing(damaged_path: Path) -> None:
+    from floorman.data.damage import damage_path
+    from tests.helpers import floorman
+
+    before = damaged_path.read_bytes()
+    result = floorman("event", "A-02", "ready", "--agent", "1002", db=damaged_path)
+    assert result.returncode == 1, result.stderr
+    assert "damaged" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert damaged_path.read_bytes() == before
+    assert damage_path(damaged_path).exists()  # every later writer is refused too
+    again = floorman("event", "A-02", "ready", "--agent", "1002", db=damaged_path)
+    assert again.returncode == 1 and damaged_path.read_bytes() == before
+
+
+def test_a_write_after_damage_was_found_is_refused(damaged_path: Path) -> None:
+    from floorman.data.db import DatabaseError
+
+    db = Database(damaged_path)
+    try:
+        assert startup_check(db)
+        with pytest.raises(DatabaseError, match="damaged"), db.write():
+            pass
+    finally:
+        db.dispose()
+
+
+def test_no_backup_is_taken_of_a_damaged_file(damaged_path: Path, tmp_path: Path) -> None:
+    from floorman.data.backup import BackupRefused, backup_to
+
+    db = Database(damaged_path)
+    try:
+        with pytest.raises(BackupRefused, match="damaged, no backup taken"):
+            backup_to(db, tmp_path / "copy.db")
+    finally:
+        db.dispose()
+    assert not (tmp_path / "copy.db").exists()
+
+
+def test_check_reports_the_damage_with_exit_1(damaged_path: Path) -> None:
+    from tests.helpers import floorman
+
+    result = floorman("check", db=damaged_path)
+    assert result.returncode == 1
+    assert "problem: database:" in result.stdout

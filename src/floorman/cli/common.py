@@ -29,6 +29,7 @@ def open_floor(
     migrate: bool = False,
     source: str | None = None,
     authenticate: bool = False,
+    checked: bool = True,
 ) -> Floor:
     """Open the database (migrating it when asked, else requiring it current).
 
@@ -44,6 +45,8 @@ def open_floor(
 
         raise DatabaseError(f"{path}: no floorman database here; run `floorman init` first")
     db = Database(path, force_old_sqlite=bool(getattr(args, "force_old_sqlite", False)))
+    if checked:
+        _refuse_damaged(db)
     if migrate:
         schema.migrate(db)
     else:
@@ -56,6 +59,24 @@ def open_floor(
 
         floor.actor = cli_login(floor)
     return floor
+
+
+def _refuse_damaged(db: Database) -> None:
+    """One line and exit 1 on a file known or found damaged (`data.damage`): the full
+    check runs when none found the file sound within the hour (`floorman check` itself
+    opens with `checked=False`: it reports the damage instead)."""
+    from floorman.data import damage
+    from floorman.data.db import DatabaseError
+
+    refusal = damage.refusal(db.path)
+    if refusal is None and db.path.exists() and damage.check_due(db.path):
+        from floorman.data.backup import startup_check
+
+        if startup_check(db):
+            refusal = damage.refusal(db.path) or f"{db.path}: the database file is damaged"
+    if refusal is not None:
+        db.dispose()
+        raise DatabaseError(refusal)
 
 
 def print_json(value: Any) -> None:

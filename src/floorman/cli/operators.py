@@ -107,7 +107,7 @@ def cmd_reset_pin(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from floorman.domain.audit import run_checks
 
-    report = run_checks(open_floor(args))
+    report = run_checks(open_floor(args, checked=False))
     if args.json:
         print_json(report.as_json())
     else:

@@ -28,8 +28,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from floorman.data.db import Database, DatabaseError, sqlite_module
-from floorman.data.journal_key import head_path, key_path
+from floorman.data import damage
+from floorman.data.db import Database, DatabaseError, refused_write_reason, sqlite_module
+from floorman.data.journal_key import HeadAnchor, head_path, key_path, load_key, write_head
 
 KINDS = ("hourly", "daily", "manual")
 _STAMP = "%Y%m%dT%H%M%SZ"
@@ -129,6 +130,26 @@ def file_problems(path: Path, *, quick: bool = False) -> list[str]:
     return []
 
 
+def journal_head_of(path: Path, seq: int | None = None) -> tuple[int, str] | None:
+    """(seq, hash) of a backup's last journal row (or of row `seq`), read-only; None when
+    it has none or cannot be read. Each backup so anchors the journal's head as it was."""
+    module = sqlite_module(force_old=True)
+    query = "SELECT seq, hash FROM journal " + (
+        "WHERE seq = ?" if seq is not None else "ORDER BY seq DESC LIMIT 1"
+    )
+    try:
+        conn = module.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    except module.Error:
+        return None
+    try:
+        row = conn.execute(query, (seq,) if seq is not None else ()).fetchone()
+    except module.Error:
+        return None
+    finally:
+        conn.close()
+    return (int(row[0]), str(row[1])) if row else None
+
+
 def backup_to(db: Database, target: Path, now: datetime | None = None) -> Path:
     """Copy the database into `target` (a new file, or a folder to put one in).
 
@@ -153,6 +174,11 @@ def backup_to(db: Database, target: Path, now: datetime | None = None) -> Path:
     except OSError as exc:
         raise BackupRefused(f"{target.parent}: cannot write a backup there: {exc}") from exc
     try:
+        # A damaged file is not copied: VACUUM INTO would rebuild a sound-looking copy of
+        # what is left, and rotation would then push the good backups out.
+        damaged = db.integrity(quick=False)
+        if damaged:
+            raise BackupRefused(f"{db.path}: damaged, no backup taken: {damaged[0]}")
         _vacuum_into(db, partial)
         problems = file_problems(partial, quick=True)
         if problems:
@@ -236,6 +262,8 @@ def startup_check(db: Database) -> list[str]:
         return db.integrity(quick=size > FULL_CHECK_MAX_BYTES)
     except Exception as exc:  # sqlalchemy DatabaseError: "file is not a database", ...
         detail = getattr(exc, "orig", None) or exc
+        if refused_write_reason(exc) == refused_write_reason(Exception("malformed")):
+            damage.mark_damaged(db.path, [str(detail)])
         return [f"{db.path}: {detail}"]
 
 
@@ -337,6 +365,10 @@ def restore(db_path: Path, backup: Path, now: datetime) -> RestoreResult:
         if aside.exists() or aside_wal.exists():
             raise BackupRefused(f"{aside}: already exists; not overwriting it")
         os.rename(db_path, aside)
+        # The damage mark goes with its file; the restored one is checked afresh.
+        damage.checked_path(db_path).unlink(missing_ok=True)
+        if damage.damage_path(db_path).exists():
+            os.rename(damage.damage_path(db_path), damage.damage_path(aside))
         # The anchored head belongs to the database set aside; the restored one is
         # anchored again by its first commit (the journaled restore itself).
         if head_path(db_path).exists():
@@ -363,12 +395,25 @@ def restore(db_path: Path, backup: Path, now: datetime) -> RestoreResult:
     except OSError as exc:  # disk full while copying: put the old database back
         if aside is not None:
             os.rename(aside, db_path)
-            if head_path(aside).exists():
-                os.rename(head_path(aside), head_path(db_path))
+            for sidecar in (head_path, damage.damage_path):
+                if sidecar(aside).exists():
+                    os.rename(sidecar(aside), sidecar(db_path))
             aside_wal, _ = _sidecars(aside)
             if aside_wal.exists():
                 os.rename(aside_wal, wal)
         raise DatabaseError(
             f"{db_path}: restore failed ({exc.strerror or exc}); the database is unchanged"
         ) from exc
+    _anchor_restored(db_path)
     return RestoreResult(restored_from=backup, database=db_path, kept_aside=aside)
+
+
+def _anchor_restored(db_path: Path) -> None:
+    """The restored file's journal head becomes the anchored one (its key signs it)."""
+    try:
+        key = load_key(db_path)
+    except ValueError:
+        return  # a damaged key file: `floorman check` says so
+    head = journal_head_of(db_path)
+    if key is not None and head is not None:
+        write_head(db_path, key, HeadAnchor(*head))

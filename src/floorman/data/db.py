@@ -22,6 +22,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError as DriverError
 from sqlmodel import Session
 
+from floorman.data import damage
+
 MIN_SQLITE = (3, 51, 3)
 BUSY_TIMEOUT_MS = 10_000
 
@@ -77,6 +79,9 @@ class Database:
         A write the disk or another terminal refuses (read-only, busy, full, I/O error)
         rolls back and raises DatabaseError saying so: nothing is half written.
         """
+        marked = damage.refusal(self.path)
+        if marked is not None:  # found damaged before: writing on it spreads the damage
+            raise DatabaseError(marked)
         try:
             with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
                 yield session
@@ -84,6 +89,8 @@ class Database:
             reason = refused_write_reason(exc, self.path)
             if reason is None:
                 raise
+            if reason.startswith("the database file is damaged"):
+                damage.mark_damaged(self.path, [str(getattr(exc, "orig", exc))])
             # A connection opened while the disk was read-only stays read-only: drop the
             # pooled ones so the next write, once the cause is gone, opens afresh.
             self.engine.dispose()
@@ -100,11 +107,29 @@ class Database:
         return self.engine.raw_connection()
 
     def integrity(self, quick: bool = True) -> list[str]:
-        """Run quick_check (or integrity_check); an empty list means the file is sound."""
+        """Run quick_check (or integrity_check); an empty list means the file is sound.
+
+        Damage found marks the file (`damage`), so nothing writes to it afterwards."""
         pragma = "quick_check" if quick else "integrity_check"
         with self.engine.connect() as conn:
             rows = [r[0] for r in conn.execute(text(f"PRAGMA {pragma}"))]
-        return [] if rows == ["ok"] else rows
+        if rows != ["ok"]:
+            damage.mark_damaged(self.path, rows)
+            return rows
+        if not quick:
+            damage.record_sound(self.path)
+        return []
+
+    def checkpoint(self) -> bool:
+        """Fold the -wal into the file and truncate it (`wal_checkpoint(TRUNCATE)`), so
+        pages holding purged data do not stay in the -wal. False when a reader of another
+        terminal kept it from finishing (the next purge or checkpoint finishes it)."""
+        try:
+            with self.engine.connect() as conn:
+                busy = conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).one()[0]
+        except DriverError:
+            return False
+        return not busy
 
     def dispose(self) -> None:
         self.engine.dispose()

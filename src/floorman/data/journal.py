@@ -27,6 +27,7 @@ from floorman.data.journal_key import (
     HeadAnchor,
     JournalKey,
     create_key,
+    head_path,
     load_key,
     read_head,
     write_head,
@@ -288,8 +289,27 @@ def count(session: Session) -> int:
     return int(session.exec(select(func.count()).select_from(JournalEntry)).one())
 
 
+def reaches(session: Session, anchor: HeadAnchor, where: str) -> list[str]:
+    """Problems when the journal no longer holds the row `anchor` (kept in `where`) names."""
+    row = session.exec(select(JournalEntry).where(JournalEntry.seq == anchor.seq)).first()
+    last = session.exec(select(func.max(JournalEntry.seq))).one() or 0
+    if row is None:
+        return [
+            f"journal ends at row {last} but row {anchor.seq} was committed ({where}): "
+            "rows were deleted from the end of the journal"
+        ]
+    if row.hash != anchor.hash:
+        return [
+            f"journal row {anchor.seq} is not the row that was committed ({where}): chain rewritten"
+        ]
+    return []
+
+
 def check_head(session: Session, path: Path, key: JournalKey | None) -> list[str]:
-    """Problems with the journal's end against the head anchored outside the file."""
+    """Problems with the journal's end against the head anchored outside the file.
+
+    A missing anchor is one too once the key has signed a row: deleting the anchor file
+    must not be a way to cut the journal's end unseen."""
     if key is None:
         return []
     try:
@@ -297,14 +317,17 @@ def check_head(session: Session, path: Path, key: JournalKey | None) -> list[str
     except ValueError as exc:
         return [str(exc)]
     if anchor is None:
+        last = session.exec(select(func.max(JournalEntry.seq))).one() or 0
+        if last >= key.keyed_from:
+            return [f"{head_path(path)}: the journal head anchor is missing"]
         return []
-    row = session.exec(select(JournalEntry).where(JournalEntry.seq == anchor.seq)).first()
-    last = session.exec(select(func.max(JournalEntry.seq))).one() or 0
-    if row is None:
-        return [
-            f"journal ends at row {last} but row {anchor.seq} was committed "
-            "(rows were deleted from the end of the journal)"
-        ]
-    if row.hash != anchor.hash:
-        return [f"journal row {anchor.seq} is not the row that was committed (chain rewritten)"]
-    return []
+    return reaches(session, anchor, "the head anchor")
+
+
+def head_anchor(session: Session) -> tuple[HeadAnchor, JournalKey] | None:
+    """The journal's current head in this transaction, with the key that signs it."""
+    key = session_key(session)
+    if key is None:
+        return None
+    seq, digest = tail(session)
+    return HeadAnchor(seq, digest), key

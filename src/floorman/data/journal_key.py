@@ -127,3 +127,22 @@ def read_head(db_path: Path, key: JournalKey) -> HeadAnchor | None:
     if not hmac.compare_digest(mac, key.sign(f"{anchor.seq}:{anchor.hash}".encode())):
         raise ValueError(f"{head_path(db_path)}: journal head anchor does not match the key")
     return anchor
+
+
+def anchor_text(key: JournalKey, anchor: HeadAnchor) -> str:
+    """The head as `seq:hash:mac`, to be kept in a copy outside the journal (a handover)."""
+    return f"{anchor.seq}:{anchor.hash}:{key.sign(f'{anchor.seq}:{anchor.hash}'.encode())}"
+
+
+def parse_anchor(text: str, key: JournalKey | None) -> HeadAnchor:
+    """An anchor written by `anchor_text`; ValueError when damaged or not signed by `key`."""
+    try:
+        seq_text, digest, mac = text.split(":")
+        anchor = HeadAnchor(int(seq_text), digest)
+    except ValueError as exc:
+        raise ValueError("damaged journal anchor") from exc
+    if key is not None and not hmac.compare_digest(
+        mac, key.sign(f"{anchor.seq}:{anchor.hash}".encode())
+    ):
+        raise ValueError("journal anchor does not match the key (forged)")
+    return anchor

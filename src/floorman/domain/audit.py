@@ -2,10 +2,11 @@
 
 `run_checks` runs SQLite's integrity_check, makes sure the journal's append-only
 triggers are still there, walks the journal's hash chain, and then every check listed in
-`INTEGRITY_CHECKS` (the handover chain). The list is explicit: a panel with a check of its
-own is imported here and added to it by name, so import-linter and mypy see the edge and a
-broken panel fails loudly instead of being skipped. `register_check` adds a check at run
-time (tests use it to plant one).
+`INTEGRITY_CHECKS` (the handover chain and the journal anchored in each locked handover,
+the journal anchored in each backup, the tables reconciled with the journal). The list is
+explicit: a panel with a check of its own is imported here and added to it by name, so
+import-linter and mypy see the edge and a broken panel fails loudly instead of being
+skipped. `register_check` adds a check at run time (tests use it to plant one).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from floorman.data import journal
 from floorman.data.tables.floor import JournalEntry
+from floorman.domain import backups, reconcile
 from floorman.domain.core.context import Floor
 from floorman.domain.handover import chain as handover_chain
 from floorman.domain.operators.permissions import require
@@ -31,6 +33,8 @@ JOURNAL_TRIGGERS = ("journal_no_update", "journal_no_delete")
 FloorCheck = Callable[[Floor], list[str]]
 INTEGRITY_CHECKS: list[tuple[str, FloorCheck]] = [
     ("handover chain", handover_chain.check_floor),
+    ("journal anchored in backups", backups.anchor_problems),
+    ("tables against the journal", reconcile.check_floor),
 ]
 
 

@@ -6,20 +6,28 @@ adds the floor's clock, config and actor, and the journal row of a restore.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from sqlmodel import Session, col, select
 
 from floorman.data import journal
 from floorman.data.backup import (
     KINDS,
+    BackupFile,
     RestoreResult,
     backup_dir,
     backup_name,
     backup_to,
     copy_private,
+    journal_head_of,
     list_backups,
     rotate,
 )
+from floorman.data.backup_scrub import scrub_visitors
+from floorman.data.journal_key import HeadAnchor
+from floorman.data.tables.floor import JournalEntry
 from floorman.domain.core.context import Floor
 
 
@@ -94,3 +102,68 @@ def record_restore(floor: Floor, result: RestoreResult) -> None:
                 "kept_aside": str(result.kept_aside) if result.kept_aside else None,
             },
         )
+
+
+def _own_backups(floor: Floor) -> list[BackupFile]:
+    """This database's backups (a shared folder may hold another floor's too)."""
+    return [
+        b
+        for b in list_backups(backup_dir_for(floor))
+        if b.path.name == backup_name(floor.db.path, b.kind, b.taken_at)
+    ]
+
+
+def anchor_problems(floor: Floor) -> list[str]:
+    """Each backup anchors the journal's head as it was then: the journal now must still
+    hold that row, with that hash, unless a later restore forked the journal before it.
+
+    So rows cut from the end of the journal, or a chain recomputed, are caught even when
+    the head anchor beside the database was deleted or replaced by an older copy."""
+    problems: list[str] = []
+    with floor.db.read() as session:
+        restores = session.exec(
+            select(JournalEntry.seq)
+            .where(col(JournalEntry.action) == "backup.restore")
+            .order_by(col(JournalEntry.seq))
+        ).all()
+        for found in _own_backups(floor):
+            head = journal_head_of(found.path)
+            if head is None:
+                continue
+            lines = journal.reaches(session, HeadAnchor(*head), f"anchored in {found.path.name}")
+            if lines and not _forked_by_restore(session, found.path, head[0], restores):
+                problems.extend(lines)
+    return problems
+
+
+def _forked_by_restore(session: Session, path: Path, seq: int, restores: Sequence[int]) -> bool:
+    """True when a restore (journal row r <= seq) took the journal back to a state both
+    share (row r - 1 the same in the backup and now): the backup is of the other branch."""
+    for restore_seq in reversed(restores):
+        if restore_seq > seq + 1:
+            continue
+        shared = journal_head_of(path, restore_seq - 1)
+        now = session.exec(
+            select(JournalEntry.hash).where(JournalEntry.seq == restore_seq - 1)
+        ).first()
+        if shared is not None and shared[1] == now:
+            return True
+    return False
+
+
+def purge_from_backups(floor: Floor, visitor_ids: Sequence[str], purged: str) -> int:
+    """After the retention purge: backups taken before the retention period are removed
+    (every kind, manual ones too: nothing else rotates those), and the purged visitors are
+    cleared inside the ones kept. Returns how many backups were removed."""
+    if not visitor_ids:
+        return 0
+    now = floor.clock.now()
+    cutoff = now - timedelta(days=floor.config.visitors.retention_days)
+    removed = 0
+    for found in _own_backups(floor):
+        if found.taken_at < cutoff or not scrub_visitors(
+            found.path, visitor_ids, purged, f"{now.astimezone(UTC):%Y-%m-%d %H:%M:%S.%f}"
+        ):
+            found.path.unlink(missing_ok=True)
+            removed += 1
+    return removed

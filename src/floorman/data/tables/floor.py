@@ -99,7 +99,12 @@ class JournalEntry(SQLModel, table=True):
     """
 
     __tablename__ = "journal"
-    __table_args__ = (UniqueConstraint("seq"), Index("ix_journal_at", "at"))
+    __table_args__ = (
+        UniqueConstraint("seq"),
+        Index("ix_journal_at", "at"),
+        # What the journal made one subject (an operator) without walking all of it.
+        Index("ix_journal_subject_seq", "subject", "seq"),
+    )
     id: str = Field(default_factory=new_id, primary_key=True)
     seq: int
     at: datetime = Field(sa_type=UTCDateTime)

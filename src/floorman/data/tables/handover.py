@@ -58,6 +58,8 @@ class Handover(SQLModel, table=True):
     chain_seq: int | None = Field(default=None, unique=True)
     prev_hash: str | None = None
     content_hash: str | None = None
+    # The journal's head when it was locked, signed with the journal key (journal_key).
+    journal_anchor: str | None = None
 
 
 class HandoverItem(SQLModel, table=True):

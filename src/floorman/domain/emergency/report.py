@@ -71,7 +71,8 @@ def report_data(session: Session, ref: str) -> dict[str, object]:
             {
                 "position": line.position,
                 "kind": line.kind,
-                "name": line.name,
+                "name": line.reported_as,
+                "visitor_id": line.visitor_id,
                 "location": line.location,
                 "safe_at": line.safe_at.isoformat() if line.safe_at else None,
                 "safe_by": line.safe_by,
@@ -180,7 +181,8 @@ def report_markdown(session: Session, ref: str, zone: ZoneInfo, lang: str = "en"
         ]
         for line in lines_roll:
             out.append(
-                f"| {line.position} | {line.kind} | {_md(line.name)} | {_md(line.location)} | "
+                f"| {line.position} | {line.kind} | {_md(line.reported_as)} | "
+                f"{_md(line.location)} | "
                 f"{local(line.safe_at) if line.safe_at else 'NOT ACCOUNTED FOR'} | "
                 f"{_md(line.safe_by) or '-'} |"
             )

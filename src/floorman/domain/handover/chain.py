@@ -16,6 +16,8 @@ from datetime import datetime
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from floorman.data import journal
+from floorman.data.journal_key import JournalKey, anchor_text, parse_anchor
 from floorman.data.tables.handover import Handover, HandoverAmendment, HandoverItem
 from floorman.domain.core.context import Floor
 from floorman.domain.core.states import HandoverStatus
@@ -64,7 +66,35 @@ def canonical_content(row: Handover, items: Iterable[HandoverItem]) -> str:
         "chain_seq": row.chain_seq,
         "prev_hash": row.prev_hash,
     }
+    if row.journal_anchor is not None:  # handovers locked before 0015 have none
+        content["journal_anchor"] = row.journal_anchor
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def journal_anchor(session: Session) -> str | None:
+    """The journal's head now, signed, to keep in the handover being locked: a journal cut
+    back below it, or a chain recomputed under it, is caught by `anchor_problems`."""
+    head = journal.head_anchor(session)
+    return anchor_text(head[1], head[0]) if head is not None else None
+
+
+def anchor_problems(session: Session, key: JournalKey | None) -> list[str]:
+    """Every locked handover's journal anchor must still be in the journal."""
+    problems: list[str] = []
+    rows = session.exec(
+        select(Handover.shift_id, Handover.journal_anchor).where(
+            col(Handover.journal_anchor).is_not(None)
+        )
+    ).all()
+    for shift_id, text in rows:
+        where = f"anchored in the handover of shift {shift_id}"
+        try:
+            anchor = parse_anchor(text or "", key)
+        except ValueError as exc:
+            problems.append(f"handover {shift_id}: {exc}")
+            continue
+        problems.extend(journal.reaches(session, anchor, where))
+    return problems
 
 
 def content_hash(row: Handover, items: Iterable[HandoverItem]) -> str:
@@ -138,4 +168,4 @@ def verify_chain(session: Session) -> list[str]:
 def check_floor(floor: Floor) -> list[str]:
     """`verify_chain` on a floor's database, for `floorman check`."""
     with floor.db.read() as session:
-        return verify_chain(session)
+        return verify_chain(session) + anchor_problems(session, journal.session_key(session))

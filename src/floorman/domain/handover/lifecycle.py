@@ -20,7 +20,7 @@ from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.states import HandoverStatus
 from floorman.domain.core.text import clean
-from floorman.domain.handover.chain import GENESIS, amendment_hash, content_hash
+from floorman.domain.handover.chain import GENESIS, amendment_hash, content_hash, journal_anchor
 from floorman.domain.handover.find import by_shift, find_handover
 from floorman.domain.handover.open_items import carry_over
 from floorman.domain.handover.reminders import cancel_for, schedule_for
@@ -223,6 +223,7 @@ def acknowledge(floor: Floor, ref: str | None, reviewed: str | Iterable[str]) ->
         row.acknowledged_at, row.acknowledged_by = now, me
         row.reviewed = json.dumps(sections)
         row.updated_at = now
+        row.journal_anchor = journal_anchor(session)
         row.content_hash = content_hash(row, items_of(session, row.id))
         session.add(row)
         cancel_for(session, floor, row.shift_id, escalation=True)

@@ -104,7 +104,7 @@ def _live_row(section: str, row: dict[str, Any], zone: ZoneInfo) -> str:
         escort = f", escort {row['escort']}" if row.get("escort") else ""
         late = " OVERSTAYED" if row.get("overstayed") else ""
         return (
-            f"{row['name']} ({row['organisation']}), host {row['host']}{escort}, in since "
+            f"visitor {row['id']} ({row['organisation']}), host {row['host']}{escort}, in since "
             f"{_local(row['since'], zone)}{late}"
         )
     if section == "faults":

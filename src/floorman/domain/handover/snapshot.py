@@ -125,8 +125,9 @@ def _away_issues_section(floor: Floor, shift: Shift) -> dict[str, Any]:
 def _visitors_section(session: Session, now: datetime) -> dict[str, Any]:
     rows = [
         {
+            # By id, never by name: a locked handover cannot change, the purge must not
+            # need to (the name is read from the visitor row while it is kept).
             "id": v.id[:8],
-            "name": v.name,
             "organisation": v.organisation,
             "host": v.host,
             "escort": v.escort,

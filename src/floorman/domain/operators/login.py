@@ -13,7 +13,13 @@ from floorman.data.tables.operators import Operator
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import PermissionDenied
 from floorman.domain.operators.pins import Pin, as_pin, hash_pin, hasher, pin_matches
-from floorman.domain.operators.records import clean_name, find_operator, journal_change
+from floorman.domain.operators.records import (
+    clean_name,
+    find_operator,
+    journal_change,
+    pin_fingerprint,
+)
+from floorman.domain.operators.trusted import journal_disagrees
 
 
 def authenticate(floor: Floor, name: str, pin: Pin | str, *, handed_by: str | None = None) -> Actor:
@@ -45,6 +51,11 @@ def authenticate(floor: Floor, name: str, pin: Pin | str, *, handed_by: str | No
         if op is None:
             raise PermissionDenied("unknown operator name")
         subject = f"operator:{op.name}"
+        # A row changed behind the journal (a role raised, a PIN hash swapped) logs no one
+        # in, and its tampered values never reach the journal as if floorman wrote them.
+        disagreement = journal_disagrees(session, op)
+        if disagreement is not None:
+            raise PermissionDenied(f"{disagreement}: log-in refused; run `floorman check`")
         if not op.active:
             refusal = f"operator '{op.name}' is disabled"
         elif op.locked_until is not None and op.locked_until > now:
@@ -86,7 +97,7 @@ def authenticate(floor: Floor, name: str, pin: Pin | str, *, handed_by: str | No
                 terminal=actor.terminal,
                 action="operators.login",
                 subject=subject,
-                after={"name": op.name, "role": op.role},
+                after={"name": op.name, "role": op.role, "pin": pin_fingerprint(op.pin_hash)},
             )
             if handed_by is not None and handed_by != op.name:
                 journal.append(

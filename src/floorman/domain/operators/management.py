@@ -19,6 +19,7 @@ from floorman.domain.operators.records import (
     find_operator,
     journal_change,
     operators_exist,
+    pin_fingerprint,
     snapshot_of,
     view_of,
 )
@@ -127,6 +128,6 @@ def reset_pin(floor: Floor, name: str, pin: Pin | str) -> OperatorView:
             "operators.reset_pin",
             f"operator:{row.name}",
             None,
-            {"name": row.name, "own": own},
+            {"name": row.name, "own": own, "pin": pin_fingerprint(row.pin_hash)},
         )
         return view_of(row)

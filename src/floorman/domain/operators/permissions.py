@@ -12,6 +12,7 @@ from floorman.domain.core.errors import FloorError, PermissionDenied
 from floorman.domain.core.states import Role
 from floorman.domain.operators.records import find_operator, operators_exist
 from floorman.domain.operators.roles import FLOOR_STAFF, at_least, role_name
+from floorman.domain.operators.trusted import journal_disagrees
 
 # action -> the roles that may do it. Domain functions call require(floor, action).
 PERMISSIONS: dict[str, tuple[Role, ...]] = {
@@ -121,6 +122,9 @@ def effective_role(floor: Floor, session: Session | None = None) -> str | None:
     row = find_operator(session, actor.name)
     if row is None or not row.active:
         raise PermissionDenied(f"operator '{actor.name}' is disabled or unknown; log in again")
+    disagreement = journal_disagrees(session, row)  # a role set behind floorman's back
+    if disagreement is not None:
+        raise PermissionDenied(f"{disagreement}: nothing allowed; run `floorman check`")
     return row.role
 
 

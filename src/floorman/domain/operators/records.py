@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,6 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from floorman.data import journal
+from floorman.data.tables.floor import JournalEntry
 from floorman.data.tables.operators import Operator
 from floorman.domain.core.context import Floor
 from floorman.domain.core.text import clean
@@ -59,9 +61,20 @@ def view_of(row: Operator) -> OperatorView:
     )
 
 
+def pin_fingerprint(pin_hash: str) -> str:
+    """What the journal keeps of a PIN: a digest of its salted argon2 hash, which tells
+    nothing of the PIN but shows a hash swapped in the table (`floorman check`)."""
+    return hashlib.sha256(pin_hash.encode("utf-8")).hexdigest()[:32]
+
+
 def snapshot_of(row: Operator) -> dict[str, object]:
     """What the journal records of an operator: never the PIN, nor its hash."""
-    return {"name": row.name, "role": row.role, "active": row.active}
+    return {
+        "name": row.name,
+        "role": row.role,
+        "active": row.active,
+        "pin": pin_fingerprint(row.pin_hash),
+    }
 
 
 def clean_name(name: str | None) -> str:
@@ -71,8 +84,17 @@ def clean_name(name: str | None) -> str:
 
 
 def operators_exist(session: Session) -> bool:
-    """True once any operator (even a disabled one) exists: the floor needs a login."""
-    return session.exec(select(Operator.id).limit(1)).first() is not None
+    """True once any operator (even a disabled one) exists: the floor needs a login.
+
+    The journal counts too: `DELETE FROM operator` behind floorman's back must not turn a
+    closed floor into an open one (a journaled operator keeps it closed; restore it)."""
+    if session.exec(select(Operator.id).limit(1)).first() is not None:
+        return True
+    # The subject index (ix_journal_subject_seq) makes this one seek.
+    journaled = select(JournalEntry.seq).where(
+        col(JournalEntry.subject) >= "operator:", col(JournalEntry.subject) < "operator;"
+    )
+    return session.exec(journaled.limit(1)).first() is not None
 
 
 def find_operator(session: Session, name: str) -> Operator | None:

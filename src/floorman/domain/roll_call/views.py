@@ -37,6 +37,15 @@ class RollCallEntryView:
     place: str | None
     safe_at: datetime | None
     safe_by: str | None
+    visitor_id: str | None = None
+
+    @property
+    def reported_as(self) -> str:
+        """How a kept report (the incident report) names them: a visitor by id only, so
+        the retention purge leaves no name behind in a report written to a file."""
+        if self.kind == PersonKind.VISITOR and self.visitor_id:
+            return f"visitor {self.visitor_id}"
+        return self.name
 
     @property
     def safe(self) -> bool:
@@ -160,6 +169,7 @@ def _entry_view(entry: RollCallEntry, visitor: Visitor | None) -> RollCallEntryV
         place=entry.place,
         safe_at=entry.safe_at,
         safe_by=entry.safe_by,
+        visitor_id=entry.visitor_id,
     )
 
 
