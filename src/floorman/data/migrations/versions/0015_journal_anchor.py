@@ -7,7 +7,7 @@
   check can read what the journal made one operator without walking the whole journal.
 
 Revision ID: 0015_journal_anchor
-Revises: 0012
+Revises: 0014_sync
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_journal_anchor"
-down_revision = "0012"
+down_revision = "0014_sync"
 branch_labels = None
 depends_on = None
 

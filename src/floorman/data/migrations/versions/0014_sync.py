@@ -1,6 +1,6 @@
 """Sync to a central server (issue 18): the outbox cursor and HQ's notices.
 
-Revision ID: 0017_sync
+Revision ID: 0014_sync
 Revises: 0013_alert_lifecycle
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 import floorman.data.types
 
-revision = "0017_sync"
+revision = "0014_sync"
 down_revision = "0013_alert_lifecycle"
 branch_labels = None
 depends_on = None
