@@ -32,6 +32,7 @@ from floorman.domain.core.states import StepState
 from floorman.domain.emergency import headcount, lifecycle
 from floorman.domain.emergency import views as emergency
 from floorman.domain.emergency.views import EmergencyView
+from floorman.domain.operators.permissions import allowed
 from floorman.domain.roll_call.views import RollCallEntryView as RollCallLineView
 from floorman.i18n import language, t
 from floorman.messages import DatabaseChanged, Tick
@@ -149,7 +150,8 @@ class EmergencyScreen(FloormanScreen):
                     current = None
             rolls: list[RollCallLineView] = []
             chosen = current or (views[0].id if views else None)
-            if chosen:
+            # The names on the roll call only for a role allowed to see personal data.
+            if chosen and allowed(self.floor, "personal.read", session=session):
                 rolls = headcount.roll_call_lines(session, chosen)
         self.app.call_from_thread(self.show, views, rolls)
 

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from floorman.domain.emergency import headcount
+from floorman.domain.operators.permissions import require_personal
 from floorman.domain.roll_call.views import RollCallEntryView as RollCallLineView
 from floorman.i18n import t
 from floorman.screens.base import FloormanModal
@@ -51,6 +52,7 @@ class EmergencyRollCallModal(FloormanModal):
     @reload_worker("emergency-roll")
     def load(self) -> None:
         with self.floor.db.read() as session:
+            require_personal(self.floor, session=session)
             lines = headcount.roll_call_lines(session, self.emergency_id)
         self.app.call_from_thread(self.show, lines)
 

@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Footer, Static
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.states import VisitorState
+from floorman.domain.operators.permissions import require_personal
 from floorman.domain.roll_call import book as roll_call_book
 from floorman.domain.roll_call.views import RollCallView
 from floorman.domain.visitors import decisions, presence
@@ -173,6 +174,7 @@ class VisitorsScreen(FloormanScreen):
     @reload_worker("visitors-reload")
     def reload(self) -> None:
         with self.floor.db.read() as session:
+            require_personal(self.floor, session=session)
             views = presence.list_visitors(session)
         self.app.call_from_thread(self.show_visitors, views)
 
@@ -401,6 +403,7 @@ class RollCallModal(FloormanModal):
             view = roll_call_book.start_roll_call(self.floor, t("Roll call"))
         else:
             with self.floor.db.read() as session:
+                require_personal(self.floor, session=session)
                 view = roll_call_book.roll_call(session, self.roll_call_id)
         self.app.call_from_thread(self.show, view)
 
