@@ -238,7 +238,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_purge(args: argparse.Namespace) -> int:
     from floorman.domain.visitors.retention import purge_expired
 
-    result = purge_expired(open_floor(args, authenticate=True))
+    from floorman.domain.operators.permissions import require
+
+    floor = open_floor(args, authenticate=True)
+    require(floor, "visitor.purge")  # also when nothing is due: the answer is not a viewer's
+    result = purge_expired(floor)
     if args.json:
         print_json({"purged": result.count, "visitor_ids": list(result.visitor_ids)})
     else:
