@@ -118,7 +118,7 @@ def test_not_logged_in_on_a_closed_floor_is_refused(closed_floor: Floor) -> None
     assert require(anonymous, "seat.event") is None
     # ... but a person named without a PIN is never recorded as that person (issue 14).
     anonymous.actor = Actor("dir", "t9")
-    with pytest.raises(PermissionDenied, match="dir is not logged in.*--source"):
+    with pytest.raises(PermissionDenied, match=r"dir is not logged in.*--source"):
         require(anonymous, "seat.event")
 
 

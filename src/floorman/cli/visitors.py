@@ -236,9 +236,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    from floorman.domain.visitors.retention import purge_expired
-
     from floorman.domain.operators.permissions import require
+    from floorman.domain.visitors.retention import purge_expired
 
     floor = open_floor(args, authenticate=True)
     require(floor, "visitor.purge")  # also when nothing is due: the answer is not a viewer's
