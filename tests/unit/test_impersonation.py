@@ -122,9 +122,9 @@ def journal(closed: ClosedFloor) -> list[tuple[str, str, str]]:
 
 
 def seat_events(closed: ClosedFloor) -> list[str]:
-    return [
-        a for a, action, _ in journal(closed) if action.startswith("seat.") and action != "seat.import"
-    ]
+    """Who each recorded agent state is journaled as (seat imports left out)."""
+    rows = journal(closed)
+    return [a for a, action, _ in rows if action.startswith("seat.") and action != "seat.import"]
 
 
 # --------------------------------------------------------------------------- impersonation

@@ -42,7 +42,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    floor = open_floor(args, migrate=True)
+    floor = open_floor(args, migrate=True, authenticate=args.demo)
     if args.demo:
         from floorman.domain.demo import build_demo_floor
 
