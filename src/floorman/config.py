@@ -58,11 +58,15 @@ class AwayConfig:
 
 @dataclass(frozen=True)
 class OperatorsConfig:
-    """Login, idle lock and PIN lockout."""
+    """Login, idle lock, PIN lockout, and the key a feed must present (when set)."""
 
     idle_lock_minutes: int = 5
     max_pin_attempts: int = 5
     lockout_minutes: int = 15
+    # When set, every agent state recorded as a source (`event --source`, `feed`, an
+    # event without a login on a floor with operators) must present it in
+    # FLOORMAN_FEED_KEY. Empty: any local program may record agent states.
+    feed_key: str = ""
 
 
 @dataclass(frozen=True)

@@ -197,9 +197,11 @@ def test_disabled_operator_cannot_log_in_and_loses_an_open_session(staffed: Floo
 def test_last_director_and_oneself_cannot_be_disabled(staffed: Floor) -> None:
     with pytest.raises(FloorError, match="cannot disable yourself"):
         disable_operator(staffed, "boss")
+    # Nor does another director: nobody disables an operator of their own rank.
     add_operator(staffed, "boss2", "director", "4444")
     login(staffed, "boss2", "4444")
-    disable_operator(staffed, "boss")
+    with pytest.raises(PermissionDenied, match="may not disable a center director"):
+        disable_operator(staffed, "boss")
     login(staffed, "sam", "1357")
     with pytest.raises(PermissionDenied):
         disable_operator(staffed, "boss2")

@@ -113,9 +113,13 @@ def test_not_logged_in_on_a_closed_floor_is_refused(closed_floor: Floor) -> None
     anonymous.actor = Actor("ghost", "t9", role="director")
     with pytest.raises(PermissionDenied, match="disabled or unknown"):
         require(anonymous, "visitor.approve_external")
-    # Agent states from phone systems need no login.
-    anonymous.actor = Actor("someone", "t9")
+    # Agent states need no login from a phone system (a source) ...
+    anonymous.actor = Actor("pbx", "t9", source="pbx")
     assert require(anonymous, "seat.event") is None
+    # ... but a person named without a PIN is never recorded as that person (issue 14).
+    anonymous.actor = Actor("dir", "t9")
+    with pytest.raises(PermissionDenied, match=r"dir is not logged in.*--source"):
+        require(anonymous, "seat.event")
 
 
 def test_a_feed_may_only_record_agent_states(closed_floor: Floor) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -27,7 +26,7 @@ from argon2 import PasswordHasher, Type
 from floorman.clock import FakeClock
 from floorman.config import Config
 from floorman.data import schema
-from floorman.data.db import Database
+from floorman.data.db import Database, sqlite_module
 from floorman.domain import alerts, audit
 from floorman.domain.attendance.leave import decide_leave, request_leave
 from floorman.domain.attendance.roster import mark
@@ -59,6 +58,8 @@ NOT_IN_MATRIX: dict[str, str] = {
     "handover.acknowledge": "needs a submitted handover: covered by the handover tests",
     "handover.amend": "needs an acknowledged handover: covered by the handover tests",
     "feed.manage": "no function checks it yet (feeds run as a source without login)",
+    "personal.read": "a read, not a function: every command showing personal data is "
+    "in PERSONAL_READS below, run by a viewer and by someone not logged in",
 }
 
 
@@ -275,18 +276,22 @@ def _refused_actors(action: str) -> list[Actor]:
     lowest = min(ROLE_RANK[r] for r in allowed)
     roles = [r for r in ROLES if ROLE_RANK[r] < lowest or r not in allowed]
     actors = [Actor(role, TERMINAL, role=role) for role in roles]
+    # Someone named without a PIN is refused everything, agent states included (issue 14).
+    actors.append(Actor("nobody", TERMINAL))
     if action not in UNAUTHENTICATED_ACTIONS:
-        actors.append(Actor("nobody", TERMINAL))
         actors.append(Actor("pbx", TERMINAL, source="pbx"))
     return actors
 
 
 def _state(db: Database) -> tuple[int, str]:
-    """(journal rows, digest of every table): what "nothing was written" compares."""
-    conn = sqlite3.connect(db.path)
+    """(journal rows, digest of every table): what "nothing was written" compares.
+
+    Read with floorman's own SQLite library: two SQLite libraries in one process on one
+    file drop each other's POSIX locks (the commands run in this process too)."""
+    conn = sqlite_module().connect(str(db.path))
     try:
         journal_rows = conn.execute("SELECT count(*) FROM journal").fetchone()[0]
-        digest = hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
+        digest = _digest(conn)
     finally:
         conn.close()
     return journal_rows, digest
@@ -300,8 +305,12 @@ def test_every_action_is_in_the_matrix_or_says_why_not() -> None:
 
 
 def test_a_viewer_is_refused_an_agent_state_a_phone_system_may_send(prepared: Prepared) -> None:
-    # "seat.event" is open to phone systems and scripts, not to a viewer at a screen.
-    assert _refused_actors("seat.event") == [Actor("viewer", TERMINAL, role="viewer")]
+    # "seat.event" is open to phone systems and scripts (a source), not to a viewer at a
+    # screen, nor to someone named without a PIN.
+    assert _refused_actors("seat.event") == [
+        Actor("viewer", TERMINAL, role="viewer"),
+        Actor("nobody", TERMINAL),
+    ]
     before = _state(prepared.floor.db)
     feed = prepared.acting(Actor("pbx", TERMINAL, source="pbx"))
     with pytest.raises(PermissionDenied, match="may only record agent states"):
@@ -392,9 +401,235 @@ def test_lower_roles_are_refused_at_the_command_line(prepared: Prepared, action:
 
 def _new_journal_actions(db: Database, since_count: int) -> set[str]:
     """The actions of the journal rows after the first `since_count` (a login may be one)."""
-    conn = sqlite3.connect(db.path)
+    conn = sqlite_module().connect(str(db.path))
     try:
         rows = conn.execute("SELECT action FROM journal ORDER BY seq").fetchall()
     finally:
         conn.close()
     return {r[0] for r in rows[since_count:]}
+
+
+# --------------------------------------------------------------------------- the commands
+#
+# Issue 14: every write command, run by a viewer who logged in with the right PIN, is
+# refused and writes nothing but the login; every command that shows personal data is
+# refused to a viewer and to someone not logged in. In-process through `floorman.cli.run`
+# (the same parser, exit codes and messages as the installed command).
+
+PERSONAL_NAMES = ("Zhang Wei", "John Smith", "Chen Jie", "Wu Lei", "Rival")
+
+# Every command that writes, with arguments that would succeed for an allowed role.
+WRITE_COMMANDS: dict[str, list[str]] = {
+    "attendance roster": ["attendance", "roster", "{tmp}/roster.csv"],
+    "attendance sign-in": ["attendance", "sign-in", "1001"],
+    "attendance sign-out": ["attendance", "sign-out", "1001"],
+    "attendance leave request": [
+        "attendance", "leave", "request", "1004", "2026-12-03", "1", "--reason", "x",
+    ],
+    "attendance leave approve": ["attendance", "leave", "approve", "{leave_1}"],
+    "attendance leave reject": ["attendance", "leave", "reject", "{leave_3}", "--note", "no"],
+    "away request": ["away", "request", "1005", "--reason", "toilet", "--seat", "B-02"],
+    "away approve": ["away", "approve", "{slip_requested}"],
+    "away cancel": ["away", "cancel", "{slip_requested}"],
+    "away start": ["away", "start", "{slip_approved}"],
+    "away back": ["away", "back", "{slip_out}"],
+    "away reject": ["away", "reject", "{slip_requested}", "--reason", "no"],
+    "away excuse": ["away", "excuse", "{slip_unapproved}", "--reason", "ok"],
+    "away violation": ["away", "violation", "{slip_unapproved}"],
+    "away extend": ["away", "extend", "{slip_out}", "--minutes", "2", "--reason", "queue"],
+    "backup": ["backup", "--to", "{tmp}/viewer-backup.db"],
+    "restore": ["restore", "{tmp}/missing-backup.db"],
+    "emergency start": ["emergency", "start", "theft"],
+    "emergency step": ["emergency", "step", "{emergency}", "1", "done"],
+    "emergency wording": ["emergency", "wording", "{emergency}", "All safe"],
+    "emergency safe": ["emergency", "safe", "{emergency}", "1"],
+    "emergency close": ["emergency", "close", "{emergency}"],
+    "event": ["event", "B-02", "ready", "--agent", "1005"],
+    "seats import": ["seats", "import", "{tmp}/seats.csv"],
+    "agents import": ["agents", "import", "{tmp}/agents.csv"],
+    "handover compose": ["handover", "compose", "--summary", "quiet"],
+    "handover edit": ["handover", "edit", "--summary", "quiet"],
+    "handover item add": ["handover", "item", "add", "fix the door"],
+    "handover item close": ["handover", "item", "close", "1"],
+    "handover submit": ["handover", "submit"],
+    "handover acknowledge": ["handover", "acknowledge", "--reviewed", "all"],
+    "handover amend": ["handover", "amend", "one more thing"],
+    "handover remind": ["handover", "remind"],
+    "operators add": ["operators", "add", "newcomer", "--role", "viewer"],
+    "operators disable": ["operators", "disable", "duty_manager"],
+    "operators reset-pin": ["operators", "reset-pin", "duty_manager"],
+    "staffing plan": ["staffing", "plan", "--busy-hour-calls", "120"],
+    "staffing plan --clear": ["staffing", "plan", "--clear"],
+    "visitors register": [
+        "visitors", "register", "--name", "New One", "--org", "HR", "--category",
+        "internal", "--purpose", "p", "--host", "h",
+    ],
+    "visitors approve": ["visitors", "approve", "{visitor_internal}"],
+    "visitors reject": ["visitors", "reject", "{visitor_internal}", "--reason", "no"],
+    "visitors checkin": ["visitors", "checkin", "{visitor_approved}"],
+    "visitors checkout": ["visitors", "checkout", "{visitor_on_floor}"],
+    "visitors purge": ["visitors", "purge"],
+    "visitors watch add": ["visitors", "watch", "add", "--org", "Evil"],
+    "visitors watch remove": ["visitors", "watch", "remove", "{list_entry}"],
+    "visitors block add": ["visitors", "block", "add", "--org", "Evil"],
+    "visitors rollcall start": ["visitors", "rollcall", "start"],
+    "visitors rollcall safe": ["visitors", "rollcall", "safe", "1"],
+    "visitors rollcall close": ["visitors", "rollcall", "close"],
+}
+
+# Every command that shows personal data (visitors' names, phones, ids; a roll call).
+PERSONAL_READS: dict[str, list[str]] = {
+    "visitors list": ["visitors", "list", "--json"],
+    "visitors show": ["visitors", "show", "{visitor_on_floor}", "--json"],
+    "visitors export": ["visitors", "export", "--csv", "{tmp}/viewer-export.csv"],
+    "visitors watch list": ["visitors", "watch", "list"],
+    "visitors rollcall show": ["visitors", "rollcall", "show", "--json"],
+    "emergency report --json": ["emergency", "report", "{emergency}", "--json"],
+    "emergency report --markdown": ["emergency", "report", "{emergency}", "--markdown"],
+    "handover show": ["handover", "show", "--json"],
+}
+
+# Commands that change nothing a person decides: they need no role (the reason given).
+NOT_WRITES: dict[str, str] = {
+    "feed jsonl / feed asterisk / event --source": "recorded as their source, not a person "
+    "(test_impersonation.py: the feed key and the source)",
+    "init": "creates or migrates the file; on an existing floor it changes no row",
+    "ui / demo / serve / wallboard": "open the app or the service, which call the domain",
+}
+
+
+def _in_process(
+    prepared: Prepared,
+    argv: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    *,
+    operator: str,
+) -> tuple[int, str, str]:
+    from floorman.cli import run
+
+    values = {**prepared.ids, "tmp": str(prepared.tmp)}
+    roster = prepared.tmp / "roster.csv"
+    if not roster.exists():
+        _csv(prepared.tmp, roster.name, "staff_no,day,start,end\n1001,2026-11-24,08:00,16:00\n")
+    args = [a.format(**values) for a in argv]
+    monkeypatch.setenv("FLOORMAN_PIN", PIN.get(operator, "0000"))
+    monkeypatch.setenv("FLOORMAN_NEW_PIN", "86420")
+    monkeypatch.setenv("FLOORMAN_CONFIG", str(prepared.tmp / "no-config.toml"))
+    capsys.readouterr()
+    status = run(["--db", str(prepared.floor.db.path), "--operator", operator, *args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def _digest(conn: object, skip: tuple[str, ...] = ()) -> str:
+    """A digest of every row of every table (but `skip`), and of the schema."""
+    execute = conn.execute  # type: ignore[attr-defined]
+    names = [
+        r[0]
+        for r in execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY 1")
+        if r[0] not in skip
+    ]
+    rows = [repr(execute("SELECT type, name, sql FROM sqlite_master ORDER BY 2").fetchall())]
+    rows += [f"{n}:{execute(f'SELECT * FROM {n} ORDER BY 1').fetchall()!r}" for n in names]
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
+
+
+def _tables_but_logins(db: Database) -> str:
+    """A digest of every table but the ones a login itself writes (operator, throttle,
+    journal: compared by its actions instead)."""
+    conn = sqlite_module().connect(str(db.path))
+    try:
+        return _digest(conn, skip=("operator", "login_throttle", "journal"))
+    finally:
+        conn.close()
+
+
+def test_every_write_command_and_personal_read_is_listed() -> None:
+    assert not set(WRITE_COMMANDS) & set(PERSONAL_READS)
+    assert "visitors export" in PERSONAL_READS and "handover show" in PERSONAL_READS
+
+
+@pytest.mark.parametrize("command", sorted(WRITE_COMMANDS))
+def test_a_viewer_writes_nothing_from_any_command(
+    prepared: Prepared,
+    command: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    journal_before, tables_before = _state(prepared.floor.db)[0], _tables_but_logins(
+        prepared.floor.db
+    )
+    status, out, err = _in_process(
+        prepared, WRITE_COMMANDS[command], monkeypatch, capsys, operator="viewer"
+    )
+    assert status == 2, (command, out, err)
+    assert len(err.splitlines()) == 1 and "viewer" in err and "may not" in err, err
+    assert _tables_but_logins(prepared.floor.db) == tables_before, f"{command} wrote"
+    assert _new_journal_actions(prepared.floor.db, journal_before) <= {"operators.login"}
+    assert not (prepared.tmp / "viewer-backup.db").exists()
+
+
+@pytest.mark.parametrize("command", sorted(PERSONAL_READS))
+@pytest.mark.parametrize("operator", ["viewer", "nobody"])
+def test_personal_data_is_shown_only_to_a_role_allowed_to_see_it(
+    prepared: Prepared,
+    command: str,
+    operator: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, err = _in_process(
+        prepared, PERSONAL_READS[command], monkeypatch, capsys, operator=operator
+    )
+    assert status == 2, (command, out, err)
+    assert len(err.splitlines()) == 1, err
+    assert ("may not see" in err) or ("unknown operator" in err), err
+    assert not any(name in out + err for name in PERSONAL_NAMES)
+    assert not (prepared.tmp / "viewer-export.csv").exists()
+
+
+@pytest.mark.parametrize(
+    "command", ["visitors list", "visitors rollcall show", "emergency report --json"]
+)
+def test_a_duty_manager_sees_the_personal_data(
+    prepared: Prepared,
+    command: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Control: the same commands show the names to the staff who run the floor."""
+    status, out, err = _in_process(
+        prepared, PERSONAL_READS[command], monkeypatch, capsys, operator="duty_manager"
+    )
+    assert status == 0, err
+    assert any(name in out for name in PERSONAL_NAMES), out
+
+
+def test_emergency_show_hides_the_names_from_a_viewer_and_keeps_the_count(
+    prepared: Prepared, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["emergency", "show", "{emergency}"]
+    status, out, err = _in_process(prepared, argv, monkeypatch, capsys, operator="viewer")
+    assert status == 0, err
+    assert "names hidden" in out and not any(name in out for name in PERSONAL_NAMES)
+    status, out, _ = _in_process(
+        prepared, [*argv, "--json"], monkeypatch, capsys, operator="viewer"
+    )
+    assert status == 0 and '"roll_call": null' in out
+    assert not any(name in out for name in PERSONAL_NAMES)
+    status, out, _ = _in_process(prepared, argv, monkeypatch, capsys, operator="duty_manager")
+    assert status == 0 and "Wu Lei" in out
+
+
+def test_the_journal_hides_what_rows_changed_from_a_viewer(
+    prepared: Prepared, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = _in_process(prepared, ["journal"], monkeypatch, capsys, operator="viewer")
+    assert status == 0, err
+    assert "visitors." in out or "visitor." in out  # the rows are there ...
+    assert not any(name in out for name in PERSONAL_NAMES)  # ... without the names
+    status, out, _ = _in_process(
+        prepared, ["journal"], monkeypatch, capsys, operator="duty_manager"
+    )
+    assert status == 0 and "Rival" in out  # a watch-list entry's organisation

@@ -71,10 +71,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def _require_restore(args: argparse.Namespace) -> None:
     """Refuse a restore unless the operator may restore ("backup.restore").
 
-    Judged by the operators of the database about to be replaced. When that database
-    cannot be read at all (damaged, not a database: the reason to restore), nobody can be
-    checked and the restore goes on: whoever can replace the file on disk could copy a
-    backup over it by hand anyway.
+    Judged by the operators of the database about to be replaced, and failing closed:
+    only a file SQLite says is damaged or not a database (the reason to restore) lets
+    the restore go on unchecked, since whoever can replace the file on disk could copy
+    a backup over it by hand anyway. A busy, locked or unreadable database refuses
+    ("try again"), as does any check that could not be made: never "allowed".
     """
     import sqlite3
 
@@ -85,9 +86,33 @@ def _require_restore(args: argparse.Namespace) -> None:
 
     try:
         floor = open_floor(args, authenticate=True)
-    except (DatabaseError, DBAPIError, sqlite3.DatabaseError):
-        return
+    except (DatabaseError, DBAPIError, sqlite3.DatabaseError) as exc:
+        if _damaged(exc):
+            return
+        raise DatabaseError(
+            f"{db_path_from(args)}: who may restore could not be checked "
+            f"({_reason(exc)}); nothing was restored, try again"
+        ) from exc
     try:
         require(floor, "backup.restore")
     finally:
         floor.db.dispose()
+
+
+def _reason(exc: BaseException) -> str:
+    from floorman.data.db import refused_write_reason
+
+    text = str(getattr(exc, "orig", None) or exc)
+    found = refused_write_reason(exc)
+    return found.split(";")[0] if found else text
+
+
+def _damaged(exc: BaseException) -> bool:
+    """True only when SQLite says the file is damaged or not a database at all (or it
+    holds no floorman tables: no operators to judge by)."""
+    text = f"{exc} {getattr(exc, 'orig', '')}".lower()
+    if "no floorman database here" in text:
+        return True
+    if any(word in text for word in ("locked", "busy")):
+        return False
+    return any(word in text for word in ("malformed", "not a database", "damaged", "corrupt"))

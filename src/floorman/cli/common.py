@@ -35,6 +35,8 @@ def open_floor(
 
     With `authenticate`, a floor that has operators logs in as `--operator` with the PIN
     from FLOORMAN_PIN or a prompt (a wrong PIN exits 2); a floor with none stays open.
+    With `source` (a phone system, a feed) nobody logs in: the actor is the source, and
+    it must present the floor's feed key when the config sets one.
     """
     from floorman.data import schema
 
@@ -54,7 +56,11 @@ def open_floor(
     name = getattr(args, "operator", None) or default_operator()
     actor = Actor(name=source or name, source=source)
     floor = Floor(db=db, clock=SystemClock(), config=config, actor=actor)
-    if authenticate and source is None:
+    if source is not None:
+        from floorman.cli.pins import check_feed_key
+
+        check_feed_key(floor)
+    elif authenticate:
         from floorman.cli.pins import cli_login
 
         floor.actor = cli_login(floor)

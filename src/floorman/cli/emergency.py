@@ -180,17 +180,21 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     from floorman.domain.emergency.headcount import roll_call_lines
     from floorman.domain.emergency.views import get_emergency
+    from floorman.domain.operators.permissions import allowed
     from floorman.domain.roll_call.views import count_entries
 
-    floor = open_floor(args)
+    floor = open_floor(args, authenticate=True)
     with floor.db.read() as session:
         view = get_emergency(session, args.id)
         lines = roll_call_lines(session, view.id)
+        # The checklist is for everyone on the floor; the names on its roll call only for
+        # a role allowed to see personal data (the counts are shown to everyone).
+        personal = allowed(floor, "personal.read", session=session)
     count = count_entries(lines)
     if args.json:
         data = view.as_json()
         data["elapsed_seconds"] = view.elapsed(floor.clock.now())
-        data["roll_call"] = [x.as_json() for x in lines]
+        data["roll_call"] = [x.as_json() for x in lines] if personal else None
         data["roll_call_count"] = count.as_json()
         print_json(data)
         return 0
@@ -198,8 +202,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     if view.has_roll_call:
         print(
             f"  roll call: {count.people} people, {count.safe} safe, "
-            f"{count.not_yet_safe} not yet safe"
+            f"{count.not_yet_safe} not yet safe" + ("" if personal else " (names hidden)")
         )
+    if not personal:
+        return 0
     for x in lines:
         mark = f"safe ({x.safe_by})" if x.safe_at else "NOT ACCOUNTED FOR"
         print(f"  roll {x.position:>3}. {x.kind:<7} {x.name} [{x.location}] {mark}")
@@ -257,9 +263,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     import json
 
     from floorman.domain.emergency.report import report_data, report_markdown
+    from floorman.domain.operators.permissions import require_personal
 
-    floor = open_floor(args)
+    floor = open_floor(args, authenticate=True)
     with floor.db.read() as session:
+        require_personal(floor, session=session)  # the report names everyone on the roll call
         if args.markdown:
             text = report_markdown(session, args.id, floor.config.zone(), _lang(args, floor))
         else:

@@ -42,7 +42,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    floor = open_floor(args, migrate=True)
+    floor = open_floor(args, migrate=True, authenticate=args.demo)
     if args.demo:
         from floorman.domain.demo import build_demo_floor
 
@@ -59,7 +59,7 @@ def cmd_event(args: argparse.Namespace) -> int:
     from floorman.domain.core.text import parse_instant
     from floorman.domain.seats.events import record_event
 
-    floor = open_floor(args, source=args.source)
+    floor = _event_floor(args)
     config: Config = floor.config
     at = parse_instant(args.at, config.zone()) if args.at else None
     record_event(
@@ -73,6 +73,22 @@ def cmd_event(args: argparse.Namespace) -> int:
         external_id=args.external_id,
     )
     return 0
+
+
+def _event_floor(args: argparse.Namespace) -> Any:
+    """Who records this agent state: the `--source` named (a phone system, a script), or
+    on a floor with operators a logged-in operator (PIN from FLOORMAN_PIN or a prompt);
+    never a person named by `--operator` alone."""
+    from floorman.domain.core.errors import FloorError
+
+    if args.source is not None:
+        return open_floor(args, source=args.source)
+    try:
+        return open_floor(args, authenticate=True)
+    except FloorError as exc:
+        if "FLOORMAN_PIN" not in str(exc):
+            raise
+        raise FloorError(f"{exc}, or record it as a phone system with --source NAME") from exc
 
 
 def cmd_seats_list(args: argparse.Namespace) -> int:

@@ -254,9 +254,11 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     from floorman.domain.handover import find, markdown
+    from floorman.domain.operators.permissions import require_personal
     from floorman.i18n import t
 
-    floor = open_floor(args)
+    floor = open_floor(args, authenticate=True)
+    require_personal(floor)  # the snapshot names the visitors on the floor
     view = find.get(floor, args.shift or "last")
     if args.json:
         print_json(view.as_json())
@@ -280,7 +282,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_remind(args: argparse.Namespace) -> int:
     from floorman.domain.handover import reminders
+    from floorman.domain.operators.permissions import require
 
-    reminders.ensure_reminders(open_floor(args))
+    floor = open_floor(args, authenticate=True)
+    require(floor, "handover.write")  # the service schedules them by itself, as the system
+    reminders.ensure_reminders(floor)
     print("handover reminders scheduled")
     return 0

@@ -33,10 +33,19 @@ def _prompt(label: str) -> str:
 
 
 def acting_pin(name: str) -> Pin:
-    """The acting operator's PIN: FLOORMAN_PIN, else a prompt."""
+    """The acting operator's PIN: FLOORMAN_PIN, else a prompt.
+
+    Never in the floor service running a handed-over command: its environment and its
+    terminal are not the caller's, so the hand-off is told and the caller logs in.
+    """
+    from floorman.domain.core.context import handed_over
     from floorman.domain.core.errors import FloorError
     from floorman.domain.operators.pins import Pin
 
+    hand_off = handed_over()
+    if hand_off is not None:
+        hand_off.login_needed = True
+        raise FloorError(f"operator {name}: a login is given by the caller, not the service")
     value = _take_env("FLOORMAN_PIN")
     if value is None:
         if not sys.stdin.isatty():
@@ -59,6 +68,14 @@ def new_pin(name: str) -> Pin:
     if _prompt("the same PIN again") != first.reveal():
         raise FloorError("the two PINs differ")
     return first
+
+
+def check_feed_key(floor: Floor) -> None:
+    """On a floor whose config sets `[operators] feed_key`, a source must present it."""
+    from floorman.domain.core.context import presented_feed_key
+    from floorman.domain.operators.permissions import require_feed_key
+
+    require_feed_key(floor.config, presented_feed_key())
 
 
 def cli_login(floor: Floor) -> Actor:

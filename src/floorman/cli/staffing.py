@@ -257,7 +257,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from floorman.domain.staffing.plan import clear_plan, required_now, set_plan
     from floorman.domain.staffing.required import ServiceTarget
 
-    floor = open_floor(args, authenticate=not args.show)
+    floor = open_floor(args, authenticate=not args.show or args.clear)
     if args.clear:
         clear_plan(floor)
         print("staffing plan cleared")

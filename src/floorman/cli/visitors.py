@@ -199,10 +199,12 @@ def cmd_checkout(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from floorman.domain.operators.permissions import require_personal
     from floorman.domain.visitors.views import get_visitor
 
     floor = open_floor(args, authenticate=True)
     with floor.db.read() as session:
+        require_personal(floor, session=session)
         view = get_visitor(session, args.visitor)
     if args.json:
         print_json(view.as_json())
@@ -212,10 +214,12 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from floorman.domain.operators.permissions import require_personal
     from floorman.domain.visitors.presence import list_visitors
 
     floor = open_floor(args, authenticate=True)
     with floor.db.read() as session:
+        require_personal(floor, session=session)
         views = list_visitors(session, on_floor=args.on_floor, state=args.state)
     if args.json:
         print_json([v.as_json() for v in views])
@@ -227,11 +231,12 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from floorman.domain.operators.permissions import require
+    from floorman.domain.operators.permissions import require, require_personal
     from floorman.domain.visitors.export import export_csv
 
     floor = open_floor(args, authenticate=True)
     with floor.db.read() as session:
+        require_personal(floor, session=session)
         require(floor, "visitor.export", session=session)
         count = export_csv(session, args.csv)
     print(f"exported {count} visitors to {args.csv}")
@@ -239,9 +244,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
+    from floorman.domain.operators.permissions import require
     from floorman.domain.visitors.retention import purge_expired
 
-    result = purge_expired(open_floor(args, authenticate=True))
+    floor = open_floor(args, authenticate=True)
+    require(floor, "visitor.purge")  # also when nothing is due: the answer is not a viewer's
+    result = purge_expired(floor)
     if args.json:
         print_json({"purged": result.count, "visitor_ids": list(result.visitor_ids)})
     else:
@@ -261,10 +269,12 @@ def cmd_list_add(args: argparse.Namespace) -> int:
 
 
 def cmd_list_show(args: argparse.Namespace) -> int:
+    from floorman.domain.operators.permissions import require_personal
     from floorman.domain.visitors.lists import list_entries
 
     floor = open_floor(args, authenticate=True)
     with floor.db.read() as session:
+        require_personal(floor, session=session)
         entries = list_entries(session, args.kind)
     if args.json:
         print_json([e.as_json() for e in entries])
@@ -320,10 +330,12 @@ def cmd_rollcall_unsafe(args: argparse.Namespace) -> int:
 
 
 def cmd_rollcall_show(args: argparse.Namespace) -> int:
+    from floorman.domain.operators.permissions import require_personal
     from floorman.domain.roll_call.book import roll_call
 
     floor = open_floor(args, authenticate=True)
     with floor.db.read() as session:
+        require_personal(floor, session=session)
         view = roll_call(session, args.roll_call)
     _print_roll_call(view, floor, args.json)
     return 0

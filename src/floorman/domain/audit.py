@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -25,9 +25,10 @@ from floorman.data.tables.floor import JournalEntry
 from floorman.domain import backups, reconcile
 from floorman.domain.core.context import Floor
 from floorman.domain.handover import chain as handover_chain
-from floorman.domain.operators.permissions import require
+from floorman.domain.operators.permissions import allowed, require
 from floorman.domain.operators.records import operators_exist
 
+HIDDEN = "(hidden: may hold personal data)"
 JOURNAL_TRIGGERS = ("journal_no_update", "journal_no_delete")
 
 FloorCheck = Callable[[Floor], list[str]]
@@ -120,10 +121,18 @@ def journal_entries(
 def read_journal(
     floor: Floor, *, since: datetime | None = None, limit: int | None = None
 ) -> list[JournalView]:
-    """The journal for someone allowed to read it (`journal.read`)."""
+    """The journal for someone allowed to read it (`journal.read`).
+
+    What a row changed (its before and after) may hold personal data (a visitor's name,
+    phone, id): a role that may not see personal data (`can_read_personal`) gets every
+    row without them, marked hidden.
+    """
     with floor.db.read() as session:
         require(floor, "journal.read", session=session)
-        return journal_entries(session, since=since, limit=limit)
+        views = journal_entries(session, since=since, limit=limit)
+        if allowed(floor, "personal.read", session=session):
+            return views
+    return [replace(v, before=None, after=HIDDEN) for v in views]
 
 
 # --------------------------------------------------------------------------- check

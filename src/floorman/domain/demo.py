@@ -20,6 +20,7 @@ from floorman.domain.away import follow  # noqa: F401  (the away rules follow th
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.states import SeatEventKind, SeatState
+from floorman.domain.operators import permissions
 from floorman.domain.seats.events import apply_event
 
 # (zone code, zone name, seat type, rows, columns)
@@ -62,6 +63,7 @@ def build_demo_floor(floor: Floor, *, seed: int = 7, staffed_share: float = 0.88
     now = floor.clock.now()
     start = now - timedelta(minutes=40)
     with floor.db.write() as session:
+        permissions.require(floor, "seat.import", session=session)  # seats, like an import
         if session.exec(select(Seat.id)).first() is not None:
             raise FloorError(f"{floor.db.path} already has seats; the demo needs an empty floor")
         seat_codes: list[str] = []

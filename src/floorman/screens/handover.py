@@ -37,6 +37,7 @@ from floorman.domain.handover import open_items as handover_open_items
 from floorman.domain.handover.deadlines import floor_deadline
 from floorman.domain.handover.history import HandoverSummary
 from floorman.domain.handover.views import SECTION_TITLES, SECTIONS, HandoverView
+from floorman.domain.operators.permissions import require_personal
 from floorman.i18n import t
 from floorman.messages import DatabaseChanged
 from floorman.screens.base import FloormanModal, FloormanScreen
@@ -132,6 +133,7 @@ class HandoverScreen(FloormanScreen):
     # ------------------------------------------------------------------ loading
     @reload_worker("handover-reload")
     def reload(self) -> None:
+        require_personal(self.floor)  # the snapshot names the visitors on the floor
         view = load_handover(self.floor, self.ref)
         self.app.call_from_thread(self.show_handover, view)
 

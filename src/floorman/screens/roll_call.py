@@ -26,6 +26,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from floorman.domain.core.states import PersonKind
+from floorman.domain.operators.permissions import require_personal
 from floorman.domain.roll_call import book
 from floorman.domain.roll_call.views import RollCallCount, RollCallEntryView, RollCallView
 from floorman.i18n import t
@@ -127,6 +128,9 @@ class RollCallModal(FloormanModal):
     # ------------------------------------------------------------------ loading
     @reload_worker("roll-call")
     def load(self, join: bool = False) -> None:
+        # Names of staff and visitors: only for a role allowed to see personal data.
+        with self.floor.db.read() as session:
+            require_personal(self.floor, session=session)
         if join:
             view = book.start_roll_call(self.floor, t("Roll call"))
         else:

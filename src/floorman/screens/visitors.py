@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Footer, Static
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.states import VisitorState
+from floorman.domain.operators.permissions import require_personal
 from floorman.domain.roll_call import book as roll_call_book
 from floorman.domain.roll_call.views import RollCallCount
 from floorman.domain.visitors import decisions, presence
@@ -176,6 +177,7 @@ class VisitorsScreen(FloormanScreen):
     @reload_worker("visitors-reload")
     def reload(self) -> None:
         with self.floor.db.read() as session:
+            require_personal(self.floor, session=session)
             views = presence.list_visitors(session)
             count = roll_call_book.open_count(session)
         self.app.call_from_thread(self.show_visitors, views, count)

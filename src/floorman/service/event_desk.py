@@ -3,10 +3,12 @@
 Each request is one JSON line `{"argv": [...], "globals": [...]}` from
 `service/handoff.py`; the answer is `{"status", "stdout", "stderr"}` from running the
 very command line through `floorman.cli.run` (one parser, one set of exit codes and
-messages, whoever runs it), or `{"fallback": true}` for anything but `event`, which the
-caller then runs itself. Requests run one at a time in one thread (SQLite writes one at
-a time anyway). The journal records the caller's terminal, read from the socket's peer
-(its pid's standard input), as `floorman event` in that terminal would.
+messages, whoever runs it), or `{"fallback": true}` for anything but `event`, and for an
+event that needs a login (the service cannot ask for a PIN), which the caller then runs
+itself. A `"feed_key"` in the request is the caller's FLOORMAN_FEED_KEY. Requests run
+one at a time in one thread (SQLite writes one at a time anyway). The journal records
+the caller's terminal, read from the socket's peer (its pid's standard input), as
+`floorman event` in that terminal would.
 """
 
 from __future__ import annotations
@@ -76,9 +78,17 @@ def run_request(
         return {"fallback": True}
     if Path(parsed.db).resolve() != db_path.resolve():
         return {"fallback": True}  # another database: not this service's
+    feed_key = request.get("feed_key")
+    feed_key = feed_key if isinstance(feed_key, str) and feed_key else None
     out, err = io.StringIO(), io.StringIO()
-    with acting_from(terminal), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    with (
+        acting_from(terminal, feed_key) as hand_off,
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
         status = command_line.run(full)
+    if hand_off.login_needed:
+        return {"fallback": True}  # a login (a PIN) is the caller's to give: nothing written
     return {"status": status, "stdout": out.getvalue(), "stderr": err.getvalue()}
 
 

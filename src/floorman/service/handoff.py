@@ -84,7 +84,11 @@ def request_for(argv: list[str]) -> tuple[Path, dict[str, object]] | None:
     operator = os.environ.get("FLOORMAN_OPERATOR", "").strip() or _user()
     if operator:
         resolved += ["--operator", operator]  # an --operator in argv comes later and wins
-    return path, {"argv": argv, "globals": resolved}
+    request: dict[str, object] = {"argv": argv, "globals": resolved}
+    feed_key = os.environ.get("FLOORMAN_FEED_KEY")
+    if feed_key:  # over the owner-only socket, never on a command line
+        request["feed_key"] = feed_key
+    return path, request
 
 
 def hand_over(argv: list[str]) -> int | None:

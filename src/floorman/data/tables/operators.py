@@ -31,3 +31,18 @@ class Operator(SQLModel, table=True):
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     disabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     disabled_by: str | None = None
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Wrong PINs counted beyond one operator's row: per terminal, and per operator at a
+    terminal, so a guesser is slowed where they sit (domain/operators/login.py).
+
+    `key` is "terminal:<host:tty>" or "pair:<operator id>@<host:tty>". Kept in the
+    database, like the operator's own counter, so every process on the host shares it.
+    """
+
+    __tablename__ = "login_throttle"
+    key: str = Field(primary_key=True)
+    failed_attempts: int = 0
+    last_failed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)

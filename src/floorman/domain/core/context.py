@@ -14,25 +14,55 @@ from floorman.clock import Clock, SystemClock
 from floorman.config import Config
 from floorman.data.db import Database
 
+
+@dataclass
+class HandOff:
+    """A command the floor service runs for a caller (`floorman event` handed over).
+
+    `terminal` is the caller's, `feed_key` the FLOORMAN_FEED_KEY the caller presented
+    (the service's own environment never counts). The service cannot ask for a PIN:
+    a command that needs a login sets `login_needed`, and the caller runs it itself.
+    """
+
+    terminal: str
+    feed_key: str | None = None
+    login_needed: bool = False
+
+
 # The floor service records a command handed to it as coming from the caller's terminal.
-_ACTING_FROM: ContextVar[str | None] = ContextVar("floorman_acting_from", default=None)
+_HANDED_OVER: ContextVar[HandOff | None] = ContextVar("floorman_handed_over", default=None)
 
 
 @contextmanager
-def acting_from(terminal: str) -> Iterator[None]:
+def acting_from(terminal: str, feed_key: str | None = None) -> Iterator[HandOff]:
     """Within this block, `this_terminal()` is `terminal` (the service's hand-off)."""
-    token = _ACTING_FROM.set(terminal)
+    hand_off = HandOff(terminal, feed_key)
+    token = _HANDED_OVER.set(hand_off)
     try:
-        yield
+        yield hand_off
     finally:
-        _ACTING_FROM.reset(token)
+        _HANDED_OVER.reset(token)
+
+
+def handed_over() -> HandOff | None:
+    """The hand-off this command runs in, or None when it runs in its own process."""
+    return _HANDED_OVER.get()
+
+
+def presented_feed_key() -> str | None:
+    """The feed key this command presents: the caller's in a hand-off, else
+    FLOORMAN_FEED_KEY (a key never travels on the command line, where `ps` shows it)."""
+    hand_off = _HANDED_OVER.get()
+    if hand_off is not None:
+        return hand_off.feed_key
+    return os.environ.get("FLOORMAN_FEED_KEY") or None
 
 
 def this_terminal() -> str:
     """Host and tty (or process id) of this terminal, recorded in the journal."""
-    handed_over = _ACTING_FROM.get()
-    if handed_over is not None:
-        return handed_over
+    hand_off = _HANDED_OVER.get()
+    if hand_off is not None:
+        return hand_off.terminal
     host = socket.gethostname()
     try:
         tty = os.ttyname(0)

@@ -1,17 +1,20 @@
-"""Logging in: a name and PIN checked against the operator row, with the shared lockout.
+"""Logging in: a name and PIN checked against the operator row, with the back-off.
 
-Five wrong PINs (config) lock that operator for `lockout_minutes`, counted in the
-database so every terminal shares it.
+Five wrong PINs (config) lock that operator for `lockout_minutes` on every terminal,
+doubling with each further wrong PIN; the terminal and the operator at that terminal
+are slowed too, and the last director is never locked out everywhere (see lockout.py).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from floorman.data import journal
 from floorman.data.tables.operators import Operator
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import PermissionDenied
+from floorman.domain.operators import lockout
 from floorman.domain.operators.pins import Pin, as_pin, hash_pin, hasher, pin_matches
 from floorman.domain.operators.records import (
     clean_name,
@@ -29,9 +32,11 @@ def authenticate(floor: Floor, name: str, pin: Pin | str, *, handed_by: str | No
     hand-over key or the idle lock): when someone else logs in, the journal records the
     hand-over from one to the other (`operators.handover`) with the login.
 
-    Wrong PINs are counted in the row; the `max_pin_attempts`-th locks the operator for
-    `lockout_minutes` on every terminal. The slow argon2 check runs outside the write
-    lock; the counters are updated in a BEGIN IMMEDIATE transaction that re-reads them.
+    Wrong PINs are counted in the row, per terminal and per operator at the terminal
+    (lockout.py); the `max_pin_attempts`-th locks the operator for `lockout_minutes` on
+    every terminal (unless that would lock out the last director). The slow argon2
+    check runs outside the write lock; the counters are updated in a BEGIN IMMEDIATE
+    transaction that re-reads them.
     """
     pin = as_pin(pin)
     name = clean_name(name)
@@ -44,8 +49,10 @@ def authenticate(floor: Floor, name: str, pin: Pin | str, *, handed_by: str | No
         pin_hash, operator_id = row.pin_hash, row.id
     matches = pin_matches(pin_hash, pin)
     now = floor.clock.now()
+    terminal = floor.actor.terminal
     refusal: str | None = None
     actor: Actor | None = None
+    zone = floor.config.zone()
     with floor.db.write() as session:
         op = session.get(Operator, operator_id)
         if op is None:
@@ -56,22 +63,31 @@ def authenticate(floor: Floor, name: str, pin: Pin | str, *, handed_by: str | No
         disagreement = journal_disagrees(session, op)
         if disagreement is not None:
             raise PermissionDenied(f"{disagreement}: log-in refused; run `floorman check`")
+        attempt = lockout.Attempt(
+            settings,
+            op,
+            lockout.throttle(session, lockout.terminal_key(terminal)),
+            lockout.throttle(session, lockout.pair_key(op.id, terminal)),
+            now,
+        )
+        waiting = attempt.waiting()
         if not op.active:
             refusal = f"operator '{op.name}' is disabled"
-        elif op.locked_until is not None and op.locked_until > now:
-            until = op.locked_until.astimezone(floor.config.zone()).strftime("%H:%M")
-            refusal = f"operator '{op.name}' is locked after too many wrong PINs until {until}"
+        elif waiting is not None:
+            refusal = _waiting_message(op.name, *waiting, zone)
         elif not matches:
-            op.failed_attempts += 1
-            limit = settings.max_pin_attempts
-            if limit and op.failed_attempts >= limit:
-                op.failed_attempts = 0
-                op.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-                journal_change(session, floor, "operators.lock", subject, None, {"name": op.name})
-                refusal = (
-                    f"wrong PIN; operator '{op.name}' is locked for "
-                    f"{settings.lockout_minutes} minutes"
+            locked = attempt.wrong(session)
+            if locked is not None:
+                kind, wait = locked
+                journal_change(
+                    session,
+                    floor,
+                    "operators.lock",
+                    subject,
+                    None,
+                    {"name": op.name, "lock": kind, "minutes": lockout.minutes(wait)},
                 )
+                refusal = _locked_message(op.name, kind, lockout.minutes(wait))
             else:
                 journal_change(
                     session,
@@ -81,15 +97,16 @@ def authenticate(floor: Floor, name: str, pin: Pin | str, *, handed_by: str | No
                     None,
                     {"name": op.name, "failed_attempts": op.failed_attempts},
                 )
-                left = f" ({limit - op.failed_attempts} tries left)" if limit else ""
-                refusal = f"wrong PIN for '{op.name}'{left}"
+                left = attempt.tries_left()
+                refusal = f"wrong PIN for '{op.name}'" + (
+                    f" ({left} tries left)" if left is not None else ""
+                )
         else:
-            op.failed_attempts = 0
-            op.locked_until = None
+            attempt.right(session)
             op.last_login_at = now
             if hasher().check_needs_rehash(op.pin_hash):
                 op.pin_hash = hash_pin(pin)
-            actor = Actor(name=op.name, terminal=floor.actor.terminal, role=op.role)
+            actor = Actor(name=op.name, terminal=terminal, role=op.role)
             journal.append(
                 session,
                 at=now,
@@ -114,3 +131,26 @@ def authenticate(floor: Floor, name: str, pin: Pin | str, *, handed_by: str | No
     if refusal is not None or actor is None:
         raise PermissionDenied(refusal or "login refused")
     return actor
+
+
+def _waiting_message(name: str, kind: str, until: datetime, zone: ZoneInfo) -> str:
+    at = until.astimezone(zone).strftime("%H:%M")
+    if kind == "operator":
+        return f"operator '{name}' is locked after too many wrong PINs until {at}"
+    if kind == "pair":
+        return (
+            f"operator '{name}' cannot log in from this terminal until {at} after too many "
+            "wrong PINs here; wait, or log in from another terminal"
+        )
+    return f"this terminal is locked after too many wrong PINs until {at}"
+
+
+def _locked_message(name: str, kind: str, minutes: int) -> str:
+    if kind == "operator":
+        return f"wrong PIN; operator '{name}' is locked for {minutes} minutes"
+    if kind == "pair":
+        return (
+            f"wrong PIN; operator '{name}' cannot log in from this terminal for {minutes} "
+            "minutes (other terminals still can)"
+        )
+    return f"wrong PIN; this terminal is locked for {minutes} minutes"

@@ -1,13 +1,20 @@
 """Managing operators: adding one (the first is a director, made without a login),
-disabling one, and resetting a PIN. No one acts on a role above their own.
+disabling one, and resetting a PIN.
+
+Nobody creates an operator above their own role, and nobody disables or resets the PIN
+of an operator of the same or a higher role (a supervisor cannot silence another
+supervisor, nor take over their login by resetting the PIN): a supervisor manages duty
+managers, area managers and viewers; the director manages supervisors too. Anyone may
+change their own PIN. There is no command that changes a role (a demotion): an
+operator is disabled and added again, under the same rule.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import func
+from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from floorman.data.tables.operators import Operator
+from floorman.data.tables.operators import LoginThrottle, Operator
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError, PermissionDenied
 from floorman.domain.core.states import Role
@@ -26,12 +33,22 @@ from floorman.domain.operators.records import (
 from floorman.domain.operators.roles import ROLE_RANK, check_role, role_name
 
 
-def _outranks(floor: Floor, session: Session, target_role: str, verb: str) -> None:
-    """Refuse to act on (or create) a role above the acting operator's own."""
+def _outranks(
+    floor: Floor, session: Session, target_role: str, verb: str, *, same: bool = False
+) -> None:
+    """Refuse to act on a role above the acting operator's own (`same`: or equal to it).
+
+    On an open floor (no operators yet) nobody is acting as a role: nothing to compare.
+    """
     acting = effective_role(floor, session)
-    if acting is not None and ROLE_RANK[target_role] > ROLE_RANK[acting]:
+    if acting is None:
+        return
+    target, own = ROLE_RANK[target_role], ROLE_RANK[acting]
+    if target > own or (same and target == own):
+        rank = "not below" if same else "above"
         raise PermissionDenied(
-            f"{floor.actor.name} ({role_name(acting)}) may not {verb} a {role_name(target_role)}"
+            f"{floor.actor.name} ({role_name(acting)}) may not {verb} a "
+            f"{role_name(target_role)} (a role {rank} their own)"
         )
 
 
@@ -81,9 +98,9 @@ def disable_operator(floor: Floor, name: str) -> OperatorView:
     with floor.db.write() as session:
         require(floor, "operators.manage", session=session)
         row = _target(session, name)
-        _outranks(floor, session, row.role, "disable")
         if row.name.lower() == floor.actor.name.lower():
             raise FloorError("you cannot disable yourself; ask another supervisor or director")
+        _outranks(floor, session, row.role, "disable", same=True)
         if not row.active:
             raise FloorError(f"operator '{row.name}' is already disabled")
         if row.role == Role.DIRECTOR:
@@ -116,12 +133,16 @@ def reset_pin(floor: Floor, name: str, pin: Pin | str) -> OperatorView:
             effective_role(floor, session)  # still active?
         else:
             require(floor, "operators.manage", session=session)
-            _outranks(floor, session, row.role, "reset the PIN of")
+            _outranks(floor, session, row.role, "reset the PIN of", same=True)
         row.pin_hash = pin_hash
         row.pin_changed_at = floor.clock.now()
         row.failed_attempts = 0
         row.locked_until = None
         session.add(row)
+        # Lift the lock at every terminal too (lockout.pair_key names them).
+        session.exec(  # type: ignore[call-overload]
+            delete(LoginThrottle).where(col(LoginThrottle.key).startswith(f"pair:{row.id}@"))
+        )
         journal_change(
             session,
             floor,

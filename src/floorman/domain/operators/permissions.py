@@ -5,8 +5,13 @@ when nobody is logged in, feeds, and the scheduler's own duties).
 
 from __future__ import annotations
 
+import hmac
+
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
+from floorman.config import Config
+from floorman.data.db import DatabaseError, refused_write_reason
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError, PermissionDenied
 from floorman.domain.core.states import Role
@@ -20,6 +25,9 @@ PERMISSIONS: dict[str, tuple[Role, ...]] = {
     "floor.view": at_least(Role.VIEWER),
     "journal.read": at_least(Role.VIEWER),
     "operators.list": at_least(Role.VIEWER),
+    # personal data (visitors' names, phones, ids; people on a roll call; the details of
+    # journal rows): the staff who run the floor, never a viewer. See `can_read_personal`.
+    "personal.read": FLOOR_STAFF,
     # seats, agents, alerts
     "seat.event": FLOOR_STAFF,  # phone systems too, without login: UNAUTHENTICATED_ACTIONS
     "seat.import": at_least(Role.SUPERVISOR),
@@ -70,6 +78,7 @@ ACTION_NAMES: dict[str, str] = {
     "operators.manage": "manage operators",
     "handover.acknowledge": "acknowledge a handover",
     "journal.read": "read the journal",
+    "personal.read": "see visitors' and people's personal data",
 }
 
 # Actions open to anyone without a login: agent states sent by phone systems and scripts.
@@ -80,6 +89,22 @@ UNAUTHENTICATED_ACTIONS: frozenset[str] = frozenset({"seat.event"})
 # SYSTEM_SOURCE; no person can act as it (a CLI --source never reaches these actions).
 SYSTEM_SOURCE = "floorman-scheduler"
 SYSTEM_ACTIONS: frozenset[str] = frozenset({"visitor.purge", "backup.run"})
+
+
+def require_feed_key(config: Config, presented: str | None) -> None:
+    """Refuse a source (a feed, `event --source`) that does not present the floor's feed
+    key, when its config sets one (`[operators] feed_key`). Compared in constant time;
+    the message never repeats what was presented."""
+    wanted = config.operators.feed_key
+    if not wanted:
+        return
+    if presented is None:
+        raise PermissionDenied(
+            "this floor needs a feed key for agent states: set FLOORMAN_FEED_KEY "
+            "(or log in with --operator NAME and a PIN)"
+        )
+    if not hmac.compare_digest(presented.encode("utf-8", "surrogateescape"), wanted.encode()):
+        raise PermissionDenied("wrong feed key (FLOORMAN_FEED_KEY): nothing was recorded")
 
 
 def _describe(action: str) -> str:
@@ -129,12 +154,29 @@ def effective_role(floor: Floor, session: Session | None = None) -> str | None:
 
 
 def allowed(floor: Floor, action: str, *, session: Session | None = None) -> bool:
-    """True when `require(floor, action)` would pass; screens use it to hide keys."""
+    """True when `require(floor, action)` would pass; screens use it to hide keys.
+
+    Only a refusal is False: a check that could not be made (a busy or damaged
+    database) raises, as `require` does, and is never taken for "allowed".
+    """
     try:
         require(floor, action, session=session)
     except PermissionDenied:
         return False
     return True
+
+
+def can_read_personal(role: str | None) -> bool:
+    """The one rule for personal data: may this role see visitors' names, phones and
+    ids, the people on a roll call and the details of journal rows? (On an open floor,
+    with no operators, `require_personal` lets everyone through, as every action.)"""
+    return role is not None and role in PERMISSIONS["personal.read"]
+
+
+def require_personal(floor: Floor, *, session: Session | None = None) -> str | None:
+    """Refuse unless the actor may see personal data (`personal.read`); every command,
+    report and screen showing it calls this before reading."""
+    return require(floor, "personal.read", session=session)
 
 
 def require(floor: Floor, action: str, *, session: Session | None = None) -> str | None:
@@ -148,9 +190,29 @@ def require(floor: Floor, action: str, *, session: Session | None = None) -> str
     if session is None:
         with floor.db.read() as own:
             return require(floor, action, session=own)
+    try:
+        return _decide(floor, action, session)
+    except DBAPIError as exc:
+        # Fail closed: a check that could not be made is never "allowed".
+        reason = refused_write_reason(exc, floor.db.path) or f"database error: {exc.orig}"
+        reason = reason.replace("nothing was written", "nothing was done")
+        raise DatabaseError(
+            f"{floor.db.path}: could not check who may {_describe(action)}: {reason}"
+        ) from exc
+
+
+def _decide(floor: Floor, action: str, session: Session) -> str | None:
     actor = floor.actor
-    if action in UNAUTHENTICATED_ACTIONS and (actor.role is None or actor.source is not None):
-        return None
+    if action in UNAUTHENTICATED_ACTIONS and actor.source is not None:
+        return None  # a phone system or a feed, journaled as its source
+    if action in UNAUTHENTICATED_ACTIONS and actor.role is None and not operators_exist(session):
+        return None  # an open floor: anyone, as before operators existed
+    if action in UNAUTHENTICATED_ACTIONS and actor.role is None:
+        # A person named without a PIN is never journaled as that person.
+        raise PermissionDenied(
+            f"{actor.name} is not logged in: an agent state on a floor with operators is "
+            "recorded as a logged-in operator or as a phone system (--source NAME)"
+        )
     if actor.source == SYSTEM_SOURCE and action in SYSTEM_ACTIONS:
         return None
     if actor.source is not None:

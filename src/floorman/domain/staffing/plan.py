@@ -99,7 +99,9 @@ def _summary(plan: StaffingPlan | None) -> dict[str, object] | None:
 
 
 def clear_plan(floor: Floor) -> None:
+    """Remove the stored plan (needs the same role as setting it)."""
     with floor.db.write() as session:
+        require(floor, "staffing.plan", session=session)
         plan = session.get(StaffingPlan, "current")
         if plan is not None:
             journal.append(
