@@ -63,7 +63,10 @@ def build_demo_floor(floor: Floor, *, seed: int = 7, staffed_share: float = 0.88
     start = now - timedelta(minutes=40)
     with floor.db.write() as session:
         if session.exec(select(Seat.id)).first() is not None:
-            raise FloorError(f"{floor.db.path} already has seats; the demo needs an empty floor")
+            raise FloorError(
+                "{path} already has seats; the demo needs an empty floor",
+                path=floor.db.path,
+            )
         seat_codes: list[str] = []
         for order, (code, name, seat_type, rows, cols) in enumerate(DEMO_ZONES):
             zone = Zone(code=code, name=name, sort_order=order)

@@ -225,8 +225,50 @@ def _still_cursors(app: Any) -> None:
             widget.cursor_blink = False
 
 
-async def photograph(floor: Any, language: str, scene: Scene, size: tuple[int, int]) -> str:
-    """One SVG of `scene` at `size`, on `floor` (a fresh copy of the fixed floor)."""
+def screen_text(app: Any) -> str:
+    """The screen as plain text, cell for cell: what the Latin-words test reads."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
+    console.print(
+        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
+    return console.export_text(styles=False)
+
+
+def cut_columns(app: Any) -> list[str]:
+    """Every table column on screen narrower than its widest cell: `table: column w<need`."""
+    from textual.widgets import DataTable
+
+    cuts = []
+    for screen in app.screen_stack:
+        for table in screen.query(DataTable):
+            for column in table.columns.values():
+                if not column.auto_width and column.width < column.content_width:
+                    cuts.append(
+                        f"{table.id or type(table).__name__}: {column.label.plain} "
+                        f"{column.width}<{column.content_width}"
+                    )
+    return cuts
+
+
+async def photograph(
+    floor: Any, language: str, scene: Scene, size: tuple[int, int]
+) -> dict[str, Any]:
+    """`scene` at `size` on `floor` (a fresh copy of the fixed floor): its SVG, its plain
+    text and the table columns that cut a value."""
     from floorman.app import FloormanApp, stylesheet_path
     from floorman.domain import alerts
 
@@ -250,11 +292,16 @@ async def photograph(floor: Any, language: str, scene: Scene, size: tuple[int, i
         _still_cursors(app)
         await pilot.wait_for_scheduled_animations()
         await settle(app, pilot)
-        return app.export_screenshot(title=f"floorman {scene.name} {language}")
+        return {
+            "svg": app.export_screenshot(title=f"floorman {scene.name} {language}"),
+            "text": screen_text(app),
+            "cut": cut_columns(app),
+        }
 
 
 def main(argv: list[str]) -> int:
-    """Print {"scene WxH": svg} for every scene and size of one language, as JSON."""
+    """Print {"scene WxH": {"svg", "text", "cut"}} for every scene and size of one
+    language, as JSON."""
     language, *sizes = argv
     os.environ["TEXTUAL_ANIMATIONS"] = "none"
     from floorman.clock import FakeClock

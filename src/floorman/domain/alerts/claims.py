@@ -60,11 +60,14 @@ def acknowledge(floor: Floor, alert_id: str) -> AlertView:
         permissions.require(floor, "alert.acknowledge", session=session)
         alert = session.get(Alert, alert_id)
         if alert is None:
-            raise FloorError(f"unknown alert '{alert_id}'")
+            raise FloorError("unknown alert '{alert_id}'", alert_id=alert_id)
         if alert.fired_at is None:
             raise FloorError("this alert has not fired yet")
         if alert.acknowledged_at is not None:
-            raise FloorError(f"already acknowledged by {alert.acknowledged_by}")
+            raise FloorError(
+                "already acknowledged by {acknowledged_by}",
+                acknowledged_by=alert.acknowledged_by,
+            )
         alert.acknowledged_at = floor.clock.now()
         alert.acknowledged_by = floor.actor.name
         session.add(alert)

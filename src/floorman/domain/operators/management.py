@@ -30,7 +30,11 @@ def _outranks(floor: Floor, session: Session, target_role: str, verb: str) -> No
     acting = effective_role(floor, session)
     if acting is not None and ROLE_RANK[target_role] > ROLE_RANK[acting]:
         raise PermissionDenied(
-            f"{floor.actor.name} ({role_name(acting)}) may not {verb} a {role_name(target_role)}"
+            "{name} ({acting}) may not {verb} a {target_role}",
+            name=floor.actor.name,
+            acting=role_name(acting),
+            verb=verb,
+            target_role=role_name(target_role),
         )
 
 
@@ -52,7 +56,7 @@ def add_operator(floor: Floor, name: str, role: str, pin: Pin | str) -> Operator
             require(floor, "operators.manage", session=session)
             _outranks(floor, session, role, "create")
         if find_operator(session, name) is not None:
-            raise FloorError(f"an operator called '{name}' already exists")
+            raise FloorError("an operator called '{name}' already exists", name=name)
         row = Operator(
             name=name,
             role=role,
@@ -71,7 +75,7 @@ def add_operator(floor: Floor, name: str, role: str, pin: Pin | str) -> Operator
 def _target(session: Session, name: str) -> Operator:
     row = find_operator(session, clean_name(name))
     if row is None:
-        raise FloorError(f"no operator called '{clean_name(name)}'")
+        raise FloorError("no operator called '{name}'", name=clean_name(name))
     return row
 
 
@@ -84,7 +88,7 @@ def disable_operator(floor: Floor, name: str) -> OperatorView:
         if row.name.lower() == floor.actor.name.lower():
             raise FloorError("you cannot disable yourself; ask another supervisor or director")
         if not row.active:
-            raise FloorError(f"operator '{row.name}' is already disabled")
+            raise FloorError("operator '{name}' is already disabled", name=row.name)
         if row.role == Role.DIRECTOR:
             directors = session.exec(
                 select(func.count())
