@@ -66,7 +66,9 @@ def test_a_refusal_reads_in_the_language_it_is_shown_in(chinese: None) -> None:
 def test_vocabulary_values_are_translated_names_are_not(chinese: None) -> None:
     empty = FloorError("{field} must not be empty", field=Word("name"))
     assert str(empty) == "姓名不能为空"
-    state = FloorError("only an approved slip can start; this one is {status}", status=SlipStatus.OUT)
+    state = FloorError(
+        "only an approved slip can start; this one is {status}", status=SlipStatus.OUT
+    )
     assert str(state) == "只有已批准的示忙单才能开始；这张是“离席”"
     # A name that happens to be an English word stays as typed.
     assert "Ready" in str(FloorError("no operator called '{name}'", name="Ready"))
@@ -82,7 +84,9 @@ def test_a_refusal_inside_a_refusal_is_translated_too(chinese: None) -> None:
 def test_the_domain_raises_no_finished_sentences() -> None:
     """An f-string refusal has no id: it would stay English on a Chinese floor."""
     formatted = [
-        f"{file}:{line}" for file, line, message in _refusals() if isinstance(message, ast.JoinedStr)
+        f"{file}:{line}"
+        for file, line, message in _refusals()
+        if isinstance(message, ast.JoinedStr)
     ]
     assert formatted == []
 

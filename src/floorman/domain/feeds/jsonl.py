@@ -52,7 +52,9 @@ def _text_field(data: dict[str, object], key: str, *, required: bool = False) ->
             raise FloorError("'{key}' is missing", key=key)
         return None
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise FloorError("'{key}' must be text, not {type_name}", key=key, type_name=type(value).__type_name)
+        raise FloorError(
+            "'{key}' must be text, not {type_name}", key=key, type_name=type(value).__name__
+        )
     return str(value)
 
 
@@ -96,7 +98,9 @@ def parse_jsonl_line(raw: bytes | str, line: int, zone: ZoneInfo) -> FeedEvent |
             colno=exc.colno,
         ) from exc
     if not isinstance(data, dict):
-        raise FloorError("expected a JSON object, got {type_name}", type_name=type(data).__type_name)
+        raise FloorError(
+            "expected a JSON object, got {type_name}", type_name=type(data).__name__
+        )
     external_id = clean(_text_field(data, "id"), "id", max_len=200)
     return FeedEvent(
         line=line,
