@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -34,6 +35,9 @@ from floorman.domain.reports.floor import floor_report
 from floorman.i18n import t
 from floorman.screens.base import FloormanScreen
 from floorman.screens.workers import reload_worker
+
+# (plotext colour, Rich colour) of the occupancy chart's lines, in order.
+CHART_COLORS = (("blue+", "bright_blue"), ("green+", "bright_green"), ("red+", "bright_red"))
 
 
 class ReportsScreen(FloormanScreen):
@@ -62,6 +66,7 @@ class ReportsScreen(FloormanScreen):
         yield Static("", id="reports-status")
         with TabbedContent(id="reports-tabs"):
             with TabPane(t("Occupancy"), id="tab-occupancy"):
+                yield Static("", id="chart-occupancy-legend")
                 yield PlotextPlot(id="chart-occupancy")
             with TabPane(t("Away minutes"), id="tab-away"):
                 yield PlotextPlot(id="chart-away")
@@ -175,23 +180,25 @@ class ReportsScreen(FloormanScreen):
         plt = occupancy.plt
         plt.clear_data()
         plt.clear_figure()
+        legend = Text()
         if report.occupancy:
+            # The legend is drawn beside the plot, not by plotext: plotext counts a Chinese
+            # character as one cell, so its legend box broke the plot's right border.
             xs = [float(i) for i in range(len(report.occupancy))]
-            plt.plot(
-                xs, [p.staffed for p in report.occupancy], label=t("staffed"), marker="braille"
-            )
-            plt.plot(
-                xs,
-                [p.open_seats for p in report.occupancy],
-                label=t("open seats"),
-                marker="braille",
-            )
+            series = [
+                (t("staffed"), [float(p.staffed) for p in report.occupancy]),
+                (t("open seats"), [float(p.open_seats) for p in report.occupancy]),
+            ]
             if any(r is not None for r in report.required):
                 # Required seats from the staffing plan; gaps where the forecast has none.
                 required = [float(r) if r is not None else float("nan") for r in report.required]
-                plt.plot(xs, required, label=t("required seats"), marker="braille")
+                series.append((t("required seats"), required))
+            for (name, ys), (plot_color, legend_color) in zip(series, CHART_COLORS, strict=False):
+                plt.plot(xs, ys, color=plot_color, marker="braille")
+                legend.append("  ⣿⣿ ", style=legend_color).append(name)
             ticks = xs[:: max(1, len(xs) // 6)]
             plt.xticks(ticks, [label(report.occupancy[int(i)].at) for i in ticks])
+        self.query_one("#chart-occupancy-legend", Static).update(legend)
         plt.title(t("Seats staffed, open and required"))
         occupancy.refresh()
         for widget_id, figures, title in (

@@ -190,10 +190,13 @@ SCENES: dict[str, Scene] = {
         Scene("away_log", _nothing, _keys("2", "g")),
         Scene("visitors", _nothing, _keys("3")),
         Scene("handover", _nothing, _keys("4")),
+        Scene("handover_draft", _nothing, _keys("4", "c")),
         Scene("emergency_running", _running_fire, _keys("5")),
+        Scene("roll_call", _running_fire, _keys("5", "r")),
         Scene("staffing", _nothing, _keys("6")),
         Scene("reports", _nothing, _keys("7")),
         Scene("help", _nothing, _keys("f1")),
+        Scene("palette", _nothing, _keys("ctrl+p")),
         Scene("login", _operators, _login),
         Scene("lock", _logged_in_then_idle, _idle_past_the_lock),
     )
@@ -261,6 +264,19 @@ def cut_columns(app: Any) -> list[str]:
                         f"{table.id or type(table).__name__}: {column.label.plain} "
                         f"{column.width}<{column.content_width}"
                     )
+    from rich.cells import cell_len
+
+    from floorman.widgets.seat_map import SeatMap, seat_timer
+
+    for screen in app.screen_stack:
+        for seat_map in screen.query(SeatMap):
+            longest = max(
+                (f"{p.view.seat} X {seat_timer(36000)}" for p in seat_map._placed), key=cell_len
+            )
+            names = [p.view.agent_name or p.view.reason or "" for p in seat_map._placed]
+            for text in [longest, *names]:
+                if cell_len(text) > seat_map._cell:
+                    cuts.append(f"seat map: {text!r} {seat_map._cell}<{cell_len(text)}")
     return cuts
 
 
