@@ -24,7 +24,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from floorman.clock import mmss
 from floorman.domain.core.errors import FloorError
@@ -47,6 +47,7 @@ from floorman.screens.emergency_cells import (
 from floorman.screens.emergency_roll_call import EmergencyRollCallModal
 from floorman.screens.forms import Field, FormModal
 from floorman.screens.workers import reload_worker
+from floorman.widgets.fitting_footer import FittingFooter
 
 CSS = "../styles/emergency.tcss"
 
@@ -100,7 +101,7 @@ class EmergencyScreen(FloormanScreen):
                 yield DataTable(id="emergency-steps", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="emergency-step-detail")
                 yield Static("", id="emergency-roll")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         listing = self.query_one("#emergency-list", DataTable)

@@ -17,7 +17,7 @@ from datetime import datetime
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from floorman.domain.audit import JournalView, journal_entries
 from floorman.domain.away.views import SeatAway, seat_aways
@@ -27,6 +27,7 @@ from floorman.i18n import t
 from floorman.messages import DatabaseChanged, Tick
 from floorman.screens.base import FloormanScreen
 from floorman.screens.workers import reload_worker
+from floorman.widgets.fitting_footer import FittingFooter
 from floorman.widgets.floor_header import FloorHeader
 from floorman.widgets.seat_map import SeatMap
 
@@ -56,7 +57,7 @@ class FloorScreen(FloormanScreen):
         yield FloorHeader(self.floor.config.zone(), id="floor-header")
         yield Static("", id="floor-filters")
         yield SeatMap(id="seat-map")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.zone_filter: str | None = None

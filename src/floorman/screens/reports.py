@@ -16,7 +16,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import (
     DataTable,
-    Footer,
     Input,
     Label,
     Static,
@@ -35,6 +34,7 @@ from floorman.domain.reports.floor import floor_report
 from floorman.i18n import t
 from floorman.screens.base import FloormanScreen
 from floorman.screens.workers import reload_worker
+from floorman.widgets.fitting_footer import FittingFooter
 
 # (plotext colour, Rich colour) of the occupancy chart's lines, in order.
 CHART_COLORS = (("blue+", "bright_blue"), ("green+", "bright_green"), ("red+", "bright_red"))
@@ -74,7 +74,7 @@ class ReportsScreen(FloormanScreen):
                 yield PlotextPlot(id="chart-alerts")
             with TabPane(t("Attendance"), id="tab-attendance"):
                 yield DataTable(id="attendance-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.report: FloorReport | None = None

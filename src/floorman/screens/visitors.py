@@ -18,7 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
@@ -35,6 +35,7 @@ from floorman.messages import DatabaseChanged, Tick
 from floorman.screens.base import CursorOnRow, FloormanModal, FloormanScreen
 from floorman.screens.forms import Field, FormModal
 from floorman.screens.workers import reload_worker
+from floorman.widgets.fitting_footer import FittingFooter
 
 # What a row shows of each state: a letter first, so it reads without colour.
 STATE_LABELS = {
@@ -157,7 +158,7 @@ class VisitorsScreen(FloormanScreen):
     def compose(self) -> ComposeResult:
         yield Static("", id="visitors-summary")
         yield DataTable(id="visitors-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.on_floor_only = False

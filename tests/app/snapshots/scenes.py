@@ -264,6 +264,11 @@ def cut_columns(app: Any) -> list[str]:
                         f"{table.id or type(table).__name__}: {column.label.plain} "
                         f"{column.width}<{column.content_width}"
                     )
+            # Columns wider than the table's pane: the last ones are cut at its edge.
+            room = table.scrollable_content_region.width
+            needed = sum(c.get_render_width(table) for c in table.columns.values())
+            if table.display and room and needed > room:
+                cuts.append(f"{table.id or type(table).__name__}: columns {needed}>{room}")
     from rich.cells import cell_len
 
     from floorman.widgets.seat_map import SeatMap, seat_timer
@@ -277,6 +282,25 @@ def cut_columns(app: Any) -> list[str]:
             for text in [longest, *names]:
                 if cell_len(text) > seat_map._cell:
                     cuts.append(f"seat map: {text!r} {seat_map._cell}<{cell_len(text)}")
+    cuts += _cut_footer_keys(app)
+    return cuts
+
+
+def _cut_footer_keys(app: Any) -> list[str]:
+    """Footer keys that run past the footer's edge or under the palette key."""
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    cuts = []
+    for footer in app.screen.query(Footer):
+        keys = list(footer.query(FooterKey))
+        palette = [k for k in keys if k.has_class("-command-palette")]
+        edge = min([k.region.x for k in palette], default=footer.region.right)
+        for key in keys:
+            if key in palette or not key.display or key.region.width == 0:
+                continue
+            if key.region.right > edge:
+                cuts.append(f"footer: {key.key_display} {key.description}")
     return cuts
 
 
