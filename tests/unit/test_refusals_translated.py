@@ -106,3 +106,14 @@ def test_every_refusal_of_the_domain_has_its_chinese() -> None:
             mismatched.append(f"{file}:{line} {message.value!r}")
     assert missing == []
     assert mismatched == []
+
+
+def test_the_cli_refuses_in_english_unless_asked_for_chinese(small_floor) -> None:
+    from tests.helpers import floorman as run_floorman
+
+    db = small_floor.db.path
+    english = run_floorman("event", "Z-99", "ready", "--agent", "1001", db=db)
+    chinese = run_floorman("--lang", "zh", "event", "Z-99", "ready", "--agent", "1001", db=db)
+    assert english.returncode == chinese.returncode == 2
+    assert "unknown seat 'Z-99'" in english.stderr
+    assert "没有座席“Z-99”" in chinese.stderr
