@@ -264,11 +264,7 @@ def cut_columns(app: Any) -> list[str]:
                         f"{table.id or type(table).__name__}: {column.label.plain} "
                         f"{column.width}<{column.content_width}"
                     )
-            # Columns wider than the table's pane: the last ones are cut at its edge.
-            room = table.scrollable_content_region.width
-            needed = sum(c.get_render_width(table) for c in table.columns.values())
-            if table.display and room and needed > room:
-                cuts.append(f"{table.id or type(table).__name__}: columns {needed}>{room}")
+
     from rich.cells import cell_len
 
     from floorman.widgets.seat_map import SeatMap, seat_timer
@@ -284,6 +280,19 @@ def cut_columns(app: Any) -> list[str]:
                     cuts.append(f"seat map: {text!r} {seat_map._cell}<{cell_len(text)}")
     cuts += _cut_footer_keys(app)
     return cuts
+
+
+def overflowing_tables(app: Any) -> list[str]:
+    """Tables whose columns are wider than their pane: the last ones run past its edge."""
+    from textual.widgets import DataTable
+
+    wide = []
+    for table in app.screen.query(DataTable):
+        room = table.scrollable_content_region.width
+        needed = sum(c.get_render_width(table) for c in table.columns.values())
+        if table.display and room and needed > room:
+            wide.append(f"{table.id or type(table).__name__}: columns {needed}>{room}")
+    return wide
 
 
 def _cut_footer_keys(app: Any) -> list[str]:
@@ -336,11 +345,12 @@ async def photograph(
             "svg": app.export_screenshot(title=f"floorman {scene.name} {language}"),
             "text": screen_text(app),
             "cut": cut_columns(app),
+            "overflow": overflowing_tables(app),
         }
 
 
 def main(argv: list[str]) -> int:
-    """Print {"scene WxH": {"svg", "text", "cut"}} for every scene and size of one
+    """Print {"scene WxH": {"svg", "text", "cut", "overflow"}} for every scene and size of one
     language, as JSON."""
     language, *sizes = argv
     os.environ["TEXTUAL_ANIMATIONS"] = "none"
