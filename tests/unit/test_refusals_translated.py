@@ -20,7 +20,7 @@ import pytest
 
 import floorman
 from floorman import i18n
-from floorman.domain.core.errors import FloorError, PermissionDenied, Word
+from floorman.domain.core.errors import FloorError, PermissionDenied, Word, Words
 from floorman.domain.core.states import SlipStatus
 
 DOMAIN = Path(floorman.__file__).parent / "domain"
@@ -72,6 +72,13 @@ def test_vocabulary_values_are_translated_names_are_not(chinese: None) -> None:
     assert str(state) == "只有已批准的示忙单才能开始；这张是“离席”"
     # A name that happens to be an English word stays as typed.
     assert "Ready" in str(FloorError("no operator called '{name}'", name="Ready"))
+
+
+def test_a_list_of_words_reads_as_the_language_lists_them(chinese: None) -> None:
+    missing = Words(("Terminal faults open", "Notes"))
+    error = FloorError("review every section first; not reviewed: {items}", items=missing)
+    assert str(error) == "请先查看每个栏目；未查看：未修复的终端故障、备注"
+    assert error.english.endswith("not reviewed: Terminal faults open, Notes")
 
 
 def test_a_refusal_inside_a_refusal_is_translated_too(chinese: None) -> None:

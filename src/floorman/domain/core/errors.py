@@ -6,7 +6,7 @@ key of the translation catalogues under locales/), so the same error reads in En
 the CLI and a log, and in Chinese on a `--lang zh` floor: `str(error)` is the message in
 the language set at the moment it is shown (i18n.set_language), filled with its values.
 Values that are words of the floor's vocabulary (a StrEnum state, or a `Word`) are
-translated too; names, ids and numbers are shown as given.
+translated too, and so is each of `Words`; names, ids and numbers are shown as given.
 """
 
 from __future__ import annotations
@@ -23,7 +23,19 @@ class Word(str):
     __slots__ = ()
 
 
+class Words(tuple[str, ...]):
+    """Several vocabulary words shown as one list (`Staffing and seats, Notes`), each
+    translated, joined the way the language joins them."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return ", ".join(self)
+
+
 def _shown(value: object) -> object:
+    if isinstance(value, Words):
+        return t(", ").join(t(word) for word in value)
     return t(str(value)) if isinstance(value, StrEnum | Word) else value
 
 

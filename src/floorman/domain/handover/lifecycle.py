@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from floorman.data import journal
 from floorman.data.tables.handover import Handover, HandoverAmendment
 from floorman.domain.core.context import Floor
-from floorman.domain.core.errors import FloorError
+from floorman.domain.core.errors import FloorError, Words
 from floorman.domain.core.states import HandoverStatus
 from floorman.domain.core.text import clean
 from floorman.domain.handover.chain import GENESIS, amendment_hash, content_hash
@@ -26,6 +26,7 @@ from floorman.domain.handover.open_items import carry_over
 from floorman.domain.handover.reminders import cancel_for, schedule_for
 from floorman.domain.handover.snapshot import collect_live_state
 from floorman.domain.handover.views import (
+    SECTION_TITLES,
     SECTIONS,
     AmendmentView,
     HandoverView,
@@ -212,7 +213,7 @@ def _may_acknowledge(session: Session, floor: Floor, row: Handover, sections: li
     if missing:
         raise FloorError(
             "review every section first; not reviewed: {items}",
-            items=', '.join(missing),
+            items=Words(SECTION_TITLES[section] for section in missing),
         )
 
 
