@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import events, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
@@ -49,6 +49,7 @@ from floorman.screens.help import HelpScreen
 from floorman.screens.login import IdleLock
 from floorman.screens.reports import ReportsScreen
 from floorman.screens.staffing import StaffingScreen
+from floorman.screens.textual_strings import command_palette, palette_binding, system_commands
 from floorman.screens.visitors import VisitorsScreen
 from floorman.screens.workers import (
     WorkerPolicy,
@@ -110,7 +111,8 @@ class FloorCommands(Provider):
                 action = getattr(screen, f"action_{binding.action.split('(')[0]}", None)
                 if action is not None:
                     area = (binding.id or "screen").split(".")[0]
-                    commands.append((f"{area}: {binding.description}", action, binding.key))
+                    text = t("{area}: {verb}", area=t(area), verb=binding.description)
+                    commands.append((text, action, binding.key))
         return commands
 
     async def discover(self) -> Hits:
@@ -133,7 +135,8 @@ class FloormanApp(GlobalKeys, WorkerPolicy, App[None]):
     COMMANDS = App.COMMANDS | {FloorCommands}
     # Every global action has a key a text field never swallows (screens.global_keys).
     BINDINGS: ClassVar[list[BindingType]] = [
-        *global_bindings({key: (module, title) for key, (module, _c, title) in PANELS.items()})
+        *global_bindings({key: (module, title) for key, (module, _c, title) in PANELS.items()}),
+        palette_binding(),
     ]
 
     def __init__(
@@ -163,6 +166,13 @@ class FloormanApp(GlobalKeys, WorkerPolicy, App[None]):
         self.storage_problems: dict[str, str] = {}
         # Login on a floor that has operators, and the idle lock (issue 4).
         self.idle_lock = IdleLock(self)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        return system_commands(super().get_system_commands(screen))
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(command_palette())
 
     # ------------------------------------------------------------------ lifecycle
     def on_mount(self) -> None:

@@ -197,8 +197,8 @@ async def test_a_chinese_step_reads_in_full(small_floor, make_app) -> None:
             await pilot.press("5")
             await settle(app, pilot)
             text = (
-                "遇到地震灾情时,所有人员保持冷静、沉着,疏散所有工作人员至安全地带,"
-                "例:卫生间、或面墙屈膝,待震情减轻时,迅速将人员疏散到楼外。"
+                "遇到地震灾情时，所有人员保持冷静、沉着，疏散所有工作人员至安全地带，"
+                "例：卫生间、或面墙屈膝，待震情减轻时，迅速将人员疏散到楼外。"
             )
             assert text in detail_text(app)
             header = table_lines(app)[0]

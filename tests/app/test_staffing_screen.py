@@ -166,7 +166,7 @@ async def test_the_screen_in_chinese(make_app) -> None:
         app = make_app()
         async with app.run_test(size=(100, 40)) as pilot:
             screen = await open_staffing(app, pilot)
-            assert "需 14 名座席(排班 20 人)" in text_of(screen, "#erlang-summary")
+            assert "需 14 名座席（排班 20 人）" in text_of(screen, "#erlang-summary")
             plan = dict(cells(screen.query_one("#manual-plan", DataTable)))
             assert plan["开通座席数"] == "14"
             assert plan["备员"] == "4"

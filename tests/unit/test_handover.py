@@ -296,7 +296,7 @@ def test_acknowledgement_needs_another_person_and_every_section(wang: Floor, li:
         lifecycle.compose(wang)
     with pytest.raises(FloorError, match="someone other than Wang"):
         lifecycle.acknowledge(wang, None, "all")
-    with pytest.raises(FloorError, match=r"not reviewed: .*faults"):
+    with pytest.raises(FloorError, match=r"not reviewed: .*Terminal faults open"):
         lifecycle.acknowledge(li, None, "staffing,away_now,summary")
     with pytest.raises(FloorError, match="unknown section"):
         lifecycle.acknowledge(li, None, "staffing,coffee")

@@ -116,7 +116,7 @@ def test_chinese_lines(two_staffed: Floor) -> None:
         none_line = markdown.required_line(None, i18n.t)
     finally:
         i18n.set_language(before)
-    assert line == "需要座席 5，在岗 2：缺 3 人 (忙时)"
+    assert line == "需要座席 5，在岗 2：缺 3 人（忙时）"
     assert none_line == "未设置排班计划"
 
 

@@ -253,6 +253,10 @@ def run(argv: list[str]) -> int:
     args: argparse.Namespace | None = None
     try:
         args = parse(argv)
+        if getattr(args, "lang", None) == "zh":  # refusals in Chinese only when asked for
+            from floorman.i18n import set_language
+
+            set_language("zh")
         # The command line itself, for the one command that runs it again (`serve` takes
         # handed-over `floorman event` calls): handed in, so no module imports the CLI.
         args.run_command, args.build_parser = run, build_parser

@@ -22,6 +22,7 @@ from floorman.domain.core.errors import FloorError
 from floorman.domain.core.states import SeatEventKind, SeatState
 from floorman.domain.operators import permissions
 from floorman.domain.seats.events import apply_event
+from floorman.i18n import language, t
 
 # (zone code, zone name, seat type, rows, columns)
 DEMO_ZONES: tuple[tuple[str, str, str, int, int], ...] = (
@@ -65,10 +66,15 @@ def build_demo_floor(floor: Floor, *, seed: int = 7, staffed_share: float = 0.88
     with floor.db.write() as session:
         permissions.require(floor, "seat.import", session=session)  # seats, like an import
         if session.exec(select(Seat.id)).first() is not None:
-            raise FloorError(f"{floor.db.path} already has seats; the demo needs an empty floor")
+            raise FloorError(
+                "{path} already has seats; the demo needs an empty floor",
+                path=floor.db.path,
+            )
         seat_codes: list[str] = []
         for order, (code, name, seat_type, rows, cols) in enumerate(DEMO_ZONES):
-            zone = Zone(code=code, name=name, sort_order=order)
+            # A Chinese floor names its zones in Chinese only (the name's first word).
+            shown = name.split(' ')[0] if language() == 'zh' else name
+            zone = Zone(code=code, name=shown, sort_order=order)
             session.add(zone)
             session.flush()
             for r in range(rows):
@@ -135,9 +141,8 @@ def build_demo_floor(floor: Floor, *, seed: int = 7, staffed_share: float = 0.88
             )
         empty = sorted(set(seat_codes) - set(seated))
         for seat_code in empty[:2]:
-            apply_event(
-                session, floor, seat_code, "fault", reason="terminal fault", at=start, source="demo"
-            )
+            fault = t("terminal fault")
+            apply_event(session, floor, seat_code, "fault", reason=fault, at=start, source="demo")
     return len(seat_codes)
 
 

@@ -82,13 +82,13 @@ def parse_slot(text: str) -> ShiftSlot:
     """Read "HH:MM-HH:MM" (24:00 allowed as an end); refuse anything else by name."""
     match = _SLOT.match(text)
     if not match:
-        raise FloorError(f"shift '{text}' is not HH:MM-HH:MM")
+        raise FloorError("shift '{text}' is not HH:MM-HH:MM", text=text)
     sh, sm, eh, em = (int(g) for g in match.groups())
     if sh > 23 or sm > 59 or em > 59 or eh > 24 or (eh == 24 and em != 0):
-        raise FloorError(f"shift '{text}' has a time out of range")
+        raise FloorError("shift '{text}' has a time out of range", text=text)
     start, end = sh * 60 + sm, eh * 60 + em
     if end == start:
-        raise FloorError(f"shift '{text}' starts and ends at the same time")
+        raise FloorError("shift '{text}' starts and ends at the same time", text=text)
     return ShiftSlot(f"{sh:02d}:{sm:02d}-{eh:02d}:{em:02d}", start, end)
 
 
@@ -102,7 +102,7 @@ def parse_pattern(pattern: tuple[str, ...] | list[str]) -> list[ShiftSlot]:
         for minute in range(slot.start_minute, slot.start_minute + slot.length_minutes):
             index = minute % DAY_MINUTES
             if covered[index]:
-                raise FloorError(f"shift {slot.label} overlaps another shift")
+                raise FloorError("shift {label} overlaps another shift", label=slot.label)
             covered[index] = True
     return slots
 
@@ -142,8 +142,9 @@ def current_shift(floor: Floor) -> Shift:
     shift = shift_at(floor.config, now)
     if shift is None:
         raise FloorError(
-            f"no shift covers {now.astimezone(floor.config.zone()):%H:%M}; "
-            f"the pattern is {', '.join(floor.config.shifts.pattern)}"
+            "no shift covers {value:%H:%M}; the pattern is {items}",
+            value=now.astimezone(floor.config.zone()),
+            items=', '.join(floor.config.shifts.pattern),
         )
     return shift
 
@@ -162,17 +163,19 @@ def shift_by_id(config: Config, shift_id: str) -> Shift:
     """The shift named "YYYY-MM-DD/HH:MM-HH:MM", checked against the pattern."""
     match = _SHIFT_ID.match(shift_id.strip())
     if not match:
-        raise FloorError(f"shift '{shift_id}' is not YYYY-MM-DD/HH:MM-HH:MM")
+        raise FloorError("shift '{shift_id}' is not YYYY-MM-DD/HH:MM-HH:MM", shift_id=shift_id)
     try:
         day = date.fromisoformat(match.group(1))
     except ValueError as exc:
-        raise FloorError(f"shift '{shift_id}' has no valid date") from exc
+        raise FloorError("shift '{shift_id}' has no valid date", shift_id=shift_id) from exc
     wanted = parse_slot(match.group(2))
     for slot in parse_pattern(config.shifts.pattern):
         if slot.label == wanted.label:
             return make_shift(slot, day, config.zone())
     raise FloorError(
-        f"shift '{shift_id}' is not in the pattern ({', '.join(config.shifts.pattern)})"
+        "shift '{shift_id}' is not in the pattern ({items})",
+        shift_id=shift_id,
+        items=', '.join(config.shifts.pattern),
     )
 
 

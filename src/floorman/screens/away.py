@@ -19,7 +19,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from floorman.clock import mmss
 from floorman.config import Config
@@ -35,6 +35,7 @@ from floorman.messages import DatabaseChanged, Tick
 from floorman.screens.base import CursorOnRow, FloormanScreen
 from floorman.screens.forms import Field, FormModal, confirm_then
 from floorman.screens.workers import reload_worker
+from floorman.widgets.fitting_footer import FittingFooter
 
 CSS = "../styles/away.tcss"
 BAND_STYLES: dict[str, str] = {
@@ -152,7 +153,7 @@ class AwayScreen(FloormanScreen):
     def compose(self) -> ComposeResult:
         yield Static("", id="away-summary")
         yield DataTable(id="away-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield FittingFooter()
 
     # A slip to put the cursor on once the board has it (the floor's needs-you list).
     slip_to_select: str | None = None

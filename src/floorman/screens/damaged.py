@@ -15,12 +15,13 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from floorman.data.backup import BackupRefused, newest_good_backup, restore
 from floorman.data.db import DatabaseError
 from floorman.i18n import t
+from floorman.widgets.fitting_footer import FittingFooter
 
 
 class DamagedDatabaseApp(App[str]):
@@ -48,7 +49,7 @@ class DamagedDatabaseApp(App[str]):
             yield Static(str(self.db_path))
             yield Static("\n".join(f"  • {p}" for p in self.problems[:10]), id="damaged-problems")
             yield Static(t("Looking for a good backup…"), id="damaged-backup")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.find_backup()

@@ -26,7 +26,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from floorman.clock import mmss
 from floorman.domain.core.errors import FloorError
@@ -51,6 +51,7 @@ from floorman.screens.emergency_report import EmergencyReportModal
 from floorman.screens.forms import Field, FormModal
 from floorman.screens.roll_call import RollCallModal, count_line
 from floorman.screens.workers import reload_worker
+from floorman.widgets.fitting_footer import FittingFooter
 
 CSS = "../styles/emergency.tcss"
 
@@ -107,7 +108,7 @@ class EmergencyScreen(FloormanScreen):
                 yield DataTable(id="emergency-steps", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="emergency-step-detail")
                 yield Static("", id="emergency-roll")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         listing = self.query_one("#emergency-list", DataTable)

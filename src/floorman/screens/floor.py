@@ -25,7 +25,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from floorman.domain.audit import JournalView, journal_entries
 from floorman.domain.away import views as away_views
@@ -38,6 +38,7 @@ from floorman.messages import DatabaseChanged, Tick
 from floorman.screens.base import FloormanScreen
 from floorman.screens.floor_actions import act_on_slip, report_fault, slip_at_seat
 from floorman.screens.workers import reload_worker
+from floorman.widgets.fitting_footer import FittingFooter
 from floorman.widgets.floor_header import FloorHeader
 from floorman.widgets.needs_list import NeedsList
 from floorman.widgets.seat_map import SeatMap
@@ -84,7 +85,7 @@ class FloorScreen(FloormanScreen):
         with Container(id="floor-body"):
             yield SeatMap(id="seat-map")
             yield NeedsList(id="needs-list")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.zone_filter: str | None = None

@@ -19,7 +19,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from floorman.domain.core.errors import FloorError
@@ -44,6 +44,7 @@ from floorman.screens.base import FloormanModal, FloormanScreen
 from floorman.screens.forms import Field, FieldError, FormModal
 from floorman.screens.handover_submit import SubmitHandoverModal
 from floorman.screens.workers import reload_worker
+from floorman.widgets.fitting_footer import FittingFooter
 
 CSS = "../styles/handover.tcss"
 TEXT_SECTIONS = ("summary", "instructions", "notes")
@@ -71,14 +72,15 @@ def section_prompt(view: HandoverView | None, section: str, reviewed: set[str]) 
     if view is None:
         return f"  {title}"
     if section == AMENDMENTS:
-        return f"  {title} ({len(view.amendments)})"
+        return f"  {title}" + t(" ({count})", count=len(view.amendments))
     mark = "✓" if section in reviewed or section in view.reviewed else "·"
     count = ""
     if section == "items":
-        count = f" ({len(view.open_items)})"
+        count = t(" ({count})", count=len(view.open_items))
     elif section in views.LIVE_SECTIONS:
         data = view.live_state.get(section, {})
-        count = f" ({len(data.get('rows', []))})" if data.get("available") else " (-)"
+        rows = len(data.get("rows", [])) if data.get("available") else "-"
+        count = t(" ({count})", count=rows)
     return f"{mark} {title}{count}"
 
 
@@ -113,7 +115,7 @@ class HandoverScreen(FloormanScreen):
             yield OptionList(id="handover-sections")
             with VerticalScroll(id="handover-detail"):
                 yield Static("", id="handover-content")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.view: HandoverView | None = None

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import (
     DataTable,
-    Footer,
     Input,
     Label,
     Static,
@@ -35,6 +35,10 @@ from floorman.domain.reports.floor import floor_report
 from floorman.i18n import t
 from floorman.screens.base import FloormanScreen
 from floorman.screens.workers import reload_worker
+from floorman.widgets.fitting_footer import FittingFooter
+
+# (plotext colour, Rich colour) of the occupancy chart's lines, in order.
+CHART_COLORS = (("blue+", "bright_blue"), ("green+", "bright_green"), ("red+", "bright_red"))
 
 
 class ReportsScreen(FloormanScreen):
@@ -65,6 +69,7 @@ class ReportsScreen(FloormanScreen):
         yield Static("", id="reports-status")
         with TabbedContent(id="reports-tabs"):
             with TabPane(t("Occupancy"), id="tab-occupancy"):
+                yield Static("", id="chart-occupancy-legend")
                 yield Static("", id="why-occupancy", classes="why-empty")
                 yield PlotextPlot(id="chart-occupancy")
             with TabPane(t("Away minutes"), id="tab-away"):
@@ -76,7 +81,7 @@ class ReportsScreen(FloormanScreen):
             with TabPane(t("Attendance"), id="tab-attendance"):
                 yield Static("", id="why-attendance", classes="why-empty")
                 yield DataTable(id="attendance-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.report: FloorReport | None = None
@@ -196,23 +201,25 @@ class ReportsScreen(FloormanScreen):
         plt = occupancy.plt
         plt.clear_data()
         plt.clear_figure()
+        legend = Text()
         if report.occupancy:
+            # The legend is drawn beside the plot, not by plotext: plotext counts a Chinese
+            # character as one cell, so its legend box broke the plot's right border.
             xs = [float(i) for i in range(len(report.occupancy))]
-            plt.plot(
-                xs, [p.staffed for p in report.occupancy], label=t("staffed"), marker="braille"
-            )
-            plt.plot(
-                xs,
-                [p.open_seats for p in report.occupancy],
-                label=t("open seats"),
-                marker="braille",
-            )
+            series = [
+                (t("staffed"), [float(p.staffed) for p in report.occupancy]),
+                (t("open seats"), [float(p.open_seats) for p in report.occupancy]),
+            ]
             if any(r is not None for r in report.required):
                 # Required seats from the staffing plan; gaps where the forecast has none.
                 required = [float(r) if r is not None else float("nan") for r in report.required]
-                plt.plot(xs, required, label=t("required seats"), marker="braille")
+                series.append((t("required seats"), required))
+            for (name, ys), (plot_color, legend_color) in zip(series, CHART_COLORS, strict=False):
+                plt.plot(xs, ys, color=plot_color, marker="braille")
+                legend.append("  ⣿⣿ ", style=legend_color).append(name)
             ticks = xs[:: max(1, len(xs) // 6)]
             plt.xticks(ticks, [label(report.occupancy[int(i)].at) for i in ticks])
+        self.query_one("#chart-occupancy-legend", Static).update(legend)
         plt.title(t("Seats staffed, open and required"))
         occupancy.refresh()
         for widget_id, figures, title in (

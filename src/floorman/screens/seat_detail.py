@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Static
 
 from floorman.clock import mmss
 from floorman.domain.seats.history import HistoryRow, seat_history
+from floorman.domain.seats.labels import seat_type_label
 from floorman.domain.seats.views import STATE_LETTERS, SeatView, list_seats
 from floorman.i18n import t
 from floorman.screens.base import FloormanModal
@@ -58,7 +59,7 @@ class SeatDetailScreen(FloormanModal):
         summary = t(
             "Zone {zone} · {type} · {letter} {state} for {elapsed} · agent {agent} {name}",
             zone=view.zone,
-            type=view.type,
+            type=seat_type_label(view.type),
             letter=STATE_LETTERS[view.state],
             state=t(view.state),
             elapsed=mmss(view.seconds_in_state(now)),
@@ -74,8 +75,8 @@ class SeatDetailScreen(FloormanModal):
             table.add_row(
                 row.at.astimezone(zone).strftime("%H:%M:%S"),
                 f"{STATE_LETTERS[row.state]} {t(row.state)}",
-                row.event,
+                t(row.event),
                 row.agent or "",
                 row.reason or "",
-                row.source,
+                t(row.source),
             )

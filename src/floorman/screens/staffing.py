@@ -17,7 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from floorman.domain.core.errors import FloorError
 from floorman.domain.staffing.defaults import (
@@ -38,6 +38,7 @@ from floorman.i18n import t
 from floorman.messages import DatabaseChanged
 from floorman.screens.base import FloormanScreen
 from floorman.screens.workers import reload_worker
+from floorman.widgets.fitting_footer import FittingFooter
 
 # Input id -> (English label, default value). Times in seconds, shares as fractions; the
 # Erlang defaults are the domain's, shared with `floorman staffing erlang`.
@@ -109,7 +110,7 @@ class StaffingScreen(FloormanScreen):
                 yield DataTable(id="manual-plan", cursor_type="row", zebra_stripes=True)
                 yield Static(t("Seat table (busy hour)"), classes="title")
                 yield DataTable(id="seat-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.table = SeatTable()

@@ -17,7 +17,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
@@ -36,6 +36,7 @@ from floorman.screens.base import CursorOnRow, FloormanScreen
 from floorman.screens.forms import Field, FormModal
 from floorman.screens.roll_call import RollCallModal, count_line
 from floorman.screens.workers import reload_worker
+from floorman.widgets.fitting_footer import FittingFooter
 
 # What a row shows of each state: a letter first, so it reads without colour.
 STATE_LABELS = {
@@ -160,7 +161,7 @@ class VisitorsScreen(FloormanScreen):
     def compose(self) -> ComposeResult:
         yield Static("", id="visitors-summary")
         yield DataTable(id="visitors-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.on_floor_only = False

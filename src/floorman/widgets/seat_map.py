@@ -42,6 +42,8 @@ from floorman.i18n import fit, t
 
 CELL = 12  # "A-01 R 03:12" is twelve cells; longer seat codes and timers widen every cell
 TIMER = 5  # "03:12"; "1:05:12" past an hour (clock.mmss) widens the cells
+NAME_CELLS = 20  # a longer name or fault text widens every cell up to this
+FILL_CELLS = 30  # a wide terminal widens every cell up to this
 STATE_STYLES: dict[str, str] = {
     SeatState.READY: "bold green",
     SeatState.BUSY: "bold cyan",
@@ -132,6 +134,7 @@ class SeatMap(ScrollView, can_focus=True):
         self._timer_specs: dict[int, LineSpec] = {}
         self._steady_specs: dict[int, LineSpec] = {}
         self._geometry: tuple[Size, Size, Size] | None = None
+        self._laid_width = 0
 
     # ------------------------------------------------------------------ data in
     def set_seats(self, views: list[SeatView], aways: dict[str, SeatAway] | None = None) -> None:
@@ -204,12 +207,19 @@ class SeatMap(ScrollView, can_focus=True):
             items.sort(key=lambda p: p.col)
         self._placed, self._by_line, self._titles = placed, by_line, titles
         self._forget_specs()
-        # Seat id, letter and mm:ss must fit whole: "A-001 R 03:12" needs 13 cells.
+        # Seat id, letter and timer must fit whole: "A-001 R 03:12" needs 13 cells; so
+        # must the name or fault under it (up to NAME_CELLS); a wide terminal gives every
+        # seat the width its zone's columns leave (220 columns: 26 cells a seat).
         longest = max((cell_len(p.view.seat) for p in placed), default=4)
         self._timer = self._widest_timer()
-        self._cell = max(CELL, longest + 3 + self._timer)
-        self._height = (max(p.line for p in placed) + 2) if placed else 1
+        label = max((cell_len(_label(p.view)) for p in placed), default=0)
         cols = max((p.col for p in placed), default=0) + 1
+        fill = (self.size.width - 2) // cols - 1
+        self._cell = max(
+            CELL, longest + 3 + self._timer, min(label, NAME_CELLS), min(fill, FILL_CELLS)
+        )
+        self._laid_width = self.size.width
+        self._height = (max(p.line for p in placed) + 2) if placed else 1
         self.virtual_size = Size(max(cols * (self._cell + 1), 40), self._height)
 
     def _size_updated(
@@ -223,6 +233,8 @@ class SeatMap(ScrollView, can_focus=True):
         if geometry == self._geometry:
             return False
         self._geometry = geometry
+        if self._placed and size.width != self._laid_width:
+            self._layout()  # the cells take the new width
         return super()._size_updated(size, virtual_size, container_size, layout)
 
     # ------------------------------------------------------------------ drawing
@@ -376,8 +388,7 @@ class SeatMap(ScrollView, can_focus=True):
                 timer = mmss(seconds) if view.state != SeatState.EMPTY else ""
                 text = _fit(f"{view.seat} {letter} {timer}", cell)
             else:
-                fault = view.state == SeatState.FAULT
-                name = view.agent_name or ((view.reason or "") if fault else "")
+                name = _label(view)
                 style = "dim" if dimmed else ("reverse" if selected else "")
                 text = _fit(name, cell)
             cells.append((placed.col * (cell + 1), text, style))
@@ -427,6 +438,12 @@ class SeatMap(ScrollView, can_focus=True):
 
     def selected(self) -> SeatView | None:
         return next((v for v in self.views if v.seat == self.cursor), None)
+
+
+def _label(view: SeatView) -> str:
+    """The line under a seat: the agent's name, or why a broken seat is out of order."""
+    fault = view.state == SeatState.FAULT
+    return view.agent_name or ((view.reason or "") if fault else "")
 
 
 def _fit(text: str, width: int) -> str:

@@ -190,11 +190,14 @@ SCENES: dict[str, Scene] = {
         Scene("away_log", _nothing, _keys("2", "g")),
         Scene("visitors", _nothing, _keys("3")),
         Scene("handover", _nothing, _keys("4")),
+        Scene("handover_draft", _nothing, _keys("4", "c")),
         Scene("emergency_running", _running_fire, _keys("5")),
+        Scene("roll_call", _running_fire, _keys("5", "r")),
         Scene("staffing", _nothing, _keys("6")),
         Scene("reports", _nothing, _keys("7")),
         Scene("alerts", _nothing, _keys("8")),
         Scene("help", _nothing, _keys("f1")),
+        Scene("palette", _nothing, _keys("ctrl+p")),
         Scene("login", _operators, _login),
         Scene("lock", _logged_in_then_idle, _idle_past_the_lock),
         Scene("lock_handover", _logged_in_then_idle, _keys("f2")),
@@ -227,8 +230,102 @@ def _still_cursors(app: Any) -> None:
             widget.cursor_blink = False
 
 
-async def photograph(floor: Any, language: str, scene: Scene, size: tuple[int, int]) -> str:
-    """One SVG of `scene` at `size`, on `floor` (a fresh copy of the fixed floor)."""
+def screen_text(app: Any) -> str:
+    """The screen as plain text, cell for cell: what the Latin-words test reads."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
+    console.print(
+        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
+    return console.export_text(styles=False)
+
+
+def cut_columns(app: Any) -> list[str]:
+    """Every table column on screen narrower than its widest cell: `table: column w<need`."""
+    from textual.widgets import DataTable
+
+    cuts = []
+    for screen in app.screen_stack:
+        for table in screen.query(DataTable):
+            for column in table.columns.values():
+                if not column.auto_width and column.width < column.content_width:
+                    cuts.append(
+                        f"{table.id or type(table).__name__}: {column.label.plain} "
+                        f"{column.width}<{column.content_width}"
+                    )
+
+    from rich.cells import cell_len
+
+    from floorman.clock import mmss
+    from floorman.widgets.seat_map import SeatMap
+
+    for screen in app.screen_stack:
+        for seat_map in screen.query(SeatMap):
+            longest = max(
+                (
+                    f"{p.view.seat} X {mmss(p.view.seconds_in_state(seat_map.now))}"
+                    for p in seat_map._placed
+                ),
+                key=cell_len,
+                default="",
+            )
+            names = [p.view.agent_name or p.view.reason or "" for p in seat_map._placed]
+            for text in [longest, *names]:
+                if cell_len(text) > seat_map._cell:
+                    cuts.append(f"seat map: {text!r} {seat_map._cell}<{cell_len(text)}")
+    cuts += _cut_footer_keys(app)
+    return cuts
+
+
+def overflowing_tables(app: Any) -> list[str]:
+    """Tables whose columns are wider than their pane: the last ones run past its edge."""
+    from textual.widgets import DataTable
+
+    wide = []
+    for table in app.screen.query(DataTable):
+        room = table.scrollable_content_region.width
+        needed = sum(c.get_render_width(table) for c in table.columns.values())
+        if table.display and room and needed > room:
+            wide.append(f"{table.id or type(table).__name__}: columns {needed}>{room}")
+    return wide
+
+
+def _cut_footer_keys(app: Any) -> list[str]:
+    """Footer keys that run past the footer's edge or under the palette key."""
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    cuts = []
+    for footer in app.screen.query(Footer):
+        keys = list(footer.query(FooterKey))
+        palette = [k for k in keys if k.has_class("-command-palette")]
+        edge = min([k.region.x for k in palette], default=footer.region.right)
+        for key in keys:
+            if key in palette or not key.display or key.region.width == 0:
+                continue
+            if key.region.right > edge:
+                cuts.append(f"footer: {key.key_display} {key.description}")
+    return cuts
+
+
+async def photograph(
+    floor: Any, language: str, scene: Scene, size: tuple[int, int]
+) -> dict[str, Any]:
+    """`scene` at `size` on `floor` (a fresh copy of the fixed floor): its SVG, its plain
+    text and the table columns that cut a value."""
     from floorman.app import FloormanApp, stylesheet_path
     from floorman.domain import alerts
 
@@ -252,11 +349,17 @@ async def photograph(floor: Any, language: str, scene: Scene, size: tuple[int, i
         _still_cursors(app)
         await pilot.wait_for_scheduled_animations()
         await settle(app, pilot)
-        return app.export_screenshot(title=f"floorman {scene.name} {language}")
+        return {
+            "svg": app.export_screenshot(title=f"floorman {scene.name} {language}"),
+            "text": screen_text(app),
+            "cut": cut_columns(app),
+            "overflow": overflowing_tables(app),
+        }
 
 
 def main(argv: list[str]) -> int:
-    """Print {"scene WxH": svg} for every scene and size of one language, as JSON."""
+    """Print {"scene WxH": {"svg", "text", "cut", "overflow"}} for every scene and size of one
+    language, as JSON."""
     language, *sizes = argv
     os.environ["TEXTUAL_ANIMATIONS"] = "none"
     from floorman.clock import FakeClock

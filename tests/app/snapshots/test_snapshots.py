@@ -42,7 +42,7 @@ CASES = [
 
 
 @cache
-def photographs(language: str) -> dict[str, str]:
+def photographs(language: str) -> dict[str, dict]:
     """Every panel at both sizes in one language, from one fresh interpreter (cached)."""
     env = {
         key: value
@@ -66,5 +66,5 @@ def photographs(language: str) -> dict[str, str]:
 
 @pytest.mark.parametrize(("scene", "language", "size"), CASES)
 def test_panel(scene: str, language: str, size: tuple[int, int], snapshot) -> None:
-    svg = photographs(language)[f"{scene} {size[0]}x{size[1]}"]
+    svg = photographs(language)[f"{scene} {size[0]}x{size[1]}"]["svg"]
     assert svg == snapshot(extension_class=SVGImageExtension)

@@ -37,7 +37,7 @@ def pending_values(
 ) -> dict[str, Any]:
     """The column values of a new pending alert (`schedule` and batch writers share them)."""
     if severity not in SEVERITIES:
-        raise FloorError(f"unknown severity '{severity}'")
+        raise FloorError("unknown severity '{severity}'", severity=severity)
     return {
         "kind": kind,
         "subject": subject,

@@ -40,6 +40,28 @@ ALERT_TEXTS: dict[str, str] = {
     "service.check": "Daily check found a problem: {problem}; run `floorman check`",
 }
 
+# What each kind of alert is called where its kind is listed (the handover's alerts).
+ALERT_KIND_LABELS: dict[str, str] = {
+    "away.warning": "away warning",
+    "away.breach": "away over the limit",
+    "away.severe": "away far over the limit",
+    "away.escalation": "away breach not acknowledged",
+    "visitor.blocked": "blocked visitor",
+    "visitor.watch": "watch-list visitor",
+    "visitor.overstay": "visitor overstaying",
+    "handover.remind": "handover reminder",
+    "handover.escalate": "handover not acknowledged",
+    "attendance.summary": "attendance summary",
+    "service.check": "daily check",
+    "emergency.reminder": "emergency reminder",
+    "emergency.timer": "emergency timer",
+}
+
+
+def alert_kind_label(kind: str) -> str:
+    """The English name of an alert kind (translate it with i18n.t); unknown: as stored."""
+    return ALERT_KIND_LABELS.get(kind, kind)
+
 
 def alert_text(kind: str, **values: object) -> str:
     """The stored (English) text of an alert of `kind`."""

@@ -19,7 +19,11 @@ def parse_day(text: str, what: str = "date") -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError as exc:
-        raise FloorError(f"malformed {what} '{text}': expected YYYY-MM-DD") from exc
+        raise FloorError(
+            "malformed {what} '{text}': expected YYYY-MM-DD",
+            what=what,
+            text=text,
+        ) from exc
 
 
 def parse_clock(text: str) -> time:
@@ -29,11 +33,11 @@ def parse_clock(text: str) -> time:
             return time(0)
         return time(int(hours), int(minutes))
     except ValueError as exc:
-        raise FloorError(f"malformed time '{text}': expected HH:MM") from exc
+        raise FloorError("malformed time '{text}': expected HH:MM", text=text) from exc
 
 
 def agent_by_staff_no(session: Session, staff_no: str) -> Agent:
     agent = session.exec(select(Agent).where(Agent.staff_no == staff_no.strip())).first()
     if agent is None:
-        raise FloorError(f"unknown agent '{staff_no}'")
+        raise FloorError("unknown agent '{staff_no}'", staff_no=staff_no)
     return agent

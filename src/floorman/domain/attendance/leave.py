@@ -29,9 +29,9 @@ def request_leave(
     for offset in range(math.ceil(days)):
         day = start + timedelta(days=offset)
         if day.isoformat() in rules.holidays:
-            raise FloorError(f"no leave on public holidays: {day.isoformat()} is one")
+            raise FloorError("no leave on public holidays: {day} is one", day=day.isoformat())
         if str(day.day) in rules.billing_days:
-            raise FloorError(f"no leave on billing days: {day.isoformat()} is one")
+            raise FloorError("no leave on billing days: {day} is one", day=day.isoformat())
     now = floor.clock.now()
     with floor.db.write() as session:
         require(floor, "attendance.record", session=session)
@@ -73,9 +73,9 @@ def decide_leave(
     with floor.db.write() as session:
         leave = session.get(LeaveRequest, leave_id)
         if leave is None:
-            raise FloorError(f"unknown leave request '{leave_id}'")
+            raise FloorError("unknown leave request '{leave_id}'", leave_id=leave_id)
         if leave.status != LeaveStatus.PENDING:
-            raise FloorError(f"this leave request is already {leave.status}")
+            raise FloorError("this leave request is already {status}", status=leave.status)
         # Approving and rejecting are both the decision of the level the length needs.
         role = require(floor, leave_approval_action(leave.days), session=session)
         leave.status = LeaveStatus.APPROVED if approve else LeaveStatus.REJECTED

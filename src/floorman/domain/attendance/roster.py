@@ -35,13 +35,21 @@ def import_roster(floor: Floor, path: Path) -> int:
             header = [h.strip().lower() for h in (reader.fieldnames or [])]
             missing = [c for c in ("staff_no", "day", "start", "end") if c not in header]
             if missing:
-                raise FloorError(f"{path}: line 1: missing column(s): {', '.join(missing)}")
+                raise FloorError(
+                    "{path}: line 1: missing column(s): {items}",
+                    path=path,
+                    items=', '.join(missing),
+                )
             reader.fieldnames = header
             rows = [(reader.line_num, row) for row in reader]
     except OSError as exc:
-        raise FloorError(f"{path}: cannot be read: {exc.strerror}") from exc
+        raise FloorError(
+            "{path}: cannot be read: {strerror}",
+            path=path,
+            strerror=exc.strerror,
+        ) from exc
     except UnicodeDecodeError as exc:
-        raise FloorError(f"{path}: not UTF-8 text") from exc
+        raise FloorError("{path}: not UTF-8 text", path=path) from exc
     now = floor.clock.now()
     with floor.db.write() as session:
         require(floor, "attendance.record", session=session)
@@ -55,7 +63,12 @@ def import_roster(floor: Floor, path: Path) -> int:
                 if end <= start:
                     end += timedelta(days=1)
             except FloorError as exc:
-                raise FloorError(f"{path}: line {line}: {exc}") from exc
+                raise FloorError(
+                    "{path}: line {line}: {exc}",
+                    path=path,
+                    line=line,
+                    exc=exc,
+                ) from exc
             exists = session.exec(
                 select(RosterShift).where(
                     RosterShift.agent_id == agent.id, RosterShift.starts_at == start
@@ -72,7 +85,7 @@ def import_roster(floor: Floor, path: Path) -> int:
                 )
                 added += 1
         if not rows:
-            raise FloorError(f"{path}: no shifts in the file")
+            raise FloorError("{path}: no shifts in the file", path=path)
         journal.append(
             session,
             at=now,
@@ -123,7 +136,10 @@ def mark(
             .order_by(col(RosterShift.starts_at).desc())
         ).first()
         if shift is None or at > shift.ends_at + MARGIN:
-            raise FloorError(f"agent {agent.staff_no} has no rostered shift around that time")
+            raise FloorError(
+                "agent {staff_no} has no rostered shift around that time",
+                staff_no=agent.staff_no,
+            )
         result = MarkResult(agent.staff_no, agent.name, kind, at, shift.starts_at, shift.ends_at)
         earlier = session.exec(
             select(AttendanceMark.at).where(

@@ -48,7 +48,7 @@ def find_slip(session: Session, ref: str) -> AwaySlip:
     try:
         return by_id_prefix(session, AwaySlip, text, what="away slip")
     except FloorError:
-        raise FloorError(f"agent {text} has no open away slip") from None
+        raise FloorError("agent {text} has no open away slip", text=text) from None
 
 
 def _view(session: Session, floor: Floor, slip: AwaySlip, now: datetime) -> SlipView:
@@ -65,7 +65,7 @@ def _configured_reason(floor: Floor, reason: str) -> str:
     key = (clean(reason, "reason", required=True, max_len=40) or "").lower()
     if floor.config.reason(key) is None:
         keys = ", ".join(r.key for r in floor.config.away.reasons)
-        raise FloorError(f"unknown away reason '{key}'; expected one of: {keys}")
+        raise FloorError("unknown away reason '{key}'; expected one of: {keys}", key=key, keys=keys)
     return key
 
 
@@ -80,24 +80,33 @@ def _new_request(
     now = floor.clock.now()
     agent = agent_by_staff_no(session, agent_no)
     if not agent.active:
-        raise FloorError(f"agent {agent.staff_no} is not active")
+        raise FloorError("agent {staff_no} is not active", staff_no=agent.staff_no)
     current = session.exec(select(Seat).where(Seat.agent_id == agent.id)).first()
     if seat_code is not None:
         code = (clean(seat_code, "seat", required=True, max_len=40) or "").upper()
         seat = session.exec(select(Seat).where(Seat.code == code)).first()
         if seat is None:
-            raise FloorError(f"unknown seat '{code}'")
+            raise FloorError("unknown seat '{code}'", code=code)
         if current is not None and current.id != seat.id:
-            raise FloorError(f"agent {agent.staff_no} sits at {current.code}, not {code}")
+            raise FloorError(
+                "agent {staff_no} sits at {code}, not {code2}",
+                staff_no=agent.staff_no,
+                code=current.code,
+                code2=code,
+            )
     elif current is None:
-        raise FloorError(f"agent {agent.staff_no} is not at a seat; give --seat")
+        raise FloorError("agent {staff_no} is not at a seat; give --seat", staff_no=agent.staff_no)
     else:
         seat = current
     if seat.state == SeatState.FAULT:
-        raise FloorError(f"seat {seat.code} is out of order")
+        raise FloorError("seat {code} is out of order", code=seat.code)
     existing = open_slip(session, agent.id, OPEN_SLIP_STATUSES)
     if existing is not None:
-        raise FloorError(f"agent {agent.staff_no} already has an open slip ({existing.status})")
+        raise FloorError(
+            "agent {staff_no} already has an open slip ({status})",
+            staff_no=agent.staff_no,
+            status=existing.status,
+        )
     slip = AwaySlip(
         seat_id=seat.id,
         agent_id=agent.id,
@@ -262,7 +271,10 @@ def extend(floor: Floor, ref: str, seconds: int, reason: str) -> SlipView:
     if not isinstance(seconds, int) or seconds <= 0:
         raise FloorError("an extension must be a positive number of seconds")
     if seconds > MAX_EXTENSION_SECONDS:
-        raise FloorError(f"an extension may be at most {MAX_EXTENSION_SECONDS // 60} minutes")
+        raise FloorError(
+            "an extension may be at most {value} minutes",
+            value=MAX_EXTENSION_SECONDS // 60,
+        )
     now = floor.clock.now()
     with floor.db.write() as session:
         permissions.require(floor, "away.approve", session=session)

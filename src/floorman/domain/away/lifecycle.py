@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from floorman.domain.away.book import Slip, SlipBook, snapshot
-from floorman.domain.core.errors import FloorError
+from floorman.domain.core.errors import FloorError, Word
 from floorman.domain.core.states import SlipApproval, SlipStatus
 
 REQUESTED, APPROVED, OUT, BACK = (
@@ -67,9 +67,13 @@ def check(verb: str, slip: Slip) -> Transition:
     """The transition `verb`, if this slip may take it; FloorError saying why not."""
     transition = TRANSITIONS[verb]
     if slip.status not in transition.from_statuses:
-        raise FloorError(transition.refusal.format(verb=verb, status=slip.status))
+        raise FloorError(transition.refusal, verb=Word(verb), status=slip.status)
     if transition.from_approvals is not None and slip.approval not in transition.from_approvals:
-        raise FloorError(f"cannot {verb} a slip whose approval is {slip.approval}")
+        raise FloorError(
+            "cannot {verb} a slip whose approval is {approval}",
+            verb=Word(verb),
+            approval=slip.approval,
+        )
     return transition
 
 

@@ -104,5 +104,9 @@ def export_csv(views: Iterable[SlipView], path: Path) -> int:
                 writer.writerow([_csv_safe(data[c]) for c in CSV_COLUMNS])
                 rows += 1
     except OSError as exc:
-        raise FloorError(f"{path}: cannot be written: {exc.strerror}") from exc
+        raise FloorError(
+            "{path}: cannot be written: {strerror}",
+            path=path,
+            strerror=exc.strerror,
+        ) from exc
     return rows

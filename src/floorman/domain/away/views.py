@@ -132,7 +132,7 @@ def agent_by_staff_no(session: Session, staff_no: str) -> Agent:
     staff_no = clean(staff_no, "agent", required=True, max_len=40) or ""
     agent = session.exec(select(Agent).where(Agent.staff_no == staff_no)).first()
     if agent is None:
-        raise FloorError(f"unknown agent '{staff_no}'")
+        raise FloorError("unknown agent '{staff_no}'", staff_no=staff_no)
     return agent
 
 
@@ -149,7 +149,7 @@ def parse_day(value: str) -> date:
     try:
         return date.fromisoformat(value.strip())
     except ValueError as exc:
-        raise FloorError(f"malformed date '{value}': expected YYYY-MM-DD") from exc
+        raise FloorError("malformed date '{value}': expected YYYY-MM-DD", value=value) from exc
 
 
 def list_slips(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from datetime import UTC, date, datetime, timedelta
 
-from floorman.domain.core.errors import FloorError
+from floorman.domain.core.errors import FloorError, Word
 
 # The floor's calendar: nothing on a call-center floor happened before 2000 or after 2100.
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -34,14 +34,22 @@ def instant(value: datetime, field: str = "time") -> datetime:
     except (OverflowError, ValueError):
         utc = None
     if utc is None or not EARLIEST <= utc < LATEST:
-        raise FloorError(f"{field} {value.isoformat()} is outside 2000-01-01 .. 2099-12-31")
+        raise FloorError(
+            "{field} {value} is outside 2000-01-01 .. 2099-12-31",
+            field=Word(field),
+            value=value.isoformat(),
+        )
     return utc
 
 
 def day(value: date, field: str = "date") -> date:
     """A calendar day within the floor's calendar."""
     if not EARLIEST_DAY <= value <= LATEST_DAY:
-        raise FloorError(f"{field} {value.isoformat()} is outside 2000-01-01 .. 2099-12-31")
+        raise FloorError(
+            "{field} {value} is outside 2000-01-01 .. 2099-12-31",
+            field=Word(field),
+            value=value.isoformat(),
+        )
     return value
 
 
@@ -50,20 +58,33 @@ def parse_day(text: str, field: str = "date") -> date:
     try:
         parsed = date.fromisoformat(text.strip())
     except ValueError:
-        raise FloorError(f"{field} '{text.strip()}' is not a date (YYYY-MM-DD)") from None
+        raise FloorError(
+            "{field} '{value}' is not a date (YYYY-MM-DD)",
+            field=Word(field),
+            value=text.strip(),
+        ) from None
     return day(parsed, field)
 
 
 def whole_number(value: str | int, field: str, *, low: int = 0, high: int = MAX_COUNT) -> int:
     """An integer in [low, high]; text is parsed, anything else refused with its range."""
     if isinstance(value, bool):
-        raise FloorError(f"{field} must be a whole number")
+        raise FloorError("{field} must be a whole number", field=Word(field))
     try:
         number = int(str(value).strip()) if not isinstance(value, int) else value
     except ValueError:
-        raise FloorError(f"{field} must be a whole number, not '{value}'") from None
+        raise FloorError(
+            "{field} must be a whole number, not '{value}'",
+            field=Word(field),
+            value=value,
+        ) from None
     if not low <= number <= high:
-        raise FloorError(f"{field} must be between {low} and {high}")
+        raise FloorError(
+            "{field} must be between {low} and {high}",
+            field=Word(field),
+            low=low,
+            high=high,
+        )
     return number
 
 
@@ -72,14 +93,23 @@ def real_number(value: str | float, field: str, *, low: float, high: float) -> f
     try:
         number = float(str(value).strip()) if not isinstance(value, float) else value
     except ValueError:
-        raise FloorError(f"{field} must be a number, not '{value}'") from None
+        raise FloorError(
+            "{field} must be a number, not '{value}'",
+            field=Word(field),
+            value=value,
+        ) from None
     if not math.isfinite(number) or not low <= number <= high:
-        raise FloorError(f"{field} must be a number between {low:g} and {high:g}")
+        raise FloorError(
+            "{field} must be a number between {low:g} and {high:g}",
+            field=Word(field),
+            low=low,
+            high=high,
+        )
     return number
 
 
 def duration(value: timedelta, field: str = "duration") -> timedelta:
     """A duration from zero to a year."""
     if not timedelta(0) <= value <= MAX_DURATION:
-        raise FloorError(f"{field} must be between 0 and 366 days")
+        raise FloorError("{field} must be between 0 and 366 days", field=Word(field))
     return value

@@ -27,9 +27,12 @@ def _refuse_link(path: Path) -> None:
     except FileNotFoundError:
         return
     if stat.S_ISLNK(info.st_mode):
-        raise FloorError(f"{path}: is a symbolic link; floorman does not write through links")
+        raise FloorError(
+            "{path}: is a symbolic link; floorman does not write through links",
+            path=path,
+        )
     if not stat.S_ISREG(info.st_mode):
-        raise FloorError(f"{path}: is not a regular file")
+        raise FloorError("{path}: is not a regular file", path=path)
 
 
 @contextlib.contextmanager
@@ -42,12 +45,15 @@ def new_export(
     `force` the old file stays as it was)."""
     _refuse_link(path)
     if path.exists() and not force:
-        raise FloorError(f"{path}: already exists (choose another name, or --force to replace it)")
+        raise FloorError(
+            "{path}: already exists (choose another name, or --force to replace it)",
+            path=path,
+        )
     target = path if not force else path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
         fd = os.open(target, _NEW_FILE, 0o600)
     except FileExistsError:
-        raise FloorError(f"{target}: already exists (choose another name)") from None
+        raise FloorError("{target}: already exists (choose another name)", target=target) from None
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline=newline) as handle:
             yield handle

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
-from floorman.domain.core.errors import FloorError
+from floorman.domain.core.errors import FloorError, Word
 
 MIN_PREFIX = 4
 # What an id is made of (UUID text). A reference with any other character names nothing.
@@ -36,18 +36,25 @@ def _normal(ref: str) -> str:
 
 def no_such(what: str, ref: str) -> FloorError:
     """The one "no such record" refusal."""
-    return FloorError(f"no such {what} '{ref}'")
+    return FloorError("no such {what} '{ref}'", what=Word(what), ref=ref)
 
 
 def ambiguous(what: str, ref: str) -> FloorError:
     """The one "several records match" refusal."""
-    return FloorError(f"'{ref}' matches more than one {what}; give more of its id")
+    return FloorError(
+        "'{ref}' matches more than one {what}; give more of its id",
+        ref=ref,
+        what=Word(what),
+    )
 
 
 def too_short(what: str, ref: str) -> FloorError:
     """The one "prefix too short" refusal."""
     return FloorError(
-        f"no such {what} '{ref}' (give the id or at least {MIN_PREFIX} of its characters)"
+        "no such {what} '{ref}' (give the id or at least {MIN_PREFIX} of its characters)",
+        what=Word(what),
+        ref=ref,
+        MIN_PREFIX=MIN_PREFIX,
     )
 
 

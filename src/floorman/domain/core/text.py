@@ -13,7 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from floorman.domain.core import bounds
-from floorman.domain.core.errors import FloorError
+from floorman.domain.core.errors import FloorError, Word
 
 # ESC [ ... final byte (CSI), ESC ] ... BEL or ST (OSC), ESC P/X/^/_ ... ST (DCS, SOS,
 # PM, APC), then any other two-byte ESC sequence; also their 8-bit C1 forms.
@@ -58,16 +58,24 @@ def clean(
     """
     if value is None:
         if required:
-            raise FloorError(f"{field} is required")
+            raise FloorError("{field} is required", field=Word(field))
         return None
     stripped = strip_control(value, multiline=multiline)
     if identifier and stripped != value.replace("\t", " "):
-        raise FloorError(f"{field} contains control characters or terminal escape sequences")
+        raise FloorError(
+            "{field} contains control characters or terminal escape sequences",
+            field=Word(field),
+        )
     cleaned = stripped.strip()
     if required and not cleaned:
-        raise FloorError(f"{field} must not be empty")
+        raise FloorError("{field} must not be empty", field=Word(field))
     if len(cleaned) > max_len:
-        raise FloorError(f"{field} is too long ({len(cleaned)} characters, at most {max_len})")
+        raise FloorError(
+            "{field} is too long ({cleaned} characters, at most {max_len})",
+            field=Word(field),
+            cleaned=len(cleaned),
+            max_len=max_len,
+        )
     return cleaned or None
 
 
@@ -83,7 +91,8 @@ def parse_instant(value: str, zone: ZoneInfo) -> datetime:
         parsed = datetime.fromisoformat(text)
     except ValueError as exc:
         raise FloorError(
-            f"malformed time '{value}': expected ISO 8601, e.g. 2026-11-23T08:00:00+08:00"
+            "malformed time '{value}': expected ISO 8601, e.g. 2026-11-23T08:00:00+08:00",
+            value=value,
         ) from exc
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)

@@ -29,7 +29,7 @@ from floorman.domain.roll_call.views import (
 def _roll_of(session: Session, emergency: Emergency) -> RollCall:
     roll = session.get(RollCall, emergency.roll_call_id) if emergency.roll_call_id else None
     if roll is None:
-        raise FloorError(f"{emergency.title_en} has no roll call")
+        raise FloorError("{title_en} has no roll call", title_en=emergency.title_en)
     return roll
 
 

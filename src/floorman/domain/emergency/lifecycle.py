@@ -19,7 +19,7 @@ from floorman.data.tables.emergency import Emergency, EmergencyStep
 from floorman.data.tables.sync import HqNotice
 from floorman.domain import alerts
 from floorman.domain.core.context import Floor
-from floorman.domain.core.errors import FloorError
+from floorman.domain.core.errors import FloorError, Word
 from floorman.domain.core.states import AlertKind, AlertSeverity, EmergencyStatus, StepState
 from floorman.domain.core.text import clean
 from floorman.domain.emergency.checklists import Checklist, ChecklistSet, load_checklists
@@ -103,7 +103,11 @@ def start(
     checklist = checklists.get(kind)
     if checklist is None:
         known = ", ".join(c.kind for c in checklists.ordered())
-        raise FloorError(f"unknown emergency kind '{kind}'; expected one of: {known}")
+        raise FloorError(
+            "unknown emergency kind '{kind}'; expected one of: {known}",
+            kind=kind,
+            known=known,
+        )
     now = floor.clock.now()
     with floor.db.write() as session:
         permissions.require(floor, "emergency.start", session=session)
@@ -193,7 +197,9 @@ def running_emergency(session: Session, ref: str) -> Emergency:
     emergency = find_emergency(session, ref)
     if emergency.status != EmergencyStatus.RUNNING:
         raise FloorError(
-            f"emergency {emergency.id[:8]} is closed ({STATUS_WORDS[emergency.status]})"
+            "emergency {id} is closed ({status})",
+            id=emergency.id[:8],
+            status=Word(STATUS_WORDS[emergency.status]),
         )
     return emergency
 
@@ -207,7 +213,11 @@ def _find_step(session: Session, emergency: Emergency, number: int) -> Emergency
     ).first()
     if step is None:
         count = len(steps_of(session, emergency.id))
-        raise FloorError(f"no step {number}; this checklist has steps 1 to {count}")
+        raise FloorError(
+            "no step {number}; this checklist has steps 1 to {count}",
+            number=number,
+            count=count,
+        )
     return step
 
 
@@ -228,7 +238,9 @@ def step_action(
     action = (action or "").strip().lower()
     if action not in STEP_ACTIONS:
         raise FloorError(
-            f"unknown step action '{action}'; expected one of: {', '.join(STEP_ACTIONS)}"
+            "unknown step action '{action}'; expected one of: {items}",
+            action=action,
+            items=', '.join(STEP_ACTIONS),
         )
     text = _step_text(action, text)
     now = floor.clock.now()
@@ -245,10 +257,14 @@ def step_action(
                     else "?"
                 )
                 raise FloorError(
-                    f"step {number} was already {step.state} by {step.state_by} at {when}"
+                    "step {number} was already {state} by {state_by} at {when}",
+                    number=number,
+                    state=step.state,
+                    state_by=step.state_by,
+                    when=when,
                 )
             if action == "defer" and step.state == StepState.DEFERRED:
-                raise FloorError(f"step {number} is already deferred")
+                raise FloorError("step {number} is already deferred", number=number)
             step.state = STEP_RESULTS[action]
             step.state_at = now
             step.state_by = floor.actor.name

@@ -183,7 +183,11 @@ class FeedFollower:
         try:
             handle = path.open("rb")
         except OSError as exc:
-            raise FloorError(f"{path}: cannot be read: {exc.strerror}") from exc
+            raise FloorError(
+                "{path}: cannot be read: {strerror}",
+                path=path,
+                strerror=exc.strerror,
+            ) from exc
         with handle:
             handle.seek(position.offset)
             pending = b""

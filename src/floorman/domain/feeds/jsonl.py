@@ -49,10 +49,12 @@ def _text_field(data: dict[str, object], key: str, *, required: bool = False) ->
     value = data.get(key)
     if value is None:
         if required:
-            raise FloorError(f"'{key}' is missing")
+            raise FloorError("'{key}' is missing", key=key)
         return None
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise FloorError(f"'{key}' must be text, not {type(value).__name__}")
+        raise FloorError(
+            "'{key}' must be text, not {type_name}", key=key, type_name=type(value).__name__
+        )
     return str(value)
 
 
@@ -65,7 +67,7 @@ def _instant(value: object, zone: ZoneInfo) -> datetime | None:
         try:
             return datetime.fromtimestamp(value, UTC)
         except (OverflowError, OSError, ValueError) as exc:
-            raise FloorError(f"'at' {value} is not a usable epoch time") from exc
+            raise FloorError("'at' {value} is not a usable epoch time", value=value) from exc
     if isinstance(value, str):
         return parse_instant(value, zone)
     raise FloorError("'at' must be an ISO 8601 time or epoch seconds")
@@ -75,7 +77,11 @@ def parse_jsonl_line(raw: bytes | str, line: int, zone: ZoneInfo) -> FeedEvent |
     """One JSON Lines event; None for a blank line; FloorError saying what is wrong."""
     if isinstance(raw, bytes):
         if len(raw) > MAX_LINE_BYTES:
-            raise FloorError(f"line is too long ({len(raw)} bytes, at most {MAX_LINE_BYTES})")
+            raise FloorError(
+                "line is too long ({raw} bytes, at most {MAX_LINE_BYTES})",
+                raw=len(raw),
+                MAX_LINE_BYTES=MAX_LINE_BYTES,
+            )
         try:
             raw = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -86,9 +92,15 @@ def parse_jsonl_line(raw: bytes | str, line: int, zone: ZoneInfo) -> FeedEvent |
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise FloorError(f"not valid JSON: {exc.msg} (column {exc.colno})") from exc
+        raise FloorError(
+            "not valid JSON: {msg} (column {colno})",
+            msg=exc.msg,
+            colno=exc.colno,
+        ) from exc
     if not isinstance(data, dict):
-        raise FloorError(f"expected a JSON object, got {type(data).__name__}")
+        raise FloorError(
+            "expected a JSON object, got {type_name}", type_name=type(data).__name__
+        )
     external_id = clean(_text_field(data, "id"), "id", max_len=200)
     return FeedEvent(
         line=line,

@@ -50,7 +50,11 @@ def load_interface_map(path: Path) -> InterfaceMap:
             header = [h.strip().lower() for h in (reader.fieldnames or [])]
             missing = [c for c in ("interface", "seat") if c not in header]
             if missing:
-                raise FloorError(f"{path}: line 1: missing column(s): {', '.join(missing)}")
+                raise FloorError(
+                    "{path}: line 1: missing column(s): {items}",
+                    path=path,
+                    items=', '.join(missing),
+                )
             reader.fieldnames = header
             entries: dict[str, MemberSeat] = {}
             for row in reader:
@@ -60,13 +64,21 @@ def load_interface_map(path: Path) -> InterfaceMap:
                     seat = clean(row.get("seat"), "seat", required=True, max_len=40)
                     staff_no = clean(row.get("staff_no"), "staff_no", max_len=40)
                 except FloorError as exc:
-                    raise FloorError(f"{where}: {exc}") from exc
+                    raise FloorError("{where}: {exc}", where=where, exc=exc) from exc
                 assert interface is not None and seat is not None
                 if interface in entries:
-                    raise FloorError(f"{where}: interface '{interface}' appears twice")
+                    raise FloorError(
+                        "{where}: interface '{interface}' appears twice",
+                        where=where,
+                        interface=interface,
+                    )
                 entries[interface] = MemberSeat(seat.upper(), staff_no)
     except OSError as exc:
-        raise FloorError(f"{path}: cannot be read: {exc.strerror}") from exc
+        raise FloorError(
+            "{path}: cannot be read: {strerror}",
+            path=path,
+            strerror=exc.strerror,
+        ) from exc
     except UnicodeDecodeError as exc:
-        raise FloorError(f"{path}: not UTF-8 text") from exc
+        raise FloorError("{path}: not UTF-8 text", path=path) from exc
     return InterfaceMap(entries)

@@ -52,14 +52,17 @@ def parse_queue_log_line(text: str) -> QueueLogLine:
     parts = text.rstrip("\r\n").split("|")
     if len(parts) < 5:
         raise FloorError(
-            f"not a queue_log line (expected epoch|callid|queue|agent|event, got {len(parts)} "
-            "field(s))"
+            "not a queue_log line (expected epoch|callid|queue|agent|event, got {parts} field(s))",
+            parts=len(parts),
         )
     try:
         epoch = float(parts[0])
         at = datetime.fromtimestamp(epoch, UTC)
     except (ValueError, OverflowError, OSError) as exc:
-        raise FloorError(f"malformed time '{parts[0][:40]}': expected epoch seconds") from exc
+        raise FloorError(
+            "malformed time '{value}': expected epoch seconds",
+            value=parts[0][:40],
+        ) from exc
     event = parts[4].strip().upper()
     if not event:
         raise FloorError("the event field is empty")
@@ -125,21 +128,28 @@ def _resolve_member(
     if mapping is not None:
         member = mapping.lookup(interface)
         if member is None:
-            raise FloorError(f"member '{interface}' is not in the --map file")
+            raise FloorError("member '{interface}' is not in the --map file", interface=interface)
         seat = view.seat_by_code(member.seat)
         if seat is None:
-            raise FloorError(f"member '{interface}' maps to unknown seat '{member.seat}'")
+            raise FloorError(
+                "member '{interface}' maps to unknown seat '{seat}'",
+                interface=interface,
+                seat=member.seat,
+            )
         return seat, member.staff_no
     # No map: the interface's extension is the staff number; the seat is where that agent
     # sits now, else the seat whose code is the extension.
     extension = interface_extension(interface)
     if not extension:
-        raise FloorError(f"cannot tell a seat from member '{interface}'; give --map")
+        raise FloorError(
+            "cannot tell a seat from member '{interface}'; give --map",
+            interface=interface,
+        )
     known, seat = view.agent_seat(extension)
     if seat is None:
         seat = view.seat_by_code(extension.upper())
     if seat is None:
-        raise FloorError(f"no seat for member '{interface}'; give --map")
+        raise FloorError("no seat for member '{interface}'; give --map", interface=interface)
     return seat, extension if known else None
 
 
@@ -213,7 +223,8 @@ def queue_log_action(
         and not seat.has_agent
     ):
         raise FloorError(
-            f"member '{record.agent}' has no staff number for seat {seat.code}; "
-            "add staff_no to the --map file"
+            "member '{agent}' has no staff number for seat {code}; add staff_no to the --map file",
+            agent=record.agent,
+            code=seat.code,
         )
     return QueueLogAction(seat.code, event, agent_no, reason)

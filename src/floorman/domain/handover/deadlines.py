@@ -40,7 +40,11 @@ def _clock_time(text: str, original: str) -> time | None:
         return None
     hour, minute = int(match.group(1)), int(match.group(2))
     if hour > 23 or minute > 59:
-        raise FloorError(f"deadline '{original}': {text} is not a time of day")
+        raise FloorError(
+            "deadline '{original}': {text} is not a time of day",
+            original=original,
+            text=text,
+        )
     return time(hour, minute)
 
 
@@ -79,7 +83,11 @@ def parse_deadline(
     if day_word in _DAY_WORDS:
         at = _clock_time(rest, original)
         if at is None:
-            raise FloorError(f"deadline '{original}': give a time too, e.g. {day_word} 09:00")
+            raise FloorError(
+                "deadline '{original}': give a time too, e.g. {day_word} 09:00",
+                original=original,
+                day_word=day_word,
+            )
         when = _local(local_now.date() + timedelta(days=_DAY_WORDS[day_word]), at, zone)
         return _not_past(when, now, original, zone)
 
@@ -88,26 +96,31 @@ def parse_deadline(
         days, hours, minutes = (int(g or 0) for g in relative.groups())
         span = timedelta(days=days, hours=hours, minutes=minutes)
         if not span:
-            raise FloorError(f"deadline '{original}' is now; give a time ahead")
+            raise FloorError("deadline '{original}' is now; give a time ahead", original=original)
         return now + span
 
     if words in _END_OF_SHIFT or words in _NEXT_SHIFT:
         end = shift_end if words in _END_OF_SHIFT else next_shift_end
         if end is None:
-            raise FloorError(f"deadline '{original}': no shift covers the time now")
+            raise FloorError(
+                "deadline '{original}': no shift covers the time now",
+                original=original,
+            )
         return end.astimezone(UTC)
 
     try:  # full ISO 8601, read as every other time floorman takes
         parsed = parse_instant(words.upper(), zone)
     except FloorError:
-        raise FloorError(f"deadline '{original}' not understood") from None
+        raise FloorError("deadline '{original}' not understood", original=original) from None
     return _not_past(parsed.astimezone(UTC), now, original, zone)
 
 
 def _not_past(when: datetime, now: datetime, original: str, zone: ZoneInfo) -> datetime:
     if when <= now:
         raise FloorError(
-            f"deadline '{original}' ({when.astimezone(zone):%Y-%m-%d %H:%M}) is already past"
+            "deadline '{original}' ({value:%Y-%m-%d %H:%M}) is already past",
+            original=original,
+            value=when.astimezone(zone),
         )
     return when
 

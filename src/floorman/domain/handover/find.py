@@ -42,7 +42,7 @@ def find_handover(session: Session, floor: Floor, ref: str | None = None) -> Han
         shift = resolve_shift(floor, ref)
         row = by_shift(session, shift.id)
         if row is None:
-            raise FloorError(f"no handover for shift {shift.id} yet; compose one first")
+            raise FloorError("no handover for shift {id} yet; compose one first", id=shift.id)
         return row
     if ref == "last":
         row = _newest(session)
@@ -58,7 +58,7 @@ def find_handover(session: Session, floor: Floor, ref: str | None = None) -> Han
         shift = shift_by_id(floor.config, ref)
         row = by_shift(session, shift.id)
         if row is None:
-            raise FloorError(f"no handover for shift {shift.id}")
+            raise FloorError("no handover for shift {id}", id=shift.id)
         return row
     return by_id_prefix(session, Handover, ref, what="handover")
 

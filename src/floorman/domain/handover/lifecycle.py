@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from floorman.data import journal
 from floorman.data.tables.handover import Handover, HandoverAmendment
 from floorman.domain.core.context import Floor
-from floorman.domain.core.errors import FloorError
+from floorman.domain.core.errors import FloorError, Words
 from floorman.domain.core.states import HandoverStatus
 from floorman.domain.core.text import clean
 from floorman.domain.handover.chain import GENESIS, amendment_hash, content_hash, journal_anchor
@@ -26,6 +26,7 @@ from floorman.domain.handover.open_items import carry_over
 from floorman.domain.handover.reminders import cancel_for, schedule_for
 from floorman.domain.handover.snapshot import collect_live_state
 from floorman.domain.handover.views import (
+    SECTION_TITLES,
     SECTIONS,
     AmendmentView,
     HandoverView,
@@ -67,7 +68,7 @@ def compose(
     shift = resolve_shift(floor, shift_ref)
     now = floor.clock.now()
     if shift.start > now:
-        raise FloorError(f"shift {shift.id} has not started yet")
+        raise FloorError("shift {id} has not started yet", id=shift.id)
     texts = _texts(summary, instructions, notes)
     with floor.db.write() as session:
         require_permission(floor, "handover.write", session)
@@ -89,8 +90,9 @@ def compose(
             require_editable(row)
             if row.status == HandoverStatus.SUBMITTED:
                 raise FloorError(
-                    f"the handover of shift {row.shift_id} is submitted: its floor state was "
-                    "frozen then; change its text with edit, or add items, until acknowledged"
+                    "the handover of shift {shift_id} is submitted: its floor state was frozen "
+                    "then; change its text with edit, or add items, until acknowledged",
+                    shift_id=row.shift_id,
                 )
         row.live_state = json.dumps(collect_live_state(session, floor, shift), ensure_ascii=False)
         row.live_state_at = now
@@ -145,7 +147,10 @@ def submit(floor: Floor, ref: str | None = None) -> HandoverView:
         row = find_handover(session, floor, ref)
         require_editable(row)
         if row.status == HandoverStatus.SUBMITTED:
-            raise FloorError(f"the handover of shift {row.shift_id} is already submitted")
+            raise FloorError(
+                "the handover of shift {shift_id} is already submitted",
+                shift_id=row.shift_id,
+            )
         if not row.summary.strip():
             raise FloorError("write a summary before submitting the handover")
         shift = shift_by_id(floor.config, row.shift_id)
@@ -171,7 +176,9 @@ def parse_reviewed(value: str | Iterable[str]) -> list[str]:
     unknown = [n for n in names if n not in SECTIONS]
     if unknown:
         raise FloorError(
-            f"unknown section(s) {', '.join(unknown)}; sections are {', '.join(SECTIONS)}"
+            "unknown section(s) {items}; sections are {items2}",
+            items=', '.join(unknown),
+            items2=', '.join(SECTIONS),
         )
     return [s for s in SECTIONS if s in names]
 
@@ -180,12 +187,15 @@ def _may_acknowledge(session: Session, floor: Floor, row: Handover, sections: li
     """Refuse unless the incoming duty manager (not who handed over, the one on the
     roster) acknowledges a submitted handover having reviewed every section."""
     if row.status != HandoverStatus.SUBMITTED:
-        raise FloorError(f"the handover of shift {row.shift_id} has not been submitted yet")
+        raise FloorError(
+            "the handover of shift {shift_id} has not been submitted yet",
+            shift_id=row.shift_id,
+        )
     me = floor.actor.name
     if me in (row.outgoing, row.submitted_by):
         raise FloorError(
-            f"the incoming duty manager must be someone other than {row.submitted_by}, "
-            "who handed over"
+            "the incoming duty manager must be someone other than {submitted_by}, who handed over",
+            submitted_by=row.submitted_by,
         )
     # The roster says who takes the floor: a stand-in is made duty manager of the next
     # shift first (`floorman shifts assign`), so the log and the roster agree on who
@@ -193,12 +203,18 @@ def _may_acknowledge(session: Session, floor: Floor, row: Handover, sections: li
     expected = expected_incoming(session, floor, row)
     if expected is not None and me != expected:
         raise FloorError(
-            f"the handover of shift {row.shift_id} goes to {expected}, the next shift's "
-            f"duty manager; assign {me} to that shift first to acknowledge it"
+            "the handover of shift {shift_id} goes to {expected}, the next shift's duty manager; "
+            "assign {me} to that shift first to acknowledge it",
+            shift_id=row.shift_id,
+            expected=expected,
+            me=me,
         )
     missing = [s for s in SECTIONS if s not in sections]
     if missing:
-        raise FloorError(f"review every section first; not reviewed: {', '.join(missing)}")
+        raise FloorError(
+            "review every section first; not reviewed: {items}",
+            items=Words(SECTION_TITLES[section] for section in missing),
+        )
 
 
 def acknowledge(floor: Floor, ref: str | None, reviewed: str | Iterable[str]) -> HandoverView:
@@ -248,7 +264,8 @@ def amend(floor: Floor, ref: str | None, text: str) -> AmendmentView:
         row = find_handover(session, floor, ref or "last")
         if row.status != HandoverStatus.ACKNOWLEDGED or row.content_hash is None:
             raise FloorError(
-                f"the handover of shift {row.shift_id} is not locked yet; edit it directly"
+                "the handover of shift {shift_id} is not locked yet; edit it directly",
+                shift_id=row.shift_id,
             )
         existing = amendments_of(session, row.id)
         prev = existing[-1].hash if existing else row.content_hash

@@ -87,7 +87,7 @@ def close_item(floor: Floor, ref: str | None, item_ref: str, note: str | None = 
         require_editable(row)
         item = find_item(session, row, item_ref)
         if item.status == HandoverItemStatus.CLOSED:
-            raise FloorError(f"item '{item.text[:40]}' is already closed")
+            raise FloorError("item '{text}' is already closed", text=item.text[:40])
         item.status, item.closed_at = HandoverItemStatus.CLOSED, floor.clock.now()
         item.closed_by, item.close_note = floor.actor.name, note_text
         session.add(item)

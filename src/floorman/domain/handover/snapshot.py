@@ -155,6 +155,7 @@ def _emergencies_section(session: Session, now: datetime) -> dict[str, Any]:
         {
             "id": e.id[:8],
             "title": e.title_en,
+            "title_zh": e.title_zh,
             "drill": bool(e.drill),
             "started_at": iso(e.started_at),
             "started_by": e.started_by,

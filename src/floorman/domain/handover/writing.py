@@ -28,8 +28,11 @@ def require_editable(row: Handover) -> None:
     """Refuse to change an acknowledged (locked) handover: amend it instead."""
     if row.status == HandoverStatus.ACKNOWLEDGED:
         raise FloorError(
-            f"the handover of shift {row.shift_id} was acknowledged by {row.acknowledged_by} "
-            f"at {iso(row.acknowledged_at)} and is locked; add an amendment instead"
+            "the handover of shift {shift_id} was acknowledged by {acknowledged_by} at "
+            "{acknowledged_at} and is locked; add an amendment instead",
+            shift_id=row.shift_id,
+            acknowledged_by=row.acknowledged_by,
+            acknowledged_at=iso(row.acknowledged_at),
         )
 
 

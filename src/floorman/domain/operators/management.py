@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from floorman.data.tables.operators import LoginThrottle, Operator
 from floorman.domain.core.context import Floor
-from floorman.domain.core.errors import FloorError, PermissionDenied
+from floorman.domain.core.errors import FloorError, PermissionDenied, Word
 from floorman.domain.core.states import Role
 from floorman.domain.operators.permissions import effective_role, require
 from floorman.domain.operators.pins import Pin, as_pin, check_pin_shape, hash_pin
@@ -45,10 +45,17 @@ def _outranks(
         return
     target, own = ROLE_RANK[target_role], ROLE_RANK[acting]
     if target > own or (same and target == own):
-        rank = "not below" if same else "above"
+        template = (
+            "{name} ({acting}) may not {verb} a {target_role} (a role not below their own)"
+            if same
+            else "{name} ({acting}) may not {verb} a {target_role} (a role above their own)"
+        )
         raise PermissionDenied(
-            f"{floor.actor.name} ({role_name(acting)}) may not {verb} a "
-            f"{role_name(target_role)} (a role {rank} their own)"
+            template,
+            name=floor.actor.name,
+            acting=role_name(acting),
+            verb=Word(verb),
+            target_role=role_name(target_role),
         )
 
 
@@ -70,7 +77,7 @@ def add_operator(floor: Floor, name: str, role: str, pin: Pin | str) -> Operator
             require(floor, "operators.manage", session=session)
             _outranks(floor, session, role, "create")
         if find_operator(session, name) is not None:
-            raise FloorError(f"an operator called '{name}' already exists")
+            raise FloorError("an operator called '{name}' already exists", name=name)
         row = Operator(
             name=name,
             role=role,
@@ -89,7 +96,7 @@ def add_operator(floor: Floor, name: str, role: str, pin: Pin | str) -> Operator
 def _target(session: Session, name: str) -> Operator:
     row = find_operator(session, clean_name(name))
     if row is None:
-        raise FloorError(f"no operator called '{clean_name(name)}'")
+        raise FloorError("no operator called '{name}'", name=clean_name(name))
     return row
 
 
@@ -102,7 +109,7 @@ def disable_operator(floor: Floor, name: str) -> OperatorView:
             raise FloorError("you cannot disable yourself; ask another supervisor or director")
         _outranks(floor, session, row.role, "disable", same=True)
         if not row.active:
-            raise FloorError(f"operator '{row.name}' is already disabled")
+            raise FloorError("operator '{name}' is already disabled", name=row.name)
         if row.role == Role.DIRECTOR:
             directors = session.exec(
                 select(func.count())

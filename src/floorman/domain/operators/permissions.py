@@ -146,10 +146,15 @@ def effective_role(floor: Floor, session: Session | None = None) -> str | None:
         return None
     row = find_operator(session, actor.name)
     if row is None or not row.active:
-        raise PermissionDenied(f"operator '{actor.name}' is disabled or unknown; log in again")
+        raise PermissionDenied(
+            "operator '{name}' is disabled or unknown; log in again",
+            name=actor.name,
+        )
     disagreement = journal_disagrees(session, row)  # a role set behind floorman's back
     if disagreement is not None:
-        raise PermissionDenied(f"{disagreement}: nothing allowed; run `floorman check`")
+        raise PermissionDenied(
+            "{problem}: nothing allowed; run `floorman check`", problem=disagreement
+        )
     return row.role
 
 
@@ -217,19 +222,27 @@ def _decide(floor: Floor, action: str, session: Session) -> str | None:
         return None
     if actor.source is not None:
         raise PermissionDenied(
-            f"source '{actor.name}' may only record agent states, not {_describe(action)}"
+            "source '{name}' may only record agent states, not {action}",
+            name=actor.name,
+            action=_describe(action),
         )
     if not operators_exist(session) and (actor.role is None or actor.role in PERMISSIONS[action]):
         return actor.role
     role = effective_role(floor, session)
     if role is None:
         raise PermissionDenied(
-            f"{actor.name} is not logged in: {_describe(action)} needs {_needs(action)}; "
-            "log in (in the CLI: --operator NAME with FLOORMAN_PIN or a PIN prompt)"
+            "{name} is not logged in: {action} needs {action2}; log in (in the CLI: --operator "
+            "NAME with FLOORMAN_PIN or a PIN prompt)",
+            name=actor.name,
+            action=_describe(action),
+            action2=_needs(action),
         )
     if role not in PERMISSIONS[action]:
         raise PermissionDenied(
-            f"operator {actor.name} ({role_name(role)}) may not {_describe(action)}: "
-            f"it needs {_needs(action)}"
+            "operator {name} ({role}) may not {action}: it needs {action2}",
+            name=actor.name,
+            role=role_name(role),
+            action=_describe(action),
+            action2=_needs(action),
         )
     return role

@@ -40,5 +40,9 @@ def role_name(role: str | None) -> str:
 def check_role(role: str) -> str:
     """Return `role` if it is one of ROLES, else refuse with the list of roles."""
     if role not in ROLE_RANK:
-        raise FloorError(f"unknown role '{clean(role, 'role') or ''}': one of {', '.join(ROLES)}")
+        raise FloorError(
+            "unknown role '{value}': one of {items}",
+            value=clean(role, 'role') or '',
+            items=', '.join(ROLES),
+        )
     return role

@@ -26,7 +26,11 @@ def export_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object
                 writer.writerow(row)
                 count += 1
     except OSError as exc:
-        raise FloorError(f"cannot write {path}: {exc.strerror}") from exc
+        raise FloorError(
+            "cannot write {path}: {strerror}",
+            path=path,
+            strerror=exc.strerror,
+        ) from exc
     return count
 
 

@@ -188,9 +188,12 @@ def _resolve(session: Session, roll: RollCall, refs: Sequence[str | int]) -> lis
             wanted = text.casefold()
             match = [e for e, v in rows if ((v.name if v else e.name) or "").casefold() == wanted]
         if not match:
-            raise FloorError(f"'{text}' is not on this roll call; give a name or its number")
+            raise FloorError(
+                "'{text}' is not on this roll call; give a name or its number",
+                text=text,
+            )
         if len(match) > 1:
-            raise FloorError(f"more than one '{text}' on this roll call; give the number")
+            raise FloorError("more than one '{text}' on this roll call; give the number", text=text)
         found.append(match[0])
     return found
 
@@ -219,7 +222,10 @@ def mark_in(
         if entry.safe_at is not None:
             when = entry.safe_at.astimezone(zone).strftime("%H:%M")
             raise FloorError(
-                f"number {entry.position} was already marked safe by {entry.safe_by} at {when}"
+                "number {position} was already marked safe by {safe_by} at {when}",
+                position=entry.position,
+                safe_by=entry.safe_by,
+                when=when,
             )
     now = floor.clock.now()
     for entry in entries:
@@ -333,8 +339,10 @@ def close_roll_call(floor: Floor, ref: str | None = None) -> RollCallView:
         users = emergencies_using(session, roll)
         if users:
             raise FloorError(
-                f"this roll call belongs to the running emergency {users[0].title_en} "
-                f"({users[0].id[:8]}); it closes with it"
+                "this roll call belongs to the running emergency {title_en} ({id}); it closes "
+                "with it",
+                title_en=users[0].title_en,
+                id=users[0].id[:8],
             )
         return _close(session, floor, roll)
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from floorman.data.tables.roll_call import RollCall, RollCallEntry
 from floorman.data.tables.visitors import Visitor
 from floorman.domain.core.states import PersonKind
+from floorman.i18n import t
 
 # What an entry shows once its name is gone (a purged visitor).
 NO_NAME = "(purged)"
@@ -53,16 +54,19 @@ class RollCallEntryView:
 
     @property
     def location(self) -> str:
-        """Where to look for them, in English: a seat, a visitor's badge and host, a place."""
+        """Where to look for them, in the current language: a seat, a visitor's badge and
+        host, a place."""
         if self.seat:
-            return f"seat {self.seat}" + (f" ({self.seat_state})" if self.seat_state else "")
+            if self.seat_state:
+                return t("seat {seat} ({state})", seat=self.seat, state=t(self.seat_state))
+            return t("seat {seat}", seat=self.seat)
         parts = [
-            f"badge {self.badge}" if self.badge else "",
-            f"escort {self.escort}" if self.escort else "",
-            f"host {self.host}" if self.host else "",
+            t("badge {badge}", badge=self.badge) if self.badge else "",
+            t("escort {escort}", escort=self.escort) if self.escort else "",
+            t("host {host}", host=self.host) if self.host else "",
             self.place or "",
         ]
-        return ", ".join(p for p in parts if p)
+        return t(", ").join(p for p in parts if p)
 
     def as_json(self) -> dict[str, object]:
         data: dict[str, object] = asdict(self)

@@ -55,17 +55,24 @@ def _next_state(event: str, seat: Seat, has_agent: bool) -> SeatState:
     """The seat state an event leads to, refusing events that make no sense here."""
     if event == SeatEventKind.FIXED:
         if seat.state != SeatState.FAULT:
-            raise FloorError(f"seat {seat.code} is not out of order; 'fixed' does not apply")
+            raise FloorError(
+                "seat {code} is not out of order; 'fixed' does not apply",
+                code=seat.code,
+            )
         return SeatState.READY if has_agent else SeatState.EMPTY
     if event == SeatEventKind.FAULT:
         return SeatState.FAULT
     if event == SeatEventKind.EMPTY:
         return SeatState.EMPTY
     if seat.state == SeatState.FAULT:
-        raise FloorError(f"seat {seat.code} is out of order; record 'fixed' first")
+        raise FloorError("seat {code} is out of order; record 'fixed' first", code=seat.code)
     if event == SeatEventKind.BACK:
         if seat.state != SeatState.AWAY:
-            raise FloorError(f"seat {seat.code} is not away (it is {seat.state})")
+            raise FloorError(
+                "seat {code} is not away (it is {state})",
+                code=seat.code,
+                state=seat.state,
+            )
         return SeatState.READY
     return SeatState(event)
 
@@ -91,7 +98,11 @@ def apply_event(
     now = floor.clock.now()
     event = (event or "").strip().lower()
     if event not in EVENTS:
-        raise FloorError(f"unknown state '{event}'; expected one of: {', '.join(EVENTS)}")
+        raise FloorError(
+            "unknown state '{event}'; expected one of: {items}",
+            event=event,
+            items=', '.join(EVENTS),
+        )
     reason = clean(reason, "reason", max_len=200)
     source = clean(source, "source", max_len=60, identifier=True) or floor.actor.source or "cli"
     seat_code = (clean(seat_code, "seat", required=True, max_len=40, identifier=True) or "").upper()
@@ -100,7 +111,7 @@ def apply_event(
     if at.tzinfo is None:
         raise FloorError("event time needs a time zone")
     if at > now + FUTURE_TOLERANCE:
-        raise FloorError(f"time {at.isoformat()} is more than one minute in the future")
+        raise FloorError("time {at} is more than one minute in the future", at=at.isoformat())
     if external_id is not None:
         seen = session.exec(
             select(Seat.code, SeatEvent.event)
@@ -112,34 +123,39 @@ def apply_event(
             if (seen_seat, seen_event) != (seat_code, event):
                 # Not a replay: dropping it silently would lose an event for good.
                 raise FloorError(
-                    f"id '{external_id}' was already used for {seen_seat} {seen_event}; "
-                    "an id names one event"
+                    "id '{external_id}' was already used for {seen_seat} {seen_event}; an id "
+                    "names one event",
+                    external_id=external_id,
+                    seen_seat=seen_seat,
+                    seen_event=seen_event,
                 )
             view = seat_view_by_code(session, seat_code)
             return EventResult(view=view, changed=False)
 
     seat = _by_key(session, Seat, Seat.code, seat_code)
     if seat is None:
-        raise FloorError(f"unknown seat '{seat_code}'")
+        raise FloorError("unknown seat '{seat_code}'", seat_code=seat_code)
     current_agent = session.get(Agent, seat.agent_id) if seat.agent_id else None
     agent = current_agent
     if agent_no is not None:
         agent_no = clean(agent_no, "agent", required=True, max_len=40, identifier=True) or ""
         agent = _by_key(session, Agent, Agent.staff_no, agent_no)
         if agent is None:
-            raise FloorError(f"unknown agent '{agent_no}'")
+            raise FloorError("unknown agent '{agent_no}'", agent_no=agent_no)
         if event == SeatEventKind.EMPTY:
             raise FloorError("'empty' takes no --agent: the seat is left with no one at it")
     if event in AGENT_EVENTS and agent is None:
-        raise FloorError(f"seat {seat.code} has no agent; give --agent STAFF_NO")
+        raise FloorError("seat {code} has no agent; give --agent STAFF_NO", code=seat.code)
     if not stamped and at < seat.since and _has_history(session, seat):
         # This terminal's clock was corrected backwards after the seat's last change:
         # "now" is the seat's last moment, never before it (timers never go negative).
         at = seat.since
     if at < seat.since and _has_history(session, seat):
         raise FloorError(
-            f"event at {at.isoformat()} is older than seat {seat.code}'s current state "
-            f"(since {seat.since.isoformat()})"
+            "event at {at} is older than seat {code}'s current state (since {since})",
+            at=at.isoformat(),
+            code=seat.code,
+            since=seat.since.isoformat(),
         )
     new_state = _next_state(event, seat, agent is not None)
     new_agent = None if new_state == SeatState.EMPTY else agent

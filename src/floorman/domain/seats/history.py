@@ -27,7 +27,7 @@ def seat_history(session: Session, seat_code: str, since: datetime) -> list[Hist
     """A seat's events from `since` (e.g. the start of today), oldest first."""
     seat = session.exec(select(Seat).where(Seat.code == seat_code)).first()
     if seat is None:
-        raise FloorError(f"unknown seat '{seat_code}'")
+        raise FloorError("unknown seat '{seat_code}'", seat_code=seat_code)
     rows = session.exec(
         select(SeatEvent, Agent)
         .outerjoin(Agent, SeatEvent.agent_id == Agent.id)  # type: ignore[arg-type]

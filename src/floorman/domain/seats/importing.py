@@ -25,16 +25,24 @@ def _read_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str
             header = [h.strip().lower() for h in (reader.fieldnames or [])]
             missing = [c for c in required if c not in header]
             if missing:
-                raise FloorError(f"{path}: line 1: missing column(s): {', '.join(missing)}")
+                raise FloorError(
+                    "{path}: line 1: missing column(s): {items}",
+                    path=path,
+                    items=', '.join(missing),
+                )
             reader.fieldnames = header
             return [
                 (reader.line_num, {k: (v or "").strip() for k, v in row.items() if k})
                 for row in reader
             ]
     except OSError as exc:
-        raise FloorError(f"{path}: cannot be read: {exc.strerror}") from exc
+        raise FloorError(
+            "{path}: cannot be read: {strerror}",
+            path=path,
+            strerror=exc.strerror,
+        ) from exc
     except UnicodeDecodeError as exc:
-        raise FloorError(f"{path}: not UTF-8 text") from exc
+        raise FloorError("{path}: not UTF-8 text", path=path) from exc
 
 
 def import_seats(floor: Floor, path: Path) -> int:
@@ -50,7 +58,9 @@ def import_seats(floor: Floor, path: Path) -> int:
             seat_type = row["type"].lower() or "general"
             if seat_type not in SEAT_TYPES:
                 raise FloorError(
-                    f"unknown seat type '{row['type']}'; one of: {', '.join(SEAT_TYPES)}"
+                    "unknown seat type '{type}'; one of: {items}",
+                    type=row['type'],
+                    items=', '.join(SEAT_TYPES),
                 )
             try:
                 r, c = int(row["row"]), int(row["col"])
@@ -59,14 +69,14 @@ def import_seats(floor: Floor, path: Path) -> int:
             if r < 0 or c < 0:
                 raise FloorError("row and col must not be negative")
             if code in seen:
-                raise FloorError(f"seat '{code}' appears twice")
+                raise FloorError("seat '{code}' appears twice", code=code)
             seen.add(code)
             zone_name = clean(row.get("zone_name"), "zone_name", max_len=60) or zone
         except FloorError as exc:
-            raise FloorError(f"{path}: line {line}: {exc}") from exc
+            raise FloorError("{path}: line {line}: {exc}", path=path, line=line, exc=exc) from exc
         parsed.append((code, zone, zone_name, seat_type, r, c))
     if not parsed:
-        raise FloorError(f"{path}: no seats in the file")
+        raise FloorError("{path}: no seats in the file", path=path)
     with floor.db.write() as session:
         permissions.require(floor, "seat.import", session=session)
         zones = {z.code: z for z in session.exec(select(Zone)).all()}
@@ -115,13 +125,13 @@ def import_agents(floor: Floor, path: Path) -> int:
             name = clean(row["name"], "name", required=True, max_len=60) or ""
             team = clean(row.get("team", ""), "team", max_len=60) or ""
             if staff_no in seen:
-                raise FloorError(f"staff number '{staff_no}' appears twice")
+                raise FloorError("staff number '{staff_no}' appears twice", staff_no=staff_no)
             seen.add(staff_no)
         except FloorError as exc:
-            raise FloorError(f"{path}: line {line}: {exc}") from exc
+            raise FloorError("{path}: line {line}: {exc}", path=path, line=line, exc=exc) from exc
         parsed.append((staff_no, name, team))
     if not parsed:
-        raise FloorError(f"{path}: no agents in the file")
+        raise FloorError("{path}: no agents in the file", path=path)
     with floor.db.write() as session:
         permissions.require(floor, "agent.import", session=session)
         for staff_no, name, team in parsed:

@@ -85,7 +85,7 @@ def seat_view_by_code(session: Session, code: str) -> SeatView:
         .where(Seat.code == code)
     ).first()
     if row is None:
-        raise FloorError(f"unknown seat '{code}'")
+        raise FloorError("unknown seat '{code}'", code=code)
     return seat_view(*row)
 
 

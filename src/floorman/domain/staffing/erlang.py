@@ -158,20 +158,23 @@ def check_erlang_input(
         raise FloorError("the average handle time must be more than 0 seconds")
     if not 0 < target_sl < 1:
         raise FloorError(
-            f"the target service level is a fraction above 0 and below 1 "
-            f"(0.8 for 80%), got {target_sl:g}"
+            "the target service level is a fraction above 0 and below 1 (0.8 for 80%), got "
+            "{target_sl:g}",
+            target_sl=target_sl,
         )
     if answer_within_seconds < 0:
         raise FloorError("the answer-within time must not be negative")
     if not 0 < max_occupancy <= 1:
         raise FloorError(
-            f"the maximum occupancy is a fraction above 0 and at most 1 (0.85 for 85%), "
-            f"got {max_occupancy:g}"
+            "the maximum occupancy is a fraction above 0 and at most 1 (0.85 for 85%), got "
+            "{max_occupancy:g}",
+            max_occupancy=max_occupancy,
         )
     if not 0 <= shrinkage < 1:
         raise FloorError(
-            f"shrinkage is a fraction from 0 up to (not including) 1 (0.3 for 30%), "
-            f"got {shrinkage:g}"
+            "shrinkage is a fraction from 0 up to (not including) 1 (0.3 for 30%), got "
+            "{shrinkage:g}",
+            shrinkage=shrinkage,
         )
     inputs = ErlangInput(
         calls,
@@ -184,8 +187,10 @@ def check_erlang_input(
     )
     if inputs.traffic_erlangs > MAX_TRAFFIC_ERLANGS:
         raise FloorError(
-            f"{inputs.traffic_erlangs:.0f} Erlangs is more than {MAX_TRAFFIC_ERLANGS:.0f}: "
-            f"check the units (interval and handle time are in seconds)"
+            "{traffic_erlangs:.0f} Erlangs is more than {MAX_TRAFFIC_ERLANGS:.0f}: check the "
+            "units (interval and handle time are in seconds)",
+            traffic_erlangs=inputs.traffic_erlangs,
+            MAX_TRAFFIC_ERLANGS=MAX_TRAFFIC_ERLANGS,
         )
     return inputs
 
@@ -233,7 +238,10 @@ def erlang_staffing(inputs: ErlangInput) -> ErlangResult:
 def erlang_for_agents(inputs: ErlangInput, agents: int) -> ErlangResult:
     """The figures for a given number of agents (what happens with the people I have?)."""
     if isinstance(agents, bool) or not isinstance(agents, int) or agents < 1:
-        raise FloorError(f"agents must be a whole number of at least 1, got {agents!r}")
+        raise FloorError(
+            "agents must be a whole number of at least 1, got {agents!r}",
+            agents=agents,
+        )
     if agents > 10 * MAX_TRAFFIC_ERLANGS:
-        raise FloorError(f"{agents} agents is more than any floor: check the number")
+        raise FloorError("{agents} agents is more than any floor: check the number", agents=agents)
     return _result(inputs, agents, erlang_b(agents, inputs.traffic_erlangs))

@@ -37,10 +37,13 @@ def parse_interval(label: str, default_minutes: int) -> tuple[time | None, int]:
     try:
         end = _parse_clock(end_text)
     except ValueError as exc:
-        raise FloorError(f"interval '{label}': the end is not a time like 08:30") from exc
+        raise FloorError(
+            "interval '{label}': the end is not a time like 08:30",
+            label=label,
+        ) from exc
     seconds = (end.hour * 60 + end.minute - start.hour * 60 - start.minute) % 1440 * 60
     if seconds == 0:
-        raise FloorError(f"interval '{label}' has no length")
+        raise FloorError("interval '{label}' has no length", label=label)
     return start, seconds
 
 
@@ -54,13 +57,21 @@ def read_forecast(path: Path, *, interval_minutes: int = 30) -> list[ForecastInt
             header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
             missing = [c for c in ("interval", "calls", "aht") if c not in header]
             if missing:
-                raise FloorError(f"{path}: line 1: missing column(s): {', '.join(missing)}")
+                raise FloorError(
+                    "{path}: line 1: missing column(s): {items}",
+                    path=path,
+                    items=', '.join(missing),
+                )
             reader.fieldnames = header
             rows = [(reader.line_num, row) for row in reader]
     except OSError as exc:
-        raise FloorError(f"{path}: cannot be read: {exc.strerror}") from exc
+        raise FloorError(
+            "{path}: cannot be read: {strerror}",
+            path=path,
+            strerror=exc.strerror,
+        ) from exc
     except UnicodeDecodeError as exc:
-        raise FloorError(f"{path}: not UTF-8 text") from exc
+        raise FloorError("{path}: not UTF-8 text", path=path) from exc
     intervals: list[ForecastInterval] = []
     for line, row in rows:
         try:
@@ -73,10 +84,10 @@ def read_forecast(path: Path, *, interval_minutes: int = 30) -> list[ForecastInt
             if aht <= 0 and calls > 0:
                 raise FloorError("aht (seconds) must be more than 0 when there are calls")
         except FloorError as exc:
-            raise FloorError(f"{path}: line {line}: {exc}") from exc
+            raise FloorError("{path}: line {line}: {exc}", path=path, line=line, exc=exc) from exc
         intervals.append(ForecastInterval(label, start, seconds, calls, aht))
     if not intervals:
-        raise FloorError(f"{path}: no intervals in the file")
+        raise FloorError("{path}: no intervals in the file", path=path)
     return intervals
 
 
@@ -84,7 +95,11 @@ def _number(value: str | None, name: str) -> float:
     try:
         number = float((value or "").strip())
     except ValueError as exc:
-        raise FloorError(f"{name} must be a number, got '{value or ''}'") from exc
+        raise FloorError(
+            "{name} must be a number, got '{value}'",
+            name=name,
+            value=value or '',
+        ) from exc
     if not math.isfinite(number):
-        raise FloorError(f"{name} must be a finite number")
+        raise FloorError("{name} must be a finite number", name=name)
     return number

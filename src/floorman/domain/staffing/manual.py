@@ -84,8 +84,9 @@ class SeatTable:
                     rows.append((int(calls_text), int(seats_text)))
             except ValueError as exc:
                 raise FloorError(
-                    f"seat table entry '{part}' is not calls:seats (e.g. 100:7) "
-                    f"or +seats/calls (e.g. +3/100)"
+                    "seat table entry '{part}' is not calls:seats (e.g. 100:7) or +seats/calls "
+                    "(e.g. +3/100)",
+                    part=part,
                 ) from exc
         return cls(tuple(rows), step_calls, step_seats)
 

@@ -19,5 +19,5 @@ def ceil_up(value: float) -> int:
 
 def check_finite(value: float, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise FloorError(f"{name} must be a number, got {value!r}")
+        raise FloorError("{name} must be a number, got {value!r}", name=name, value=value)
     return float(value)

@@ -22,7 +22,7 @@ def _decide(floor: Floor, ref: str, approve: bool, reason: str | None) -> Visito
         action = "visitor.approve_external" if external else "visitor.approve_internal"
         role = require(floor, session, action)
         if visitor.status != VisitorStatus.PENDING:
-            raise FloorError(f"this visitor is already {visitor.status}")
+            raise FloorError("this visitor is already {status}", status=visitor.status)
         before = {"status": visitor.status}
         visitor.status = VisitorStatus.APPROVED if approve else VisitorStatus.REJECTED
         visitor.decided_at = floor.clock.now()

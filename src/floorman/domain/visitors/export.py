@@ -41,5 +41,9 @@ def export_csv(session: Session, path: Path) -> int:
                 data = asdict(view)
                 writer.writerow([_csv_cell(data[c]) for c in CSV_COLUMNS])
     except OSError as exc:
-        raise FloorError(f"{path}: cannot be written: {exc.strerror}") from exc
+        raise FloorError(
+            "{path}: cannot be written: {strerror}",
+            path=path,
+            strerror=exc.strerror,
+        ) from exc
     return len(views)

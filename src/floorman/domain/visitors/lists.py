@@ -142,7 +142,10 @@ def remove_list_entry(floor: Floor, entry_id: str, kind: str | None = None) -> L
         entry = find_list_entry(session, entry_id)
         if kind is not None and entry.kind != kind:
             raise FloorError(
-                f"entry {entry.id[:8]} is on the {entry.kind} list, not the {kind} list"
+                "entry {id} is on the {kind} list, not the {kind2} list",
+                id=entry.id[:8],
+                kind=entry.kind,
+                kind2=kind,
             )
         entry.removed_at = floor.clock.now()
         entry.removed_by = floor.actor.name

@@ -47,7 +47,10 @@ def check_in(floor: Floor, ref: str, at: datetime | None = None) -> VisitorView:
         if visitor.checked_in_at is not None:
             raise FloorError("this visitor is already checked in")
         if visitor.status != VisitorStatus.APPROVED:
-            raise FloorError(f"no check-in before approval (this visitor is {visitor.status})")
+            raise FloorError(
+                "no check-in before approval (this visitor is {status})",
+                status=visitor.status,
+            )
         if visitor.category == VisitorCategory.EXTERNAL and not visitor.escort:
             raise FloorError("a visitor from outside the company must have an escort")
         if visitor.decided_at is not None and when < visitor.decided_at:
@@ -88,8 +91,8 @@ def check_out(floor: Floor, ref: str, at: datetime | None = None) -> VisitorView
             raise FloorError("this visitor has already checked out")
         if when < visitor.checked_in_at:
             raise FloorError(
-                f"the check-out time is before the check-in "
-                f"({_local(floor, visitor.checked_in_at)})"
+                "the check-out time is before the check-in ({floor})",
+                floor=_local(floor, visitor.checked_in_at),
             )
         visitor.checked_out_at = when
         visitor.checked_out_by = floor.actor.name

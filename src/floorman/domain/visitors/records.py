@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from floorman.data import journal
 from floorman.domain.core.context import Floor
-from floorman.domain.core.errors import FloorError
+from floorman.domain.core.errors import FloorError, Word
 from floorman.domain.core.states import Role
 from floorman.domain.core.text import clean, strip_control
 from floorman.domain.operators import permissions
@@ -26,7 +26,10 @@ def checked_text(
     either a mistake or an attack, and the duty manager should see and retype them.
     """
     if value is not None and strip_control(value) != value:
-        raise FloorError(f"{field} contains control characters or terminal escape sequences")
+        raise FloorError(
+            "{field} contains control characters or terminal escape sequences",
+            field=Word(field),
+        )
     return clean(value, field, max_len=max_len, required=required)
 
 

@@ -77,7 +77,10 @@ def _check_form(form: Registration, floor: Floor) -> _CleanRegistration:
     if minutes is None:
         minutes = floor.config.visitors.default_duration_minutes
     if not 1 <= minutes <= MAX_MINUTES:
-        raise FloorError(f"expected duration must be 1 to {MAX_MINUTES} minutes")
+        raise FloorError(
+            "expected duration must be 1 to {MAX_MINUTES} minutes",
+            MAX_MINUTES=MAX_MINUTES,
+        )
     return _CleanRegistration(
         name=required_text(form.name, "name", 100),
         organisation=required_text(form.organisation, "organisation", 100),
@@ -114,7 +117,10 @@ def _refuse_blocked(
 def _add_visitor(session: Session, floor: Floor, data: _CleanRegistration) -> VisitorView:
     now = floor.clock.now()
     if data.badge and badge_holder(session, data.badge) is not None:
-        raise FloorError(f"badge {data.badge} is already given to a visitor who has not left")
+        raise FloorError(
+            "badge {badge} is already given to a visitor who has not left",
+            badge=data.badge,
+        )
     visitor = Visitor(
         name=data.name, organisation=data.organisation, category=data.category,
         purpose=data.purpose, host=data.host, escort=data.escort, phone=data.phone,
@@ -164,6 +170,7 @@ def register(floor: Floor, form: Registration) -> VisitorView:
     # Raised after the write transaction commits, so the refused attempt stays recorded.
     reason = f": {blocked.reason}" if blocked.reason else ""
     raise FloorError(
-        f"registration refused: this visitor is on the block list{reason} "
-        "(the attempt was recorded)"
+        "registration refused: this visitor is on the block list{reason} (the attempt was "
+        "recorded)",
+        reason=reason,
     )
