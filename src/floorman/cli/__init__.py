@@ -221,9 +221,41 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 def one_line(message: str) -> str:
     """An error message as one line without control characters: it may echo user input."""
-    from floorman.domain.core.text import strip_control
+    from floorman.domain.core.text import printable
 
-    return " ".join(strip_control(message.replace("\n", " ").replace("\r", " ")).split())
+    return " ".join(printable(message.replace("\r", " ")).split())
+
+
+# Commands that draw a full-screen terminal: their output is Textual's own.
+_FULL_SCREEN = frozenset({"ui", "demo", "wallboard"})
+
+
+def _handle(args: argparse.Namespace) -> int:
+    """Run the command's handler; everything it prints goes through the one output
+    sanitiser (`text.PrintableStream`), whichever module prints it."""
+    import contextlib
+
+    from floorman.domain.core.text import PrintableStream
+
+    if args.command in _FULL_SCREEN:
+        return int(args.handler(args) or 0)
+    with (
+        contextlib.redirect_stdout(PrintableStream(sys.stdout)),
+        contextlib.redirect_stderr(PrintableStream(sys.stderr)),
+    ):
+        return int(args.handler(args) or 0)
+
+
+def _too_long(argv: list[str]) -> str | None:
+    from floorman.domain.core import bounds
+
+    for position, argument in enumerate(argv, start=1):
+        if len(argument) > bounds.ARGUMENT_MAX:
+            return (
+                f"floorman: argument {position} is too long ({len(argument)} characters, "
+                f"at most {bounds.ARGUMENT_MAX}); nothing was done"
+            )
+    return None
 
 
 def run(argv: list[str]) -> int:
@@ -235,12 +267,16 @@ def run(argv: list[str]) -> int:
     from floorman.domain.core.errors import FloorError
 
     args: argparse.Namespace | None = None
+    too_long = _too_long(argv)
+    if too_long is not None:
+        print(too_long, file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         args = parse(argv)
         # The command line itself, for the one command that runs it again (`serve` takes
         # handed-over `floorman event` calls): handed in, so no module imports the CLI.
         args.run_command, args.build_parser = run, build_parser
-        return int(args.handler(args) or 0)
+        return _handle(args)
     except UsageError as exc:
         print(one_line(str(exc)), file=sys.stderr)
         return EXIT_BAD_INPUT

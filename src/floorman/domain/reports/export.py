@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from floorman.domain.core.errors import FloorError
+from floorman.domain.core.files import free_name, write_csv
 from floorman.domain.reports.figures import FloorReport
 
 
-def export_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
-    """Write one report as CSV (UTF-8 with BOM so spreadsheet programs read Chinese)."""
-    count = 0
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", newline="", encoding="utf-8-sig") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            for row in rows:
-                writer.writerow(row)
-                count += 1
-    except OSError as exc:
-        raise FloorError(f"cannot write {path}: {exc.strerror}") from exc
-    return count
-
-
 def export_report(report: FloorReport, folder: Path, zone_name: str = "UTC") -> list[Path]:
-    """Write every report of the range as its own CSV file; return the files."""
+    """Write every report of the range as its own new CSV file; return the files.
+
+    The folder is floorman's own: a name already taken (an earlier export of the same
+    range) gets a new one, name-2.csv, never written over."""
     stamp = f"{report.start:%Y%m%d}-{report.end:%Y%m%d}"
     files: dict[Path, tuple[tuple[str, ...], list[tuple[object, ...]]]] = {
         folder / f"occupancy-{stamp}.csv": (
@@ -54,6 +40,13 @@ def export_report(report: FloorReport, folder: Path, zone_name: str = "UTC") -> 
             [(h.hour.isoformat(), int(h.value)) for h in report.alerts],
         ),
     }
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FloorError(f"{folder}: cannot be created: {exc.strerror}") from exc
+    written = []
     for path, (header, rows) in files.items():
-        export_csv(path, header, rows)
-    return list(files)
+        target = free_name(path)
+        write_csv(target, header, rows)
+        written.append(target)
+    return written
