@@ -260,11 +260,15 @@ def _too_long(argv: list[str]) -> str | None:
 
 def run(argv: list[str]) -> int:
     """Parse `argv`, run the command, and turn known failures into an exit status."""
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import DBAPIError
 
     from floorman.config import ConfigError
-    from floorman.data.db import DatabaseError, refused_write_reason
+    from floorman.data.db import DatabaseError, refused_write_reason, sqlite_module
     from floorman.domain.core.errors import FloorError
+
+    # The driver's own errors too (a backup or a check reads the file through it): a
+    # damaged file, a disk that refuses, are one line and exit 1 in every command.
+    driver_errors = (DBAPIError, sqlite_module(force_old=True).Error)
 
     args: argparse.Namespace | None = None
     too_long = _too_long(argv)
@@ -286,11 +290,12 @@ def run(argv: list[str]) -> int:
     except DatabaseError as exc:
         print(one_line(f"floorman: {exc}"), file=sys.stderr)
         return EXIT_UNUSABLE
-    except OperationalError as exc:  # a read the disk refused (read-only, I/O error...)
+    except driver_errors as exc:  # a damaged file, a read the disk refused (read-only...)
         from floorman.cli.common import db_path_from
 
         path = db_path_from(args) if args is not None else None
-        reason = refused_write_reason(exc, path) or f"database error: {exc.orig}"
+        detail = getattr(exc, "orig", None) or exc
+        reason = refused_write_reason(exc, path) or f"database error: {detail}"
         print(one_line(f"floorman: {path}: {reason}"), file=sys.stderr)
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
