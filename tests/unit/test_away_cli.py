@@ -164,7 +164,7 @@ def test_a_wildcard_prefix_names_no_slip(floor_db: Path, args: tuple[str, ...]) 
         (("away", "reject", "1001", "--reason", ""), "rejection reason"),
         (("away", "list", "--date", "yesterday"), "YYYY-MM-DD"),
         (("away", "log", "--date", "2026-13-01"), "YYYY-MM-DD"),
-        (("away", "extend", "1001", "--minutes", "ten", "--reason", "x"), "invalid int"),
+        (("away", "extend", "1001", "--minutes", "ten", "--reason", "x"), "whole number"),
         (("away", "start", "1001", "--at", "noon"), "malformed time"),
         (("away", "frobnicate"), "invalid choice"),
     ],

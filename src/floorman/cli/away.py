@@ -88,7 +88,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     extend = cmds.add_parser("extend", parents=[common], help="the one extension of a slip")
     extend.add_argument("slip", metavar="SLIP")
     extend.add_argument(
-        "--minutes", required=True, type=bounds.count(1, bounds.MINUTES_MAX), metavar="N"
+        "--minutes", required=True, type=bounds.count(0, bounds.MINUTES_MAX), metavar="N"
     )
     extend.add_argument("--reason", required=True, metavar="TEXT")
     _with_json(extend, cmd_extend)
