@@ -62,6 +62,8 @@ def refused(folder: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> str
          "outside 2000-01-01"),
         (["away", "log", "--date", "9999-12-31"], "outside 2000-01-01"),
         (["away", "list", "--date", "0001-01-01"], "outside 2000-01-01"),
+        (["away", "list", "--shift", "9999-12-31/08:00-16:00"], "outside 2000-01-01"),
+        (["handover", "assign", "0001-01-01/08:00-16:00", "x"], "outside 2000-01-01"),
         (["journal", "--since", "9999-12-31T23:59:59-14:00"], "outside 2000-01-01"),
         (["event", "A-01", "ready", "--at", "0001-01-01T00:00:00+14:00"], "outside 2000-01-01"),
         (["journal", "--limit", "100000000000000000000"], "between 1 and"),
