@@ -72,7 +72,7 @@ def refused(folder: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> str
         (["handover", "shifts", "--days", "100000000000000000000"], "between 1 and 366"),
         (["handover", "list", "--limit", "100000000000000000000"], "between 1 and"),
         (["away", "extend", "1001", "--minutes", "100000000000000000000", "--reason", "x"],
-         "between 1 and"),
+         "between 0 and"),
         (["staffing", "erlang", "--calls", "100", "--interval", "nan", "--aht", "180",
           "--target-sl", "0.8", "--answer-within", "20"], "argument --interval"),
         (["staffing", "erlang", "--calls", "inf", "--interval", "1800", "--aht", "180",
