@@ -138,11 +138,11 @@ def apply_event(
             raise FloorError("'empty' takes no --agent: the seat is left with no one at it")
     if event in AGENT_EVENTS and agent is None:
         raise FloorError(f"seat {seat.code} has no agent; give --agent STAFF_NO")
-    if not stamped and at < seat.since:
+    if not stamped and at < seat.since and _has_history(session, seat):
         # This terminal's clock was corrected backwards after the seat's last change:
         # "now" is the seat's last moment, never before it (timers never go negative).
         at = seat.since
-    if at < seat.since:
+    if stamped and at < seat.since:
         # Also a seat's first event: its state began when it was imported, and an event
         # from before (a 1970 default) would make an away of decades.
         raise FloorError(
@@ -231,6 +231,14 @@ def _by_key(session: Session, table: type[Any], column: Any, value: str) -> Any:
     if row is not None:
         ids[(table.__name__, value)] = row.id
     return row
+
+
+def _has_history(session: Session, seat: Seat) -> bool:
+    """A seat with events: "now" before its state means this terminal's clock went back."""
+    return (
+        session.exec(select(SeatEvent.id).where(SeatEvent.seat_id == seat.id).limit(1)).first()
+        is not None
+    )
 
 
 def _release_other_seat(
