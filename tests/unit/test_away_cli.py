@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from floorman.clock import SystemClock
+from floorman.clock import FakeClock
 from floorman.config import Config
 from floorman.data.db import Database
 from floorman.domain.core.context import Actor, Floor
@@ -44,7 +44,11 @@ def ok(db: Path, *args: str) -> str:
 @pytest.fixture
 def floor_db(db: Database, tmp_path: Path) -> Path:
     """A migrated floor on the real clock: 1001 at A-01 and 1002 at A-02 for 20 minutes."""
-    floor = Floor(db=db, clock=SystemClock(), config=Config(timezone="UTC"), actor=Actor("setup"))
+    # Seats imported before the agents sat down 20 minutes ago: a first event from
+    # before the seat existed would be refused.
+    earlier = datetime.now(UTC) - timedelta(minutes=20)
+    clock = FakeClock(earlier - timedelta(seconds=1))
+    floor = Floor(db=db, clock=clock, config=Config(timezone="UTC"), actor=Actor("setup"))
     (tmp_path / "s.csv").write_text(
         "seat,zone,type,row,col\nA-01,A,general,0,0\nA-02,A,general,0,1\n", encoding="utf-8"
     )
@@ -53,7 +57,7 @@ def floor_db(db: Database, tmp_path: Path) -> Path:
     )
     import_seats(floor, tmp_path / "s.csv")
     import_agents(floor, tmp_path / "a.csv")
-    earlier = datetime.now(UTC) - timedelta(minutes=20)
+    clock.set(earlier)
     record_event(floor, "A-01", "ready", agent_no="1001", at=earlier)
     record_event(floor, "A-02", "ready", agent_no="1002", at=earlier)
     return db.path
@@ -160,7 +164,7 @@ def test_a_wildcard_prefix_names_no_slip(floor_db: Path, args: tuple[str, ...]) 
         (("away", "reject", "1001", "--reason", ""), "rejection reason"),
         (("away", "list", "--date", "yesterday"), "YYYY-MM-DD"),
         (("away", "log", "--date", "2026-13-01"), "YYYY-MM-DD"),
-        (("away", "extend", "1001", "--minutes", "ten", "--reason", "x"), "invalid int"),
+        (("away", "extend", "1001", "--minutes", "ten", "--reason", "x"), "whole number"),
         (("away", "start", "1001", "--at", "noon"), "malformed time"),
         (("away", "frobnicate"), "invalid choice"),
     ],

@@ -300,7 +300,7 @@ def test_parse_queue_log_line() -> None:
         ("1000",),
     )
     assert record.at == datetime(2013, 4, 23, 12, 32, 20, tzinfo=UTC)
-    assert parse_queue_log_line("1|NONE|q|PJSIP/1|ADDMEMBER|").data == ("",)
+    assert parse_queue_log_line("1764600000|NONE|q|PJSIP/1|ADDMEMBER|").data == ("",)
     with pytest.raises(FloorError):
         parse_queue_log_line("1|NONE|q")
 

@@ -69,7 +69,7 @@ def test_erlang_text_and_what_if_agents() -> None:
         (("--target-sl", "1.5"), "target service level"),
         (("--interval", "-1"), "interval"),
         (("--shrinkage", "1"), "shrinkage"),
-        (("--calls", "lots"), "invalid float value"),
+        (("--calls", "lots"), "must be a number"),
     ],
 )
 def test_erlang_nonsense_exits_2_with_one_line(change: tuple[str, str], message: str) -> None:

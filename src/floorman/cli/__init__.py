@@ -242,15 +242,55 @@ def one_line(message: str) -> str:
     return without_controls(message)
 
 
+# Commands that draw a full-screen terminal: their output is Textual's own.
+_FULL_SCREEN = frozenset({"ui", "demo", "wallboard"})
+
+
+def _handle(args: argparse.Namespace) -> int:
+    """Run the command's handler; everything it prints goes through the one output
+    sanitiser (`text.PrintableStream`), whichever module prints it."""
+    import contextlib
+
+    from floorman.domain.core.text import PrintableStream
+
+    if args.command in _FULL_SCREEN:
+        return int(args.handler(args) or 0)
+    with (
+        contextlib.redirect_stdout(PrintableStream(sys.stdout)),
+        contextlib.redirect_stderr(PrintableStream(sys.stderr)),
+    ):
+        return int(args.handler(args) or 0)
+
+
+def _too_long(argv: list[str]) -> str | None:
+    from floorman.domain.core import bounds
+
+    for position, argument in enumerate(argv, start=1):
+        if len(argument) > bounds.ARGUMENT_MAX:
+            return (
+                f"floorman: argument {position} is too long ({len(argument)} characters, "
+                f"at most {bounds.ARGUMENT_MAX}); nothing was done"
+            )
+    return None
+
+
 def run(argv: list[str]) -> int:
     """Parse `argv`, run the command, and turn known failures into an exit status."""
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import DBAPIError
 
     from floorman.config import ConfigError
-    from floorman.data.db import DatabaseError, refused_write_reason
+    from floorman.data.db import DatabaseError, refused_write_reason, sqlite_module
     from floorman.domain.core.errors import FloorError
 
+    # The driver's own errors too (a backup or a check reads the file through it): a
+    # damaged file, a disk that refuses, are one line and exit 1 in every command.
+    driver_errors = (DBAPIError, sqlite_module(force_old=True).Error)
+
     args: argparse.Namespace | None = None
+    too_long = _too_long(argv)
+    if too_long is not None:
+        print(too_long, file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         args = parse(argv)
         if getattr(args, "lang", None) == "zh":  # refusals in Chinese only when asked for
@@ -260,7 +300,7 @@ def run(argv: list[str]) -> int:
         # The command line itself, for the one command that runs it again (`serve` takes
         # handed-over `floorman event` calls): handed in, so no module imports the CLI.
         args.run_command, args.build_parser = run, build_parser
-        return int(args.handler(args) or 0)
+        return _handle(args)
     except UsageError as exc:
         print(one_line(str(exc)), file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -270,11 +310,12 @@ def run(argv: list[str]) -> int:
     except DatabaseError as exc:
         print(one_line(f"floorman: {exc}"), file=sys.stderr)
         return EXIT_UNUSABLE
-    except OperationalError as exc:  # a read the disk refused (read-only, I/O error...)
+    except driver_errors as exc:  # a damaged file, a read the disk refused (read-only...)
         from floorman.cli.common import db_path_from
 
         path = db_path_from(args) if args is not None else None
-        reason = refused_write_reason(exc, path) or f"database error: {exc.orig}"
+        detail = getattr(exc, "orig", None) or exc
+        reason = refused_write_reason(exc, path) or f"database error: {detail}"
         print(one_line(f"floorman: {path}: {reason}"), file=sys.stderr)
         return EXIT_UNUSABLE
     except KeyboardInterrupt:

@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from floorman.cli.common import open_floor, print_json
+from floorman.cli.common import force_option, open_floor, print_json
+from floorman.domain.core import bounds
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -26,22 +27,23 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         mark.set_defaults(handler=cmd_mark, kind=kind.replace("-", "_"))
 
     day = actions.add_parser("day", parents=[common], help="who was late, early or absent")
-    day.add_argument("date", metavar="YYYY-MM-DD")
+    day.add_argument("date", metavar="YYYY-MM-DD", type=bounds.calendar_day)
     day.add_argument("--json", action="store_true")
     day.set_defaults(handler=cmd_day)
 
     month = actions.add_parser("month", parents=[common], help="the month's summary")
-    month.add_argument("month", metavar="YYYY-MM")
+    month.add_argument("month", metavar="YYYY-MM", type=bounds.calendar_month)
     month.add_argument("--json", action="store_true")
     month.add_argument("--csv", type=Path, metavar="FILE")
+    force_option(month)
     month.set_defaults(handler=cmd_month)
 
     leave = actions.add_parser("leave", parents=[common], help="request or decide leave")
     leave_actions = leave.add_subparsers(dest="leave_command", metavar="ACTION", required=True)
     request = leave_actions.add_parser("request", parents=[common])
     request.add_argument("staff_no")
-    request.add_argument("first_day", metavar="YYYY-MM-DD")
-    request.add_argument("days", type=float)
+    request.add_argument("first_day", metavar="YYYY-MM-DD", type=bounds.calendar_day)
+    request.add_argument("days", type=bounds.number(0, bounds.MAX_DURATION.days))
     request.add_argument("--reason", required=True)
     request.set_defaults(handler=cmd_leave_request)
     for verb in ("approve", "reject"):
@@ -86,10 +88,9 @@ def cmd_mark(args: argparse.Namespace) -> int:
 
 def cmd_day(args: argparse.Namespace) -> int:
     from floorman.domain.attendance.days import day_attendance
-    from floorman.domain.attendance.inputs import parse_day
 
     floor = open_floor(args)
-    day = parse_day(args.date)
+    day = args.date
     with floor.db.read() as session:
         rows = day_attendance(session, floor, day)
     if args.json:
@@ -126,16 +127,12 @@ def cmd_day(args: argparse.Namespace) -> int:
 
 def cmd_month(args: argparse.Namespace) -> int:
     from floorman.domain.attendance.month import export_month, month_summary
-    from floorman.domain.core.errors import FloorError
 
-    try:
-        year, month = (int(p) for p in args.month.split("-"))
-    except ValueError as exc:
-        raise FloorError(f"malformed month '{args.month}': expected YYYY-MM") from exc
+    year, month = args.month
     floor = open_floor(args)
     with floor.db.read() as session:
         if args.csv:
-            count = export_month(session, floor, year, month, args.csv)
+            count = export_month(session, floor, year, month, args.csv, force=args.force)
             print(f"wrote {count} agent{'' if count == 1 else 's'} to {args.csv}")
             return 0
         rows = month_summary(session, floor, year, month)
@@ -155,7 +152,7 @@ def cmd_leave_request(args: argparse.Namespace) -> int:
     from floorman.domain.attendance.leave import request_leave
 
     floor = open_floor(args, authenticate=True)
-    leave = request_leave(floor, args.staff_no, args.first_day, args.days, args.reason)
+    leave = request_leave(floor, args.staff_no, args.first_day.isoformat(), args.days, args.reason)
     print(leave.id)
     return 0
 

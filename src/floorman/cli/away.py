@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from floorman.cli.common import open_floor, print_json
+from floorman.cli.common import force_option, open_floor, print_json
+from floorman.domain.core import bounds
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -24,17 +25,23 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
     listing = cmds.add_parser("list", parents=[common], help="away slips of a day, or open ones")
     listing.add_argument("--open", action="store_true", help="only slips not yet closed")
-    listing.add_argument("--date", metavar="YYYY-MM-DD", help="local day (default: all)")
+    listing.add_argument(
+        "--date", metavar="YYYY-MM-DD", type=bounds.calendar_day, help="local day (default: all)"
+    )
     _with_filters(listing)
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=cmd_list)
 
     log = cmds.add_parser("log", parents=[common], help="the away log by agent, of a day or shift")
     log.add_argument(
-        "--date", metavar="YYYY-MM-DD", help="local day (default: today, unless --shift)"
+        "--date",
+        metavar="YYYY-MM-DD",
+        type=bounds.calendar_day,
+        help="local day (default: today, unless --shift)",
     )
     _with_filters(log)
     log.add_argument("--csv", metavar="FILE", type=Path, help="also write the slips logged")
+    force_option(log)
     log.add_argument("--json", action="store_true")
     log.set_defaults(handler=cmd_log)
 
@@ -80,7 +87,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
     extend = cmds.add_parser("extend", parents=[common], help="the one extension of a slip")
     extend.add_argument("slip", metavar="SLIP")
-    extend.add_argument("--minutes", required=True, type=int, metavar="N")
+    extend.add_argument(
+        "--minutes", required=True, type=bounds.count(0, bounds.MINUTES_MAX), metavar="N"
+    )
     extend.add_argument("--reason", required=True, metavar="TEXT")
     _with_json(extend, cmd_extend)
 
@@ -109,11 +118,11 @@ def _print_slip(args: argparse.Namespace, view: Any) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from floorman.clock import mmss
-    from floorman.domain.away.views import list_slips, parse_day
+    from floorman.domain.away.views import list_slips
     from floorman.domain.shifts import resolve_shift
 
     floor = open_floor(args)
-    day = parse_day(args.date) if args.date else None
+    day = args.date
     shift = resolve_shift(floor, args.shift) if args.shift else None
     views = list_slips(floor, open_only=args.open, day=day, shift=shift, agent=args.agent)
     if args.json:
@@ -130,18 +139,18 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_log(args: argparse.Namespace) -> int:
     from floorman.domain.away.log import away_log, export_csv
-    from floorman.domain.away.views import list_slips, parse_day
+    from floorman.domain.away.views import list_slips
     from floorman.domain.shifts import resolve_shift
 
     floor = open_floor(args)
     shift = resolve_shift(floor, args.shift) if args.shift else None
-    day = parse_day(args.date) if args.date else None
+    day = args.date
     if day is None and shift is None:
         day = floor.clock.now().astimezone(floor.config.zone()).date()
     views = list_slips(floor, day=day, shift=shift, agent=args.agent)
     lines = away_log(views)
     if args.csv:
-        export_csv(views, args.csv)
+        export_csv(views, args.csv, force=args.force)
     if args.json:
         print_json(
             {

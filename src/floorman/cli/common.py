@@ -11,7 +11,9 @@ from typing import Any
 from floorman.clock import SystemClock
 from floorman.config import Config, default_db_path, load_config
 from floorman.data.db import Database
+from floorman.domain.core import bounds
 from floorman.domain.core.context import Actor, Floor, default_operator
+from floorman.domain.core.text import identifier, printable_data
 
 
 def config_from(args: argparse.Namespace) -> Config:
@@ -53,8 +55,16 @@ def open_floor(
         schema.migrate(db)
     else:
         schema.require_current(db)
-    name = getattr(args, "operator", None) or default_operator()
-    actor = Actor(name=source or name, source=source)
+    # The one id rule (no control characters, a length cap) for the name journaled as
+    # the actor, whether it came from --operator, FLOORMAN_OPERATOR or the system user.
+    name = identifier(
+        getattr(args, "operator", None) or default_operator(),
+        "--operator",
+        max_len=bounds.OPERATOR_MAX,
+    )
+    if source is not None:
+        source = identifier(source, "--source", max_len=bounds.SOURCE_MAX)
+    actor = Actor(name=source or name or "unknown", source=source)
     floor = Floor(db=db, clock=SystemClock(), config=config, actor=actor)
     if source is not None:
         from floorman.cli.pins import check_feed_key
@@ -85,6 +95,17 @@ def _refuse_damaged(db: Database) -> None:
         raise DatabaseError(refusal)
 
 
+def json_text(value: Any, indent: int | None = None) -> str:
+    """`value` as JSON, every string through the output sanitiser (text.printable_data)."""
+    return json.dumps(printable_data(value), ensure_ascii=False, indent=indent)
+
+
 def print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=None)
-    sys.stdout.write("\n")
+    sys.stdout.write(json_text(value) + "\n")
+
+
+def force_option(parser: argparse.ArgumentParser) -> None:
+    """`--force` of every export: without it an existing file is refused, never replaced."""
+    parser.add_argument(
+        "--force", action="store_true", help="replace FILE if it exists (else it is refused)"
+    )

@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from floorman.cli.common import open_floor, print_json
+from floorman.cli.common import force_option, open_floor, print_json
+from floorman.domain.core import bounds
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -36,7 +37,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
     step = cmds.add_parser("step", parents=[common], help="done, skip, note, assign or defer")
     step.add_argument("id", metavar="ID")
-    step.add_argument("number", metavar="N", type=int)
+    step.add_argument("number", metavar="N", type=bounds.count(1))
     step.add_argument(
         "action",
         metavar="ACTION",
@@ -77,6 +78,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     fmt.add_argument("--markdown", action="store_true")
     fmt.add_argument("--json", action="store_true")
     report.add_argument("-o", "--output", metavar="FILE", type=Path)
+    force_option(report)
     report.set_defaults(handler=cmd_report)
 
 
@@ -260,8 +262,8 @@ def cmd_close(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    import json
-
+    from floorman.cli.common import json_text
+    from floorman.domain.core.files import write_text
     from floorman.domain.emergency.report import report_data, report_markdown
     from floorman.domain.operators.permissions import require_personal
 
@@ -271,9 +273,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         if args.markdown:
             text = report_markdown(session, args.id, floor.config.zone(), _lang(args, floor))
         else:
-            text = json.dumps(report_data(session, args.id), ensure_ascii=False, indent=2) + "\n"
+            text = json_text(report_data(session, args.id), indent=2) + "\n"
     if args.output:
-        args.output.write_text(text, encoding="utf-8")
+        write_text(args.output, text, force=args.force)
         print(f"report written to {args.output}")
     else:
         sys.stdout.write(text)

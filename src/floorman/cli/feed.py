@@ -15,9 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from floorman.cli.common import open_floor, print_json
+from floorman.domain.core import bounds
 
 if TYPE_CHECKING:
     from floorman.domain.feeds.report import BadLine, FeedReport
+
+
+_BATCH = bounds.count(1, 100_000)
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -31,7 +35,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     jsonl.add_argument("file", metavar="FILE|-", help="a file, or - for standard input")
     jsonl.add_argument("--source", default="jsonl", metavar="NAME", help="recorded as the source")
-    jsonl.add_argument("--batch", type=int, default=500, metavar="N", help="events per commit")
+    jsonl.add_argument("--batch", type=_BATCH, default=500, metavar="N", help="events per commit")
     jsonl.add_argument("--json", action="store_true", help="print the summary as JSON")
     jsonl.set_defaults(handler=cmd_feed_jsonl)
 
@@ -47,7 +51,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help="CSV interface,seat,staff_no mapping member interfaces to seats and staff",
     )
     asterisk.add_argument(
-        "--interval", type=float, default=1.0, metavar="SECONDS", help="poll interval with --follow"
+        "--interval",
+        type=bounds.number(0.01, 86400),
+        default=1.0,
+        metavar="SECONDS",
+        help="poll interval with --follow",
     )
     asterisk.add_argument(
         "--from-start",
@@ -55,7 +63,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help="read the file from its start, ignoring the stored offset (replays add nothing twice)",
     )
     asterisk.add_argument("--source", default="asterisk", metavar="NAME")
-    asterisk.add_argument("--batch", type=int, default=500, metavar="N", help="lines per commit")
+    asterisk.add_argument("--batch", type=_BATCH, default=500, metavar="N", help="lines per commit")
     asterisk.add_argument("--json", action="store_true", help="print the summary as JSON")
     asterisk.set_defaults(handler=cmd_feed_asterisk)
 

@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 from floorman.cli.common import open_floor, print_json
+from floorman.domain.core import bounds
 from floorman.domain.core.errors import FloorError
 from floorman.domain.handover.deadlines import DEADLINE_FORMS
 
@@ -30,7 +31,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         )
 
     shifts = cmds.add_parser("shifts", parents=[common], help="the shifts ahead and managers")
-    shifts.add_argument("--days", type=int, default=1, help="how many days ahead (1)")
+    shifts.add_argument(
+        "--days",
+        type=bounds.count(1, bounds.MAX_DURATION.days),
+        default=1,
+        help="how many days ahead (1)",
+    )
     shifts.add_argument("--json", action="store_true")
     shifts.set_defaults(handler=cmd_shifts)
 
@@ -93,7 +99,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
     listing = cmds.add_parser("list", parents=[common], help="past handovers, newest first")
     listing.add_argument("--search", metavar="TEXT")
-    listing.add_argument("--limit", type=int, default=50)
+    listing.add_argument("--limit", type=bounds.count(1), default=50)
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=cmd_list)
 

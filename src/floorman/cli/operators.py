@@ -12,6 +12,7 @@ from typing import Any
 
 from floorman.cli.common import open_floor, print_json
 from floorman.cli.pins import new_pin
+from floorman.domain.core import bounds
 from floorman.domain.core.states import Role
 
 ROLE_CHOICES = tuple(role.value for role in Role)
@@ -48,7 +49,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
     jour = subparsers.add_parser("journal", parents=[common])
     jour.add_argument("--since", metavar="ISO8601")
-    jour.add_argument("--limit", type=int, metavar="N", help="only the last N rows")
+    jour.add_argument("--limit", type=bounds.count(1), metavar="N", help="only the last N rows")
     jour.add_argument("--json", action="store_true")
     jour.set_defaults(handler=cmd_journal)
 

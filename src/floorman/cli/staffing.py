@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from floorman.cli.common import open_floor, print_json
+from floorman.domain.core import bounds
 from floorman.domain.staffing.defaults import DEFAULT_MAX_OCCUPANCY, DEFAULT_SHRINKAGE
 
 
@@ -19,39 +20,43 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "erlang", parents=[common], help="Erlang C: agents for a service-level target"
     )
     erlang.add_argument(
-        "--calls", type=float, required=True, metavar="N", help="calls offered in the interval"
+        "--calls",
+        type=bounds.finite_number,
+        required=True,
+        metavar="N",
+        help="calls offered in the interval",
     )
     erlang.add_argument(
         "--interval",
-        type=float,
+        type=bounds.finite_number,
         required=True,
         metavar="SECONDS",
         help="length of the interval in seconds (1800 for half an hour)",
     )
     erlang.add_argument(
         "--aht",
-        type=float,
+        type=bounds.finite_number,
         required=True,
         metavar="SECONDS",
         help="average handle time in seconds (talk + hold + wrap-up)",
     )
     erlang.add_argument(
         "--target-sl",
-        type=float,
+        type=bounds.finite_number,
         required=True,
         metavar="FRACTION",
         help="share of calls to answer in time, e.g. 0.8",
     )
     erlang.add_argument(
         "--answer-within",
-        type=float,
+        type=bounds.finite_number,
         required=True,
         metavar="SECONDS",
         help="the answer time of the target, e.g. 20",
     )
     erlang.add_argument(
         "--max-occupancy",
-        type=float,
+        type=bounds.finite_number,
         default=DEFAULT_MAX_OCCUPANCY,
         metavar="FRACTION",
         help=f"highest share of time agents may be busy (default {DEFAULT_MAX_OCCUPANCY:g}, "
@@ -59,7 +64,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     erlang.add_argument(
         "--shrinkage",
-        type=float,
+        type=bounds.finite_number,
         default=DEFAULT_SHRINKAGE,
         metavar="FRACTION",
         help=f"share of paid time not on the phones (default {DEFAULT_SHRINKAGE:g}, "
@@ -67,7 +72,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     erlang.add_argument(
         "--agents",
-        type=int,
+        type=bounds.count(),
         metavar="N",
         help="evaluate this number of agents instead of searching",
     )
@@ -77,16 +82,20 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     manual = actions.add_parser(
         "manual", parents=[common], help="the manual's seat table and staffing ratios"
     )
-    manual.add_argument("--busy-hour-calls", type=float, required=True, metavar="N")
+    manual.add_argument("--busy-hour-calls", type=bounds.finite_number, required=True, metavar="N")
     manual.add_argument(
         "--daily-requests",
-        type=float,
+        type=bounds.finite_number,
         required=True,
         metavar="N",
         help="average human-handled requests a day (sets b)",
     )
     manual.add_argument(
-        "--shifts", type=int, default=3, metavar="N", help="shifts a day (duty managers, 3-6)"
+        "--shifts",
+        type=bounds.count(1, 24),
+        default=3,
+        metavar="N",
+        help="shifts a day (duty managers, 3-6)",
     )
     manual.add_argument("--table", metavar="CALLS:SEATS,...", help=_TABLE_HELP)
     manual.add_argument("--json", action="store_true")
@@ -99,17 +108,21 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     source.add_argument(
         "--forecast", type=Path, metavar="FILE.csv", help="CSV with columns interval,calls,aht"
     )
-    source.add_argument("--busy-hour-calls", type=float, metavar="N")
+    source.add_argument("--busy-hour-calls", type=bounds.finite_number, metavar="N")
     required.add_argument(
         "--interval-minutes",
-        type=int,
+        type=bounds.count(1, 24 * 60),
         default=30,
         metavar="N",
         help="interval length when the file gives only start times",
     )
-    required.add_argument("--target-sl", type=float, default=0.8, metavar="FRACTION")
-    required.add_argument("--answer-within", type=float, default=20.0, metavar="SECONDS")
-    required.add_argument("--max-occupancy", type=float, default=1.0, metavar="FRACTION")
+    required.add_argument("--target-sl", type=bounds.finite_number, default=0.8, metavar="FRACTION")
+    required.add_argument(
+        "--answer-within", type=bounds.finite_number, default=20.0, metavar="SECONDS"
+    )
+    required.add_argument(
+        "--max-occupancy", type=bounds.finite_number, default=1.0, metavar="FRACTION"
+    )
     required.add_argument("--table", metavar="CALLS:SEATS,...", help=_TABLE_HELP)
     required.add_argument("--json", action="store_true")
     required.set_defaults(handler=cmd_required)
@@ -119,11 +132,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     plan_source = plan.add_mutually_exclusive_group(required=True)
     plan_source.add_argument("--forecast", type=Path, metavar="FILE.csv")
-    plan_source.add_argument("--busy-hour-calls", type=float, metavar="N")
+    plan_source.add_argument("--busy-hour-calls", type=bounds.finite_number, metavar="N")
     plan_source.add_argument("--clear", action="store_true", help="remove the plan")
     plan_source.add_argument("--show", action="store_true", help="required against staffed now")
-    plan.add_argument("--target-sl", type=float, default=0.8, metavar="FRACTION")
-    plan.add_argument("--answer-within", type=float, default=20.0, metavar="SECONDS")
+    plan.add_argument("--target-sl", type=bounds.finite_number, default=0.8, metavar="FRACTION")
+    plan.add_argument("--answer-within", type=bounds.finite_number, default=20.0, metavar="SECONDS")
     plan.add_argument("--json", action="store_true")
     plan.set_defaults(handler=cmd_plan)
 

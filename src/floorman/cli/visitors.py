@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from floorman.cli.common import open_floor, print_json
+from floorman.cli.common import force_option, open_floor, print_json
+from floorman.domain.core import bounds
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -32,7 +33,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     reg.add_argument("--phone")
     reg.add_argument("--id-number", help="ID document number; '-' reads it from stdin")
     reg.add_argument("--badge")
-    reg.add_argument("--minutes", type=int, help="expected duration (default from config)")
+    reg.add_argument("--minutes", type=bounds.count(1, bounds.MINUTES_MAX),
+                     help="expected duration (default from config)")
     reg.add_argument("--json", action="store_true")
     reg.set_defaults(handler=cmd_register)
 
@@ -63,6 +65,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
     exp = cmds.add_parser("export", parents=[common], help="write every visitor to CSV")
     exp.add_argument("--csv", required=True, metavar="FILE", type=Path)
+    force_option(exp)
     exp.set_defaults(handler=cmd_export)
 
     purge = cmds.add_parser(
@@ -238,7 +241,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     with floor.db.read() as session:
         require_personal(floor, session=session)
         require(floor, "visitor.export", session=session)
-        count = export_csv(session, args.csv)
+        count = export_csv(session, args.csv, force=args.force)
     print(f"exported {count} visitors to {args.csv}")
     return 0
 

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from floorman.config import Config
 from floorman.data import journal
 from floorman.data.tables.handover import ShiftDuty
+from floorman.domain.core import bounds
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.text import clean
@@ -168,6 +169,7 @@ def shift_by_id(config: Config, shift_id: str) -> Shift:
         day = date.fromisoformat(match.group(1))
     except ValueError as exc:
         raise FloorError("shift '{shift_id}' has no valid date", shift_id=shift_id) from exc
+    bounds.day(day, f"shift '{shift_id}'")  # 9999-12-31's night shift ends past year 9999
     wanted = parse_slot(match.group(2))
     for slot in parse_pattern(config.shifts.pattern):
         if slot.label == wanted.label:

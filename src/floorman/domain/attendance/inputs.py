@@ -9,6 +9,7 @@ from datetime import date, time, timedelta
 from sqlmodel import Session, select
 
 from floorman.data.tables.floor import Agent
+from floorman.domain.core import bounds
 from floorman.domain.core.errors import FloorError
 
 # How far around a shift the seat history is read for its sign-in and sign-out.
@@ -16,14 +17,8 @@ MARGIN = timedelta(hours=2)
 
 
 def parse_day(text: str, what: str = "date") -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise FloorError(
-            "malformed {what} '{text}': expected YYYY-MM-DD",
-            what=what,
-            text=text,
-        ) from exc
+    """A YYYY-MM-DD day within the floor's calendar (bounds.parse_day)."""
+    return bounds.parse_day(text, what)
 
 
 def parse_clock(text: str) -> time:

@@ -17,8 +17,8 @@ from floorman.domain import alerts
 from floorman.domain.attendance.days import evaluate_shift
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
+from floorman.domain.core.files import write_csv
 from floorman.domain.core.states import AlertSeverity
-from floorman.domain.reports.export import export_csv
 
 
 @dataclass
@@ -81,10 +81,12 @@ def month_summary(session: Session, floor: Floor, year: int, month: int) -> list
     return sorted(by_agent.values(), key=lambda s: s.staff_no)
 
 
-def export_month(session: Session, floor: Floor, year: int, month: int, path: Path) -> int:
+def export_month(
+    session: Session, floor: Floor, year: int, month: int, path: Path, *, force: bool = False
+) -> int:
     """Write the month's summary as CSV for the operations supervisor (due on the 21st)."""
     rows = month_summary(session, floor, year, month)
-    return export_csv(
+    return write_csv(
         path,
         (
             "staff_no",
@@ -117,6 +119,7 @@ def export_month(session: Session, floor: Floor, year: int, month: int, path: Pa
             )
             for s in rows
         ],
+        force=force,
     )
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from floorman.domain.away.views import SlipView
-from floorman.domain.core.errors import FloorError
+from floorman.domain.core.files import write_csv
 from floorman.domain.core.states import SlipApproval
 
 # Absences taken without approval, excused afterwards or not.
@@ -85,28 +84,7 @@ CSV_COLUMNS = (
 )
 
 
-def _csv_safe(value: object) -> object:
-    """Keep spreadsheet programs from running text that starts like a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return "" if value is None else value
-
-
-def export_csv(views: Iterable[SlipView], path: Path) -> int:
-    """Write the away slips to a CSV file (UTF-8 with BOM for spreadsheets); rows written."""
-    rows = 0
-    try:
-        with path.open("w", newline="", encoding="utf-8-sig") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(CSV_COLUMNS)
-            for view in views:
-                data = view.as_json()
-                writer.writerow([_csv_safe(data[c]) for c in CSV_COLUMNS])
-                rows += 1
-    except OSError as exc:
-        raise FloorError(
-            "{path}: cannot be written: {strerror}",
-            path=path,
-            strerror=exc.strerror,
-        ) from exc
-    return rows
+def export_csv(views: Iterable[SlipView], path: Path, *, force: bool = False) -> int:
+    """Write the away slips to a new CSV file (`files.write_csv`); rows written."""
+    rows = ([view.as_json()[c] for c in CSV_COLUMNS] for view in views)
+    return write_csv(path, CSV_COLUMNS, rows, force=force)

@@ -18,6 +18,7 @@ from floorman.clock import elapsed_seconds, mmss
 from floorman.data.tables.away import AwaySlip
 from floorman.data.tables.floor import Agent, Seat
 from floorman.domain.away.rules import BAND_SYMBOLS, AwayLimits, away_limits
+from floorman.domain.core import bounds
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.states import (
@@ -145,11 +146,8 @@ def day_bounds(floor: Floor, day: date) -> tuple[datetime, datetime]:
 
 
 def parse_day(value: str) -> date:
-    """A YYYY-MM-DD date, or a FloorError saying what was expected."""
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise FloorError("malformed date '{value}': expected YYYY-MM-DD", value=value) from exc
+    """A YYYY-MM-DD date within the floor's calendar (bounds.parse_day)."""
+    return bounds.parse_day(value)
 
 
 def list_slips(
@@ -167,10 +165,10 @@ def list_slips(
         query = select(AwaySlip)
         if open_only:
             query = query.where(col(AwaySlip.status).in_(OPEN_SLIP_STATUSES))
-        bounds = [day_bounds(floor, day)] if day is not None else []
+        spans = [day_bounds(floor, day)] if day is not None else []
         if shift is not None:
-            bounds.append((shift.start, shift.end))
-        for start_at, end_at in bounds:
+            spans.append((shift.start, shift.end))
+        for start_at, end_at in spans:
             query = query.where(
                 or_(
                     (col(AwaySlip.left_at) >= start_at) & (col(AwaySlip.left_at) < end_at),

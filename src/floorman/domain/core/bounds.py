@@ -4,12 +4,19 @@ Every value from outside (an argument, a feed line, a CSV cell, a form field) is
 here before it reaches the rules, so that an extreme value gets one clear refusal
 (FloorError: exit 2 on the command line, a message in a form) instead of an overflow deep
 inside, a 57-year away, or a number too large for SQLite.
+
+The command line takes its values through the argparse `type=` functions at the end
+(`count`, `number`, `calendar_day`, `calendar_month`, `text_argument`): every command
+shares them, so `--limit`, a step number and a day are checked the same way everywhere.
 """
 
 from __future__ import annotations
 
+import argparse
 import math
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 
 from floorman.domain.core.errors import FloorError, Word
 
@@ -21,10 +28,29 @@ EARLIEST_DAY, LATEST_DAY = EARLIEST.date(), LATEST.date() - timedelta(days=1)
 MAX_DURATION = timedelta(days=366)
 # Largest count or number of seconds floorman stores (fits SQLite's 64-bit integer).
 MAX_COUNT = 10**9
-# Text lengths: identifiers (seat, staff number, source, event id, operator name).
+# Largest row or column of a seat on the floor plan.
+GRID_MAX = 999
+# Text lengths of identifiers (`text.identifier`, the one id rule): a seat, zone or
+# staff number; a feed's or command's source; an operator's name; an event's --id.
+CODE_MAX = 40
+SOURCE_MAX = 60
+OPERATOR_MAX = 40
+EVENT_ID_MAX = 200
 ID_MAX = 64
 NAME_MAX = 100
 NOTE_MAX = 2000
+# The longest text any field takes (a handover's summary or notes): no argument, feed
+# field or environment value is longer, so 100,000 characters never reach a rule.
+ARGUMENT_MAX = 4000
+# How much of a refused value a message repeats (a 100,000-character id is not echoed).
+SHOWN_MAX = 40
+MINUTES_MAX = int(MAX_DURATION.total_seconds() // 60)
+
+
+def shown(value: object) -> str:
+    """`value` as a message repeats it: cut to SHOWN_MAX characters."""
+    text = str(value)
+    return text if len(text) <= SHOWN_MAX else text[: SHOWN_MAX - 1] + "…"
 
 
 def instant(value: datetime, field: str = "time") -> datetime:
@@ -61,7 +87,7 @@ def parse_day(text: str, field: str = "date") -> date:
         raise FloorError(
             "{field} '{value}' is not a date (YYYY-MM-DD)",
             field=Word(field),
-            value=text.strip(),
+            value=shown(text.strip()),
         ) from None
     return day(parsed, field)
 
@@ -76,7 +102,7 @@ def whole_number(value: str | int, field: str, *, low: int = 0, high: int = MAX_
         raise FloorError(
             "{field} must be a whole number, not '{value}'",
             field=Word(field),
-            value=value,
+            value=shown(value),
         ) from None
     if not low <= number <= high:
         raise FloorError(
@@ -96,7 +122,7 @@ def real_number(value: str | float, field: str, *, low: float, high: float) -> f
         raise FloorError(
             "{field} must be a number, not '{value}'",
             field=Word(field),
-            value=value,
+            value=shown(value),
         ) from None
     if not math.isfinite(number) or not low <= number <= high:
         raise FloorError(
@@ -113,3 +139,60 @@ def duration(value: timedelta, field: str = "duration") -> timedelta:
     if not timedelta(0) <= value <= MAX_DURATION:
         raise FloorError("{field} must be between 0 and 366 days", field=Word(field))
     return value
+
+
+def month(text: str, field: str = "month") -> tuple[int, int]:
+    """A YYYY-MM month within the floor's calendar, as (year, month)."""
+    year, _, number = text.strip().partition("-")
+    if not (year.isdigit() and number.isdigit() and len(year) == 4 and len(number) == 2):
+        raise FloorError(f"{field} '{shown(text.strip())}' is not a month (YYYY-MM)")
+    if not 1 <= int(number) <= 12:
+        raise FloorError(f"{field} {text.strip()}: the month must be 01-12")
+    if not EARLIEST_DAY.year <= int(year) <= LATEST_DAY.year:
+        raise FloorError(f"{field} {text.strip()} is outside 2000-01 .. 2099-12")
+    return int(year), int(number)
+
+
+def length(value: str, field: str, high: int = ARGUMENT_MAX) -> str:
+    """`value` unchanged, refused when longer than `high` characters."""
+    if len(value) > high:
+        raise FloorError(f"{field} is too long ({len(value)} characters, at most {high})")
+    return value
+
+
+# ----------------------------------------------------------- argparse `type=` functions
+# argparse turns an ArgumentTypeError into "argument X: <message>", one line, exit 2.
+
+
+Parsed = TypeVar("Parsed")
+
+
+def _argument(check: Callable[[str], Parsed], name: str) -> Callable[[str], Parsed]:
+    def parse(text: str) -> Parsed:
+        try:
+            return check(text)
+        except FloorError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    parse.__name__ = name
+    return parse
+
+
+def count(low: int = 0, high: int = MAX_COUNT) -> Callable[[str], int]:
+    """argparse type: a whole number in [low, high] (10^20 is refused, not overflowed)."""
+    return _argument(lambda text: whole_number(text, "value", low=low, high=high), "count")
+
+
+def number(low: float, high: float) -> Callable[[str], float]:
+    """argparse type: a finite number in [low, high] (nan and inf are refused)."""
+    return _argument(lambda text: real_number(text, "value", low=low, high=high), "number")
+
+
+calendar_day = _argument(lambda text: parse_day(text, "date"), "date")
+"""argparse type: a YYYY-MM-DD day within 2000-2099."""
+
+calendar_month = _argument(month, "month")
+"""argparse type: a YYYY-MM month within 2000-2099, as (year, month)."""
+
+finite_number = number(-MAX_COUNT, MAX_COUNT)
+"""argparse type: any finite number a floor could mean; the rules say which are sensible."""

@@ -3,13 +3,20 @@
 Visitor names, reasons and notes end up on other people's terminals: an escape sequence
 hidden in one could move the cursor, retitle the window or worse. Control characters and
 CSI/OSC/other escape sequences are removed; overlong text is refused, not cut silently.
+
+`printable` is the one output sanitiser: everything floorman prints or exports (text,
+JSON, markdown, CSV, the journal) passes through it, so a value stored before these rules
+(or by a hand edit of the file) still cannot reach a terminal as an escape sequence, a
+C0/C1 control or a bidi override.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 from datetime import datetime
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from floorman.domain.core import bounds
@@ -40,6 +47,62 @@ def strip_control(value: str, *, multiline: bool = False) -> str:
         else:
             kept.append(ch)
     return "".join(kept)
+
+
+def printable(value: str) -> str:
+    """`value` as it may be shown: escape sequences, C0/C1 controls (but newlines), bidi
+    overrides and other format characters removed, tabs made spaces. The common case (a
+    line with nothing to remove) costs one C-level check."""
+    if value.isprintable():
+        return value
+    return "\n".join(
+        line if line.isprintable() else strip_control(line) for line in value.split("\n")
+    )
+
+
+def printable_data(value: Any) -> Any:
+    """`value` (JSON-like: dicts, lists, strings, numbers) with every string printable.
+
+    JSON escapes C0 controls as \\u001b, which a reader decodes back into an escape: the
+    strings are cleaned before they are encoded, keys included."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {printable(str(k)): printable_data(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [printable_data(v) for v in value]
+    return value
+
+
+class PrintableStream(io.TextIOBase):
+    """A text stream that passes everything written through `printable` to `target`.
+
+    The command line writes its standard output and error through it: every print of
+    every command is covered, including argparse's own messages."""
+
+    def __init__(self, target: TextIO) -> None:
+        super().__init__()
+        self.target = target
+
+    def write(self, text: str) -> int:
+        self.target.write(printable(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.target.flush()
+
+    def fileno(self) -> int:
+        return self.target.fileno()
+
+    def isatty(self) -> bool:
+        return self.target.isatty()
+
+    def writable(self) -> bool:
+        return True
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.target, "encoding", "utf-8")
 
 
 def clean(
@@ -79,6 +142,16 @@ def clean(
     return cleaned or None
 
 
+def identifier(
+    value: str | None, field: str, *, required: bool = True, max_len: int = bounds.CODE_MAX
+) -> str | None:
+    """The one id rule, for seat codes, zones, staff numbers, sources, event ids and
+    operator names, from the command line, a CSV file or a feed alike: refused (never
+    silently stripped) when it holds control characters or escape sequences, or is longer
+    than `max_len` (bounds.CODE_MAX unless said)."""
+    return clean(value, field, required=required, max_len=max_len, identifier=True)
+
+
 def parse_instant(value: str, zone: ZoneInfo) -> datetime:
     """Parse an ISO 8601 time; one without an offset is read in the floor's time zone.
 
@@ -101,5 +174,5 @@ def parse_instant(value: str, zone: ZoneInfo) -> datetime:
 
 
 def one_line(message: str) -> str:
-    """A message as one line without control characters: it may echo user input."""
-    return " ".join(strip_control(message.replace("\n", " ").replace("\r", " ")).split())
+    """A message as one line through the output sanitiser: it may echo user input."""
+    return " ".join(printable(message.replace("\r", " ")).split())

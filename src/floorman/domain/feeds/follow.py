@@ -16,9 +16,10 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from floorman.data.tables.feeds import FeedOffset
+from floorman.domain.core import bounds
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
-from floorman.domain.core.text import clean
+from floorman.domain.core.text import identifier
 from floorman.domain.feeds.members import InterfaceMap
 from floorman.domain.feeds.queue_log import (
     LOGIN_EVENTS,
@@ -87,7 +88,7 @@ class FeedFollower:
         self.path = Path(os.path.abspath(path))
         self.key = str(self.path)
         self.mapping = mapping
-        self.source = clean(source, "source", required=True, max_len=60) or "asterisk"
+        self.source = identifier(source, "source", max_len=bounds.SOURCE_MAX) or "asterisk"
         self.batch_size = max(1, batch_size)
         self.on_bad = on_bad
         self.report = FeedReport()
@@ -227,7 +228,7 @@ class FeedFollower:
             except UnicodeDecodeError:
                 bad.append(BadLine(line_no, "not UTF-8 text"))
                 continue
-            except FloorError as exc:
+            except (FloorError, ArithmeticError) as exc:  # one bad line never stops the feed
                 bad.append(BadLine(line_no, str(exc)))
                 continue
             records.append((line_no, queue_log_event_id(line_offset, body), record))

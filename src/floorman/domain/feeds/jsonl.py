@@ -17,9 +17,10 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from floorman.domain.away import follow  # noqa: F401  (the away rules follow the seats)
+from floorman.domain.core import bounds
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
-from floorman.domain.core.text import clean, parse_instant
+from floorman.domain.core.text import identifier, parse_instant
 from floorman.domain.feeds.report import (
     BATCH_SIZE,
     BadLine,
@@ -65,9 +66,12 @@ def _instant(value: object, zone: ZoneInfo) -> datetime | None:
         raise FloorError("'at' must be an ISO 8601 time or epoch seconds")
     if isinstance(value, int | float):
         try:
-            return datetime.fromtimestamp(value, UTC)
+            at = datetime.fromtimestamp(value, UTC)
         except (OverflowError, OSError, ValueError) as exc:
-            raise FloorError("'at' {value} is not a usable epoch time", value=value) from exc
+            raise FloorError(
+                "'at' {value} is not a usable epoch time", value=bounds.shown(value)
+            ) from exc
+        return bounds.instant(at, "'at'")
     if isinstance(value, str):
         return parse_instant(value, zone)
     raise FloorError("'at' must be an ISO 8601 time or epoch seconds")
@@ -97,11 +101,15 @@ def parse_jsonl_line(raw: bytes | str, line: int, zone: ZoneInfo) -> FeedEvent |
             msg=exc.msg,
             colno=exc.colno,
         ) from exc
+    except (RecursionError, ValueError) as exc:  # nested too deep; a number too long
+        raise FloorError("not usable JSON: {problem}", problem=type(exc).__name__) from exc
     if not isinstance(data, dict):
         raise FloorError(
             "expected a JSON object, got {type_name}", type_name=type(data).__name__
         )
-    external_id = clean(_text_field(data, "id"), "id", max_len=200)
+    external_id = identifier(
+        _text_field(data, "id"), "id", required=False, max_len=bounds.EVENT_ID_MAX
+    )
     return FeedEvent(
         line=line,
         seat=_text_field(data, "seat", required=True) or "",
@@ -131,7 +139,7 @@ class JsonlFeed:
         on_bad: BadLineHandler = ignore_bad,
     ) -> None:
         self.floor = floor
-        self.source = clean(source, "source", required=True, max_len=60) or "jsonl"
+        self.source = identifier(source, "source", max_len=bounds.SOURCE_MAX) or "jsonl"
         self.batch_size = max(1, batch_size)
         self.on_bad = on_bad
         self.report = FeedReport()
@@ -142,7 +150,7 @@ class JsonlFeed:
         """Parse one line and queue it; a full queue is applied at once."""
         try:
             event: FeedEvent | BadLine | None = parse_jsonl_line(raw, line, self._zone)
-        except FloorError as exc:
+        except (FloorError, ArithmeticError) as exc:  # one bad line never stops the feed
             event = BadLine(line, str(exc))  # reported at flush, in line order
         if event is None:
             return

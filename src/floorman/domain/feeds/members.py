@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from floorman.domain.core.errors import FloorError
-from floorman.domain.core.text import clean
+from floorman.domain.core.text import clean, identifier
 
 
 @dataclass(frozen=True)
@@ -61,8 +61,8 @@ def load_interface_map(path: Path) -> InterfaceMap:
                 where = f"{path}: line {reader.line_num}"
                 try:
                     interface = clean(row.get("interface"), "interface", required=True, max_len=200)
-                    seat = clean(row.get("seat"), "seat", required=True, max_len=40)
-                    staff_no = clean(row.get("staff_no"), "staff_no", max_len=40)
+                    seat = identifier(row.get("seat"), "seat")
+                    staff_no = identifier(row.get("staff_no"), "staff_no", required=False)
                 except FloorError as exc:
                     raise FloorError("{where}: {exc}", where=where, exc=exc) from exc
                 assert interface is not None and seat is not None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
+from floorman.domain.core import bounds
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.states import MANNED_STATES, SeatEventKind, SeatState
 from floorman.domain.feeds.members import InterfaceMap, interface_extension
@@ -63,6 +64,7 @@ def parse_queue_log_line(text: str) -> QueueLogLine:
             "malformed time '{value}': expected epoch seconds",
             value=parts[0][:40],
         ) from exc
+    bounds.instant(at, "time")
     event = parts[4].strip().upper()
     if not event:
         raise FloorError("the event field is empty")

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from floorman.domain.core import bounds
+from floorman.domain.core.text import printable
+
 BATCH_SIZE = 500
 
 
@@ -16,7 +19,10 @@ class BadLine:
     message: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
+        # One line, whatever the log held: the message may quote it (escape sequences
+        # and newlines from a hostile log are removed, a long quote is cut).
+        message = " ".join(printable(self.message).split())
+        return f"line {self.line}: {message[: bounds.ARGUMENT_MAX]}"
 
 
 BadLineHandler = Callable[[BadLine], None]

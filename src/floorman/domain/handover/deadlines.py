@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from floorman.domain.core import bounds
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.text import parse_instant
 
@@ -94,7 +95,10 @@ def parse_deadline(
     relative = _RELATIVE.match(words)
     if relative and any(relative.groups()):
         days, hours, minutes = (int(g or 0) for g in relative.groups())
-        span = timedelta(days=days, hours=hours, minutes=minutes)
+        try:
+            span = bounds.duration(timedelta(days=days, hours=hours, minutes=minutes))
+        except (OverflowError, FloorError):
+            raise FloorError(f"deadline '{original}' is more than a year ahead") from None
         if not span:
             raise FloorError("deadline '{original}' is now; give a time ahead", original=original)
         return now + span

@@ -13,10 +13,11 @@ from sqlmodel import Session, col, select
 from floorman.data import journal
 from floorman.data.tables.floor import JournalEntry
 from floorman.data.tables.operators import Operator
+from floorman.domain.core import bounds
 from floorman.domain.core.context import Floor
-from floorman.domain.core.text import clean
+from floorman.domain.core.text import identifier
 
-NAME_MAX = 40
+NAME_MAX = bounds.OPERATOR_MAX
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ def snapshot_of(row: Operator) -> dict[str, object]:
 
 
 def clean_name(name: str | None) -> str:
-    cleaned = clean(name, "operator name", max_len=NAME_MAX, required=True)
+    # Operator names follow the id rule: they are printed in journals and reports.
+    cleaned = identifier(name, "operator name", max_len=NAME_MAX)
     assert cleaned is not None
     return cleaned
 

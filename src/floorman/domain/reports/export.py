@@ -3,35 +3,15 @@ per tab of the reports screen, times local with their offset."""
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from floorman.domain.attendance.days import ShiftAttendance
 from floorman.domain.core.errors import FloorError
+from floorman.domain.core.files import free_name, write_csv
 from floorman.domain.reports.figures import FloorReport
-
-
-def export_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
-    """Write one report as CSV (UTF-8 with BOM so spreadsheet programs read Chinese)."""
-    count = 0
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", newline="", encoding="utf-8-sig") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            for row in rows:
-                writer.writerow(row)
-                count += 1
-    except OSError as exc:
-        raise FloorError(
-            "cannot write {path}: {strerror}",
-            path=path,
-            strerror=exc.strerror,
-        ) from exc
-    return count
 
 
 def local_time(when: datetime | None, zone: ZoneInfo) -> str:
@@ -46,7 +26,10 @@ def export_report(
     attendance: Sequence[ShiftAttendance] = (),
 ) -> list[Path]:
     """Write every tab of the reports screen as its own CSV file (occupancy, away
-    minutes, alerts, attendance); times are local with their offset. Return the files."""
+    minutes, alerts, attendance); times are local with their offset. Return the files.
+
+    The folder is floorman's own: a name already taken (an earlier export of the same
+    range) gets a new one, name-2.csv, never written over."""
     stamp = f"{report.start.astimezone(zone):%Y%m%d}-{report.end.astimezone(zone):%Y%m%d}"
     files: dict[Path, tuple[tuple[str, ...], list[tuple[object, ...]]]] = {
         folder / f"occupancy-{stamp}.csv": (
@@ -88,6 +71,15 @@ def export_report(
             ],
         ),
     }
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FloorError(
+            "{folder}: cannot be created: {strerror}", folder=folder, strerror=exc.strerror
+        ) from exc
+    written = []
     for path, (header, rows) in files.items():
-        export_csv(path, header, rows)
-    return list(files)
+        target = free_name(path)
+        write_csv(target, header, rows)
+        written.append(target)
+    return written

@@ -24,10 +24,11 @@ from typing import Any, TypeVar
 from sqlmodel import Session
 
 from floorman.data import journal
+from floorman.domain.core import bounds
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.states import SeatEventKind, SeatState
-from floorman.domain.core.text import clean
+from floorman.domain.core.text import clean, identifier
 from floorman.domain.operators import permissions
 from floorman.domain.seats.bulk import PendingRows, driver, stored_time
 from floorman.domain.seats.events import FUTURE_TOLERANCE, apply_event
@@ -72,7 +73,11 @@ class FloorBatch:
         permissions.require(floor, "seat.event", session=session)
         self.session = session
         self.floor = floor
-        self.source = clean(source, "source", max_len=60) or floor.actor.source or "cli"
+        self.source = (
+            identifier(source, "source", required=False, max_len=bounds.SOURCE_MAX)
+            or floor.actor.source
+            or "cli"
+        )
         self.now = floor.clock.now()
         self.now_text = stored_time(self.now)
         self.latest = self.now + FUTURE_TOLERANCE
@@ -211,7 +216,7 @@ class FloorBatch:
         agent_id = seat.agent_id
         if event.agent is not None:
             try:
-                staff_no = clean(event.agent, "agent", required=True, max_len=40, identifier=True)
+                staff_no = identifier(event.agent, "agent")
             except FloorError:
                 return None
             agent_id = self.state.agent_id.get(staff_no or "")

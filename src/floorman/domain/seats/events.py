@@ -17,10 +17,11 @@ from sqlmodel import Session, select
 
 from floorman.data import journal
 from floorman.data.tables.floor import Agent, Seat, SeatEvent, Zone
+from floorman.domain.core import bounds
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.states import SeatEventKind, SeatState
-from floorman.domain.core.text import clean
+from floorman.domain.core.text import clean, identifier
 from floorman.domain.operators import permissions
 from floorman.domain.seats.follow import SeatChange, seat_followers
 from floorman.domain.seats.views import SeatView, seat_view, seat_view_by_code
@@ -104,8 +105,13 @@ def apply_event(
             items=', '.join(EVENTS),
         )
     reason = clean(reason, "reason", max_len=200)
-    source = clean(source, "source", max_len=60, identifier=True) or floor.actor.source or "cli"
-    seat_code = (clean(seat_code, "seat", required=True, max_len=40, identifier=True) or "").upper()
+    source = (
+        identifier(source, "source", required=False, max_len=bounds.SOURCE_MAX)
+        or floor.actor.source
+        or "cli"
+    )
+    seat_code = (identifier(seat_code, "seat") or "").upper()
+    external_id = identifier(external_id, "id", required=False, max_len=bounds.EVENT_ID_MAX)
     stamped = at is not None  # the sender said when; else it happened now
     at = at or now
     if at.tzinfo is None:
@@ -138,7 +144,7 @@ def apply_event(
     current_agent = session.get(Agent, seat.agent_id) if seat.agent_id else None
     agent = current_agent
     if agent_no is not None:
-        agent_no = clean(agent_no, "agent", required=True, max_len=40, identifier=True) or ""
+        agent_no = identifier(agent_no, "agent") or ""
         agent = _by_key(session, Agent, Agent.staff_no, agent_no)
         if agent is None:
             raise FloorError("unknown agent '{agent_no}'", agent_no=agent_no)
@@ -150,7 +156,9 @@ def apply_event(
         # This terminal's clock was corrected backwards after the seat's last change:
         # "now" is the seat's last moment, never before it (timers never go negative).
         at = seat.since
-    if at < seat.since and _has_history(session, seat):
+    if stamped and at < seat.since:
+        # Also a seat's first event: its state began when it was imported, and an event
+        # from before (a 1970 default) would make an away of decades.
         raise FloorError(
             "event at {at} is older than seat {code}'s current state (since {since})",
             at=at.isoformat(),
@@ -242,7 +250,7 @@ def _by_key(session: Session, table: type[Any], column: Any, value: str) -> Any:
 
 
 def _has_history(session: Session, seat: Seat) -> bool:
-    """A seat just imported has no events yet; its first event may predate the import."""
+    """A seat with events: "now" before its state means this terminal's clock went back."""
     return (
         session.exec(select(SeatEvent.id).where(SeatEvent.seat_id == seat.id).limit(1)).first()
         is not None

@@ -9,9 +9,10 @@ from sqlmodel import select
 
 from floorman.data import journal
 from floorman.data.tables.floor import SEAT_TYPES, Agent, Seat, Zone
+from floorman.domain.core import bounds
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
-from floorman.domain.core.text import clean
+from floorman.domain.core.text import clean, identifier
 from floorman.domain.operators import permissions
 
 SEAT_COLUMNS = ("seat", "zone", "type", "row", "col")
@@ -53,8 +54,8 @@ def import_seats(floor: Floor, path: Path) -> int:
     seen: set[str] = set()
     for line, row in rows:
         try:
-            code = (clean(row["seat"], "seat", required=True, max_len=40) or "").upper()
-            zone = (clean(row["zone"], "zone", required=True, max_len=40) or "").upper()
+            code = (identifier(row["seat"], "seat") or "").upper()
+            zone = (identifier(row["zone"], "zone") or "").upper()
             seat_type = row["type"].lower() or "general"
             if seat_type not in SEAT_TYPES:
                 raise FloorError(
@@ -62,12 +63,8 @@ def import_seats(floor: Floor, path: Path) -> int:
                     type=row['type'],
                     items=', '.join(SEAT_TYPES),
                 )
-            try:
-                r, c = int(row["row"]), int(row["col"])
-            except ValueError as exc:
-                raise FloorError("row and col must be whole numbers") from exc
-            if r < 0 or c < 0:
-                raise FloorError("row and col must not be negative")
+            r = bounds.whole_number(row["row"], "row", high=bounds.GRID_MAX)
+            c = bounds.whole_number(row["col"], "col", high=bounds.GRID_MAX)
             if code in seen:
                 raise FloorError("seat '{code}' appears twice", code=code)
             seen.add(code)
@@ -121,7 +118,7 @@ def import_agents(floor: Floor, path: Path) -> int:
     seen: set[str] = set()
     for line, row in rows:
         try:
-            staff_no = clean(row["staff_no"], "staff_no", required=True, max_len=40) or ""
+            staff_no = identifier(row["staff_no"], "staff_no") or ""
             name = clean(row["name"], "name", required=True, max_len=60) or ""
             team = clean(row.get("team", ""), "team", max_len=60) or ""
             if staff_no in seen:

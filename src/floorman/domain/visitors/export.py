@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import asdict
-from datetime import datetime
 from pathlib import Path
 
 from sqlmodel import Session
 
-from floorman.domain.core.errors import FloorError
+from floorman.domain.core.files import write_csv
 from floorman.domain.visitors.presence import list_visitors
 
 CSV_COLUMNS: tuple[str, ...] = (
@@ -20,30 +18,8 @@ CSV_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _csv_cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    text = str(value)
-    # A cell starting with = + - @ is run as a formula by spreadsheets: quote it.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-def export_csv(session: Session, path: Path) -> int:
-    """Write every visitor (masked) to a CSV file; return how many rows."""
+def export_csv(session: Session, path: Path, *, force: bool = False) -> int:
+    """Write every visitor (masked) to a new CSV file (`files.write_csv`); rows written."""
     views = list_visitors(session)
-    try:
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(CSV_COLUMNS)
-            for view in views:
-                data = asdict(view)
-                writer.writerow([_csv_cell(data[c]) for c in CSV_COLUMNS])
-    except OSError as exc:
-        raise FloorError(
-            "{path}: cannot be written: {strerror}",
-            path=path,
-            strerror=exc.strerror,
-        ) from exc
-    return len(views)
+    rows = ([asdict(view)[c] for c in CSV_COLUMNS] for view in views)
+    return write_csv(path, CSV_COLUMNS, rows, force=force, bom=False)
