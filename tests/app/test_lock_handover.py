@@ -75,7 +75,9 @@ async def test_the_floor_behind_the_lock_stays_live(dm1_on_duty, make_app, clock
         assert "Zhang Wei" not in picture
         app.check_database()  # the watcher's first look (tests call it themselves)
         # A seat change from the command line while locked reaches the floor behind.
-        done = floorman("event", "B-01", "ready", "--agent", "1003", db=floor.db.path)
+        done = floorman(
+            "event", "B-01", "ready", "--agent", "1003", "--source", "pbx", db=floor.db.path
+        )
         assert done.returncode == 0, done.stderr
         assert app.check_database()
         await settle(app, pilot)

@@ -154,10 +154,13 @@ async def test_another_operator_can_unlock_and_take_over(closed, make_app, clock
         clock.advance(minutes=6)
         assert lock.check_idle(clock.now()) is True
         await pilot.pause()
-        # A pasted name with escape sequences still finds "boss" (the domain cleans it).
+        # A pasted name with escape sequences is refused like any id (issue 14: operator
+        # names follow the id rules); typed plainly, "boss" takes over.
         name_input = app.screen.query_one("#login-name", Input)
         name_input.value = "\x1b[31m\x1b]0;x\x07boss\x9b0m"
         await type_login(app, pilot, None, "2468")
+        assert closed.actor.name == "dm1"
+        await type_login(app, pilot, "boss", "2468")
         assert closed.actor.name == "boss" and closed.actor.role == "director"
         label = app.operator_label()
         assert label == "boss (director)" and "\x1b" not in label

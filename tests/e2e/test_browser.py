@@ -106,12 +106,12 @@ def test_wallboard_and_console_in_a_browser(served) -> None:
     for name and PIN (typed as keys), then follows the CLI too and starts the fire
     checklist by keyboard, which the wallboard then shows."""
     db, url = served
-    cli(db, "event", "A-01", "ready", "--agent", "1001")
+    cli(db, "event", "A-01", "ready", "--agent", "1001", "--source", "pbx")
     board = Browser(url + "wallboard/")
     console = None
     try:
         board.wait_for(lambda s: "floorman wallboard" in s and "nobody away" in s)
-        cli(db, "event", "A-01", "away", "--reason", "toilet")
+        cli(db, "event", "A-01", "away", "--reason", "toilet", "--source", "pbx")
         board.wait_for(lambda s: re.search(r"A-01\s+Li Na\s+toilet", s) is not None, 10)
 
         console = Browser(url)
@@ -119,7 +119,7 @@ def test_wallboard_and_console_in_a_browser(served) -> None:
         assert "boss (director)" not in console.screen()
         console.type("boss\n482913\n")  # Enter moves to the PIN, Enter logs in
         console.wait_for(lambda s: "boss (director)" in s and "Log in" not in s, 30)
-        cli(db, "event", "B-01", "ready", "--agent", "1003")
+        cli(db, "event", "B-01", "ready", "--agent", "1003", "--source", "pbx")
         console.wait_for(lambda s: "Zhang Wei" in s, 10)
 
         console.type("!")
@@ -143,7 +143,7 @@ def test_an_open_floor_on_loopback_needs_no_login_in_the_browser(served) -> None
     try:
         console.wait_for(lambda s: "A-01" in s and "B-01" in s)
         assert "Log in" not in console.screen()
-        cli(db, "event", "B-01", "ready", "--agent", "1003")
+        cli(db, "event", "B-01", "ready", "--agent", "1003", "--source", "pbx")
         console.wait_for(lambda s: "Zhang Wei" in s, 10)
     finally:
         console.close()

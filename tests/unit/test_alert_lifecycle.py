@@ -19,7 +19,7 @@ from floorman.domain.alerts.bell import Bell
 from floorman.domain.away import actions as away_actions
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError
-from floorman.domain.core.states import AlertState
+from floorman.domain.core.states import AlertKind, AlertState
 from floorman.domain.seats.events import record_event
 from floorman.domain.visitors import decisions, presence, registration
 from floorman.runtime.scheduler import AlertScheduler
@@ -254,3 +254,24 @@ def test_alerts_config_reads_the_bell_and_refuses_a_non_boolean() -> None:
     assert parse_config({}, "test.toml").alerts.bell is True
     with pytest.raises(ConfigError, match="must be true or false"):
         parse_config({"alerts": {"bell": "no"}}, "test.toml")
+
+
+def test_cancelling_step_1_leaves_the_reminders_of_steps_10_to_19(small_floor: Floor) -> None:
+    """An emergency's step keys share a prefix (`...:step:1`, `...:step:10`): ending
+    step 1 cancels its own reminder only."""
+    due = small_floor.clock.now() + timedelta(minutes=5)
+    with small_floor.db.write() as session:
+        for number in (1, 10, 19):
+            alerts.schedule(
+                session,
+                small_floor,
+                kind=AlertKind.EMERGENCY_REMINDER,
+                subject="emergency:E1",
+                due_at=due,
+                dedupe_key=f"emergency:E1:step:{number}",
+            )
+        alerts.cancel(session, small_floor, dedupe_prefix="emergency:E1:step:1", exact=True)
+    with small_floor.db.read() as session:
+        left = {a.dedupe_key: a.cancelled_at for a in session.exec(select(Alert)).all()}
+    assert left["emergency:E1:step:1"] is not None
+    assert left["emergency:E1:step:10"] is None and left["emergency:E1:step:19"] is None

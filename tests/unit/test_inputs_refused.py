@@ -14,6 +14,7 @@ import re
 import sqlite3
 import stat
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -304,8 +305,8 @@ def test_report_exports_take_a_new_name_instead_of_overwriting(tmp_path: Path) -
 
     day = datetime(2026, 11, 23, tzinfo=UTC)
     report = FloorReport(start=day, end=day, occupancy=[], away_minutes=[], alerts=[])
-    first = export_report(report, tmp_path)
-    second = export_report(report, tmp_path)
+    first = export_report(report, tmp_path, ZoneInfo("UTC"))
+    second = export_report(report, tmp_path, ZoneInfo("UTC"))
     assert {p.name for p in first}.isdisjoint(p.name for p in second)
     assert all(p.name.endswith("-2.csv") for p in second)
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in [*first, *second])

@@ -152,39 +152,26 @@ def test_no_pin_in_the_database_files(closed_db: Path) -> None:
 
 
 def test_hostile_text_through_the_cli(closed_db: Path) -> None:
+    """A name with escape sequences is refused like any id (exit 2, one clean line,
+    nothing written); what is printed never carries a control character."""
     hostile = "\x1b[2J\x1b]0;owned\x07ev\x9b31mil\x1bPq#0\x1b\\\x85\u202e"
-    added = floorman(
-        closed_db,
-        "--operator",
-        "boss",
-        "operators",
-        "add",
-        hostile,
-        "--role",
-        "viewer",
-        FLOORMAN_PIN=BOSS_PIN,
-        FLOORMAN_NEW_PIN="4321",
-    )
-    assert added.returncode == 0, added.stderr
-    assert added.stdout == "operator evil added as viewer\n"
-    listing = floorman(closed_db, "--operator", "evil", "operators", "list", FLOORMAN_PIN="4321")
+    for name in (hostile, "\x1b[31m\x07"):
+        added = floorman(
+            closed_db,
+            "--operator",
+            "boss",
+            "operators",
+            "add",
+            name,
+            "--role",
+            "viewer",
+            FLOORMAN_PIN=BOSS_PIN,
+            FLOORMAN_NEW_PIN="4321",
+        )
+        assert added.returncode == 2
+        assert "control characters" in one_line_error(added)
+        shown = added.stderr
+        assert not any((ord(ch) < 32 and ch != "\n") or 0x7F <= ord(ch) < 0xA0 for ch in shown)
+    listing = floorman(closed_db, "--operator", "boss", "operators", "list", FLOORMAN_PIN=BOSS_PIN)
     assert listing.returncode == 0, listing.stderr
-    assert "evil" in listing.stdout
-    for output in (listing.stdout, listing.stderr):
-        assert not any((ord(ch) < 32 and ch != "\n") or 0x7F <= ord(ch) < 0xA0 for ch in output)
-    journal = floorman(closed_db, "--operator", "evil", "journal", FLOORMAN_PIN="4321")
-    assert journal.returncode == 0
-    assert "\x1b" not in journal.stdout and "\x9b" not in journal.stdout
-    empty = floorman(
-        closed_db,
-        "--operator",
-        "boss",
-        "operators",
-        "add",
-        "\x1b[31m\x07",
-        "--role",
-        "viewer",
-        FLOORMAN_PIN=BOSS_PIN,
-        FLOORMAN_NEW_PIN="4321",
-    )
-    assert "operator name must not be empty" in one_line_error(empty)
+    assert "evil" not in listing.stdout

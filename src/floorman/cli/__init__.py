@@ -293,10 +293,12 @@ def run(argv: list[str]) -> int:
         return EXIT_BAD_INPUT
     try:
         args = parse(argv)
-        if getattr(args, "lang", None) == "zh":  # refusals in Chinese only when asked for
-            from floorman.i18n import set_language
+        from floorman.i18n import set_language
 
-            set_language("zh")
+        # Refusals in Chinese only when asked for (the screens choose their own language
+        # when they start); each run says which, so one run's choice never leaks into the
+        # next one in the same process (the service's hand-over, tests in process).
+        set_language("zh" if getattr(args, "lang", None) == "zh" else "en")
         # The command line itself, for the one command that runs it again (`serve` takes
         # handed-over `floorman event` calls): handed in, so no module imports the CLI.
         args.run_command, args.build_parser = run, build_parser

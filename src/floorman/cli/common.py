@@ -81,11 +81,16 @@ def _refuse_damaged(db: Database) -> None:
     """One line and exit 1 on a file known or found damaged (`data.damage`): the full
     check runs when none found the file sound within the hour (`floorman check` itself
     opens with `checked=False`: it reports the damage instead)."""
+    import os
+
     from floorman.data import damage
     from floorman.data.db import DatabaseError
 
     refusal = damage.refusal(db.path)
-    if refusal is None and db.path.exists() and damage.check_due(db.path):
+    # A file floorman may not write (read-only, another user's) is not checked here: the
+    # check cannot record its result, and the write refusal says what is wrong.
+    writable = os.access(db.path, os.W_OK) and os.access(db.path.parent, os.W_OK)
+    if refusal is None and db.path.exists() and writable and damage.check_due(db.path):
         from floorman.data.backup import startup_check
 
         if startup_check(db):

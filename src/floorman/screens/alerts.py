@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from floorman.clock import elapsed_seconds, mmss
 from floorman.domain.alerts import lifecycle
@@ -27,6 +27,7 @@ from floorman.messages import DatabaseChanged, Tick
 from floorman.screens.base import CursorOnRow, FloormanScreen
 from floorman.screens.forms import Field, FormModal, Values
 from floorman.screens.workers import reload_worker
+from floorman.widgets.fitting_footer import FittingFooter
 
 # (column key, English label)
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -113,7 +114,7 @@ class AlertsScreen(FloormanScreen):
     def compose(self) -> ComposeResult:
         yield Static("", id="alerts-summary")
         yield DataTable(id="alerts-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.views: list[AlertView] = []

@@ -39,6 +39,8 @@ def latin_words(text: str) -> list[str]:
     """The Latin words of `text` that are not an id, a key, a letter, a name or a unit."""
     found = []
     for line in text.splitlines():
+        # A command to type (`floorman visitors rollcall show`) is keys, not English.
+        line = line.split("floorman ")[0]
         for match in WORD.finditer(line):
             word = match.group().rstrip(".-'’")
             if len(word) <= 1 or any(ch.isdigit() for ch in word):
@@ -111,5 +113,6 @@ def test_the_latin_check_catches_english_and_passes_ids_and_keys() -> None:
     assert latin_words("A-28 王明 (1073) ^k 确认  R 就绪  duty1  ctrl+k  Esc") == []
     assert latin_words(" ^p palette ") != []
     assert latin_words("Zone A: 36 staffed / 38 open seats") != []
+    assert latin_words("打印：floorman visitors rollcall show") == []
     assert ascii_punctuation("A-28: 王明 (1073)：超时，已确认") == []
     assert ascii_punctuation("在安全情况下,利用") != []

@@ -87,10 +87,12 @@ def acknowledge_many(floor: Floor, refs: Sequence[str], note: str | None = None)
             alert = _find(session, ref)
             if alert.state == AlertState.ACKNOWLEDGED:
                 raise FloorError(
-                    f"alert {alert.id[:8]} is already acknowledged by {alert.acknowledged_by}"
+                    "alert {id} is already acknowledged by {acknowledged_by}",
+                    id=f"{alert.id[:8]}",
+                    acknowledged_by=alert.acknowledged_by,
                 )
             if alert.state == AlertState.RESOLVED:
-                raise FloorError(f"alert {alert.id[:8]} is already resolved")
+                raise FloorError("alert {id} is already resolved", id=f"{alert.id[:8]}")
             found[alert.id] = alert
         for alert in found.values():
             _acknowledge_row(session, floor, alert, text)

@@ -94,14 +94,22 @@ def key_range(dedupe_prefix: str) -> tuple[str, str]:
     return dedupe_prefix, dedupe_prefix[:-1] + chr(ord(dedupe_prefix[-1]) + 1)
 
 
-def cancel(session: Session, floor: Floor, *, dedupe_prefix: str, resolve: bool = True) -> int:
+def cancel(
+    session: Session,
+    floor: Floor,
+    *,
+    dedupe_prefix: str,
+    resolve: bool = True,
+    exact: bool = False,
+) -> int:
     """The condition ended: cancel pending (not yet fired) alerts whose dedupe_key starts
     with the prefix and, with `resolve`, resolve the open alert they raised.
 
     `resolve=False` only drops deadlines (an extension re-plans them; an acknowledged
-    breach needs no escalation) while the condition holds on.
+    breach needs no escalation) while the condition holds on. `exact`: only the key
+    itself (an emergency's step 1 is not its steps 10 to 19).
     """
-    lower, upper = key_range(dedupe_prefix)
+    lower, upper = (dedupe_prefix, dedupe_prefix + "\x00") if exact else key_range(dedupe_prefix)
     now = floor.clock.now()
     result = session.execute(
         update(Alert)

@@ -145,18 +145,31 @@ def month(text: str, field: str = "month") -> tuple[int, int]:
     """A YYYY-MM month within the floor's calendar, as (year, month)."""
     year, _, number = text.strip().partition("-")
     if not (year.isdigit() and number.isdigit() and len(year) == 4 and len(number) == 2):
-        raise FloorError(f"{field} '{shown(text.strip())}' is not a month (YYYY-MM)")
+        raise FloorError(
+            "{field} '{shown}' is not a month (YYYY-MM)",
+            field=field,
+            shown=f"{shown(text.strip())}",
+        )
     if not 1 <= int(number) <= 12:
-        raise FloorError(f"{field} {text.strip()}: the month must be 01-12")
+        raise FloorError(
+            "{field} {strip}: the month must be 01-12", field=field, strip=f"{text.strip()}"
+        )
     if not EARLIEST_DAY.year <= int(year) <= LATEST_DAY.year:
-        raise FloorError(f"{field} {text.strip()} is outside 2000-01 .. 2099-12")
+        raise FloorError(
+            "{field} {strip} is outside 2000-01 .. 2099-12", field=field, strip=f"{text.strip()}"
+        )
     return int(year), int(number)
 
 
 def length(value: str, field: str, high: int = ARGUMENT_MAX) -> str:
     """`value` unchanged, refused when longer than `high` characters."""
     if len(value) > high:
-        raise FloorError(f"{field} is too long ({len(value)} characters, at most {high})")
+        raise FloorError(
+            "{field} is too long ({len} characters, at most {high})",
+            field=field,
+            len=f"{len(value)}",
+            high=high,
+        )
     return value
 
 

@@ -125,5 +125,9 @@ def write_csv(
                 writer.writerow([csv_cell(cell) for cell in row])
                 count += 1
     except OSError as exc:
-        raise FloorError(f"{path}: cannot be written: {exc.strerror or exc}") from exc
+        raise FloorError(
+            "{path}: cannot be written: {strerror_or_exc}",
+            path=path,
+            strerror_or_exc=f"{exc.strerror or exc}",
+        ) from exc
     return count

@@ -55,8 +55,14 @@ def record(
     """Append a timeline line and a journal row in the caller's transaction."""
     now = floor.clock.now()
     emergency_timeline.append(
-        session, emergency.id, at=now, actor=floor.actor.name, terminal=floor.actor.terminal,
-        action=action, step_number=step_number, text=text,
+        session,
+        emergency.id,
+        at=now,
+        actor=floor.actor.name,
+        terminal=floor.actor.terminal,
+        action=action,
+        step_number=step_number,
+        text=text,
     )
     journal_after: dict[str, object] = {"kind": emergency.kind, "drill": emergency.drill}
     if step_number is not None:
@@ -240,7 +246,7 @@ def step_action(
         raise FloorError(
             "unknown step action '{action}'; expected one of: {items}",
             action=action,
-            items=', '.join(STEP_ACTIONS),
+            items=", ".join(STEP_ACTIONS),
         )
     text = _step_text(action, text)
     now = floor.clock.now()
@@ -270,7 +276,9 @@ def step_action(
             step.state_by = floor.actor.name
             step.skip_reason = text if action == "skip" else None
             if action in ("done", "skip"):
-                alerts.cancel(session, floor, dedupe_prefix=_reminder_key(emergency.id, number))
+                alerts.cancel(
+                    session, floor, dedupe_prefix=_reminder_key(emergency.id, number), exact=True
+                )
         elif action == "assign":
             step.assignee = text
             step.assigned_at = now

@@ -98,7 +98,9 @@ def parse_deadline(
         try:
             span = bounds.duration(timedelta(days=days, hours=hours, minutes=minutes))
         except (OverflowError, FloorError):
-            raise FloorError(f"deadline '{original}' is more than a year ahead") from None
+            raise FloorError(
+                "deadline '{original}' is more than a year ahead", original=original
+            ) from None
         if not span:
             raise FloorError("deadline '{original}' is now; give a time ahead", original=original)
         return now + span

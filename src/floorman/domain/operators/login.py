@@ -62,7 +62,9 @@ def authenticate(floor: Floor, name: str, pin: Pin | str, *, handed_by: str | No
         # in, and its tampered values never reach the journal as if floorman wrote them.
         disagreement = journal_disagrees(session, op)
         if disagreement is not None:
-            raise PermissionDenied(f"{disagreement}: log-in refused; run `floorman check`")
+            raise PermissionDenied(
+                "{disagreement}: log-in refused; run `floorman check`", disagreement=disagreement
+            )
         attempt = lockout.Attempt(
             settings,
             op,

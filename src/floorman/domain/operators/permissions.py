@@ -215,8 +215,9 @@ def _decide(floor: Floor, action: str, session: Session) -> str | None:
     if action in UNAUTHENTICATED_ACTIONS and actor.role is None:
         # A person named without a PIN is never journaled as that person.
         raise PermissionDenied(
-            f"{actor.name} is not logged in: an agent state on a floor with operators is "
-            "recorded as a logged-in operator or as a phone system (--source NAME)"
+            "{name} is not logged in: an agent state on a floor with operators is recorded "
+            "as a logged-in operator or as a phone system (--source NAME)",
+            name=actor.name,
         )
     if actor.source == SYSTEM_SOURCE and action in SYSTEM_ACTIONS:
         return None

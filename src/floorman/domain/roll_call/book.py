@@ -43,8 +43,13 @@ PERMISSION = "roll_call"
 
 def _log(session: Session, floor: Floor, action: str, roll: RollCall, after: object) -> None:
     journal.append(
-        session, at=floor.clock.now(), actor=floor.actor.name, terminal=floor.actor.terminal,
-        action=action, subject=f"rollcall:{roll.id}", after=after,
+        session,
+        at=floor.clock.now(),
+        actor=floor.actor.name,
+        terminal=floor.actor.terminal,
+        action=action,
+        subject=f"rollcall:{roll.id}",
+        after=after,
     )
 
 
@@ -64,8 +69,13 @@ def _tell_emergencies(
 ) -> None:
     for emergency in emergencies_using(session, roll):
         emergency_timeline.append(
-            session, emergency.id, at=floor.clock.now(), actor=floor.actor.name,
-            terminal=floor.actor.terminal, action=action, text=text,
+            session,
+            emergency.id,
+            at=floor.clock.now(),
+            actor=floor.actor.name,
+            terminal=floor.actor.terminal,
+            action=action,
+            text=text,
         )
 
 
@@ -259,15 +269,20 @@ def unmark_in(
     why = clean(reason, "reason", required=True, max_len=200) or ""
     (entry,) = _resolve(session, roll, [ref])
     if entry.safe_at is None:
-        raise FloorError(f"number {entry.position} is not marked safe")
+        raise FloorError("number {position} is not marked safe", position=entry.position)
     before = {"safe_at": entry.safe_at.isoformat(), "safe_by": entry.safe_by}
     entry.safe_at = None
     entry.safe_by = None
     session.add(entry)
     _tell_emergencies(session, floor, roll, "unsafe", f"{_timeline_text(entry)}: {why}")
     journal.append(
-        session, at=floor.clock.now(), actor=floor.actor.name, terminal=floor.actor.terminal,
-        action="rollcall.unmark", subject=f"rollcall:{roll.id}", before=before,
+        session,
+        at=floor.clock.now(),
+        actor=floor.actor.name,
+        terminal=floor.actor.terminal,
+        action="rollcall.unmark",
+        subject=f"rollcall:{roll.id}",
+        before=before,
         after={"position": entry.position, "reason": why},
     )
     session.flush()
@@ -293,8 +308,11 @@ def add_in(session: Session, floor: Floor, roll: RollCall, name: str, place: str
         select(func.max(RollCallEntry.position)).where(RollCallEntry.roll_call_id == roll.id)
     ).one()
     entry = RollCallEntry(
-        roll_call_id=roll.id, position=int(last or 0) + 1, kind=PersonKind.OTHER,
-        name=name, place=place or None,
+        roll_call_id=roll.id,
+        position=int(last or 0) + 1,
+        kind=PersonKind.OTHER,
+        name=name,
+        place=place or None,
     )
     session.add(entry)
     session.flush()

@@ -20,7 +20,9 @@ HQ_GROUPS = {"read": "floorman_hq", "post": "floorman_hq_post"}
 
 def _check_role(role: str) -> None:
     if not ROLE_NAME.match(role):
-        raise FloorError(f"role name {role!r}: lower-case letters, digits and _ only")
+        raise FloorError(
+            "role name {role}: lower-case letters, digits and _ only", role=f"{role!r}"
+        )
 
 
 def _ensure_role(conn: object, role: str, group: str) -> None:
@@ -36,14 +38,18 @@ def _ensure_role(conn: object, role: str, group: str) -> None:
 def add_site(engine: Engine, code: str, role: str, name: str = "") -> None:
     """Register a site and give its role the site rights (creating the role if missing)."""
     if not SITE_CODE.match(code):
-        raise FloorError(f"site code {code!r}: lower-case letters, digits, - and _ only")
+        raise FloorError(
+            "site code {code}: lower-case letters, digits, - and _ only", code=f"{code!r}"
+        )
     _check_role(role)
     with engine.begin() as conn:
         held = conn.execute(
             text("SELECT code FROM site WHERE code = :c OR role_name = :r"), {"c": code, "r": role}
         ).first()
         if held is not None:
-            raise FloorError(f"site {code} or role {role} is already registered")
+            raise FloorError(
+                "site {code} or role {role} is already registered", code=code, role=role
+            )
         _ensure_role(conn, role, "floorman_site")
         conn.execute(
             text("INSERT INTO site (code, role_name, name) VALUES (:c, :r, :n)"),

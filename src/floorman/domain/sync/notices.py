@@ -67,7 +67,7 @@ def post(
             known = set(conn.execute(select(central.site.c.code)).scalars())
             unknown = sorted(set(sites) - known)
             if unknown:
-                raise FloorError(f"no such site: {', '.join(unknown)}")
+                raise FloorError("no such site: {join}", join=f"{', '.join(unknown)}")
         return str(
             conn.execute(
                 insert(central.hq_notice)
