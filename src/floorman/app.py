@@ -470,6 +470,9 @@ class FloormanApp(GlobalKeys, WorkerPolicy, App[None]):
         message = t("Press q again to quit floorman: this terminal stops showing alerts.")
         if emergency_running:
             message = t("An emergency checklist is running.") + " " + message
+        # The toast rack holds two lines over the footer: the question must be the one
+        # shown, whatever toasts came before it.
+        self.clear_notifications()
         self.notify(message, severity="warning", timeout=QUIT_CONFIRM_WITHIN.total_seconds())
 
 

@@ -72,14 +72,6 @@ def terminal(demo_db: Path) -> Iterator[Terminal]:
     term.close()
 
 
-@pytest.mark.xfail(
-    reason=(
-        "KNOWN FAILING after the session-2 merge: the 'Press q again to quit' toast is "
-        "not found in tmux since toasts moved over the footer lines (issue 15); not yet "
-        "re-verified"
-    ),
-    strict=False,
-)
 def test_floor_keys_and_a_cli_event_appear_on_screen(terminal: Terminal, demo_db: Path) -> None:
     screen = terminal.wait_for(lambda s: "occupancy" in s and "A-01" in s)
     assert "综合业务" in screen
