@@ -42,14 +42,6 @@ def passed(start: datetime, screen: str) -> timedelta:
     return (now - start) % timedelta(days=1)  # past midnight, the clock wraps
 
 
-@pytest.mark.xfail(
-    reason=(
-        "KNOWN FAILING after the session-2 merge (issue 15 not resolved): the demo "
-        "floor's bell/alert expectations meet the merged floor (needs-you list, at-seat "
-        "counts); not yet re-verified"
-    ),
-    strict=False,
-)
 def test_ten_simulated_minutes_ring_once_per_alert_and_leave_no_alert_of_someone_back(
     tmp_path: Path,
 ) -> None:
