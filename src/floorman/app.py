@@ -88,7 +88,11 @@ PANELS: dict[str, tuple[str, type[FloormanScreen], str]] = {
 
 
 class FloorCommands(Provider):
-    """Command palette: every panel and floor action as "area: verb"."""
+    """Command palette: every panel and floor action as "area: verb", then Textual's own.
+
+    The only provider: the palette merges providers' hits in the order they arrive, so two
+    providers would list the commands in a different order from one opening to the next.
+    """
 
     def _commands(self) -> list[tuple[str, Callable[[], Any], str]]:
         app = self.app
@@ -105,7 +109,7 @@ class FloorCommands(Provider):
         commands.append((t("help: show keys"), app.action_help, "F1"))
         commands.append((t("emergency: start a checklist"), app.action_emergency, "!"))
         commands.append((t("operator: lock and hand over"), app.action_lock, "F12"))
-        screen = app.screen
+        screen = self.screen
         for binding in getattr(screen, "BINDINGS", []):
             if isinstance(binding, Binding) and binding.description:
                 action = getattr(screen, f"action_{binding.action.split('(')[0]}", None)
@@ -113,6 +117,9 @@ class FloorCommands(Provider):
                     area = (binding.id or "screen").split(".")[0]
                     text = t("{area}: {verb}", area=t(area), verb=binding.description)
                     commands.append((text, action, binding.key))
+        system = [c for c in app.get_system_commands(screen) if c.discover]
+        for command in sorted(system, key=lambda command: command.title):
+            commands.append((command.title, command.callback, command.help))
         return commands
 
     async def discover(self) -> Hits:
@@ -132,7 +139,7 @@ class FloormanApp(GlobalKeys, WorkerPolicy, App[None]):
 
     CSS_PATH = "styles/app.tcss"
     TITLE = "floorman"
-    COMMANDS = App.COMMANDS | {FloorCommands}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {FloorCommands}
     # Every global action has a key a text field never swallows (screens.global_keys).
     BINDINGS: ClassVar[list[BindingType]] = [
         *global_bindings({key: (module, title) for key, (module, _c, title) in PANELS.items()}),

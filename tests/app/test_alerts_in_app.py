@@ -71,4 +71,5 @@ async def test_pending_alert_gets_a_scheduler_job(small_floor, make_app, clock) 
         assert alert.id in app.alert_scheduler.job_ids
         clock.advance(minutes=30)
         fired = await app.alert_scheduler.run_due()
-        assert [a.id for a in fired] == [alert.id]
+        # The floor's own handover reminders may fall due in these 30 minutes (real time).
+        assert [a.id for a in fired if not a.kind.startswith("handover.")] == [alert.id]

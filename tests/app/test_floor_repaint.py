@@ -274,7 +274,9 @@ async def test_an_alert_claim_does_not_reread_the_seats(
         await settle(app, pilot)
         assert len(reads) == 1  # a commit with no journal row: read (nothing to go by)
         clock.advance(minutes=30)
-        assert [a.kind for a in alerts.fire_due(small_floor)] == ["test.due"]
+        # The floor's own handover reminders may fall due in these 30 minutes (real time).
+        fired = [a.kind for a in alerts.fire_due(small_floor) if not a.kind.startswith("handover.")]
+        assert fired == ["test.due"]
         assert app.check_database() is True  # the claim: journal row "alert.fire"
         await settle(app, pilot)
         assert len(reads) == 1
