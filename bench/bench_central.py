@@ -322,7 +322,9 @@ def bench_region_report(bench: Bench) -> list[str]:
     return [
         "### Region report of one busy site's day",
         "",
-        f"- {len(events):,} seat events on {SEATS} seats in one day, synced to the central server",
+        f"- {len(events):,} seat events on {SEATS} seats in one day (busy and ready in turn, as "
+        "most of a floor's day), synced to the central server, which sends HQ only the events "
+        "that move a figure",
         f"- the site's own floor report of the day: median {median(on_site) * 1000:.0f} ms; "
         f"HQ's region report of that site and day (central journal, HQ's role): median "
         f"**{median(at_hq) * 1000:.0f} ms**, {ratio:.1f}x the site's (goal: as fast as the "

@@ -24,4 +24,4 @@ def test_migrated_tables_match_the_table_definitions(pg_cluster, central_templat
 
 def test_migrating_again_changes_nothing(central):
     migrate(central.admin)
-    assert applied(central.admin) == heads() == {"c002"}
+    assert applied(central.admin) == heads() == {"c003"}

@@ -3,10 +3,12 @@ floor report (the same sweep), including a seat already away when the range star
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from floorman.domain.reports.floor import floor_report
+from floorman.domain.reports.sweep import hour_starts, one_offset, sample_moments
+from floorman.domain.seats.events import record_event
 from floorman.domain.sync.push import SyncPass
 from floorman.domain.sync.region_report import region_report
 from tests.central.conftest import START
@@ -60,3 +62,56 @@ def test_only_the_sites_asked_for(central, site_floor):
     start = START.astimezone(SHANGHAI)
     only = region_report(hq, start, start + timedelta(hours=1), sites=["nb"])
     assert [r.site for r in only] == ["nb"]
+
+
+def test_a_range_across_a_clock_change_equals_the_floor_report_too(central, site_floor):
+    # Where the zone's UTC offset changes inside the range, both reports sweep in datetimes
+    # (wall-clock hours); elsewhere both sweep integer microseconds. Same figures either way.
+    new_york = ZoneInfo("America/New_York")
+    floor = site_floor("ny")
+    floor.clock.set(datetime(2027, 3, 14, 5, 30, tzinfo=UTC))  # 00:30 EST; 02:00 -> 03:00
+    seat_everyone(floor)
+    floor.clock.advance(1)
+    leave_for_lunch(floor)
+    for step in range(30):
+        busy_step(floor, step)
+        floor.clock.advance(600)
+    SyncPass(floor, central.engine(central.add_site("ny"))).run_once()
+    start = datetime(2027, 3, 14, tzinfo=new_york)
+    end = start + timedelta(hours=8)
+    hq = central.engine(central.hq())
+
+    (report,) = region_report(hq, start, end)
+
+    with floor.db.read() as session:
+        own = floor_report(session, start, end, zone=new_york)
+    assert report.occupancy == own.occupancy
+    assert report.away_minutes == own.away_minutes
+    assert report.alerts == own.alerts
+    hours = hour_starts(start, end)
+    assert not one_offset(start, end, hours, sample_moments(start, end, timedelta(minutes=15)))
+    assert sum(h.value for h in own.away_minutes) > 0
+
+
+def test_events_count_at_their_own_time_not_when_the_site_recorded_them(central, site_floor):
+    # A phone system's events carry their own times; after a feed outage they arrive an
+    # hour late. The floor's report puts them at their own time; so must HQ's.
+    floor = site_floor("lz")
+    seat_everyone(floor)
+    seated_at = floor.clock.now()
+    floor.clock.advance(2 * 3600)
+    for minute in range(0, 90, 10):  # recorded now, happened over the last two hours
+        record_event(floor, "A-01", "away" if minute % 20 == 0 else "back",
+                     at=seated_at + timedelta(minutes=minute + 1), reason="toilet")  # fmt: skip
+    SyncPass(floor, central.engine(central.add_site("lz"))).run_once()
+    start = seated_at.astimezone(SHANGHAI)
+    end = start + timedelta(hours=3)
+    hq = central.engine(central.hq())
+
+    (report,) = region_report(hq, start, end)
+
+    with floor.db.read() as session:
+        own = floor_report(session, start, end, zone=SHANGHAI)
+    assert report.away_minutes == own.away_minutes
+    assert report.occupancy == own.occupancy
+    assert own.away_minutes[0].value > 0  # in the hours the aways happened, not the third

@@ -59,6 +59,9 @@ journal = Table(
     Column("prev_hash", Text, nullable=False),
     Column("hash", Text, nullable=False),
     Column("received_at", _TZ, nullable=False),
+    # A seat row's own state and event time, from `after` as it lands (migration c003).
+    Column("seat_state", Text),
+    Column("event_at", _TZ),
     PrimaryKeyConstraint("site", "seq"),
 )
 

@@ -38,7 +38,9 @@ def _kind(state: str) -> int:
     return FAULT if state == SeatState.FAULT else EMPTY
 
 
-KINDS = {state: _kind(state) for state in (*MANNED_STATES, SeatState.FAULT, SeatState.EMPTY)}
+KINDS: dict[str, int] = {
+    state: _kind(state) for state in (*MANNED_STATES, SeatState.FAULT, SeatState.EMPTY)
+}
 
 # Events in the range in time order (ties as the time index keeps them), each time as
 # integer microseconds since 1970: whole seconds by unixepoch(), then the stored fraction
@@ -112,21 +114,41 @@ def sweep_in_microseconds(
     hours: list[datetime],
     moments: list[datetime],
 ) -> tuple[list[OccupancyPoint], list[float]]:
-    """The history swept with event times as integer microseconds, computed by SQLite.
+    """The floor's history swept with event times as integer microseconds, by SQLite.
 
-    Same figures as `sweep_in_datetimes`, bit for bit: a month is ~165,000 events, and
-    turning each stored time into an aware datetime cost more than the whole report may.
-    Only events that move a seat between kinds of state (empty, staffed, away, fault)
-    change a figure; each such event lands in the first sample at or after it.
+    A month is ~165,000 events, and turning each stored time into an aware datetime cost
+    more than the whole report may. The DB-API cursor of the session's own connection (same
+    snapshot as the states): SQLAlchemy's Row objects for 165,000 events cost a fifth of
+    the budget.
     """
-    kind_at_start = {seat: _kind(state) for seat, state in states_at(session, start).items()}
-    # The DB-API cursor of the session's own connection (same snapshot as the states
-    # above): SQLAlchemy's Row objects for 165,000 events cost a fifth of the budget.
+    states = states_at(session, start)
     connection = session.connection()
     stored = UTCDateTime().bind_processor(connection.dialect)
     assert stored is not None
     events: Any = connection.connection.cursor()
-    events.execute(_EVENTS_IN_MICROSECONDS, {"start": stored(start), "end": stored(end)})
+    try:
+        events.execute(_EVENTS_IN_MICROSECONDS, {"start": stored(start), "end": stored(end)})
+        return sweep_microsecond_events(states, events, start, end, hours, moments)
+    finally:
+        events.close()
+
+
+def sweep_microsecond_events(
+    states: dict[str, str],
+    events: Iterable[tuple[str, str, int]],
+    start: datetime,
+    end: datetime,
+    hours: list[datetime],
+    moments: list[datetime],
+) -> tuple[list[OccupancyPoint], list[float]]:
+    """`sweep_events` with each event's time as integer microseconds since 1970 UTC.
+
+    Same figures, bit for bit, when the range keeps one UTC offset (`one_offset`); used by
+    the floor's report and by HQ's region report, whose databases compute the integers.
+    Only events that move a seat between kinds of state (empty, staffed, away, fault)
+    change a figure; each such event lands in the first sample at or after it.
+    """
+    kind_at_start = {seat: _kind(state) for seat, state in states.items()}
     sample_us = [microseconds(m) for m in moments]
     staffed_moves = [0] * (len(moments) + 1)
     open_moves = [0] * (len(moments) + 1)
@@ -162,7 +184,6 @@ def sweep_in_microseconds(
             add_away(away_since.pop(seat_id, start_us), at)
         elif kind == AWAY:
             away_since[seat_id] = at
-    events.close()
     for since in away_since.values():
         add_away(since, end_us)
 

@@ -3,9 +3,11 @@ the journals the sites sent to the central server.
 
 The figures are the floor report's own (`domain.reports`): each seat's state at the
 range's start, then its events in time order, swept by `sweep_events`; alerts bucketed
-by `alerts_per_hour`. Only the rows come from elsewhere: a site's seat events are its
-journal's `seat.*` rows (the state is in each row's `after`, read by the server), its alerts the
-`alert.fire` rows. A seat's state at the start is one index lookup per seat.
+by `alerts_per_hour`; the integer-microsecond sweep when the range keeps one UTC offset,
+as on the floor. Only the rows come from elsewhere: a site's seat events are its
+journal's `seat.*` rows (their state and own time, taken from each row's `after` as it
+lands: migration c003), its alerts the `alert.fire` rows. A seat's state at the start is
+one index lookup per seat.
 """
 
 from __future__ import annotations
@@ -13,30 +15,57 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import fmean
+from typing import Any
 
 from sqlalchemy import Engine, text
 
 from floorman.domain.reports.figures import HourFigure, OccupancyPoint
 from floorman.domain.reports.floor import alerts_per_hour, away_minutes_per_hour, check_range
-from floorman.domain.reports.sweep import hour_starts, sweep_events
+from floorman.domain.reports.sweep import (
+    EMPTY,
+    KINDS,
+    hour_starts,
+    one_offset,
+    sample_moments,
+    sweep_events,
+    sweep_microsecond_events,
+)
 
 # Every seat a site imported, with its last state before :start (NULL: no event yet).
 _STATES_AT_START = text("""
     SELECT s.site, s.subject, (
-        SELECT j.after::jsonb ->> 'state' FROM journal j
-        WHERE j.site = s.site AND j.subject = s.subject AND j.action LIKE 'seat.%'
-          AND j.action <> 'seat.import' AND j.at < :start
-        ORDER BY j.at DESC, j.seq DESC LIMIT 1
+        SELECT j.seat_state FROM journal j
+        WHERE j.site = s.site AND j.subject = s.subject AND j.seat_state IS NOT NULL
+          AND j.event_at < :start
+        ORDER BY j.event_at DESC, j.seq DESC LIMIT 1
     ) AS state
     FROM (SELECT DISTINCT site, subject FROM journal
           WHERE action = 'seat.import' AND at < :end) s
 """)
 
-_EVENTS = text("""
-    SELECT site, subject, after::jsonb ->> 'state', at FROM journal
-    WHERE action LIKE 'seat.%' AND action <> 'seat.import' AND at >= :start AND at < :end
-    ORDER BY site, at, seq
-""")
+# A site's seat events in the range at their own times (`event_at`, as the floor's seat
+# history keeps them), in its journal's order; the time as integer microseconds since 1970
+# (exact: extract() is numeric) for the floor's integer sweep, or as the instant when the
+# range crosses a change of UTC offset. Only the events that move a seat to another kind of
+# state (`sweep.KINDS`) leave the server: the sweep passes over the others (busy <-> ready
+# is most of a day), and sending them cost more than the whole floor report. Run on the
+# DB-API cursor (psycopg's placeholders): SQLAlchemy's Row objects cost as much again.
+_EVENTS = """
+    SELECT site, subject, seat_state, moment FROM (
+        SELECT site, subject, seat_state, event_at, seq, {time} AS moment, {kind} AS kind,
+               lag({kind}) OVER (PARTITION BY site, subject ORDER BY event_at, seq) AS before
+        FROM journal
+        WHERE seat_state IS NOT NULL AND event_at >= %(start)s AND event_at < %(end)s
+          {only_sites}
+    ) e
+    WHERE before IS DISTINCT FROM kind
+    ORDER BY site, event_at, seq
+"""
+_KIND = "CASE seat_state {whens} ELSE {empty} END".format(
+    whens=" ".join(f"WHEN '{state}' THEN {kind}" for state, kind in KINDS.items()),
+    empty=EMPTY,
+)
+_IN_MICROSECONDS = "(extract(epoch FROM event_at) * 1000000)::bigint"
 
 _ALERTS = text("""
     SELECT site, at FROM journal
@@ -86,25 +115,41 @@ def region_report(
     hours = hour_starts(start, end)
     window = {"start": start, "end": end}
     states: dict[str, dict[str, str]] = {}
-    events: dict[str, list[tuple[str, str, datetime]]] = {}
+    moments = sample_moments(start, end, step)
+    fast = one_offset(start, end, hours, moments)
+    events: dict[str, list[Any]] = {}
     fired: dict[str, list[datetime]] = {}
     with engine.connect() as conn:
         # As on the floor, every seat the site has (imported before the end) counts from
         # the start, in its last state before it (empty if it had none).
         for site, seat, state in conn.execute(_STATES_AT_START, window):
             states.setdefault(site, {})[seat] = state or "empty"
-        for site, seat, state, at in conn.execute(_EVENTS, window):
-            if state is not None:  # a row that sets no state (a seat's move note)
+        query = _EVENTS.format(
+            time=_IN_MICROSECONDS if fast else "event_at",
+            kind=_KIND,
+            only_sites="" if sites is None else "AND site = ANY(%(sites)s)",
+        )
+        cursor: Any = conn.connection.cursor()
+        try:
+            cursor.execute(query, {**window, "sites": sites})
+            for site, seat, state, at in cursor:
                 events.setdefault(site, []).append((seat, state, at))
+        finally:
+            cursor.close()
         for site, at in conn.execute(_ALERTS, window):
             fired.setdefault(site, []).append(at)
     reports = []
     for site in sorted(set(states) | set(fired)):
         if sites is not None and site not in sites:
             continue
-        occupancy, away_seconds = sweep_events(
-            states.get(site, {}), events.get(site, []), start, end, step, hours
-        )
+        if fast:
+            occupancy, away_seconds = sweep_microsecond_events(
+                states.get(site, {}), events.get(site, []), start, end, hours, moments
+            )
+        else:
+            occupancy, away_seconds = sweep_events(
+                states.get(site, {}), events.get(site, []), start, end, step, hours
+            )
         reports.append(
             SiteReport(
                 site=site,
