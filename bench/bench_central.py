@@ -21,6 +21,7 @@ import asyncio
 import os
 import random
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -39,6 +40,7 @@ from floorman.data import journal, schema
 from floorman.data.central.connection import central_engine
 from floorman.data.central.schema import migrate
 from floorman.data.db import Database
+from floorman.data.journal_key import head_path, key_path
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.sync import admin
 
@@ -66,6 +68,7 @@ def make_floor(folder: Path) -> Floor:
 
 def site_worker(folder: str, url: str, seconds: float, per_second: float) -> None:
     """One simulated site: a writer thread at `per_second` events and a sync loop."""
+    from floorman.domain.away import follow  # noqa: F401  (the away rules follow the seats)
     from floorman.domain.seats.events import record_event
     from floorman.domain.sync.push import SyncPass
 
@@ -135,7 +138,12 @@ def bench_lag(bench: Bench, sites: int, seconds: float) -> list[str]:
     for n in range(sites):
         folder = bench.root / f"site{n:02d}"
         folder.mkdir()
-        (folder / "floor.db").write_bytes((bench.root / "template" / "floor.db").read_bytes())
+        copy = folder / "floor.db"
+        copy.write_bytes(template.db.path.read_bytes())
+        # The journal's key and head travel with the file (each copy is the same floor).
+        for sidecar in (key_path, head_path):
+            if sidecar(template.db.path).exists():
+                shutil.copy(sidecar(template.db.path), sidecar(copy))
         url = bench.site(f"s{n:02d}")
         workers.append(subprocess.Popen(
             [sys.executable, __file__, "--site-worker", str(folder), url, str(seconds), "2"]
@@ -155,6 +163,8 @@ def bench_lag(bench: Bench, sites: int, seconds: float) -> list[str]:
             )
         ]
     failed = sum(1 for w in workers if w.returncode != 0)
+    if not lags:
+        raise SystemExit(f"no journal row reached the server ({failed} site processes failed)")
     p95 = percentile(lags, 0.95)
     return [
         "### Commit-to-central lag",
