@@ -5,7 +5,6 @@ truth).
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,6 +15,7 @@ from floorman.data import journal
 from floorman.data.tables.attendance import AttendanceMark, RosterShift
 from floorman.domain.attendance.inputs import MARGIN, agent_by_staff_no, parse_clock, parse_day
 from floorman.domain.core.context import Floor
+from floorman.domain.core.csv_rows import read_rows
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.text import clean
 from floorman.domain.operators.permissions import require
@@ -29,27 +29,7 @@ def import_roster(floor: Floor, path: Path) -> int:
     An end at or before the start is the next morning (a night shift).
     """
     zone = floor.config.zone()
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            header = [h.strip().lower() for h in (reader.fieldnames or [])]
-            missing = [c for c in ("staff_no", "day", "start", "end") if c not in header]
-            if missing:
-                raise FloorError(
-                    "{path}: line 1: missing column(s): {items}",
-                    path=path,
-                    items=', '.join(missing),
-                )
-            reader.fieldnames = header
-            rows = [(reader.line_num, row) for row in reader]
-    except OSError as exc:
-        raise FloorError(
-            "{path}: cannot be read: {strerror}",
-            path=path,
-            strerror=exc.strerror,
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise FloorError("{path}: not UTF-8 text", path=path) from exc
+    rows = read_rows(path, ("staff_no", "day", "start", "end"))
     now = floor.clock.now()
     with floor.db.write() as session:
         require(floor, "attendance.record", session=session)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from floorman.domain.core.csv_rows import read_rows
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.text import clean, identifier
 
@@ -44,41 +44,21 @@ class InterfaceMap:
 
 def load_interface_map(path: Path) -> InterfaceMap:
     """Read a map CSV with columns interface,seat,staff_no (staff_no may be empty)."""
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            header = [h.strip().lower() for h in (reader.fieldnames or [])]
-            missing = [c for c in ("interface", "seat") if c not in header]
-            if missing:
-                raise FloorError(
-                    "{path}: line 1: missing column(s): {items}",
-                    path=path,
-                    items=', '.join(missing),
-                )
-            reader.fieldnames = header
-            entries: dict[str, MemberSeat] = {}
-            for row in reader:
-                where = f"{path}: line {reader.line_num}"
-                try:
-                    interface = clean(row.get("interface"), "interface", required=True, max_len=200)
-                    seat = identifier(row.get("seat"), "seat")
-                    staff_no = identifier(row.get("staff_no"), "staff_no", required=False)
-                except FloorError as exc:
-                    raise FloorError("{where}: {exc}", where=where, exc=exc) from exc
-                assert interface is not None and seat is not None
-                if interface in entries:
-                    raise FloorError(
-                        "{where}: interface '{interface}' appears twice",
-                        where=where,
-                        interface=interface,
-                    )
-                entries[interface] = MemberSeat(seat.upper(), staff_no)
-    except OSError as exc:
-        raise FloorError(
-            "{path}: cannot be read: {strerror}",
-            path=path,
-            strerror=exc.strerror,
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise FloorError("{path}: not UTF-8 text", path=path) from exc
+    entries: dict[str, MemberSeat] = {}
+    for line, row in read_rows(path, ("interface", "seat")):
+        where = f"{path}: line {line}"
+        try:
+            interface = clean(row.get("interface"), "interface", required=True, max_len=200)
+            seat = identifier(row.get("seat"), "seat")
+            staff_no = identifier(row.get("staff_no"), "staff_no", required=False)
+        except FloorError as exc:
+            raise FloorError("{where}: {exc}", where=where, exc=exc) from exc
+        assert interface is not None and seat is not None
+        if interface in entries:
+            raise FloorError(
+                "{where}: interface '{interface}' appears twice",
+                where=where,
+                interface=interface,
+            )
+        entries[interface] = MemberSeat(seat.upper(), staff_no)
     return InterfaceMap(entries)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from sqlmodel import select
@@ -11,6 +10,7 @@ from floorman.data import journal
 from floorman.data.tables.floor import SEAT_TYPES, Agent, Seat, Zone
 from floorman.domain.core import bounds
 from floorman.domain.core.context import Floor
+from floorman.domain.core.csv_rows import read_rows
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.text import clean, identifier
 from floorman.domain.operators import permissions
@@ -19,36 +19,9 @@ SEAT_COLUMNS = ("seat", "zone", "type", "row", "col")
 AGENT_COLUMNS = ("staff_no", "name", "team")
 
 
-def _read_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            header = [h.strip().lower() for h in (reader.fieldnames or [])]
-            missing = [c for c in required if c not in header]
-            if missing:
-                raise FloorError(
-                    "{path}: line 1: missing column(s): {items}",
-                    path=path,
-                    items=', '.join(missing),
-                )
-            reader.fieldnames = header
-            return [
-                (reader.line_num, {k: (v or "").strip() for k, v in row.items() if k})
-                for row in reader
-            ]
-    except OSError as exc:
-        raise FloorError(
-            "{path}: cannot be read: {strerror}",
-            path=path,
-            strerror=exc.strerror,
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise FloorError("{path}: not UTF-8 text", path=path) from exc
-
-
 def import_seats(floor: Floor, path: Path) -> int:
     """Add or update seats from CSV (seat,zone,type,row,col[,zone_name]); all or nothing."""
-    rows = _read_csv(path, SEAT_COLUMNS)
+    rows = read_rows(path, SEAT_COLUMNS)
     now = floor.clock.now()
     parsed = []
     seen: set[str] = set()
@@ -112,7 +85,7 @@ def import_seats(floor: Floor, path: Path) -> int:
 
 def import_agents(floor: Floor, path: Path) -> int:
     """Add or update agents from CSV (staff_no,name,team); all or nothing."""
-    rows = _read_csv(path, AGENT_COLUMNS[:2])
+    rows = read_rows(path, AGENT_COLUMNS[:2])
     now = floor.clock.now()
     parsed = []
     seen: set[str] = set()

@@ -4,11 +4,11 @@ labels ("08:00-08:30", "08:00" or free text).
 
 from __future__ import annotations
 
-import csv
 import math
 from datetime import time
 from pathlib import Path
 
+from floorman.domain.core.csv_rows import read_rows
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.text import clean
 from floorman.domain.staffing.required import ForecastInterval
@@ -51,27 +51,7 @@ def read_forecast(path: Path, *, interval_minutes: int = 30) -> list[ForecastInt
     """Read a forecast CSV with columns interval,calls,aht (AHT in seconds); all or nothing."""
     if interval_minutes < 1 or interval_minutes > 1440:
         raise FloorError("the interval length must be 1 to 1440 minutes")
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
-            missing = [c for c in ("interval", "calls", "aht") if c not in header]
-            if missing:
-                raise FloorError(
-                    "{path}: line 1: missing column(s): {items}",
-                    path=path,
-                    items=', '.join(missing),
-                )
-            reader.fieldnames = header
-            rows = [(reader.line_num, row) for row in reader]
-    except OSError as exc:
-        raise FloorError(
-            "{path}: cannot be read: {strerror}",
-            path=path,
-            strerror=exc.strerror,
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise FloorError("{path}: not UTF-8 text", path=path) from exc
+    rows = read_rows(path, ("interval", "calls", "aht"))
     intervals: list[ForecastInterval] = []
     for line, row in rows:
         try:
