@@ -9,6 +9,8 @@ disagrees with.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Hashable, Mapping
+from typing import TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -20,9 +22,33 @@ from floorman.domain.operators.records import pin_fingerprint
 
 UNKNOWN = "is not in the journal (written behind floorman's back)"
 
+Key = TypeVar("Key", bound=Hashable)
+Row = TypeVar("Row")
+
 
 def missing(label: str, journaled: Journaled) -> str:
     return f"{label}: missing, though journal row {journaled.seq} recorded it"
+
+
+def compare_rows(
+    rows: Mapping[Key, Row],
+    journaled: Mapping[Key, Journaled],
+    label: Callable[[Key, Row | None], str],
+    values: Callable[[Row], dict[str, object]],
+) -> list[str]:
+    """The one comparison of a table with the journal's replay of it: each journaled row
+    exists with the values its last change gave it, each row in the table is journaled.
+    `label` names a row (None: the row is missing) as the lines say it."""
+    left = dict(rows)
+    problems: list[str] = []
+    for key, expected in journaled.items():
+        row = left.pop(key, None)
+        if row is None:
+            problems.append(missing(label(key, None), expected))
+        else:
+            problems += expected.differences(label(key, row), values(row))
+    problems += [f"{label(key, row)} {UNKNOWN}" for key, row in left.items()]
+    return problems
 
 
 def operator_values(row: Operator) -> dict[str, object]:
@@ -32,28 +58,20 @@ def operator_values(row: Operator) -> dict[str, object]:
 
 def operator_problems(session: Session, replay: Replay) -> list[str]:
     rows = {row.name.lower(): row for row in session.exec(select(Operator)).all()}
-    problems: list[str] = []
-    for name, journaled in replay.operators.items():
-        row = rows.pop(name, None)
-        if row is None:
-            problems.append(missing(f"operator '{name}'", journaled))
-        else:
-            problems += journaled.differences(f"operator '{row.name}'", operator_values(row))
-    problems += [f"operator '{row.name}' {UNKNOWN}" for row in rows.values()]
-    return problems
+    return compare_rows(
+        rows,
+        replay.operators,
+        lambda name, row: f"operator '{row.name if row else name}'",
+        operator_values,
+    )
 
 
 def seat_problems(session: Session, replay: Replay) -> list[str]:
     zones = {z.id: z.code for z in session.exec(select(Zone)).all()}
     staff = {a.id: a.staff_no for a in session.exec(select(Agent)).all()}
-    rows = {row.code: row for row in session.exec(select(Seat)).all()}
-    problems: list[str] = []
-    for code, journaled in replay.seats.items():
-        row = rows.pop(code, None)
-        if row is None:
-            problems.append(missing(f"seat {code}", journaled))
-            continue
-        values: dict[str, object] = {
+
+    def values(row: Seat) -> dict[str, object]:
+        return {
             "state": row.state,
             "agent": staff.get(row.agent_id) if row.agent_id else None,
             "reason": row.reason,
@@ -63,9 +81,9 @@ def seat_problems(session: Session, replay: Replay) -> list[str]:
             "row": row.row,
             "col": row.col,
         }
-        problems += journaled.differences(f"seat {code}", values)
-    problems += [f"seat {code} {UNKNOWN}" for code in rows]
-    return problems
+
+    rows = {row.code: row for row in session.exec(select(Seat)).all()}
+    return compare_rows(rows, replay.seats, lambda code, _row: f"seat {code}", values)
 
 
 def seat_event_problems(session: Session, replay: Replay) -> list[str]:
@@ -100,14 +118,11 @@ def seat_event_problems(session: Session, replay: Replay) -> list[str]:
 
 def slip_problems(session: Session, replay: Replay) -> list[str]:
     rows = {row.id: row for row in session.exec(select(AwaySlip)).all()}
-    problems: list[str] = []
-    for slip_id, journaled in replay.slips.items():
-        row = rows.pop(slip_id, None)
-        label = f"away slip {slip_id[:8]}"
-        if row is None:
-            problems.append(missing(label, journaled))
-            continue
-        values: dict[str, object] = {
+    return compare_rows(
+        rows,
+        replay.slips,
+        lambda slip_id, _row: f"away slip {slip_id[:8]}",
+        lambda row: {
             "status": row.status,
             "approval": row.approval,
             "reason": row.reason,
@@ -115,7 +130,5 @@ def slip_problems(session: Session, replay: Replay) -> list[str]:
             "returned_at": row.returned_at,
             "limit_seconds": row.limit_seconds,
             "extension_seconds": row.extension_seconds,
-        }
-        problems += journaled.differences(label, values)
-    problems += [f"away slip {slip_id[:8]} {UNKNOWN}" for slip_id in rows]
-    return problems
+        },
+    )

@@ -10,20 +10,17 @@ from floorman.data.tables.emergency import Emergency, EmergencyStep
 from floorman.data.tables.handover import Handover, HandoverAmendment
 from floorman.data.tables.visitors import Visitor
 from floorman.domain.core.states import StepState
-from floorman.domain.reconcile.floor_rows import UNKNOWN, missing
+from floorman.domain.reconcile.floor_rows import compare_rows
 from floorman.domain.visitors.privacy import PURGED
 
 
 def visitor_problems(session: Session, replay: Replay) -> list[str]:
     rows = {row.id: row for row in session.exec(select(Visitor)).all()}
-    problems: list[str] = []
-    for visitor_id, journaled in replay.visitors.items():
-        row = rows.pop(visitor_id, None)
-        label = f"visitor {visitor_id[:8]}"
-        if row is None:
-            problems.append(missing(label, journaled))
-            continue
-        values: dict[str, object] = {
+    return compare_rows(
+        rows,
+        replay.visitors,
+        lambda visitor_id, _row: f"visitor {visitor_id[:8]}",
+        lambda row: {
             "category": row.category,
             "organisation": row.organisation,
             "host": row.host,
@@ -35,64 +32,53 @@ def visitor_problems(session: Session, replay: Replay) -> list[str]:
             "expected_end_at": row.expected_end_at,
             "checked_out_at": row.checked_out_at,
             "purged": row.purged_at is not None and row.name == PURGED and row.phone is None,
-        }
-        problems += journaled.differences(label, values)
-    problems += [f"visitor {visitor_id[:8]} {UNKNOWN}" for visitor_id in rows]
-    return problems
+        },
+    )
 
 
 def handover_problems(session: Session, replay: Replay) -> list[str]:
     rows = {row.id: row for row in session.exec(select(Handover)).all()}
-    problems: list[str] = []
-    for handover_id, journaled in replay.handovers.items():
-        row = rows.pop(handover_id, None)
-        if row is None:
-            problems.append(missing(f"handover {handover_id[:8]}", journaled))
-            continue
-        values: dict[str, object] = {
+    problems = compare_rows(
+        rows,
+        replay.handovers,
+        # A handover that exists is named by its shift; a missing one by its id.
+        lambda handover_id, row: f"handover {row.shift_id if row else handover_id[:8]}",
+        lambda row: {
             "status": row.status,
             "summary": row.summary,
             "instructions": row.instructions,
             "notes": row.notes,
             "content_hash": row.content_hash,
             "prev_hash": row.prev_hash,
-        }
-        problems += journaled.differences(f"handover {row.shift_id}", values)
-    problems += [f"handover {row.shift_id} {UNKNOWN}" for row in rows.values()]
+        },
+    )
     amendments = {
         (a.handover_id, a.seq): a for a in session.exec(select(HandoverAmendment)).all()
     }
-    for (handover_id, seq), journaled in replay.amendments.items():
-        label = f"amendment {seq} of handover {handover_id[:8]}"
-        amendment = amendments.pop((handover_id, seq), None)
-        if amendment is None:
-            problems.append(missing(label, journaled))
-        else:
-            values = {"hash": amendment.hash, "text": amendment.text}
-            problems += journaled.differences(label, values)
-    problems += [
-        f"amendment {seq} of handover {handover_id[:8]} {UNKNOWN}"
-        for handover_id, seq in amendments
-    ]
-    return problems
+    return problems + compare_rows(
+        amendments,
+        replay.amendments,
+        lambda key, _row: f"amendment {key[1]} of handover {key[0][:8]}",
+        lambda amendment: {"hash": amendment.hash, "text": amendment.text},
+    )
 
 
 def emergency_problems(session: Session, replay: Replay) -> list[str]:
     rows = {row.id: row for row in session.exec(select(Emergency)).all()}
-    problems: list[str] = []
-    for emergency_id, journaled in replay.emergencies.items():
-        row = rows.pop(emergency_id, None)
-        label = f"emergency {emergency_id[:8]}"
-        if row is None:
-            problems.append(missing(label, journaled))
-            continue
-        values: dict[str, object] = {
+    problems = compare_rows(
+        rows,
+        replay.emergencies,
+        lambda emergency_id, _row: f"emergency {emergency_id[:8]}",
+        lambda row: {
             "kind": row.kind,
             "drill": row.drill,
             "status": row.status,
             "wording": row.wording,
-        }
-        problems += journaled.differences(label, values)
+        },
+    )
+    for emergency_id, journaled in replay.emergencies.items():
+        if emergency_id not in rows:
+            continue
         for step in session.exec(
             select(EmergencyStep).where(EmergencyStep.emergency_id == emergency_id)
         ).all():
@@ -100,6 +86,6 @@ def emergency_problems(session: Session, replay: Replay) -> list[str]:
             expected = replay.steps.get((emergency_id, step.number)) or Journaled(
                 journaled.seq, {"state": (StepState.OPEN, journaled.seq)}
             )
-            problems += expected.differences(f"{label} step {step.number}", {"state": step.state})
-    problems += [f"emergency {emergency_id[:8]} {UNKNOWN}" for emergency_id in rows]
+            label = f"emergency {emergency_id[:8]} step {step.number}"
+            problems += expected.differences(label, {"state": step.state})
     return problems
