@@ -14,13 +14,14 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from floorman.clock import mmss
 from floorman.domain.core.states import AlertSeverity
 from floorman.domain.sync.region import DEFAULT_STALE_AFTER, SitePicture, region
 from floorman.i18n import t
 from floorman.screens.region_site import RegionSiteScreen
+from floorman.widgets.fitting_footer import FittingFooter
 
 REFRESH_S = 5.0
 _SEVERITY_LETTERS = {"critical": "C", "severe": "S", "breach": "B", "warning": "W", "info": "I"}
@@ -70,7 +71,7 @@ class RegionScreen(Screen[None]):
         yield Static(t("Region: every floor as last synced"), id="region-title")
         yield DataTable(id="region-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="region-status")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#region-table", DataTable).add_columns(

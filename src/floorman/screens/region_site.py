@@ -11,11 +11,12 @@ from datetime import datetime
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from floorman.clock import mmss
 from floorman.domain.sync.region import SitePicture
 from floorman.i18n import t
+from floorman.widgets.fitting_footer import FittingFooter
 
 
 class RegionSiteScreen(Screen[None]):
@@ -36,7 +37,7 @@ class RegionSiteScreen(Screen[None]):
         yield DataTable(id="site-seats", cursor_type="row", zebra_stripes=True)
         yield DataTable(id="site-slips", cursor_type="row")
         yield DataTable(id="site-alerts", cursor_type="row")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         seats = self.query_one("#site-seats", DataTable)
