@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import events, work
-from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
@@ -49,7 +48,7 @@ from floorman.screens.help import HelpScreen
 from floorman.screens.login import IdleLock
 from floorman.screens.reports import ReportsScreen
 from floorman.screens.staffing import StaffingScreen
-from floorman.screens.textual_strings import command_palette, palette_binding, system_commands
+from floorman.screens.textual_strings import FloorLanguageApp, palette_binding
 from floorman.screens.visitors import VisitorsScreen
 from floorman.screens.workers import (
     WorkerPolicy,
@@ -134,7 +133,7 @@ class FloorCommands(Provider):
                 yield Hit(score, matcher.highlight(text), callback, help=help_text)
 
 
-class FloormanApp(GlobalKeys, WorkerPolicy, App[None]):
+class FloormanApp(GlobalKeys, WorkerPolicy, FloorLanguageApp):
     """The duty manager's console."""
 
     CSS_PATH = "styles/app.tcss"
@@ -173,13 +172,6 @@ class FloormanApp(GlobalKeys, WorkerPolicy, App[None]):
         self.storage_problems: dict[str, str] = {}
         # Login on a floor that has operators, and the idle lock (issue 4).
         self.idle_lock = IdleLock(self)
-
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        return system_commands(super().get_system_commands(screen))
-
-    def action_command_palette(self) -> None:
-        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
-            self.push_screen(command_palette())
 
     # ------------------------------------------------------------------ lifecycle
     def on_mount(self) -> None:

@@ -62,3 +62,28 @@ async def test_the_central_server_going_away_keeps_the_last_picture(central, sit
         status = str(screen.query_one("#region-status", Static).render())
         assert "central server unavailable" in status and "permission denied" in status
         assert screen.query_one("#region-table", DataTable).row_count == 1
+
+
+async def test_a_site_as_last_synced_speaks_the_floors_language(central, site_floor):
+    from floorman.domain.away.actions import send_away
+    from floorman.i18n import set_language
+
+    floor = site_floor("hz")
+    record_event(floor, "A-01", "ready", agent_no="1001")
+    record_event(floor, "A-02", "ready", agent_no="1002")
+    send_away(floor, "1002", "toilet")
+    SyncPass(floor, central.engine(central.add_site("hz"))).run_once()
+    set_language("zh")
+    try:
+        app = RegionApp(central.engine(central.hq()))
+        async with app.run_test(size=(100, 40)) as pilot:
+            await settled(app, pilot)
+            await pilot.press("enter")
+            await settled(app, pilot)
+            seats = app.screen.query_one("#site-seats", DataTable)
+            states = {seats.get_row_at(i)[0]: seats.get_row_at(i)[2] for i in range(6)}
+            assert (states["A-01"], states["A-02"], states["A-03"]) == ("就绪", "示忙", "空闲")
+            slips = app.screen.query_one("#site-slips", DataTable)
+            assert slips.get_row_at(0)[2:4] == ["如厕", "离席"]
+    finally:
+        set_language("en")

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
@@ -21,6 +21,7 @@ from floorman.domain.core.states import AlertSeverity
 from floorman.domain.sync.region import DEFAULT_STALE_AFTER, SitePicture, region
 from floorman.i18n import t
 from floorman.screens.region_site import RegionSiteScreen
+from floorman.screens.textual_strings import FloorLanguageApp
 from floorman.widgets.fitting_footer import FittingFooter
 
 REFRESH_S = 5.0
@@ -157,7 +158,7 @@ class RegionScreen(Screen[None]):
             self.app.call_from_thread(self.app.push_screen, RegionSiteScreen(found[0], now))
 
 
-class RegionApp(App[None]):
+class RegionApp(FloorLanguageApp):
     """`floorman region`: HQ's picture of every floor, read-only."""
 
     TITLE = "floorman region"

@@ -44,7 +44,7 @@ class RegionSiteScreen(Screen[None]):
         seats.add_columns(t("Seat"), t("Zone"), t("State"), t("Agent"), t("Since"))
         for seat in self.site.seats:
             seats.add_row(
-                seat["seat"], seat["zone"], seat["state"],
+                seat["seat"], seat["zone"], t(seat["state"]),
                 seat.get("agent_name") or seat.get("agent") or "-", seat["since"][11:19],
             )  # fmt: skip
         slips = self.query_one("#site-slips", DataTable)
@@ -52,10 +52,10 @@ class RegionSiteScreen(Screen[None]):
         for slip in self.site.open_slips:
             over = int(slip.get("over_seconds") or 0)
             slips.add_row(
-                slip["seat"], slip["agent_name"], slip["reason"], slip["status"],
+                slip["seat"], slip["agent_name"], t(slip["reason"]), t(slip["status"]),
                 mmss(over) if over else "-",
             )  # fmt: skip
         alerts = self.query_one("#site-alerts", DataTable)
         alerts.add_columns(t("Severity"), t("Subject"), t("Message"))
         for alert in self.site.active_alerts:
-            alerts.add_row(alert["severity"], alert["subject"], alert["message"])
+            alerts.add_row(t(alert["severity"]), alert["subject"], alert["message"])

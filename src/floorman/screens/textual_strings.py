@@ -11,10 +11,12 @@ from `App.get_system_commands`. The app passes each through here, so a Chinese f
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any, ClassVar
 
-from textual.app import SystemCommand
-from textual.binding import Binding
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.screen import Screen
 
 from floorman.i18n import t
 
@@ -43,3 +45,16 @@ def system_commands(commands: Iterable[SystemCommand]) -> Iterator[SystemCommand
     """Textual's system commands with their titles and help translated."""
     for command in commands:
         yield SystemCommand(t(command.title), t(command.help), command.callback, command.discover)
+
+
+class FloorLanguageApp(App[None]):
+    """An app of floorman's (the floor, HQ's region): Textual's own words as above."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [palette_binding()]
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        return system_commands(super().get_system_commands(screen))
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(command_palette())
