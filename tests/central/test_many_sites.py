@@ -11,6 +11,7 @@ from floorman.domain.core.states import AlertKind
 from floorman.domain.sync import notices
 from floorman.domain.sync.push import SyncPass
 from floorman.domain.sync.region import region
+from floorman.i18n import set_language
 from tests.central.floors import assert_hq_matches, busy_step, leave_for_lunch, seat_everyone
 
 CODES = ("hangzhou", "ningbo", "wenzhou")
@@ -55,6 +56,11 @@ def test_three_sites_at_once_then_a_unified_wording_on_every_floor(central, site
         with floors[code].db.read() as session:
             shown = [a for a in alerts.active(session) if a.kind == AlertKind.HQ_NOTICE]
         assert [(a.message, a.severity) for a in shown] == [(wording, "severe")]
+        set_language("zh")
+        try:  # the alert bar's subject: HQ's unified wording, in the floor's language
+            assert [a.shown_subject for a in shown] == ["上级统一口径"]
+        finally:
+            set_language("en")
     assert links["ningbo"].run_once().notices_received == 0  # not twice
 
     shown_in_ningbo = next(a for a in _active(floors["ningbo"]) if a.kind == AlertKind.HQ_NOTICE)

@@ -41,7 +41,7 @@ def _line(view: Any, zone: Any) -> str:
     fired = view.fired_at.astimezone(zone).strftime("%m-%d %H:%M") if view.fired_at else "-"
     return (
         f"{view.id[:8]} {view.severity:<8} {view.state:<12} {fired} "
-        f"{(view.seat or view.subject)[:12]:<12} {view.message}\n"
+        f"{(view.seat or view.shown_subject)[:12]:<12} {view.message}\n"
     )
 
 

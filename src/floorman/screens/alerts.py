@@ -73,7 +73,7 @@ def row_cells(view: AlertView, now: datetime) -> tuple[Any, ...]:
     return (
         severity_cell(view),
         Text(t(STATE_LABELS[state]), style=style),
-        view.seat or view.subject,
+        view.seat or view.shown_subject,
         view.agent or "",
         age_cell(view, now),
         Text(view.text, style=style),
@@ -210,7 +210,9 @@ class AlertsScreen(FloormanScreen):
             return [lifecycle.acknowledge(floor, view.id, values["note"] or None)]
 
         title = t(
-            "Acknowledge {subject}: {text}?", subject=view.seat or view.subject, text=view.text
+            "Acknowledge {subject}: {text}?",
+            subject=view.seat or view.shown_subject,
+            text=view.text,
         )
         self.app.push_screen(AcknowledgeModal(title, submit), self.acknowledged)
 

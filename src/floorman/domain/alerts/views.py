@@ -8,6 +8,7 @@ from typing import Any
 
 from floorman.data.tables.floor import Alert
 from floorman.domain.alerts.templates import localized
+from floorman.domain.core.states import AlertKind
 from floorman.i18n import t
 
 
@@ -40,6 +41,11 @@ class AlertView:
     seat: str | None = None
     agent: str | None = None
     zone: str | None = None
+
+    @property
+    def shown_subject(self) -> str:
+        """The subject as a screen shows it: a seat, a shift, or HQ's words translated."""
+        return t(self.subject) if self.kind == AlertKind.HQ_NOTICE else self.subject
 
     @property
     def text(self) -> str:

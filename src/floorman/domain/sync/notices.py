@@ -112,7 +112,8 @@ def _receive(floor: Floor, notice: dict[str, Any]) -> bool:
             session,
             floor,
             kind=AlertKind.HQ_NOTICE,
-            subject=f"HQ {kind}" if kind else "HQ",
+            # Words the screens translate (AlertView.shown_subject); the kind is the notice's.
+            subject="HQ wording" if kind else "HQ notice",
             due_at=now,
             severity=AlertSeverity.SEVERE if kind else AlertSeverity.WARNING,
             message=notice["body"],
