@@ -39,6 +39,17 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 
 
 @pytest.fixture
+def cheap_hasher() -> Iterator[None]:
+    """PINs hashed with real argon2id at cheap parameters (`helpers.cheap_pin_hasher`)."""
+    from floorman.domain.operators.pins import use_hasher
+    from tests.helpers import cheap_pin_hasher
+
+    use_hasher(cheap_pin_hasher())
+    yield
+    use_hasher(None)
+
+
+@pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(START)
 

@@ -80,3 +80,10 @@ def _environment(changes: dict[str, str | None]) -> dict[str, str]:
         else:
             merged[name] = value
     return merged
+
+
+def cheap_pin_hasher() -> Any:
+    """Real argon2id, with parameters cheap enough for a test suite on two cores."""
+    from argon2 import PasswordHasher, Type
+
+    return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID)

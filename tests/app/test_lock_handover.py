@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterator
 
 import pytest
-from argon2 import PasswordHasher, Type
 from textual.widgets import Input, Static
 
 from floorman.data.tables.floor import JournalEntry
@@ -18,18 +16,12 @@ from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import PermissionDenied
 from floorman.domain.operators.login import authenticate
 from floorman.domain.operators.management import add_operator
-from floorman.domain.operators.pins import use_hasher
 from floorman.screens.away import AwayScreen
 from floorman.screens.floor import FloorScreen
 from floorman.screens.login import LoginScreen
 from tests.helpers import floorman, settle
 
-
-@pytest.fixture(autouse=True)
-def cheap_hasher() -> Iterator[None]:
-    use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
-    yield
-    use_hasher(None)
+pytestmark = pytest.mark.usefixtures("cheap_hasher")
 
 
 @pytest.fixture

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from argon2 import PasswordHasher, Type
 from textual import events
 from textual.widgets import Input, Static
 
@@ -15,18 +12,12 @@ from floorman.domain.core.errors import PermissionDenied
 from floorman.domain.operators.login import authenticate
 from floorman.domain.operators.management import add_operator
 from floorman.domain.operators.permissions import require
-from floorman.domain.operators.pins import use_hasher
 from floorman.i18n import set_language
 from floorman.screens.floor import FloorScreen
 from floorman.screens.login import LoginScreen
 from tests.helpers import settle
 
-
-@pytest.fixture(autouse=True)
-def cheap_hasher() -> Iterator[None]:
-    use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
-    yield
-    use_hasher(None)
+pytestmark = pytest.mark.usefixtures("cheap_hasher")
 
 
 @pytest.fixture

@@ -13,14 +13,10 @@ import os
 import sqlite3
 from pathlib import Path
 
-import pytest
-from argon2 import PasswordHasher, Type
-
 from floorman.clock import FakeClock
 from floorman.domain import alerts
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.operators.management import add_operator
-from floorman.domain.operators.pins import use_hasher
 from floorman.domain.seats.events import record_event
 from tests.helpers import floorman
 
@@ -132,14 +128,9 @@ def test_ack_by_prefix_all_or_none_and_by_kind(small_floor: Floor, clock) -> Non
     assert json.loads(run(db, "alerts", "list", "--active", "--json").stdout) == []
 
 
-@pytest.fixture
-def cheap_pins():
-    use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
-    yield
-    use_hasher(None)
 
 
-def test_a_viewer_may_list_but_not_acknowledge(small_floor: Floor, clock, cheap_pins) -> None:
+def test_a_viewer_may_list_but_not_acknowledge(small_floor: Floor, clock, cheap_hasher) -> None:
     fired_aways(small_floor, clock)
     add_operator(small_floor, "boss", "director", "739184")
     small_floor.actor = Actor("boss", "test:tty1", role="director")

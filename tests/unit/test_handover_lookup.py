@@ -8,17 +8,15 @@ time, with no "not installed" way around it.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 
 import pytest
-from argon2 import PasswordHasher, Type
 
 from floorman.domain import audit
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError, PermissionDenied
 from floorman.domain.core.lookup import MIN_PREFIX
 from floorman.domain.handover import chain, find, lifecycle, open_items
-from floorman.domain.operators import login, management, pins
+from floorman.domain.operators import login, management
 from floorman.domain.shifts import assign_manager
 
 
@@ -73,11 +71,6 @@ def test_check_lists_the_handover_chain_without_discovery() -> None:
 # --------------------------------------------------------------------- permissions
 
 
-@pytest.fixture
-def cheap_hasher() -> Iterator[None]:
-    pins.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
-    yield
-    pins.use_hasher(None)
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher, Type
 
 from floorman.cli import build_parser, run
 from floorman.clock import SystemClock
@@ -29,6 +28,7 @@ from floorman.domain.operators.management import add_operator
 from floorman.domain.operators.pins import use_hasher
 from floorman.domain.seats.importing import import_agents, import_seats
 from floorman.service.event_desk import CommandLine, run_request
+from tests.helpers import cheap_pin_hasher
 
 PINS = {"dir": "2468", "sup1": "1357", "sup2": "9753", "dm": "1111", "vic": "3333"}
 ROLES = {
@@ -53,7 +53,7 @@ class ClosedFloor:
 
 @pytest.fixture
 def closed(tmp_path: Path) -> Iterator[ClosedFloor]:
-    use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
+    use_hasher(cheap_pin_hasher())
     path = tmp_path / "floor.db"
     db = Database(path)
     schema.migrate(db)

@@ -12,12 +12,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pysqlite3.dbapi2 as sqlite  # type: ignore[import-not-found]
 import pytest
-from argon2 import PasswordHasher, Type
 
 from floorman.data import journal
 from floorman.data.journal_key import head_path, load_key
@@ -29,7 +27,6 @@ from floorman.domain.handover import lifecycle as handover_lifecycle
 from floorman.domain.operators.login import authenticate
 from floorman.domain.operators.management import add_operator
 from floorman.domain.operators.permissions import require
-from floorman.domain.operators.pins import use_hasher
 from floorman.domain.seats.events import record_event
 from floorman.domain.visitors import decisions, registration
 
@@ -41,11 +38,7 @@ TRIGGERS = (
 )
 
 
-@pytest.fixture(autouse=True)
-def cheap_hasher() -> Iterator[None]:
-    use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
-    yield
-    use_hasher(None)
+pytestmark = pytest.mark.usefixtures("cheap_hasher")
 
 
 def tamper(path: Path, *statements: str) -> None:

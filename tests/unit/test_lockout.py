@@ -3,24 +3,16 @@ and never lets anyone lock the last director out of the floor."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from argon2 import PasswordHasher, Type
 
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import PermissionDenied
 from floorman.domain.operators.lockout import terminal_key
 from floorman.domain.operators.login import authenticate
 from floorman.domain.operators.management import add_operator, reset_pin
-from floorman.domain.operators.pins import ARGON2_PARAMETERS, _default_hasher, use_hasher
+from floorman.domain.operators.pins import ARGON2_PARAMETERS, _default_hasher
 
-
-@pytest.fixture(autouse=True)
-def cheap_hasher() -> Iterator[None]:
-    use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
-    yield
-    use_hasher(None)
+pytestmark = pytest.mark.usefixtures("cheap_hasher")
 
 
 @pytest.fixture

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from argon2 import PasswordHasher, Type
 from sqlmodel import select
 
 from floorman.data.db import Database
@@ -16,16 +13,10 @@ from floorman.domain.core.errors import FloorError, PermissionDenied
 from floorman.domain.operators.login import authenticate
 from floorman.domain.operators.management import add_operator, disable_operator, reset_pin
 from floorman.domain.operators.permissions import allowed, require
-from floorman.domain.operators.pins import Pin, use_hasher
+from floorman.domain.operators.pins import Pin
 from floorman.domain.operators.records import OperatorView, list_operators
 
-
-@pytest.fixture(autouse=True)
-def cheap_hasher() -> Iterator[None]:
-    """Real argon2id, with parameters cheap enough for a test suite on two cores."""
-    use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
-    yield
-    use_hasher(None)
+pytestmark = pytest.mark.usefixtures("cheap_hasher")
 
 
 def login(floor: Floor, name: str, pin: str) -> Floor:

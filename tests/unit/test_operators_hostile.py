@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from argon2 import PasswordHasher, Type
 from rich.console import Console
 from rich.traceback import Traceback
 
@@ -15,7 +14,6 @@ from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.operators.login import authenticate
 from floorman.domain.operators.management import add_operator
-from floorman.domain.operators.pins import use_hasher
 
 HOSTILE = {
     "csi": ("\x1b[2J\x1b[31mwang", "wang"),
@@ -31,11 +29,7 @@ HOSTILE = {
 }
 
 
-@pytest.fixture(autouse=True)
-def cheap_hasher() -> Iterator[None]:
-    use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
-    yield
-    use_hasher(None)
+pytestmark = pytest.mark.usefixtures("cheap_hasher")
 
 
 @pytest.mark.parametrize("case", sorted(HOSTILE))

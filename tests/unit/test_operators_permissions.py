@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from argon2 import PasswordHasher, Type
 
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.core.errors import FloorError, PermissionDenied
@@ -17,17 +14,12 @@ from floorman.domain.operators.permissions import (
     leave_approval_action,
     require,
 )
-from floorman.domain.operators.pins import use_hasher
 from floorman.domain.operators.roles import ROLES, role_name
 
 PINS = {role: f"{i + 1}{i + 1}{i + 1}{i + 1}" for i, role in enumerate(ROLES)}
 
 
-@pytest.fixture(autouse=True)
-def cheap_hasher() -> Iterator[None]:
-    use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
-    yield
-    use_hasher(None)
+pytestmark = pytest.mark.usefixtures("cheap_hasher")
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher, Type
 
 from floorman.clock import FakeClock
 from floorman.config import Config
@@ -44,6 +43,7 @@ from floorman.domain.seats import events as seat_events
 from floorman.domain.seats import importing as seat_importing
 from floorman.domain.staffing.plan import set_plan
 from floorman.domain.visitors import decisions, lists, presence, registration, retention
+from tests.helpers import cheap_pin_hasher
 
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 PIN = {role: str(1000 + 1111 * i) for i, role in enumerate(ROLES)}  # 1000, 2111, ...
@@ -163,7 +163,7 @@ def _prepare(tmp: Path) -> Prepared:
 
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prepared]:
-    use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
+    use_hasher(cheap_pin_hasher())
     ready = _prepare(tmp_path_factory.mktemp("matrix"))
     yield ready
     ready.floor.db.dispose()
@@ -353,7 +353,7 @@ def test_the_allowed_role_gets_through(tmp_path: Path) -> None:
     e.g. a slip already decided by an earlier call); what matters is that the permission
     check lets the allowed role by, so the refusals above come from the roles alone.
     """
-    use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
+    use_hasher(cheap_pin_hasher())
     try:
         ready = _prepare(tmp_path)
         calls = [(a, c) for a, c in CALLS.items()] + [(a, c) for a, _, c in MORE_CALLS]
