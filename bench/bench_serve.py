@@ -161,10 +161,19 @@ def wallboard_latency(floor: Floor, changes: int) -> list[str]:
     app = WallboardApp(floor)
     delays: list[float] = []
     done = threading.Event()
+    painted: list[set[str]] = [set()]  # seats away on the last board painted
+    show = app._show
+
+    def show_then_mark(board, number=0):  # type: ignore[no-untyped-def]
+        show(board, number)
+        seats = {a.seat for a in board.away}
+        # After the screen's next refresh: the board is drawn, not only handed over.
+        app.call_after_refresh(painted.__setitem__, 0, seats)
+
+    app._show = show_then_mark  # type: ignore[method-assign]
 
     def away_seats() -> set[str]:
-        board = app.board_screen.board
-        return {a.seat for a in board.away} if board is not None else set()
+        return painted[0]
 
     def driver() -> None:
         time.sleep(3)  # the board's first reading
@@ -191,9 +200,11 @@ def wallboard_latency(floor: Floor, changes: int) -> list[str]:
     p95 = percentile(delays, 0.95)
     return [
         f"- {len(delays)} seat changes by `floorman event` (the CLI's code, in a process of its "
-        "own); the wallboard headless with its real data_version watcher (4 looks a second)",
+        "own); the wallboard headless with its real data_version watcher "
+        f"({1 / app.poll_seconds:.0f} looks a second, the board read in the watcher's thread)"
+        "; a change counts as shown once the screen refreshed after the board holding it",
         "",
-        "| CLI return -> wallboard shows it | p50 | p95 | max | goal | met |",
+        "| CLI return -> wallboard painted it | p50 | p95 | max | goal | met |",
         "|---|---|---|---|---|---|",
         f"| wallboard | {median(delays) * 1000:.0f} ms | {p95 * 1000:.0f} ms | "
         f"{max(delays) * 1000:.0f} ms | p95 <= 1 s | {'yes' if p95 <= 1 else 'no'} |",
