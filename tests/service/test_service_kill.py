@@ -4,6 +4,7 @@ SIGTERM stops it cleanly (exit 0, lock freed)."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -11,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import col, func, select
 
@@ -79,6 +81,20 @@ def output(folder: Path, name: str) -> str:
     return (folder / f"{name}.log").read_text(errors="replace")
 
 
+def status_json(folder: Path, db: Path, *, expect: int) -> dict[str, Any]:
+    """`floorman status --json`: exit 0 while the service runs, 3 when it does not."""
+    env = {**os.environ, "FLOORMAN_CONFIG": str(folder / "config.toml")}
+    done = subprocess.run(
+        [sys.executable, "-m", "floorman", "--db", str(db), "status", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == expect, done.stderr
+    return dict(json.loads(done.stdout))
+
+
 def offset(db: Database) -> int:
     with db.read() as session:
         row = session.exec(select(FeedOffset)).first()
@@ -134,6 +150,16 @@ def test_kill_9_mid_feed_then_restart_loses_and_doubles_nothing(tmp_path: Path) 
             60,
             lambda: "the restart did not catch up: " + output(tmp_path, "restarted")[-2000:],
         )
+        health = status_json(tmp_path, floor.db.path, expect=0)  # for monitoring
+        assert health["service"]["running"] is True and health["service"]["stale"] is False
+        assert health["service"]["pid"] == restarted.pid
+        assert health["service"]["scheduler"]["state"] == "running"
+        assert [(f["kind"], f["lag_bytes"]) for f in health["feeds"]] == [("asterisk", 0)]
+        assert health["feeds"][0]["state"] == "running"
+        assert health["last_backup"]["kind"] in ("hourly", "daily")
+        assert "last_alert_fired" in health and health["last_check"]["sound"] is True, health[
+            "last_check"
+        ]
         restarted.send_signal(signal.SIGTERM)
         restarted.wait(timeout=30)
         log_text = output(tmp_path, "restarted")
@@ -144,6 +170,8 @@ def test_kill_9_mid_feed_then_restart_loses_and_doubles_nothing(tmp_path: Path) 
             restarted.kill()
             restarted.wait()
     assert running_pid(floor.db.path) is None
+    stopped = status_json(tmp_path, floor.db.path, expect=3)
+    assert stopped["service"]["running"] is False and stopped["service"]["stopped_at"]
     # Every line changes its seat's state: each is recorded once, none twice.
     assert feed_events(floor.db) == (LINES + MEMBERS, LINES + MEMBERS)
     floor.db.dispose()

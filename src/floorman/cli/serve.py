@@ -84,6 +84,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from floorman.service.runner import FloorService
 
     set_language(resolve_language(getattr(args, "lang", None), config_from(args).language))
+    if db_path_from(args).exists():
+        from floorman.service.lock import refuse_if_running
+
+        refuse_if_running(db_path_from(args))  # exit 2 at once, not after the file's check
     _check_file(args, db_path_from(args))
     floor = open_floor(args, migrate=True)
     floor.actor = Actor("floorman serve", f"{socket.gethostname()}:serve")
