@@ -1,17 +1,23 @@
 """`floorman wallboard`: the wallboard screen as an app of its own, for a TV.
 
 Read-only and without login (agents away by seat and name; visitors never by name, phone
-or ID, see domain/wallboard.py): a thread polls `PRAGMA
-data_version` four times a second and the board is read again, in a worker, as soon as
-anyone commits; a one-second tick moves the clocks. Only ctrl+q (Textual's quit) ends it.
+or ID, see domain/wallboard.py): a thread polls `PRAGMA data_version` ten times a second
+and, as soon as anyone commits, reads the board itself (no hop through the event loop to
+start a reader: under load each hop costs a turn) and hands it to the screen; a
+one-second tick moves the clocks. Boards are numbered when their reading starts and one
+older than the board on screen is dropped, so a slow reading never paints over a newer
+one. Only ctrl+q (Textual's quit) ends it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import threading
 
 from textual import work
 from textual.app import App
+from textual.css.query import NoMatches
 from textual.worker import get_current_worker
 
 from floorman.domain.core.context import Floor
@@ -29,7 +35,7 @@ class WallboardApp(App[None]):
 
     TITLE = "floorman wallboard"
 
-    def __init__(self, floor: Floor, *, poll_seconds: float = 0.25, poll: bool = True) -> None:
+    def __init__(self, floor: Floor, *, poll_seconds: float = 0.1, poll: bool = True) -> None:
         super().__init__()
         self.floor = floor
         self.poll_seconds = poll_seconds
@@ -38,6 +44,8 @@ class WallboardApp(App[None]):
         self.board_screen = WallboardScreen()
         self.loads = 0  # readings shown, for tests and the bench
         self._stop = threading.Event()
+        self._readings = itertools.count(1)  # next() is atomic under the GIL
+        self._on_screen = 0  # the number of the reading shown
 
     def on_mount(self) -> None:
         self.push_screen(self.board_screen)
@@ -52,7 +60,8 @@ class WallboardApp(App[None]):
         self._stop.set()
 
     def tick(self) -> None:
-        self.board_screen.retime(self.floor.clock.now())
+        with contextlib.suppress(NoMatches):  # quitting: the screen's widgets are gone
+            self.board_screen.retime(self.floor.clock.now())
 
     def check_database(self) -> bool:
         """One look at data_version from the event loop (tests call this: no watcher)."""
@@ -67,7 +76,7 @@ class WallboardApp(App[None]):
         while not worker.is_cancelled and not self._stop.is_set():
             try:
                 if self.version_watch.changed() is not None:
-                    self.call_from_thread(self.reload)
+                    self._read_and_show()
             except Exception as exc:  # a locked or vanished file must not stop the board
                 self.call_from_thread(self.notify, str(exc), severity="error", timeout=5)
             self._stop.wait(self.poll_seconds)
@@ -76,12 +85,21 @@ class WallboardApp(App[None]):
     @work(thread=True, exclusive=True, group="wallboard-read", exit_on_error=False)
     def reload(self) -> None:
         try:
-            board = read_wallboard(self.floor)
+            self._read_and_show()
         except Exception as exc:  # an unreadable database: say so, keep the last board
             self.call_from_thread(self.notify, str(exc), severity="error", timeout=5)
-            return
-        self.call_from_thread(self._show, board)
 
-    def _show(self, board: Wallboard) -> None:
-        self.board_screen.show(board)
-        self.loads += 1
+    def _read_and_show(self) -> None:
+        """Read the board (in the calling thread) and hand it to the event loop."""
+        number = next(self._readings)
+        board = read_wallboard(self.floor)
+        if not self._stop.is_set():
+            self.call_from_thread(self._show, board, number)
+
+    def _show(self, board: Wallboard, number: int = 0) -> None:
+        if number and number < self._on_screen:
+            return  # read before the board on screen: older news
+        self._on_screen = max(self._on_screen, number)
+        with contextlib.suppress(NoMatches):  # quitting: the screen's widgets are gone
+            self.board_screen.show(board)
+            self.loads += 1

@@ -7,11 +7,15 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import subprocess
+import sys
 
+import pytest
 from sqlmodel import col, select
 
 from floorman.__main__ import main
 from floorman.cli import build_parser, run
+from floorman.cli.serve import warm_command_line
 from floorman.data import journal
 from floorman.data.tables.floor import JournalEntry
 from floorman.domain.core.context import Actor, Floor
@@ -48,11 +52,14 @@ def journal_rows(floor: Floor) -> int:
         return journal.count(session)
 
 
+@pytest.mark.parametrize("warm", [False, True], ids=["plain", "warm"])
 async def test_an_event_is_recorded_by_the_service_as_it_would_be_in_process(
-    small_floor, capsys
+    small_floor, capsys, warm
 ) -> None:
+    # `warm`: as `floorman serve` runs it (parsers built once, the service's own engine).
     db = str(small_floor.db.path)
-    service = FloorService(service_floor(small_floor), command_line=COMMAND_LINE)
+    command_line = warm_command_line(run, build_parser, small_floor.db) if warm else COMMAND_LINE
+    service = FloorService(service_floor(small_floor), command_line=command_line)
     await service.start(paused=True)
     try:
         assert socket_path(small_floor.db.path).exists()
@@ -108,3 +115,53 @@ async def test_the_caller_runs_it_itself_when_no_service_answers(small_floor, tm
     finally:
         await service.stop()
     assert main(["--db", db, "event", "A-01", "ready", "--agent", "1001"]) == 0  # in-process
+
+
+CLIENT = """
+import sys
+from floorman.__main__ import main
+status = main(sys.argv[1:])
+installed = [  # imported from an installed package (site-packages), floorman aside
+    name for name, module in list(sys.modules.items())
+    if "-packages" in (getattr(module, "__file__", None) or "") and name.split(".")[0] != "floorman"
+]
+print(status, " ".join(sorted(sys.modules)), "|", " ".join(sorted(installed)), file=sys.stderr)
+"""
+
+
+async def test_the_caller_imports_only_the_standard_library_and_paths(small_floor) -> None:
+    """A phone system pays a Python start-up and a round trip: not the storage layer,
+    nor pathlib, nor platformdirs (its database and config are given)."""
+    db = str(small_floor.db.path)
+    command_line = warm_command_line(run, build_parser, small_floor.db)
+    service = FloorService(service_floor(small_floor), command_line=command_line)
+    await service.start(paused=True)
+    try:
+        client = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            CLIENT,
+            "--db",
+            db,
+            "event",
+            "A-02",
+            "busy",
+            "--agent",
+            "1002",
+            env={**os.environ, "FLOORMAN_CONFIG": str(small_floor.db.path.parent / "x.toml")},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        _out, err = await asyncio.wait_for(client.communicate(), 60)
+    finally:
+        await service.stop()
+    status, modules = err.decode().splitlines()[-1].split(" ", 1)
+    modules, installed = modules.split("|")
+    assert status == "0" and service.event_desk is not None
+    assert service.event_desk.handled == 1
+    ours = {m for m in modules.split() if m.split(".")[0] == "floorman"}
+    assert ours == {"floorman", "floorman.__main__", "floorman.paths", "floorman.service",
+                    "floorman.service.handoff"}  # fmt: skip
+    # Only what the interpreter's own start-up (site) loads from site-packages, if anything.
+    assert not {m for m in installed.split() if m != "_distutils_hack"}
+    assert not {"pathlib", "platformdirs", "typing", "sqlalchemy"} & set(modules.split())

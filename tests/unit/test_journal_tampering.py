@@ -211,9 +211,9 @@ def test_rows_cut_and_an_older_head_anchor_put_back_are_caught_by_a_backup(
     _cut(long_floor, 20)
     shutil.copy(older, head_path(long_floor.db.path))
     problems = problems_of(long_floor)
-    assert any(
-        f"anchored in {backup.name}" in p and "rows were deleted" in p for p in problems
-    ), problems
+    assert any(f"anchored in {backup.name}" in p and "rows were deleted" in p for p in problems), (
+        problems
+    )
 
 
 def test_rows_cut_below_a_locked_handover_are_caught_by_its_anchor(
@@ -298,3 +298,25 @@ def test_a_chain_recomputed_with_the_key_is_caught_by_a_backup_kept_apart(
     assert not any("content does not match its hash" in p for p in problems)
     assert any(f"anchored in {backup.name}" in p and "chain rewritten" in p for p in problems)
     assert json.loads(head_path(path).read_text())["hash"] == prev
+
+
+def test_a_row_committed_while_the_check_reads_is_not_a_cut_end(small_floor: Floor) -> None:
+    # The daily check of `floorman serve` reads one snapshot while a feed keeps writing:
+    # the head anchored meanwhile names a row the snapshot cannot see, yet nothing was cut.
+    record_event(small_floor, "A-01", "ready", agent_no="1001")
+    with small_floor.db.read() as session:
+        path = journal.db_file(session)
+        assert path is not None
+        key = journal.key_of(path)
+        assert key is not None
+        before = journal.count(session)  # the snapshot begins here
+        record_event(small_floor, "A-01", "busy")  # another connection commits, anchors
+        assert journal.count(session) == before  # still the old snapshot
+        assert journal.check_head(session, path, key) == []
+    tamper(
+        small_floor.db.path,
+        "DROP TRIGGER journal_no_delete",
+        "DELETE FROM journal WHERE seq = (SELECT MAX(seq) FROM journal)",
+        TRIGGERS[1],
+    )
+    assert any("deleted from the end" in p for p in problems_of(small_floor))

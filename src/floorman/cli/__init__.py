@@ -212,14 +212,14 @@ def build_parser(command: str | None = None) -> Parser:
     return parser
 
 
-def _command_of(argv: list[str]) -> str | None:
+def _command_of(argv: list[str], build: Callable[..., Parser] = build_parser) -> str | None:
     """The command argv names (None for none), found by argparse on the placeholders.
 
     The top level parses exactly as the full parser would (same options, same
     positional), so the name found here is the one the full parse selects; bad global
     options and unknown commands fail here with the usual one line.
     """
-    skeleton = build_parser()
+    skeleton = build()
     known, _rest = skeleton.parse_known_args(argv)
     if known.command is None:
         skeleton.parse_args(argv)  # leftovers without a command: the usual error
@@ -227,12 +227,13 @@ def _command_of(argv: list[str]) -> str | None:
     return str(known.command)
 
 
-def parse(argv: list[str]) -> argparse.Namespace:
-    """Parse `argv` with the parser of the one command it names (`ui` when none)."""
-    command = _command_of(argv)
+def parse(argv: list[str], build: Callable[..., Parser] = build_parser) -> argparse.Namespace:
+    """Parse `argv` with the parser of the one command it names (`ui` when none).
+    `build` builds the parsers (the service passes one that keeps those it built)."""
+    command = _command_of(argv, build)
     if command is None:
         command, argv = DEFAULT_COMMAND, [DEFAULT_COMMAND, *argv]
-    return build_parser(command).parse_args(argv)
+    return build(command).parse_args(argv)
 
 
 def one_line(message: str) -> str:
@@ -274,7 +275,7 @@ def _too_long(argv: list[str]) -> str | None:
     return None
 
 
-def run(argv: list[str]) -> int:
+def run(argv: list[str], *, build: Callable[..., Parser] = build_parser) -> int:
     """Parse `argv`, run the command, and turn known failures into an exit status."""
     from sqlalchemy.exc import DBAPIError
 
@@ -292,7 +293,7 @@ def run(argv: list[str]) -> int:
         print(too_long, file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        args = parse(argv)
+        args = parse(argv, build)
         from floorman.i18n import set_language
 
         # Refusals in Chinese only when asked for (the screens choose their own language

@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,27 @@ from floorman.data.db import Database
 from floorman.domain.core import bounds
 from floorman.domain.core.context import Actor, Floor, default_operator
 from floorman.domain.core.text import identifier, printable_data
+
+# The floor service runs handed-over `floorman event` calls on its own open database
+# (a warm engine: pooled connections, SQLAlchemy's compiled statements), not a new one.
+_WARM_DATABASE: ContextVar[Database | None] = ContextVar("warm_database", default=None)
+
+
+@contextmanager
+def warm_database(db: Database) -> Iterator[None]:
+    """Commands run inside use `db` for its file instead of opening the file again."""
+    token = _WARM_DATABASE.set(db)
+    try:
+        yield
+    finally:
+        _WARM_DATABASE.reset(token)
+
+
+def _database(path: Path, force_old_sqlite: bool) -> Database:
+    warm = _WARM_DATABASE.get()
+    if warm is not None and not force_old_sqlite and warm.path.resolve() == path.resolve():
+        return warm
+    return Database(path, force_old_sqlite=force_old_sqlite)
 
 
 def config_from(args: argparse.Namespace) -> Config:
@@ -48,7 +72,7 @@ def open_floor(
         from floorman.data.db import DatabaseError
 
         raise DatabaseError(f"{path}: no floorman database here; run `floorman init` first")
-    db = Database(path, force_old_sqlite=bool(getattr(args, "force_old_sqlite", False)))
+    db = _database(path, bool(getattr(args, "force_old_sqlite", False)))
     if checked:
         _refuse_damaged(db)
     if migrate:

@@ -81,10 +81,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from floorman.domain.core.context import Actor
     from floorman.domain.core.errors import FloorError
     from floorman.i18n import resolve_language, set_language
-    from floorman.service.event_desk import CommandLine
     from floorman.service.runner import FloorService
 
     set_language(resolve_language(getattr(args, "lang", None), config_from(args).language))
+    if db_path_from(args).exists():
+        from floorman.service.lock import refuse_if_running
+
+        refuse_if_running(db_path_from(args))  # exit 2 at once, not after the file's check
     _check_file(args, db_path_from(args))
     floor = open_floor(args, migrate=True)
     floor.actor = Actor("floorman serve", f"{socket.gethostname()}:serve")
@@ -107,13 +110,31 @@ def cmd_serve(args: argparse.Namespace) -> int:
     logging.basicConfig(
         stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
     )
-    command_line = CommandLine(run=args.run_command, build_parser=args.build_parser)
+    command_line = warm_command_line(args.run_command, args.build_parser, floor.db)
     try:
         service = FloorService(floor, feeds=not args.no_feeds, web=web, command_line=command_line)
     except CentralError as exc:  # `[sync] central` refused (a password in it, not a URL)
         raise FloorError(f"{floor.config.source}: key 'sync.central': {exc}") from exc
     asyncio.run(service.run())
     return 0
+
+
+def warm_command_line(run: Any, build_parser: Any, db: Any) -> Any:
+    """The command line for handed-over events: `run` as ever, with the parsers built
+    once and the service's own open database (one engine: its pooled connections, its
+    statements compiled once) instead of a new engine per event."""
+    import functools
+
+    from floorman.cli.common import warm_database
+    from floorman.service.event_desk import CommandLine
+
+    build = functools.cache(build_parser)
+
+    def warm_run(argv: list[str]) -> int:
+        with warm_database(db):
+            return int(run(argv, build=build))
+
+    return CommandLine(run=warm_run, build_parser=build)
 
 
 def _check_file(args: argparse.Namespace, path: Any) -> None:

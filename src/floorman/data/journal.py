@@ -293,6 +293,14 @@ def reaches(session: Session, anchor: HeadAnchor, where: str) -> list[str]:
     """Problems when the journal no longer holds the row `anchor` (kept in `where`) names."""
     row = session.exec(select(JournalEntry).where(JournalEntry.seq == anchor.seq)).first()
     last = session.exec(select(func.max(JournalEntry.seq))).one() or 0
+    if row is None and anchor.seq > last:
+        # The anchor may be newer than this read's snapshot (another process committed
+        # and anchored since it began, e.g. a feed during the daily check): look again now.
+        bind = session.get_bind()
+        engine = bind.engine if isinstance(bind, Connection) else bind
+        with Session(engine) as now:
+            row = now.exec(select(JournalEntry).where(JournalEntry.seq == anchor.seq)).first()
+            last = now.exec(select(func.max(JournalEntry.seq))).one() or 0
     if row is None:
         return [
             f"journal ends at row {last} but row {anchor.seq} was committed ({where}): "

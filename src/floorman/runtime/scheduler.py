@@ -67,6 +67,7 @@ class AlertScheduler:
         self.before_firing = tuple(before_firing)
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self._jobs: dict[str, datetime] = {}
+        self._running: set[asyncio.Task[object]] = set()  # jobs claiming right now
 
     # ------------------------------------------------------------ lifecycle
 
@@ -108,6 +109,16 @@ class AlertScheduler:
             self.scheduler.shutdown(wait=False)
         self._jobs.clear()
 
+    async def finish_running(self, timeout: float) -> None:
+        """Hold new jobs and wait (at most `timeout` s) for those claiming now, so a stop
+        does not cancel them halfway (a claim is atomic either way: a cancelled job only
+        logs an error). Call `shutdown()` after it."""
+        if self.scheduler.running:
+            self.scheduler.pause()
+        running = [task for task in self._running if not task.done()]
+        if running:
+            await asyncio.wait(running, timeout=timeout)
+
     @property
     def job_ids(self) -> set[str]:
         """Ids of the alert jobs held now (the heartbeat excluded)."""
@@ -118,7 +129,13 @@ class AlertScheduler:
     async def run_due(self, due_at: datetime | None = None) -> list[AlertView]:
         """The job: claim due alerts in a worker thread, hand this terminal's to on_fired."""
         loop = asyncio.get_running_loop()
-        fired = await loop.run_in_executor(None, self._fire_blocking, due_at)
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
+        try:
+            fired = await loop.run_in_executor(None, self._fire_blocking, due_at)
+        finally:
+            self._running.discard(task)  # type: ignore[arg-type]
         if fired:
             try:
                 self.on_fired(fired)

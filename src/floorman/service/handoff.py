@@ -6,7 +6,8 @@ command, `floorman.cli.run`, on its warm storage layer) and prints what it answe
 the same exit status, the same messages, nothing written on bad input. When no service
 answers, the caller runs the command itself, as always. Only the standard library and
 `floorman.paths` are imported here, so the hand-off costs a Python start-up and a
-round trip, not the storage layer.
+round trip, not the storage layer; not even pathlib (it pulls in urllib and ipaddress):
+paths are plain text here.
 """
 
 from __future__ import annotations
@@ -15,8 +16,12 @@ import json
 import os
 import socket
 import sys
-from pathlib import Path
 
+TYPE_CHECKING = False  # mypy takes it as true; Python never imports pathlib for it
+if TYPE_CHECKING:
+    from pathlib import Path
+
+SOCKET_SUFFIX = ".serve.sock"
 ANSWER_TIMEOUT = 30.0  # longer than SQLite's busy timeout: a busy floor still answers
 _GLOBAL_PATHS = ("--db", "--config")
 
@@ -32,7 +37,7 @@ def _user() -> str:
 
 def socket_path(db_path: Path) -> Path:
     """`floor.db` -> `floor.db.serve.sock`, beside the database."""
-    return db_path.with_name(db_path.name + ".serve.sock")
+    return db_path.with_name(db_path.name + SOCKET_SUFFIX)
 
 
 def _option(argv: list[str], name: str) -> str | None:
@@ -60,26 +65,26 @@ def _without(argv: list[str], names: tuple[str, ...]) -> list[str]:
     return kept
 
 
-def request_for(argv: list[str]) -> tuple[Path, dict[str, object]] | None:
+def request_for(argv: list[str]) -> tuple[str, dict[str, object]] | None:
     """The service's socket and the request for this command line, or None when this
     command is not one to hand over."""
     if "event" not in argv or "-h" in argv or "--help" in argv:
         return None
-    from floorman.paths import default_config_path, default_db_path
+    from floorman.paths import config_path_text, db_path_text
 
-    db_text, config_text = _option(argv, "--db"), _option(argv, "--config")
-    db = Path(db_text) if db_text else default_db_path()
-    config = Path(config_text) if config_text else default_config_path()
+    db = _option(argv, "--db") or db_path_text()
+    config = _option(argv, "--config") or config_path_text()
     try:
-        db, config = db.absolute(), config.absolute()
-        path = socket_path(db)
-        if not path.exists():
+        # Joined, not normalised: `link/../floor.db` names what the kernel finds.
+        db, config = os.path.join(os.getcwd(), db), os.path.join(os.getcwd(), config)
+        path = db + SOCKET_SUFFIX
+        if not os.path.exists(path):
             return None
     except (OSError, ValueError):  # a path the file system refuses: the CLI says so
         return None
     # Paths as this caller meant them (absolute), whatever the service's folder.
     argv = _without(argv, _GLOBAL_PATHS)
-    resolved = ["--db", str(db), "--config", str(config)]
+    resolved = ["--db", db, "--config", config]
     # Who acts, as the caller's own run would name them (`context.default_operator`).
     operator = os.environ.get("FLOORMAN_OPERATOR", "").strip() or _user()
     if operator:
@@ -101,7 +106,7 @@ def hand_over(argv: list[str]) -> int | None:
     try:
         client.settimeout(ANSWER_TIMEOUT)
         try:
-            client.connect(str(path))
+            client.connect(path)
         except OSError:  # no service behind the socket (it was killed): run it here
             return None
         client.sendall(json.dumps(request).encode() + b"\n")

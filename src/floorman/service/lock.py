@@ -75,3 +75,11 @@ def running_pid(db_path: Path) -> int | None:
         return None
     finally:
         os.close(fd)
+
+
+def refuse_if_running(db_path: Path) -> None:
+    """Raise ServiceAlreadyRunning at once when a service holds the lock, before a second
+    one spends minutes on its start-up check (the lock is taken for good in `start`)."""
+    probe = ServiceLock(db_path)
+    probe.acquire()
+    probe.release()

@@ -114,6 +114,8 @@ class FloorService:
         for thread in threads:
             if thread is not None:
                 await asyncio.get_running_loop().run_in_executor(None, thread.join, 10)
+        # Jobs claiming now finish first: shutting APScheduler down cancels them.
+        await self.scheduler.finish_running(timeout=10)
         self.scheduler.shutdown()
         self.write_health(stopped=True)
         self.version_watch.close()
