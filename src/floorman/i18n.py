@@ -53,7 +53,12 @@ def _catalog(lang: str) -> dict[str, str]:
 
 def t(message: str, /, **values: object) -> str:
     """Translate `message` into the current language and fill in `{named}` values."""
-    translated = _catalog(_language).get(message, message) if _language != "en" else message
+    return translate(_language, message, **values)
+
+
+def translate(lang: str, message: str, /, **values: object) -> str:
+    """`message` in `lang`, whatever the current language (a report asked for in one)."""
+    translated = _catalog(lang).get(message, message) if lang != "en" else message
     return translated.format(**values) if values else translated
 
 

@@ -34,7 +34,7 @@ async def open_staffing(app, pilot) -> StaffingScreen:
 
 async def test_key_6_opens_the_erlang_form_with_the_published_answer(make_app) -> None:
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(160, 40)) as pilot:
         screen = await open_staffing(app, pilot)
         # Defaults are the published 100 calls / 30 min / 180 s / 80-20 example, 85% / 30%.
         summary = text_of(screen, "#erlang-summary")
@@ -45,6 +45,18 @@ async def test_key_6_opens_the_erlang_form_with_the_published_answer(make_app) -
         answer = rows[2]
         assert answer[1:5] == ["88.8%", "7.8 s", "71.4%", "17.4%"]
         assert answer[5] == "20"
+
+
+async def test_at_80_columns_the_erlang_table_fits_its_half(make_app) -> None:
+    """Half of 80 columns: short labels, the wait and the roster go; nothing scrolls."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_staffing(app, pilot)
+        table = screen.query_one("#erlang-table", DataTable)
+        assert [str(c.label) for c in table.columns.values()] == ["Agents", "SL", "ASA", "Occ."]
+        assert cells(table)[2] == ["> 14", "88.8%", "7.8 s", "71.4%"]
+        needed = sum(c.get_render_width(table) for c in table.columns.values())
+        assert needed <= table.scrollable_content_region.width
 
 
 async def test_typing_recomputes_and_nonsense_shows_a_message(make_app) -> None:

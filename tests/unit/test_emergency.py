@@ -591,5 +591,8 @@ def test_markdown_report_reads_as_an_incident_report(small_floor, clock, checkli
     assert "| 3 | staff | Zhang Wei | seat B-01 (away) | NOT ACCOUNTED FOR | - |" in md
     assert "- step 1, 2026-11-23 16:01:00 duty1: stairwell B used" in md
     assert "Drill \\| evacuation" not in md.split("## Steps")[0]  # quote keeps the text
-    assert "# Incident report: 地震 (DRILL)" in md_zh
+    assert md_zh.startswith("# 应急事件报告：地震（演练）\n")
+    assert "- 状态：已完成（有推迟事项）" in md_zh
+    assert "| 已推迟 | 2026-11-23 16:02:00 | duty1 | Wang | - |" in md_zh
+    assert "推迟事项：第 2 步" in md_zh
     assert "积极配合公司相关部门统计灾后" in md_zh

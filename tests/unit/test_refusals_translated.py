@@ -24,7 +24,9 @@ from floorman.domain.core.errors import FloorError, PermissionDenied, Word, Word
 from floorman.domain.core.states import SlipStatus
 
 DOMAIN = Path(floorman.__file__).parent / "domain"
-RAISERS = {"FloorError", "PermissionDenied"}
+# The command line's own refusals too (`--reason goes with --early`): `--lang zh` says them.
+CLI = Path(floorman.__file__).parent / "cli"
+RAISERS = {"FloorError", "PermissionDenied", "ChecklistError"}
 
 
 @pytest.fixture
@@ -43,8 +45,9 @@ def _catalogue() -> dict[str, str]:
 
 
 def _refusals() -> Iterator[tuple[str, int, ast.expr]]:
-    """(file, line, message argument) of every FloorError/PermissionDenied the domain builds."""
-    for path in sorted(DOMAIN.rglob("*.py")):
+    """(file, line, message argument) of every FloorError/PermissionDenied/ChecklistError
+    the domain and the command line build."""
+    for path in sorted([*DOMAIN.rglob("*.py"), *CLI.rglob("*.py")]):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (
                 isinstance(node, ast.Call)
@@ -52,7 +55,7 @@ def _refusals() -> Iterator[tuple[str, int, ast.expr]]:
                 and node.func.id in RAISERS
                 and node.args
             ):
-                yield str(path.relative_to(DOMAIN)), node.lineno, node.args[0]
+                yield str(path.relative_to(DOMAIN.parent)), node.lineno, node.args[0]
 
 
 def test_a_refusal_reads_in_the_language_it_is_shown_in(chinese: None) -> None:
@@ -88,7 +91,7 @@ def test_a_refusal_inside_a_refusal_is_translated_too(chinese: None) -> None:
     assert isinstance(PermissionDenied("login refused"), FloorError)
 
 
-def test_the_domain_raises_no_finished_sentences() -> None:
+def test_the_domain_and_the_cli_raise_no_finished_sentences() -> None:
     """An f-string refusal has no id: it would stay English on a Chinese floor."""
     formatted = [
         f"{file}:{line}"

@@ -28,6 +28,10 @@ def literal_messages(path: Path) -> set[str]:
             and isinstance(node.args[0].value, str)
         ):
             found.add(node.args[0].value)
+        # A table column's labels (widgets/fitted_columns.Column): translated when shown.
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Column":
+            labels = [*node.args[1:2], *(k.value for k in node.keywords if k.arg == "short")]
+            found |= {a.value for a in labels if isinstance(a, ast.Constant)}
     return found
 
 

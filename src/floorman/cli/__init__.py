@@ -265,12 +265,16 @@ def _handle(args: argparse.Namespace) -> int:
 
 def _too_long(argv: list[str]) -> str | None:
     from floorman.domain.core import bounds
+    from floorman.i18n import t
 
     for position, argument in enumerate(argv, start=1):
         if len(argument) > bounds.ARGUMENT_MAX:
-            return (
-                f"floorman: argument {position} is too long ({len(argument)} characters, "
-                f"at most {bounds.ARGUMENT_MAX}); nothing was done"
+            return t(
+                "floorman: argument {position} is too long ({length} characters, at most "
+                "{limit}); nothing was done",
+                position=position,
+                length=len(argument),
+                limit=bounds.ARGUMENT_MAX,
             )
     return None
 
@@ -282,11 +286,21 @@ def run(argv: list[str], *, build: Callable[..., Parser] = build_parser) -> int:
     from floorman.config import ConfigError
     from floorman.data.db import DatabaseError, refused_write_reason, sqlite_module
     from floorman.domain.core.errors import FloorError
+    from floorman.i18n import t
 
     # The driver's own errors too (a backup or a check reads the file through it): a
     # damaged file, a disk that refuses, are one line and exit 1 in every command.
     driver_errors = (DBAPIError, sqlite_module(force_old=True).Error)
 
+    from floorman.cli.parser_text import asks_for_chinese, speak_the_floor_language
+    from floorman.i18n import set_language
+
+    # Refusals in Chinese only when asked for (the screens choose their own language when
+    # they start); each run says which, so one run's choice never leaks into the next one
+    # in the same process (the service's hand-over, tests in process). Set before parsing:
+    # argparse's own refusals of these arguments are said in it too.
+    set_language("zh" if asks_for_chinese(argv) else "en")
+    speak_the_floor_language()
     args: argparse.Namespace | None = None
     too_long = _too_long(argv)
     if too_long is not None:
@@ -294,11 +308,6 @@ def run(argv: list[str], *, build: Callable[..., Parser] = build_parser) -> int:
         return EXIT_BAD_INPUT
     try:
         args = parse(argv, build)
-        from floorman.i18n import set_language
-
-        # Refusals in Chinese only when asked for (the screens choose their own language
-        # when they start); each run says which, so one run's choice never leaks into the
-        # next one in the same process (the service's hand-over, tests in process).
         set_language("zh" if getattr(args, "lang", None) == "zh" else "en")
         # The command line itself, for the one command that runs it again (`serve` takes
         # handed-over `floorman event` calls): handed in, so no module imports the CLI.
@@ -318,7 +327,7 @@ def run(argv: list[str], *, build: Callable[..., Parser] = build_parser) -> int:
 
         path = db_path_from(args) if args is not None else None
         detail = getattr(exc, "orig", None) or exc
-        reason = refused_write_reason(exc, path) or f"database error: {detail}"
+        reason = refused_write_reason(exc, path) or t("database error: {detail}", detail=detail)
         print(one_line(f"floorman: {path}: {reason}"), file=sys.stderr)
         return EXIT_UNUSABLE
     except KeyboardInterrupt:

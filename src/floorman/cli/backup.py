@@ -40,7 +40,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
     except BackupRefused as exc:
         raise FloorError(str(exc)) from exc
     except OSError as exc:
-        raise FloorError(f"{exc.filename or args.to}: {exc.strerror or exc}") from exc
+        raise FloorError(
+            "{path}: {problem}", path=exc.filename or args.to, problem=exc.strerror or exc
+        ) from exc
     print(f"backup written: {written}")
     return 0
 
@@ -59,7 +61,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     except BackupRefused as exc:
         raise FloorError(str(exc)) from exc
     except OSError as exc:
-        raise FloorError(f"{exc.filename or args.file}: {exc.strerror or exc}") from exc
+        raise FloorError(
+            "{path}: {problem}", path=exc.filename or args.file, problem=exc.strerror or exc
+        ) from exc
     floor = open_floor(args, migrate=True)
     record_restore(floor, result)
     print(f"restored {path} from {result.restored_from}")

@@ -85,11 +85,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 def _checklists(args: argparse.Namespace) -> Any:
     """Shipped plus the center's own checklists; bad files are reported, not fatal."""
     from floorman.domain.emergency.checklists import load_checklists, user_checklists_dir
+    from floorman.i18n import t
 
     config = Path(args.config) if getattr(args, "config", None) else None
     loaded = load_checklists(user_checklists_dir(config))
     for problem in loaded.problems:
-        print(f"floorman: checklist left out: {problem}", file=sys.stderr)
+        print(t("floorman: checklist left out: {problem}", problem=problem), file=sys.stderr)
     return loaded
 
 

@@ -100,7 +100,9 @@ def cmd_feed_jsonl(args: argparse.Namespace) -> int:
         try:
             fd, close = os.open(args.file, os.O_RDONLY), True
         except OSError as exc:
-            raise FloorError(f"{args.file}: cannot be read: {exc.strerror}") from exc
+            raise FloorError(
+                "{name}: cannot be read: {problem}", name=args.file, problem=exc.strerror
+            ) from exc
     floor = open_floor(args, source=args.source)
     feed = JsonlFeed(floor, source=args.source, batch_size=args.batch, on_bad=_report_bad)
     line = 0
@@ -114,7 +116,9 @@ def cmd_feed_jsonl(args: argparse.Namespace) -> int:
         feed.flush()
     except OSError as exc:
         if line == 0:
-            raise FloorError(f"{args.file}: cannot be read: {exc.strerror}") from exc
+            raise FloorError(
+                "{name}: cannot be read: {problem}", name=args.file, problem=exc.strerror
+            ) from exc
         feed.flush()
         print(
             f"floorman: {args.file}: reading stopped after line {line}: {exc.strerror}",
@@ -138,7 +142,7 @@ def cmd_feed_asterisk(args: argparse.Namespace) -> int:
         raise FloorError("--interval must be more than 0 seconds")
     mapping = load_interface_map(args.map) if args.map else None
     if not args.follow and not args.path.is_file():
-        raise FloorError(f"{args.path}: no such file")
+        raise FloorError("{path}: no such file", path=args.path)
     floor = open_floor(args, source=args.source)
     follower = FeedFollower(
         floor,

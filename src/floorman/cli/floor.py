@@ -88,7 +88,9 @@ def _event_floor(args: argparse.Namespace) -> Any:
     except FloorError as exc:
         if "FLOORMAN_PIN" not in str(exc):
             raise
-        raise FloorError(f"{exc}, or record it as a phone system with --source NAME") from exc
+        raise FloorError(
+            "{problem}, or record it as a phone system with --source NAME", problem=exc
+        ) from exc
 
 
 def cmd_seats_list(args: argparse.Namespace) -> int:

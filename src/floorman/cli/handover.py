@@ -198,7 +198,7 @@ def cmd_item_add(args: argparse.Namespace) -> int:
     try:
         deadline = floor_deadline(floor, args.deadline)
     except FloorError as exc:
-        raise FloorError(f"{exc}; use {DEADLINE_FORMS}") from exc
+        raise FloorError("{problem}; use {forms}", problem=exc, forms=DEADLINE_FORMS) from exc
     item = open_items.add_item(floor, args.shift, args.text, owner=args.owner, deadline=deadline)
     print(f"item {item.id[:8]} added")
     return 0

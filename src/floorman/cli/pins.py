@@ -28,7 +28,7 @@ def _prompt(label: str) -> str:
     from floorman.domain.core.errors import FloorError
 
     if not sys.stdin.isatty():
-        raise FloorError(f"{label}: no terminal to ask for a PIN")
+        raise FloorError("{label}: no terminal to ask for a PIN", label=label)
     return getpass.getpass(f"{label}: ")
 
 
@@ -45,11 +45,15 @@ def acting_pin(name: str) -> Pin:
     hand_off = handed_over()
     if hand_off is not None:
         hand_off.login_needed = True
-        raise FloorError(f"operator {name}: a login is given by the caller, not the service")
+        raise FloorError(
+            "operator {name}: a login is given by the caller, not the service", name=name
+        )
     value = _take_env("FLOORMAN_PIN")
     if value is None:
         if not sys.stdin.isatty():
-            raise FloorError(f"operator {name}: set FLOORMAN_PIN or run in a terminal to log in")
+            raise FloorError(
+                "operator {name}: set FLOORMAN_PIN or run in a terminal to log in", name=name
+            )
         value = _prompt(f"PIN for {name}")
     return Pin(value)
 
@@ -63,7 +67,9 @@ def new_pin(name: str) -> Pin:
     if value is not None:
         return Pin(value)
     if not sys.stdin.isatty():
-        raise FloorError(f"set FLOORMAN_NEW_PIN or run in a terminal to give {name} a PIN")
+        raise FloorError(
+            "set FLOORMAN_NEW_PIN or run in a terminal to give {name} a PIN", name=name
+        )
     first = Pin(_prompt(f"new PIN for {name}"))
     if _prompt("the same PIN again") != first.reveal():
         raise FloorError("the two PINs differ")

@@ -114,7 +114,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         service = FloorService(floor, feeds=not args.no_feeds, web=web, command_line=command_line)
     except CentralError as exc:  # `[sync] central` refused (a password in it, not a URL)
-        raise FloorError(f"{floor.config.source}: key 'sync.central': {exc}") from exc
+        raise FloorError(
+            "{path}: key 'sync.central': {problem}", path=floor.config.source, problem=exc
+        ) from exc
     asyncio.run(service.run())
     return 0
 

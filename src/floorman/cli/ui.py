@@ -83,7 +83,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if not 1.0 <= args.speed <= 60.0:  # before anything is created (nan fails too)
         from floorman.domain.core.errors import FloorError
 
-        raise FloorError(f"--speed must be from 1 to 60, got {args.speed:g}")
+        raise FloorError("--speed must be from 1 to 60, got {speed}", speed=f"{args.speed:g}")
     if getattr(args, "db", None):
         fresh = not Path(args.db).exists()
         return _run_app(args, migrate=True, simulate=not args.no_simulate, build_demo=fresh)

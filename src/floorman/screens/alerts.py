@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
@@ -27,17 +27,20 @@ from floorman.messages import DatabaseChanged, Tick
 from floorman.screens.base import CursorOnRow, FloormanScreen
 from floorman.screens.forms import Field, FormModal, Values
 from floorman.screens.workers import reload_worker
+from floorman.widgets.fitted_columns import Column, FittedColumns
 from floorman.widgets.fitting_footer import FittingFooter
 
 # (column key, English label)
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("severity", "Severity"),
-    ("state", "State"),
-    ("subject", "Subject"),
-    ("agent", "Agent"),
-    ("age", "Age"),
-    ("text", "Alert"),
-    ("ack", "Acknowledged by"),
+# At 80 columns who acknowledged goes first, then the agent (the text names them); the
+# text takes the rest, cut with "…" (the alert bar shows the worst whole).
+COLUMNS: tuple[Column, ...] = (
+    Column("severity", "Severity"),
+    Column("state", "State"),
+    Column("subject", "Subject"),
+    Column("agent", "Agent", drop=2),
+    Column("age", "Age"),
+    Column("text", "Alert", flex=30),
+    Column("ack", "Acknowledged by", short="Acked by", drop=1),
 )
 # How each state reads here ("acknowledged" alone is already the handover's word).
 STATE_LABELS = {
@@ -118,13 +121,13 @@ class AlertsScreen(FloormanScreen):
 
     def on_mount(self) -> None:
         self.views: list[AlertView] = []
+        self.everything: list[AlertView] = []
         self.kind: str | None = None
         self.zone: str | None = None
         self.kinds: list[str] = []
         self.zones: list[str] = []
         table = self.query_one(DataTable)
-        for key, label in COLUMNS:
-            table.add_column(t(label), key=key)
+        self.fitted = FittedColumns(table, COLUMNS)
         table.focus()
         self.reload()
 
@@ -140,13 +143,15 @@ class AlertsScreen(FloormanScreen):
     def show_alerts(self, everything: list[AlertView], shown: list[AlertView]) -> None:
         self.kinds = sorted({lifecycle.area_of(v.kind) for v in everything})
         self.zones = sorted({v.zone for v in everything if v.zone})
-        self.views = shown
+        self.everything, self.views = everything, shown
         table = self.query_one(DataTable)
         cursor = CursorOnRow(table)
         table.clear()
         now = self.floor.clock.now()
-        for view in shown:
-            table.add_row(*row_cells(view, now), key=view.id)
+        rows = {view.id: row_cells(view, now) for view in shown}
+        self.fitted.fit(rows.values())
+        for key, cells in rows.items():
+            table.add_row(*self.fitted.cells(cells), key=key)
         cursor.put_back()
         self.show_summary()
 
@@ -169,6 +174,10 @@ class AlertsScreen(FloormanScreen):
     @on(DatabaseChanged)
     def database_changed(self) -> None:
         self.reload()
+
+    def on_resize(self, _event: events.Resize) -> None:
+        # The columns that fit change with the width.
+        self.call_after_refresh(lambda: self.show_alerts(self.everything, self.views))
 
     @on(Tick)
     def tick(self) -> None:

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
@@ -35,6 +35,7 @@ from floorman.messages import DatabaseChanged, Tick
 from floorman.screens.base import CursorOnRow, FloormanScreen
 from floorman.screens.forms import Field, FormModal, confirm_then
 from floorman.screens.workers import reload_worker
+from floorman.widgets.fitted_columns import Column, FittedColumns
 from floorman.widgets.fitting_footer import FittingFooter
 
 CSS = "../styles/away.tcss"
@@ -44,18 +45,20 @@ BAND_STYLES: dict[str, str] = {
     AwayBand.BREACH: "bold red",
     AwayBand.SEVERE: "bold white on red",
 }
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("id", "Slip"),
-    ("band", "Band"),
-    ("seat", "Seat"),
-    ("agent", "Agent"),
-    ("name", "Name"),
-    ("reason", "Reason"),
-    ("away", "Away"),
-    ("left", "Left / over"),
-    ("limit", "Limit"),
-    ("status", "Status"),
-    ("permission", "Permission"),
+# At 80 columns the slip id, the limit, the status and the staff number go first (the band
+# and the time left say what the limit and the status would; the name says who).
+COLUMNS: tuple[Column, ...] = (
+    Column("id", "Slip", drop=1),
+    Column("band", "Band"),
+    Column("seat", "Seat"),
+    Column("agent", "Agent", drop=4),
+    Column("name", "Name"),
+    Column("reason", "Reason"),
+    Column("away", "Away"),
+    Column("left", "Left / over"),
+    Column("limit", "Limit", drop=2),
+    Column("status", "Status", drop=3),
+    Column("permission", "Permission", short="Perm."),
 )
 # Permission as a letter and a word, so it reads without colour.
 PERMISSION_LABELS: dict[str, str] = {
@@ -162,8 +165,7 @@ class AwayScreen(FloormanScreen):
         self.views: dict[str, SlipView] = {}
         self.rows: dict[str, tuple[str | Text, ...]] = {}
         table = self.query_one(DataTable)
-        for key, label in COLUMNS:
-            table.add_column(t(label), key=key)
+        self.fitted = FittedColumns(table, COLUMNS)
         table.focus()
         self.reload()
 
@@ -187,23 +189,27 @@ class AwayScreen(FloormanScreen):
             vid: row_cells(v, reason_label(config, v.reason)) for vid, v in self.views.items()
         }
         cursor = CursorOnRow(table)
+        order = [v.id for v in sorted(self.views.values(), key=away_views.board_order)]
+        kept = [str(row.key.value) for row in table.ordered_rows if row.key.value in wanted]
+        added = [vid for vid in order if vid not in self.rows]
+        # Another order (worst first) or other columns (a wider cell at 80 columns): the
+        # rows are drawn again in the board's order.
+        if self.fitted.fit(wanted.values()) or kept + added != order:
+            table.clear()
+            self.rows = {}
         for vid in [vid for vid in self.rows if vid not in wanted]:
             table.remove_row(vid)
             del self.rows[vid]
-        for vid, cells in wanted.items():
+        for vid in order:
+            cells = self.fitted.cells(wanted[vid])
             old = self.rows.get(vid)
             if old is None:
                 table.add_row(*cells, key=vid)
             else:
-                for (column, _label), before, after in zip(COLUMNS, old, cells, strict=True):
+                for column, before, after in zip(self.fitted.keys(), old, cells, strict=True):
                     if before != after:
                         table.update_cell(vid, column, after)
             self.rows[vid] = cells
-        order = [v.id for v in sorted(self.views.values(), key=away_views.board_order)]
-        current = [str(row.key.value) for row in table.ordered_rows]
-        if current != order:
-            position = {vid[:8]: index for index, vid in enumerate(order)}
-            table.sort("id", key=lambda short: position.get(str(short), len(position)))
         cursor.put_back()
         wanted_row = self.slip_to_select
         if wanted_row is not None and wanted_row in table.rows:
@@ -243,6 +249,10 @@ class AwayScreen(FloormanScreen):
     def tick(self) -> None:
         if self.views:
             self.refresh_rows()
+
+    def on_resize(self, _event: events.Resize) -> None:
+        # The columns that fit change with the width.
+        self.call_after_refresh(self.tick)
 
     # ------------------------------------------------------------------ actions
     def selected(self) -> str | None:

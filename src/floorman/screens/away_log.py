@@ -20,6 +20,18 @@ from floorman.domain.shifts import Shift, current_shift, next_shift, previous_sh
 from floorman.i18n import t
 from floorman.screens.base import FloormanModal
 from floorman.screens.workers import reload_worker
+from floorman.widgets.fitted_columns import Column, FittedColumns
+
+# Short labels at 80 columns: every figure stays.
+COLUMNS = (
+    Column("agent", "Agent"),
+    Column("name", "Name"),
+    Column("count", "Times away", short="Times"),
+    Column("minutes", "Minutes", short="Min."),
+    Column("overruns", "Overruns", short="Over"),
+    Column("unapproved", "Unapproved", short="Unappr."),
+    Column("violations", "Violations", short="Viol."),
+)
 
 
 class AwayLogScreen(FloormanModal):
@@ -44,15 +56,7 @@ class AwayLogScreen(FloormanModal):
             yield Static(t("[ ] previous / next shift · Esc closes"), classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns(
-            t("Agent"),
-            t("Name"),
-            t("Times away"),
-            t("Minutes"),
-            t("Overruns"),
-            t("Unapproved"),
-            t("Violations"),
-        )
+        self.fitted = FittedColumns(self.query_one(DataTable), COLUMNS)
         self.shift: Shift | None = None
         try:
             self.shift = current_shift(self.floor)
@@ -99,8 +103,8 @@ class AwayLogScreen(FloormanModal):
         worst_first = sorted(
             lines, key=lambda line: (-line.overruns, -line.unapproved, -line.total_seconds)
         )
-        for line in worst_first:
-            table.add_row(
+        rows = [
+            (
                 line.agent,
                 line.agent_name,
                 str(line.count),
@@ -109,5 +113,10 @@ class AwayLogScreen(FloormanModal):
                 str(line.unapproved),
                 str(line.violations),
             )
+            for line in worst_first
+        ]
         if not lines:
-            table.add_row("", t("no absence this shift"), "", "", "", "", "")
+            rows.append(("", t("no absence this shift"), "", "", "", "", ""))
+        self.fitted.fit(rows)
+        for row in rows:
+            table.add_row(*self.fitted.cells(row))

@@ -51,6 +51,7 @@ from floorman.screens.emergency_report import EmergencyReportModal
 from floorman.screens.forms import Field, FormModal
 from floorman.screens.roll_call import RollCallModal, count_line
 from floorman.screens.workers import reload_worker
+from floorman.widgets.fitted_columns import Column, FittedColumns, ResizingTable
 from floorman.widgets.fitting_footer import FittingFooter
 
 CSS = "../styles/emergency.tcss"
@@ -105,15 +106,19 @@ class EmergencyScreen(FloormanScreen):
             with Vertical(id="emergency-detail"):
                 yield Static("", id="emergency-title", classes="title")
                 yield Static("", id="emergency-wording")
-                yield DataTable(id="emergency-steps", cursor_type="row", zebra_stripes=True)
+                yield ResizingTable(id="emergency-steps", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="emergency-step-detail")
                 yield Static("", id="emergency-roll")
         yield FittingFooter()
 
     def on_mount(self) -> None:
         listing = self.query_one("#emergency-list", DataTable)
-        for key, label in LIST_COLUMNS:
-            listing.add_column(t(label), key=key)
+        # The list takes at most half the screen (emergency.tcss): at 80 columns the id goes.
+        self.list_columns = FittedColumns(
+            listing,
+            [Column(key, label, drop=1 if key == "id" else 0) for key, label in LIST_COLUMNS],
+            room=lambda: self.size.width // 2,
+        )
         steps = self.query_one("#emergency-steps", DataTable)
         self.add_step_columns(steps)
         steps.focus()
@@ -122,10 +127,18 @@ class EmergencyScreen(FloormanScreen):
 
     def add_step_columns(self, table: DataTable[Any]) -> None:
         for key, label in STEP_COLUMNS:
-            table.add_column(t(label), key=key, width=self.widths[key])
+            if key in self.widths:
+                table.add_column(t(label), key=key, width=self.widths[key])
 
     def on_resize(self, _event: events.Resize) -> None:
         self.call_after_refresh(self.fit_step_columns)
+
+    @on(ResizingTable.Resized, "#emergency-steps")
+    def steps_resized(self) -> None:
+        # The list beside it grows as emergencies are listed, after the first layout or
+        # before it (the loading worker): the widths follow the table's own width, so the
+        # picture is the same whichever came first.
+        self.fit_step_columns()
 
     def fit_step_columns(self) -> None:
         """Fit the step table to its width: rebuilt only when the widths change."""
@@ -171,17 +184,20 @@ class EmergencyScreen(FloormanScreen):
         table = self.query_one("#emergency-list", DataTable)
         now = self.floor.clock.now()
         wanted = {vid: list_cells(v, now) for vid, v in self.views.items()}
-        if list(wanted) != list(self.list_rows):
+        if self.list_columns.fit(wanted.values()) or list(wanted) != list(self.list_rows):
             # Another emergency started or closed: rows in the domain's order (running
             # first, most urgent first; then the latest closed), the cursor kept on its row.
             table.clear()
             self.list_rows = {}
-        for vid, cells in wanted.items():
+        for vid, full in wanted.items():
+            cells = self.list_columns.cells(full)
             old = self.list_rows.get(vid)
             if old is None:
                 table.add_row(*cells, key=vid)
             else:
-                for (column, _label), before, after in zip(LIST_COLUMNS, old, cells, strict=True):
+                for column, before, after in zip(
+                    self.list_columns.keys(), old, cells, strict=True
+                ):
                     if before != after:
                         table.update_cell(vid, column, after)
             self.list_rows[vid] = cells
@@ -227,7 +243,7 @@ class EmergencyScreen(FloormanScreen):
             if old is None:
                 table.add_row(*cells, key=key)
             else:
-                for (column, _label), before, after in zip(STEP_COLUMNS, old, cells, strict=True):
+                for column, before, after in zip(self.widths, old, cells, strict=True):
                     if before != after:
                         table.update_cell(key, column, after)
             self.step_rows[key] = cells

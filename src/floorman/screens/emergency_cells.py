@@ -47,6 +47,8 @@ MIN_STEP_WIDTH = 16
 # Each column is padded one cell either side; the vertical scrollbar takes two more.
 CELL_PADDING = 2
 SCROLLBAR = 2
+# The step table's columns dropped at a narrow width, in this order.
+NARROW_DROPS = ("assignee", "by", "at")
 
 
 def state_label(step: StepView) -> str:
@@ -72,7 +74,9 @@ def clip(text: str, width: int) -> str:
 
 
 def step_widths(table_width: int) -> dict[str, int]:
-    """Column widths that fit `table_width`: fixed short columns, the step text the rest."""
+    """Column widths that fit `table_width`: fixed short columns, the step text the rest.
+    At a narrow width (80 columns: the steps get half) who is assigned goes first, then
+    who acted and when: the selected step's detail below the table says them in full."""
     widths = {
         "no": max(3, cell_len(t("No."))),
         "state": max(state_width(), cell_len(t("State"))),
@@ -80,9 +84,14 @@ def step_widths(table_width: int) -> dict[str, int]:
         "at": AT_WIDTH,
         "assignee": ASSIGNEE_WIDTH,
     }
-    rest = table_width - SCROLLBAR - sum(widths.values()) - CELL_PADDING * len(STEP_COLUMNS)
+    for dropped in (None, *NARROW_DROPS):
+        if dropped is not None:
+            del widths[dropped]
+        rest = table_width - SCROLLBAR - sum(widths.values()) - CELL_PADDING * (len(widths) + 1)
+        if rest >= MIN_STEP_WIDTH:
+            break
     widths["step"] = max(MIN_STEP_WIDTH, rest)
-    return widths
+    return {key: widths[key] for key, _label in STEP_COLUMNS if key in widths}
 
 
 def list_cells(view: EmergencyView, now: datetime) -> tuple[str, ...]:
@@ -129,6 +138,7 @@ def step_cells(step: StepView, zone: Any, widths: dict[str, int]) -> tuple[Text,
             ("at", at),
             ("assignee", step.assignee or ""),
         )
+        if key in widths
     )
 
 

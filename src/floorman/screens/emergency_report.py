@@ -36,25 +36,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("step", "Step"),
     ("text", "Text"),
 )
-# How each timeline action reads on the screen (the stored action stays English).
-ACTION_WORDS: dict[str, str] = {
-    "start": "started",
-    "step.done": "step done",
-    "step.skip": "step skipped",
-    "step.defer": "step deferred",
-    "step.note": "note",
-    "step.assign": "assigned",
-    "wording": "wording set",
-    "safe": "marked safe",
-    "unsafe": "safe mark taken back",
-    "roll_call.add": "added to the roll call",
-    "close": "closed",
-    "close_early": "closed early",
-}
-
-
 def action_word(action: str) -> str:
-    return t(ACTION_WORDS.get(action, action))
+    return t(emergency.ACTION_WORDS.get(action, action))
 
 
 def summary_text(

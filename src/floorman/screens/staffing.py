@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -38,6 +38,7 @@ from floorman.i18n import t
 from floorman.messages import DatabaseChanged
 from floorman.screens.base import FloormanScreen
 from floorman.screens.workers import reload_worker
+from floorman.widgets.fitted_columns import Column, FittedColumns
 from floorman.widgets.fitting_footer import FittingFooter
 
 # Input id -> (English label, default value). Times in seconds, shares as fractions; the
@@ -54,6 +55,16 @@ ERLANG_FIELDS: tuple[tuple[str, str, str], ...] = (
 MANUAL_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("busy-hour-calls", "Busy-hour calls", "300"),
     ("daily-requests", "Daily requests", "3000"),
+)
+# At 80 columns the Erlang table sits in half the screen: short labels, then the roster
+# and the wait probability go (the summary line above says the roster's figure).
+ERLANG_COLUMNS = (
+    Column("agents", "Agents"),
+    Column("sl", "Service level", short="SL"),
+    Column("asa", "Avg answer", short="ASA"),
+    Column("occupancy", "Agent occupancy", short="Occ."),
+    Column("wait", "Wait", drop=1),
+    Column("roster", "Roster", drop=2),
 )
 # Agents shown around the answer: a few fewer, the answer, a few more.
 ROWS_BELOW, ROWS_ABOVE = 2, 3
@@ -117,14 +128,7 @@ class StaffingScreen(FloormanScreen):
         self.staffed: int | None = None
         self.plan: ManualPlan | None = None
         erlang = self.query_one("#erlang-table", DataTable)
-        erlang.add_columns(
-            t("Agents"),
-            t("Service level"),
-            t("Avg answer"),
-            t("Agent occupancy"),
-            t("Wait"),
-            t("Roster"),
-        )
+        self.erlang_columns = FittedColumns(erlang, ERLANG_COLUMNS)
         self.query_one("#manual-plan", DataTable).add_columns(t("Post"), t("People"))
         seats = self.query_one("#seat-table", DataTable)
         seats.add_columns(t("Calls up to"), t("Seats"))
@@ -138,6 +142,11 @@ class StaffingScreen(FloormanScreen):
         erlang.focus()
         self.action_recalculate()
         self.reload_staffed()
+        self.call_after_refresh(self.calculate_erlang)  # fitted to the laid-out column
+
+    def on_resize(self, _event: events.Resize) -> None:
+        # The Erlang columns that fit change with the width.
+        self.call_after_refresh(self.calculate_erlang)
 
     # ------------------------------------------------------------------ Erlang C
     def erlang_inputs(self) -> ErlangInput:
@@ -182,18 +191,21 @@ class StaffingScreen(FloormanScreen):
         )
         table.clear()
         lowest = max(1, math.floor(answer.traffic_erlangs) + 1, answer.agents - ROWS_BELOW)
+        rows = {}
         for agents in range(lowest, answer.agents + ROWS_ABOVE + 1):
             row = answer if agents == answer.agents else erlang_for_agents(inputs, agents)
             mark = ">" if agents == answer.agents else ("+" if row.meets_target else " ")
-            table.add_row(
+            rows[str(agents)] = (
                 f"{mark} {agents}",
                 f"{row.service_level:.1%}",
                 f"{row.asa_seconds:.1f} s",
                 f"{row.occupancy:.1%}",
                 f"{row.wait_probability:.1%}",
                 str(row.scheduled),
-                key=str(agents),
             )
+        self.erlang_columns.fit(rows.values())
+        for key, cells in rows.items():
+            table.add_row(*self.erlang_columns.cells(cells), key=key)
 
     # ------------------------------------------------------------------ the manual
     def calculate_manual(self) -> None:

@@ -11,10 +11,11 @@ ID are shown masked, as everywhere. Rows update cell by cell when the database c
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
@@ -36,6 +37,7 @@ from floorman.screens.base import CursorOnRow, FloormanScreen
 from floorman.screens.forms import Field, FormModal
 from floorman.screens.roll_call import RollCallModal, count_line
 from floorman.screens.workers import reload_worker
+from floorman.widgets.fitted_columns import Column, FittedColumns
 from floorman.widgets.fitting_footer import FittingFooter
 
 # What a row shows of each state: a letter first, so it reads without colour.
@@ -46,19 +48,22 @@ STATE_LABELS = {
     "on_floor": "F on floor",
     "left": "L left",
 }
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("id", "ID"),
-    ("state", "State"),
-    ("category", "Category"),
-    ("name", "Name"),
-    ("organisation", "Organisation"),
-    ("host", "Host"),
-    ("escort", "Escort"),
-    ("badge", "Badge"),
-    ("phone", "Phone"),
-    ("in", "In"),
-    ("until", "Expected out"),
-    ("out", "Out"),
+# At 80 columns the masked phone goes first, then the escort, the category, the time out
+# (only of those who left), the organisation, the badge and the id; never who, the state,
+# the host and the times in and due out.
+COLUMNS: tuple[Column, ...] = (
+    Column("id", "ID", drop=7),
+    Column("state", "State"),
+    Column("category", "Category", drop=3),
+    Column("name", "Name"),
+    Column("organisation", "Organisation", drop=5),
+    Column("host", "Host"),
+    Column("escort", "Escort", drop=2),
+    Column("badge", "Badge", drop=6),
+    Column("phone", "Phone", drop=1),
+    Column("in", "In"),
+    Column("until", "Expected out", short="Due out"),
+    Column("out", "Out", drop=4),
 )
 # Columns whose cells change after the row is first drawn (a check-in fills "In"): a
 # DataTable sizes a column from the cells it has when rows are added, so these get a
@@ -169,8 +174,10 @@ class VisitorsScreen(FloormanScreen):
         self.views: dict[str, VisitorView] = {}
         self.rows: dict[str, tuple[str, ...]] = {}
         table = self.query_one(DataTable)
-        for key, label in COLUMNS:
-            table.add_column(t(label), key=key, width=column_cells(key, t(label)))
+        self.fitted = FittedColumns(
+            table,
+            [replace(c, width=column_cells(c.key, "")) for c in COLUMNS],
+        )
         table.focus()
         self.reload()
 
@@ -198,15 +205,18 @@ class VisitorsScreen(FloormanScreen):
             if shown(v, now, self.on_floor_only)
         }
         cursor = CursorOnRow(table)
+        if self.fitted.fit(wanted.values()):  # other columns fit: every row drawn again
+            self.rows = {}
         for vid in [vid for vid in self.rows if vid not in wanted]:
             table.remove_row(vid)
             del self.rows[vid]
-        for vid, cells in wanted.items():
+        for vid, full in wanted.items():
+            cells = self.fitted.cells(full)
             old = self.rows.get(vid)
             if old is None:
                 table.add_row(*cells, key=vid)
             else:
-                for (column, _label), before, after in zip(COLUMNS, old, cells, strict=True):
+                for column, before, after in zip(self.fitted.keys(), old, cells, strict=True):
                     if before != after:
                         # update_width: an escort or badge added later widens its column.
                         table.update_cell(vid, column, after, update_width=True)
@@ -239,6 +249,10 @@ class VisitorsScreen(FloormanScreen):
     def tick(self) -> None:
         if self.views:
             self.refresh_rows()
+
+    def on_resize(self, _event: events.Resize) -> None:
+        # The columns that fit change with the width.
+        self.call_after_refresh(self.tick)
 
     # ------------------------------------------------------------------ actions
     def selected(self) -> str | None:

@@ -176,6 +176,37 @@ async def _idle_past_the_lock(app: Any, pilot: Any) -> None:
     app.tick()
 
 
+def _handover_composed(floor: Any) -> None:
+    from floorman.domain.handover import lifecycle
+
+    lifecycle.compose(floor)
+
+
+def _handover_submitted(floor: Any) -> None:
+    from floorman.domain.handover import lifecycle
+
+    summary = "交接顺利" if floor.config.language == "zh" else "A quiet shift"
+    lifecycle.compose(floor, summary=summary)
+    lifecycle.submit(floor)
+
+
+async def _open_seat(app: Any, pilot: Any) -> None:
+    """Enter on the selected seat, then wait for the detail's history (loaded in a
+    worker the screen starts once it is pushed: a photograph taken before it came in
+    showed an empty table)."""
+    from textual.widgets import DataTable
+
+    from floorman.screens.seat_detail import SeatDetailScreen
+
+    await pilot.press("enter")
+    for _ in range(200):
+        await settle(app, pilot)
+        screen = app.screen
+        if isinstance(screen, SeatDetailScreen) and screen.query_one(DataTable).row_count:
+            return
+    raise AssertionError("the seat detail never showed its history")
+
+
 async def _login(app: Any, pilot: Any) -> None:
     app.tick()  # the idle lock sees a closed floor and nobody logged in
 
@@ -184,13 +215,14 @@ SCENES: dict[str, Scene] = {
     scene.name: scene
     for scene in (
         Scene("floor", _nothing, _stay),
-        # seat_detail is left out: its history loads in a worker that raced the photograph
-        # (a fresh clone's run caught it once); to come back once the scene waits for it.
         Scene("away", _nothing, _keys("2")),
         Scene("away_log", _nothing, _keys("2", "g")),
         Scene("visitors", _nothing, _keys("3")),
         Scene("handover", _nothing, _keys("4")),
         Scene("handover_draft", _nothing, _keys("4", "c")),
+        Scene("handover_submit", _handover_composed, _keys("4", "s")),
+        Scene("handover_acknowledge", _handover_submitted, _keys("4", "space", "space")),
+        Scene("seat_detail", _nothing, _open_seat),
         Scene("emergency_running", _running_fire, _keys("5")),
         Scene("roll_call", _running_fire, _keys("5", "r")),
         Scene("staffing", _nothing, _keys("6")),

@@ -38,6 +38,7 @@ from typing import Any
 
 from floorman.config import default_config_path
 from floorman.domain.alerts import SEVERITIES
+from floorman.domain.core.errors import FloorError
 
 KIND_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 MAX_STEP_CHARS = 1000
@@ -46,8 +47,14 @@ _STEP_KEYS = frozenset({"en", "zh", "reminder_minutes"})
 _TIMER_KEYS = frozenset({"after_minutes", "severity", "en", "zh"})
 
 
-class ChecklistError(ValueError):
-    """A checklist file that cannot be used; the message names file, line or key, problem."""
+class ChecklistError(FloorError):
+    """A checklist file that cannot be used; the message names file, line or key, problem
+    (a message id and values, like every refusal: read in the floor's language)."""
+
+
+def _key(name: str, key: str) -> FloorError:
+    """Where in a checklist file: `fire.toml: key 'steps[2].en'`, translated where shown."""
+    return FloorError("{name}: key '{key}'", name=name, key=key)
 
 
 @dataclass(frozen=True)
@@ -113,26 +120,33 @@ def user_checklists_dir(config_path: Path | None = None) -> Path:
     return (config_path or default_config_path()).parent / "checklists"
 
 
-def _text_field(value: Any, where: str, *, required: bool = True) -> str:
+def _text_field(value: Any, where: FloorError, *, required: bool = True) -> str:
     if value is None and not required:
         return ""
     if not isinstance(value, str) or not value.strip():
-        raise ChecklistError(f"{where}: must be a non-empty string")
+        raise ChecklistError("{where}: must be a non-empty string", where=where)
     if len(value) > MAX_STEP_CHARS:
-        raise ChecklistError(f"{where}: longer than {MAX_STEP_CHARS} characters")
+        raise ChecklistError(
+            "{where}: longer than {limit} characters", where=where, limit=MAX_STEP_CHARS
+        )
     return value.strip()
 
 
-def _whole(value: Any, where: str, *, minimum: int = 1) -> int:
+def _whole(value: Any, where: FloorError, *, minimum: int = 1) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        raise ChecklistError(f"{where}: must be a whole number >= {minimum}, got {value!r}")
+        raise ChecklistError(
+            "{where}: must be a whole number >= {minimum}, got {value}",
+            where=where,
+            minimum=minimum,
+            value=repr(value),
+        )
     return value
 
 
-def _unknown(keys: Any, allowed: frozenset[str], where: str) -> None:
+def _unknown(keys: Any, allowed: frozenset[str], where: str | FloorError) -> None:
     extra = sorted(set(keys) - allowed)
     if extra:
-        raise ChecklistError(f"{where}: unknown key '{extra[0]}'")
+        raise ChecklistError("{where}: unknown key '{key}'", where=where, key=extra[0])
 
 
 def parse_checklist(raw: dict[str, Any], name: str, default_kind: str) -> Checklist:
@@ -141,67 +155,77 @@ def parse_checklist(raw: dict[str, Any], name: str, default_kind: str) -> Checkl
     kind = raw.get("kind", default_kind)
     if not isinstance(kind, str) or not KIND_PATTERN.match(kind):
         raise ChecklistError(
-            f"{name}: key 'kind': must be lower-case letters, digits, '_' or '-', got {kind!r}"
+            "{where}: must be lower-case letters, digits, '_' or '-', got {value}",
+            where=_key(name, "kind"),
+            value=repr(kind),
         )
-    priority = _whole(raw.get("priority", 5), f"{name}: key 'priority'")
+    priority = _whole(raw.get("priority", 5), _key(name, "priority"))
     roll_call = raw.get("roll_call", False)
     if not isinstance(roll_call, bool):
-        raise ChecklistError(f"{name}: key 'roll_call': must be true or false")
+        raise ChecklistError("{where}: must be true or false", where=_key(name, "roll_call"))
     title = raw.get("title")
     if not isinstance(title, dict):
-        raise ChecklistError(f"{name}: key 'title': must be a table with 'en' and 'zh'")
-    _unknown(title, frozenset({"en", "zh"}), f"{name}: key 'title'")
-    title_en = _text_field(title.get("en"), f"{name}: key 'title.en'")
-    title_zh = _text_field(title.get("zh"), f"{name}: key 'title.zh'")
+        raise ChecklistError(
+            "{where}: must be a table with 'en' and 'zh'", where=_key(name, "title")
+        )
+    _unknown(title, frozenset({"en", "zh"}), _key(name, "title"))
+    title_en = _text_field(title.get("en"), _key(name, "title.en"))
+    title_zh = _text_field(title.get("zh"), _key(name, "title.zh"))
 
     raw_steps = raw.get("steps")
     if not isinstance(raw_steps, list) or not raw_steps:
-        raise ChecklistError(f"{name}: key 'steps': needs at least one [[steps]] entry")
+        raise ChecklistError(
+            "{where}: needs at least one [[steps]] entry", where=_key(name, "steps")
+        )
     steps = []
     for number, item in enumerate(raw_steps, start=1):
         key = f"steps[{number}]"
-        where = f"{name}: key '{key}'"
+        where = _key(name, key)
         if not isinstance(item, dict):
-            raise ChecklistError(f"{where}: must be a table")
+            raise ChecklistError("{where}: must be a table", where=where)
         _unknown(item, _STEP_KEYS, where)
         reminder = item.get("reminder_minutes")
         steps.append(
             ChecklistStep(
                 number=number,
-                en=_text_field(item.get("en"), f"{name}: key '{key}.en'"),
-                zh=_text_field(item.get("zh"), f"{name}: key '{key}.zh'"),
+                en=_text_field(item.get("en"), _key(name, f"{key}.en")),
+                zh=_text_field(item.get("zh"), _key(name, f"{key}.zh")),
                 reminder_minutes=(
                     None
                     if reminder is None
-                    else _whole(reminder, f"{name}: key '{key}.reminder_minutes'")
+                    else _whole(reminder, _key(name, f"{key}.reminder_minutes"))
                 ),
             )
         )
 
     raw_timers = raw.get("timers", [])
     if not isinstance(raw_timers, list):
-        raise ChecklistError(f"{name}: key 'timers': must be a list of [[timers]] tables")
+        raise ChecklistError(
+            "{where}: must be a list of [[timers]] tables", where=_key(name, "timers")
+        )
     timers = []
     for index, item in enumerate(raw_timers, start=1):
         key = f"timers[{index}]"
-        where = f"{name}: key '{key}'"
+        where = _key(name, key)
         if not isinstance(item, dict):
-            raise ChecklistError(f"{where}: must be a table")
+            raise ChecklistError("{where}: must be a table", where=where)
         _unknown(item, _TIMER_KEYS, where)
         severity = item.get("severity", "warning")
         if severity not in SEVERITIES:
-            allowed = ", ".join(SEVERITIES)
             raise ChecklistError(
-                f"{name}: key '{key}.severity': must be one of {allowed}, got {severity!r}"
+                "{where}: must be one of {allowed}, got {value}",
+                where=_key(name, f"{key}.severity"),
+                allowed=", ".join(SEVERITIES),
+                value=repr(severity),
             )
         timers.append(
             ChecklistTimer(
                 after_minutes=_whole(
-                    item.get("after_minutes"), f"{name}: key '{key}.after_minutes'"
+                    item.get("after_minutes"), _key(name, f"{key}.after_minutes")
                 ),
                 severity=severity,
-                en=_text_field(item.get("en"), f"{name}: key '{key}.en'"),
-                zh=_text_field(item.get("zh"), f"{name}: key '{key}.zh'"),
+                en=_text_field(item.get("en"), _key(name, f"{key}.en")),
+                zh=_text_field(item.get("zh"), _key(name, f"{key}.zh")),
             )
         )
     return Checklist(
@@ -221,7 +245,7 @@ def parse_checklist_text(text: str, name: str, default_kind: str) -> Checklist:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ChecklistError(f"{name}: not valid TOML: {exc}") from exc
+        raise ChecklistError("{name}: not valid TOML: {problem}", name=name, problem=exc) from exc
     return parse_checklist(raw, name, default_kind)
 
 
@@ -229,7 +253,7 @@ def _read(entry: Traversable | Path, name: str) -> Checklist:
     try:
         text = entry.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ChecklistError(f"{name}: cannot be read: {exc}") from exc
+        raise ChecklistError("{name}: cannot be read: {problem}", name=name, problem=exc) from exc
     return parse_checklist_text(text, name, entry.name.removesuffix(".toml"))
 
 

@@ -3,16 +3,24 @@ its roll call (the one roll call, so the counts are those every screen shows).""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from floorman.clock import elapsed_seconds, mmss
-from floorman.domain.core.states import EmergencyStatus, StepState
+from floorman.domain.core.states import EmergencyStatus, PersonKind, StepState
 from floorman.domain.emergency.headcount import roll_call_lines
-from floorman.domain.emergency.views import STATUS_WORDS, get_emergency, timeline
+from floorman.domain.emergency.views import (
+    ACTION_WORDS,
+    STATUS_WORDS,
+    StepCounts,
+    get_emergency,
+    timeline,
+)
 from floorman.domain.roll_call.views import count_entries
+from floorman.i18n import translate
 
 
 def report_data(session: Session, ref: str) -> dict[str, object]:
@@ -102,50 +110,68 @@ def _md(text: str | None) -> str:
 
 
 def report_markdown(session: Session, ref: str, zone: ZoneInfo, lang: str = "en") -> str:
-    """The incident report as Markdown, times in the floor's local zone."""
+    """The incident report as Markdown in `lang`, times in the floor's local zone."""
     view = get_emergency(session, ref)
     events = timeline(session, view.id)
     lines_roll = roll_call_lines(session, view.id)
 
+    def tr(message: str, /, **values: object) -> str:
+        return translate(lang, message, **values)
+
     def local(when: datetime | None) -> str:
         return when.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") if when else "-"
 
+    def listed(numbers: list[int]) -> str:
+        return tr(", ").join(str(number) for number in numbers)
+
+    # In Chinese the checklist's title says its kind (the kind is an English key).
+    kind = view.kind if lang == "en" else view.title(lang)
     out = [
-        f"# Incident report: {view.title(lang)}{' (DRILL)' if view.drill else ''}",
+        tr("# Incident report: {title}", title=view.title(lang))
+        + (tr(" (DRILL)") if view.drill else ""),
         "",
-        f"- Id: {view.id}",
-        f"- Kind: {view.kind} (priority {view.priority})",
-        f"- Status: {STATUS_WORDS[view.status]}",
-        f"- Started: {local(view.started_at)} by {view.started_by}",
-        f"- Closed: {local(view.closed_at)} by {view.closed_by or '-'}",
+        tr("- Id: {id}", id=view.id),
+        tr("- Kind: {kind} (priority {priority})", kind=kind, priority=view.priority),
+        tr("- Status: {status}", status=tr(STATUS_WORDS[view.status])),
+        tr("- Started: {when} by {person}", when=local(view.started_at), person=view.started_by),
+        tr(
+            "- Closed: {when} by {person}",
+            when=local(view.closed_at),
+            person=view.closed_by or "-",
+        ),
     ]
     if view.closed_at:
-        out.append(f"- Duration: {mmss(view.elapsed(view.closed_at))}")
+        out.append(tr("- Duration: {duration}", duration=mmss(view.elapsed(view.closed_at))))
     if view.status == EmergencyStatus.CLOSED_EARLY:
-        out.append(f"- Closed early: {_md(view.close_reason)}")
-    out.append(f"- Drill: {'yes, not a real emergency' if view.drill else 'no'}")
-    out.append(f"- Steps: {view.step_counts.text()}")
+        out.append(tr("- Closed early: {reason}", reason=_md(view.close_reason)))
+    out.append(tr("- Drill: yes, not a real emergency") if view.drill else tr("- Drill: no"))
+    out.append(tr("- Steps: {counts}", counts=_counts(view.step_counts, tr)))
     if view.has_roll_call:
         count = count_entries(lines_roll)
         out.append(
-            f"- Roll call: {count.people} people, {count.safe} safe, "
-            f"{count.not_yet_safe} not yet safe"
+            tr(
+                "- Roll call: {people} people, {safe} safe, {not_yet_safe} not yet safe",
+                people=count.people,
+                safe=count.safe,
+                not_yet_safe=count.not_yet_safe,
+            )
         )
-    out += ["", "## Unified wording (统一口径)", ""]
+    out += ["", tr("## Unified wording (统一口径)"), ""]
     if view.wording:
         out += [f"> {line}" for line in view.wording.splitlines()]
-        out += ["", f"Set {local(view.wording_at)} by {view.wording_by}."]
+        when, person = local(view.wording_at), view.wording_by
+        out += ["", tr("Set {when} by {person}.", when=when, person=person)]
     else:
-        out.append("(none set)")
+        out.append(tr("(none set)"))
     history = [e for e in events if e.action == "wording"]
     if len(history) > 1:
-        out += ["", "Earlier versions:", ""]
+        out += ["", tr("Earlier versions:"), ""]
         out += [f"- {local(e.at)} {e.actor}: {_md(e.text)}" for e in history[:-1]]
     out += [
         "",
-        "## Steps",
+        tr("## Steps"),
         "",
-        "| # | step | state | when | who | assigned | reason |",
+        tr("| # | step | state | when | who | assigned | reason |"),
         "|---|---|---|---|---|---|---|",
     ]
     for s in view.steps:
@@ -153,42 +179,72 @@ def report_markdown(session: Session, ref: str, zone: ZoneInfo, lang: str = "en"
         if s.state == StepState.DEFERRED:
             reason = s.defer_note
         elif s.state == StepState.NOT_DONE:
-            reason = "closed early"
-        state = s.state.replace("_", " ")
+            reason = tr("closed early")
+        state = tr(s.state.replace("_", " "))
         out.append(
             f"| {s.number} | {_md(s.text(lang))} | {state} | {local(s.state_at)} | "
             f"{_md(s.state_by) or '-'} | {_md(s.assignee) or '-'} | {_md(reason) or '-'} |"
         )
     step_notes = [e for e in events if e.action == "step.note"]
     if step_notes:
-        out += ["", "### Notes", ""]
+        out += ["", tr("### Notes"), ""]
         out += [
-            f"- step {e.step_number}, {local(e.at)} {e.actor}: {_md(e.text)}" for e in step_notes
+            tr(
+                "- step {number}, {when} {person}: {text}",
+                number=e.step_number,
+                when=local(e.at),
+                person=e.actor,
+                text=_md(e.text),
+            )
+            for e in step_notes
         ]
     deferred = view.deferred_steps()
     if deferred:
-        out += ["", "Deferred items: " + ", ".join(str(s.number) for s in deferred)]
-    not_done = [s for s in view.steps if s.state == StepState.NOT_DONE]
+        out += ["", tr("Deferred items: {steps}", steps=listed([s.number for s in deferred]))]
+    not_done = [s.number for s in view.steps if s.state == StepState.NOT_DONE]
     if not_done:
-        out += ["", "Not done (closed early): " + ", ".join(str(s.number) for s in not_done)]
+        out += ["", tr("Not done (closed early): {steps}", steps=listed(not_done))]
     if view.has_roll_call:
         out += [
             "",
-            "## Roll call",
+            tr("## Roll call"),
             "",
-            "| # | who | name | where | safe at | marked by |",
+            tr("| # | who | name | where | safe at | marked by |"),
             "|---|---|---|---|---|---|",
         ]
         for line in lines_roll:
+            name = line.reported_as
+            if line.kind == PersonKind.VISITOR and line.visitor_id:
+                name = tr("visitor {id}", id=line.visitor_id)
+            safe = local(line.safe_at) if line.safe_at else tr("NOT ACCOUNTED FOR")
             out.append(
-                f"| {line.position} | {line.kind} | {_md(line.reported_as)} | "
-                f"{_md(line.location)} | "
-                f"{local(line.safe_at) if line.safe_at else 'NOT ACCOUNTED FOR'} | "
-                f"{_md(line.safe_by) or '-'} |"
+                f"| {line.position} | {tr(str(line.kind))} | {_md(name)} | "
+                f"{_md(line.location)} | {safe} | {_md(line.safe_by) or '-'} |"
             )
-    out += ["", "## Timeline", ""]
+    out += ["", tr("## Timeline"), ""]
     for e in events:
-        step = f" step {e.step_number}" if e.step_number is not None else ""
-        text = f": {_md(e.text)}" if e.text else ""
-        out.append(f"- {local(e.at)} {e.actor} ({e.terminal}) {e.action}{step}{text}")
+        # English keeps the stored action (scripts read it); another language its words.
+        action = e.action if lang == "en" else tr(ACTION_WORDS.get(e.action, e.action))
+        step = tr(" step {number}", number=e.step_number) if e.step_number is not None else ""
+        said = e.text or ""
+        if e.action == "close":  # a close stores its status word, in English
+            said = tr(said)
+        elif e.action == "start" and lang != "en":  # stored as `drill: Fire (fire.toml)`
+            said = view.title(lang) + (tr(" (DRILL)") if view.drill else "")
+        text = tr(": {text}", text=_md(said)) if said else ""
+        out.append(f"- {local(e.at)} {e.actor} ({e.terminal}) {action}{step}{text}")
     return "\n".join(out) + "\n"
+
+
+def _counts(counts: StepCounts, tr: Callable[..., str]) -> str:
+    """'4 done, 1 skipped, 2 deferred, 3 not done of 10' in the report's language."""
+    text = tr(
+        "{done} done, {skipped} skipped, {deferred} deferred, {not_done} not done",
+        done=counts.done,
+        skipped=counts.skipped,
+        deferred=counts.deferred,
+        not_done=counts.not_done,
+    )
+    if counts.open:
+        text += tr(", {count} open", count=counts.open)
+    return text + tr(" of {total}", total=counts.total)

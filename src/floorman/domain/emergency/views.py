@@ -25,6 +25,21 @@ STATUS_WORDS: dict[str, str] = {
     EmergencyStatus.COMPLETE_WITH_DEFERRED: "complete with deferred items",
     EmergencyStatus.CLOSED_EARLY: "closed early",
 }
+# How each timeline action reads in the report and on the screen (stored in English).
+ACTION_WORDS: dict[str, str] = {
+    "start": "started",
+    "step.done": "step done",
+    "step.skip": "step skipped",
+    "step.defer": "step deferred",
+    "step.note": "note",
+    "step.assign": "assigned",
+    "wording": "wording set",
+    "safe": "marked safe",
+    "unsafe": "safe mark taken back",
+    "roll_call.add": "added to the roll call",
+    "close": "closed",
+    "close_early": "closed early",
+}
 # "not_done": a step still open when the checklist was closed early (a false alarm, the
 # end of a drill); it is stamped with the close so the report says who left it and when.
 STEP_LETTERS: dict[str, str] = {
