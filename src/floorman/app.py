@@ -25,6 +25,7 @@ from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
+from floorman.clock import keyboard_clock
 from floorman.domain.alerts.bell import Bell
 from floorman.domain.alerts.lifecycle import acknowledge, active
 from floorman.domain.alerts.templates import LOUD_SEVERITIES
@@ -467,7 +468,7 @@ class FloormanApp(GlobalKeys, WorkerPolicy, App[None]):
             return
         # Quitting stops this terminal's alerts and timers: one stray `q` at 3 a.m. must
         # not do it, so the floor asks for a second `q` within a few seconds.
-        now = self.floor.clock.now()
+        now = keyboard_clock(self.floor.clock).now()
         asked = self._quit_asked_at
         if asked is not None and timedelta(0) <= now - asked <= QUIT_CONFIRM_WITHIN:
             self.exit()
