@@ -24,13 +24,14 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
+from floorman.clock import keyboard_clock
 from floorman.domain.alerts.bell import Bell
 from floorman.domain.alerts.lifecycle import acknowledge, active
 from floorman.domain.alerts.templates import LOUD_SEVERITIES
 from floorman.domain.alerts.views import AlertView
 from floorman.domain.core.context import Floor
 from floorman.domain.emergency.views import EmergencyView
-from floorman.domain.header import EMERGENCY_MARK, header_items
+from floorman.domain.header import EMERGENCY_MARK, HeaderItem, header_items
 from floorman.i18n import t
 from floorman.messages import DatabaseChanged, Tick
 from floorman.runtime.db_watch import DataVersionWatch
@@ -165,7 +166,7 @@ class FloormanApp(GlobalKeys, WorkerPolicy, FloorLanguageApp):
         self.poll_enabled = poll
         self._stop = threading.Event()
         self.data_version = DataVersionWatch(floor.db)
-        self._extras: list[tuple[str, str]] = []
+        self._extras: list[HeaderItem] = []
         self._quit_asked_at: datetime | None = None
         self.active_alerts: list[AlertView] = []
         # What the storage refuses now, by the work that met it (workers.problem_key).
@@ -386,7 +387,7 @@ class FloormanApp(GlobalKeys, WorkerPolicy, FloorLanguageApp):
         role = f" ({t(actor.role)})" if actor.role else ""
         return f"{actor.name}{role}"
 
-    def header_extras(self) -> list[tuple[str, str]]:
+    def header_extras(self) -> list[HeaderItem]:
         """Extra header items (emergencies, staffing, visitors, alerts), as last computed."""
         return self._extras
 
@@ -398,7 +399,7 @@ class FloormanApp(GlobalKeys, WorkerPolicy, FloorLanguageApp):
             alerts = active(session)
         self.call_from_thread(self._set_extras, items, alerts)
 
-    def _set_extras(self, items: list[tuple[str, str]], active: list[AlertView]) -> None:
+    def _set_extras(self, items: list[HeaderItem], active: list[AlertView]) -> None:
         self._extras = items
         self.active_alerts = active
         self.refresh_shown_chrome()
@@ -459,13 +460,13 @@ class FloormanApp(GlobalKeys, WorkerPolicy, FloorLanguageApp):
             return
         # Quitting stops this terminal's alerts and timers: one stray `q` at 3 a.m. must
         # not do it, so the floor asks for a second `q` within a few seconds.
-        now = self.floor.clock.now()
+        now = keyboard_clock(self.floor.clock).now()
         asked = self._quit_asked_at
         if asked is not None and timedelta(0) <= now - asked <= QUIT_CONFIRM_WITHIN:
             self.exit()
             return
         self._quit_asked_at = now
-        emergency_running = any(text.startswith(EMERGENCY_MARK) for text, _style in self._extras)
+        emergency_running = any(item.text.startswith(EMERGENCY_MARK) for item in self._extras)
         message = t("Press q again to quit floorman: this terminal stops showing alerts.")
         if emergency_running:
             message = t("An emergency checklist is running.") + " " + message

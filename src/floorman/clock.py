@@ -56,9 +56,18 @@ class FastClock:
         self.speed = speed
         self._start = (start or datetime.now(UTC)).astimezone(UTC)
         self._started = time.monotonic()
+        # The person at the keyboard lives in real time: keys are timed by this clock.
+        self.wall: Clock = SystemClock()
 
     def now(self) -> datetime:
         return self._start + timedelta(seconds=(time.monotonic() - self._started) * self.speed)
+
+
+def keyboard_clock(clock: Clock) -> Clock:
+    """The clock that times a person's keys (a second `q` within three seconds): the
+    floor's own, except under the demo's `--speed`, whose floor runs faster than hands."""
+    wall = getattr(clock, "wall", None)
+    return wall if wall is not None else clock
 
 
 def elapsed_seconds(since: datetime, now: datetime) -> int:

@@ -99,7 +99,7 @@ async def test_water_over_and_extended_within_on_every_view(small_floor, make_ap
         assert rows["A-02"][1] == "· ok" and rows["A-02"][7] == "left 01:30"
 
     # The header: one away over its limit, not two.
-    assert any("aways over limit 1" in text for text, _style in header_items(small_floor))
+    assert any("aways over limit 1" in item.text for item in header_items(small_floor))
 
     # The command line, on the real clock.
     command = ["away", "list", "--open", "--json"]

@@ -270,7 +270,7 @@ async def test_close_early_asks_for_a_reason(small_floor, make_app) -> None:
         await settle(app, pilot)
         assert running(small_floor)[0].status == "running"
 
-        await pilot.press("x")
+        await pilot.press("x", "y")  # yes to the question naming it, then the reason
         await settle(app, pilot)
         assert isinstance(app.screen, EmergencyTextModal)
         assert "9 open steps recorded as not done" in str(app.screen.query_one(".title").render())

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_terminal import FLOORMAN, Terminal, tmux
+from tests.e2e.test_terminal import FLOORMAN, Terminal
 
 pytestmark = pytest.mark.e2e
 
@@ -64,7 +64,7 @@ def ui_command(db: Path) -> str:
 
 def floorman_pid(term: Terminal) -> int:
     """The python process running floorman: the pane's process, or its child."""
-    pane = int(tmux("list-panes", "-t", term.name, "-F", "#{pane_pid}").split()[0])
+    pane = int(term.tmux("list-panes", "-t", term.name, "-F", "#{pane_pid}").split()[0])
     candidates = [pane]
     children = Path(f"/proc/{pane}/task/{pane}/children")
     if children.exists():

@@ -48,7 +48,7 @@ from floorman.screens.emergency_cells import (
     step_widths,
 )
 from floorman.screens.emergency_report import EmergencyReportModal
-from floorman.screens.forms import Field, FormModal
+from floorman.screens.forms import Field, FormModal, confirm_then
 from floorman.screens.roll_call import RollCallModal, count_line
 from floorman.screens.workers import reload_worker
 from floorman.widgets.fitted_columns import Column, FittedColumns, ResizingTable
@@ -418,14 +418,34 @@ class EmergencyScreen(FloormanScreen):
         def submit(text: str) -> EmergencyView:
             return lifecycle.close_early(self.floor, ref, text)
 
+        open_steps = view.open_steps()
         title = t(
             "Close early ({count} open steps recorded as not done): reason",
-            count=len(view.open_steps()),
+            count=len(open_steps),
         )
-        self.app.push_screen(
-            EmergencyTextModal(title, t("False alarm, end of the drill, ..."), submit),
-            self.after_modal,
+
+        def ask_reason() -> None:
+            self.app.push_screen(
+                EmergencyTextModal(title, t("False alarm, end of the drill, ..."), submit),
+                self.after_modal,
+            )
+
+        # First a yes/no that names the emergency: which one, drill or real, and what
+        # stays undone, so a second emergency under the cursor is not closed by mistake.
+        question = t(
+            "Close {drill}{title} (started {started}, {elapsed} ago) early?",
+            drill=t("DRILL") + " " if view.drill else t("REAL") + " ",
+            title=view.title(language()),
+            started=view.started_at.astimezone(self.floor.config.zone()).strftime("%H:%M"),
+            elapsed=mmss(view.elapsed(self.floor.clock.now())),
         )
+        undone = t(", ").join(str(step.number) for step in open_steps)
+        detail = (
+            t("Steps not done: {steps}; they are recorded as not done.", steps=undone)
+            if open_steps
+            else t("Every step is stamped.")
+        )
+        confirm_then(self, question, ask_reason, detail=detail)
 
     def action_roll_call(self) -> None:
         view = self.views.get(self.current or "")

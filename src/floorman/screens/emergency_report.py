@@ -40,9 +40,7 @@ def action_word(action: str) -> str:
     return t(emergency.ACTION_WORDS.get(action, action))
 
 
-def summary_text(
-    view: EmergencyView, roll: RollCallCount | None, now: datetime, zone: Any
-) -> str:
+def summary_text(view: EmergencyView, roll: RollCallCount | None, now: datetime, zone: Any) -> str:
     """The report's head: title, status, times, duration, counts, wording."""
 
     def local(when: datetime | None) -> str:

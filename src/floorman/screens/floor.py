@@ -36,7 +36,7 @@ from floorman.domain.seats.views import SeatView, list_seats
 from floorman.i18n import t
 from floorman.messages import DatabaseChanged, Tick
 from floorman.screens.base import FloormanScreen
-from floorman.screens.floor_actions import act_on_slip, report_fault, slip_at_seat
+from floorman.screens.floor_actions import act_in_place, act_on_slip, report_fault, slip_at_seat
 from floorman.screens.workers import reload_worker
 from floorman.widgets.fitting_footer import FittingFooter
 from floorman.widgets.floor_header import FloorHeader
@@ -64,8 +64,10 @@ class FloorScreen(FloormanScreen):
         Binding("z", "cycle_zone", t("Zone filter"), id="floor.zone"),
         Binding("s", "cycle_state", t("State filter"), id="floor.state"),
         Binding("a", "seat_act('approve')", t("Approve"), show=False, id="floor.approve"),
+        Binding("r", "seat_act('reject')", t("Reject"), show=False, id="floor.reject"),
         Binding("b", "seat_act('back')", t("Back"), show=False, id="floor.back"),
         Binding("x", "seat_act('excuse')", t("Excuse"), show=False, id="floor.excuse"),
+        Binding("v", "seat_act('violation')", t("Violation"), show=False, id="floor.violation"),
         Binding("f", "fault", t("Report a fault"), show=False, id="floor.fault"),
         Binding("escape", "clear_filters", t("Clear filters"), show=False, id="floor.clear"),
     ]
@@ -73,10 +75,12 @@ class FloorScreen(FloormanScreen):
         "The floor: every seat by zone. Arrows or hjkl move, Enter opens a seat's detail, "
         "z filters by zone, s by state, Esc clears the filters. Letters: R ready, B busy, "
         "A away within its limit, ! near it, ‼ over it, ✖ over twice it, - empty, X out of "
-        "order. On the selected seat: a approves its request, b marks the agent back, x "
-        "excuses the absence, f reports a fault. Needs you (beside or under the map, worst "
+        "order. On the selected seat (and in its detail): a approves its request, r rejects "
+        "it, b marks the agent back, x excuses the absence, v records a violation, f reports "
+        "a fault. Needs you (beside or under the map, worst "
         "first): n or Tab goes to it; Enter goes to the row's panel; a approve, r reject, "
-        "b back, x excuse, v violation act on the row."
+        "b back, x excuse, v violation act on the row; o checks a visitor out, s opens the "
+        "handover's submit, d marks an emergency step done."
     )
 
     def compose(self) -> ComposeResult:
@@ -174,6 +178,8 @@ class FloorScreen(FloormanScreen):
             self.go_to(need)
         elif need.slip is not None:
             act_on_slip(self, event.verb, need.slip, self.reload_needs)
+        else:
+            act_in_place(self, event.verb, need, self.reload_needs)
 
     def go_to(self, need: Need) -> None:
         """Open the panel the need belongs to, on its record."""

@@ -109,6 +109,10 @@ class HandoverScreen(FloormanScreen):
         "amendment. h browses and searches past handovers. ✓ marks a reviewed section."
     )
 
+    # The floor's needs-you `s`: open the submit dialog once the handover is shown.
+    submit_on_show = False
+    composed_to_submit = False
+
     def compose(self) -> ComposeResult:
         yield Static("", id="handover-header")
         with Horizontal(id="handover-body"):
@@ -148,6 +152,18 @@ class HandoverScreen(FloormanScreen):
         for section in (*SECTIONS, AMENDMENTS):
             sections.replace_option_prompt(section, section_prompt(view, section, reviewed))
         self.show_section()
+        if self.submit_on_show and view is None and not self.composed_to_submit:
+            self.composed_to_submit = True  # prefilled from the floor first, once
+            self.action_compose()
+        elif self.submit_on_show:
+            self.submit_on_show = False
+            self.action_submit()
+
+    def submit_when_shown(self) -> None:
+        """Ask to submit as soon as the current handover is read (from the floor)."""
+        self.submit_on_show, self.composed_to_submit = True, False
+        if self.is_mounted:
+            self.reload()
 
     def reviewed_now(self) -> set[str]:
         return self.reviewed.setdefault(self.view.id, set()) if self.view else set()

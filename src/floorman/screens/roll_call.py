@@ -162,8 +162,13 @@ class RollCallModal(FloormanModal):
             drawn = self.drawn.get(key)
             if drawn is None:
                 table.add_row(
-                    key, SAFE if safe else NOT_SAFE, kind_cell(entry.kind), entry.name,
-                    where_cell(entry), by, key=key,
+                    key,
+                    SAFE if safe else NOT_SAFE,
+                    kind_cell(entry.kind),
+                    entry.name,
+                    where_cell(entry),
+                    by,
+                    key=key,
                 )
             elif drawn != (safe, by):
                 # Only the cells that changed: a reading after each burst of keys touches

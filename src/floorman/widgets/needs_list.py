@@ -3,7 +3,9 @@
 Rows come from `domain.needs_you` (never computed here). Each row reads without colour:
 a mark, what it is, who or where, and how long it has waited. Keys act on the selected
 row where it stands: Enter goes to it (its panel, on its record), `a` approves a pending
-request, `r` rejects it, `b` marks the agent back, `x` excuses, `v` records a violation.
+request, `r` rejects it, `b` marks the agent back, `x` excuses, `v` records a violation;
+`o` checks a visitor out, `s` opens the handover's submit, `d` marks a step done (each
+the key of its own panel).
 The widget only says which verb on which need (`NeedsList.Act`); the floor screen asks
 for the confirmation and calls the domain.
 """
@@ -47,7 +49,13 @@ VERBS: dict[str, frozenset[str]] = {
     NeedKind.AWAY_REQUEST: frozenset({"approve", "reject"}),
     NeedKind.AWAY_OVER: frozenset({"back", "excuse", "violation"}),
     NeedKind.AWAY_UNAPPROVED: frozenset({"back", "excuse", "violation"}),
+    NeedKind.VISITOR_OVERSTAY: frozenset({"check_out"}),
+    NeedKind.VISITOR_UNESCORTED: frozenset({"check_out"}),
+    NeedKind.HANDOVER_DUE: frozenset({"submit"}),
+    NeedKind.EMERGENCY_STEP: frozenset({"done"}),
 }
+# Verbs only an absence nobody allowed takes.
+UNAPPROVED_ONLY = frozenset({"excuse", "violation"})
 WHO = 22  # cells for who or where: "朱丽 (1049) A-28"
 
 
@@ -86,6 +94,9 @@ class NeedsList(DataTable[object]):
         Binding("b", "act('back')", t("Back"), id="needs.back"),
         Binding("x", "act('excuse')", t("Excuse"), id="needs.excuse"),
         Binding("v", "act('violation')", t("Violation"), id="needs.violation"),
+        Binding("o", "act('check_out')", t("Check out"), id="needs.check_out"),
+        Binding("s", "act('submit')", t("Submit"), id="needs.submit"),
+        Binding("d", "act('done')", t("Done"), id="needs.done"),
     ]
 
     class Act(Message):
@@ -157,10 +168,10 @@ class NeedsList(DataTable[object]):
             self.notify(t("Nothing needs you"), timeout=3)
             return
         # Excusing or recording a violation is for an absence nobody allowed.
-        unapproved = need.slip is not None and need.slip.approval == SlipApproval.UNAPPROVED
+        approved = need.slip is not None and need.slip.approval != SlipApproval.UNAPPROVED
         allowed = VERBS.get(need.kind, frozenset())
-        if not unapproved:
-            allowed = allowed - {"excuse", "violation"}
+        if approved:
+            allowed = allowed - UNAPPROVED_ONLY
         if verb != "go" and verb not in allowed:
             self.notify(t("Not for this row: Enter goes to it"), severity="warning", timeout=3)
             return

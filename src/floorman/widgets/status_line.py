@@ -6,11 +6,16 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
+from textual import events
 from textual.widget import Widget
+
+from floorman.domain.header import HeaderItem
+from floorman.widgets.header_fit import Piece, item_pieces, lay_out
 
 
 class StatusLine(Widget):
-    """One line docked on top: clock, operator, then the header items (emergencies first)."""
+    """One line docked on top: clock, operator, then the header items (emergencies first,
+    then the alert counts), as many as fit whole (`widgets.header_fit`)."""
 
     DEFAULT_CSS = """
     StatusLine { dock: top; height: 1; background: $primary-background; padding: 0 1; }
@@ -18,22 +23,22 @@ class StatusLine(Widget):
 
     def __init__(self) -> None:
         super().__init__(id="status-line")
-        self.text = Text("floorman")
+        self.pieces: list[Piece] = [Piece(Text("floorman"))]
 
     def update_status(
-        self, now: datetime, zone: ZoneInfo, operator: str, items: list[tuple[str, str]]
+        self, now: datetime, zone: ZoneInfo, operator: str, items: list[HeaderItem]
     ) -> None:
-        text = Text.assemble(
+        lead = Text.assemble(
             ("floorman ", "bold"),
             (now.astimezone(zone).strftime("%H:%M:%S"), "bold"),
             "  ",
             (operator, "italic"),
         )
-        for item, style in items:
-            text.append("  ")
-            text.append(item, style=style)
-        self.text = text
+        self.pieces = [Piece(lead), *item_pieces(items)]
+        self.refresh()
+
+    def on_resize(self, _event: events.Resize) -> None:
         self.refresh()
 
     def render(self) -> Text:
-        return self.text
+        return lay_out(self.pieces, self.size.width or 1 << 16, 1)
