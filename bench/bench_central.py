@@ -170,7 +170,7 @@ def bench_lag(bench: Bench, sites: int, seconds: float) -> list[str]:
         "### Commit-to-central lag",
         "",
         f"- {sites} sites of {SEATS} seats, 2 seat events/s each for {seconds:.0f} s, "
-        "each its own process syncing every 0.25 s (live state at most every 2 s)",
+        "each its own process syncing every 0.25 s (live state and HQ's notices at most every 2 s)",
         f"- journal rows measured: {len(lags)}; site processes failed: {failed}",
         f"- lag median **{median(lags) * 1000:.0f} ms**, p95 **{p95 * 1000:.0f} ms**, "
         f"max {max(lags) * 1000:.0f} ms (goal p95 <= 2 s: {'met' if p95 <= 2 else 'NOT met'})",

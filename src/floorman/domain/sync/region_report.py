@@ -31,8 +31,10 @@ from floorman.domain.reports.sweep import (
     sweep_microsecond_events,
 )
 
-# Every seat a site imported, with its last state before :start (NULL: no event yet).
-_STATES_AT_START = text("""
+# Every seat a site imported, with its last state before :start (NULL: no event yet). The
+# sites asked for are chosen in each query ({only_sites}), not after: one seat lookup per
+# seat of every site on the server would cost more than the whole report.
+_STATES_AT_START = """
     SELECT s.site, s.subject, (
         SELECT j.seat_state FROM journal j
         WHERE j.site = s.site AND j.subject = s.subject AND j.seat_state IS NOT NULL
@@ -40,8 +42,8 @@ _STATES_AT_START = text("""
         ORDER BY j.event_at DESC, j.seq DESC LIMIT 1
     ) AS state
     FROM (SELECT DISTINCT site, subject FROM journal
-          WHERE action = 'seat.import' AND at < :end) s
-""")
+          WHERE action = 'seat.import' AND at < :end {only_sites}) s
+"""
 
 # A site's seat events in the range at their own times (`event_at`, as the floor's seat
 # history keeps them), in its journal's order; the time as integer microseconds since 1970
@@ -67,10 +69,10 @@ _KIND = "CASE seat_state {whens} ELSE {empty} END".format(
 )
 _IN_MICROSECONDS = "(extract(epoch FROM event_at) * 1000000)::bigint"
 
-_ALERTS = text("""
+_ALERTS = """
     SELECT site, at FROM journal
-    WHERE action = 'alert.fire' AND at >= :start AND at < :end
-""")
+    WHERE action = 'alert.fire' AND at >= :start AND at < :end {only_sites}
+"""
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,10 @@ def region_report(
     with engine.connect() as conn:
         # As on the floor, every seat the site has (imported before the end) counts from
         # the start, in its last state before it (empty if it had none).
-        for site, seat, state in conn.execute(_STATES_AT_START, window):
+        chosen = "" if sites is None else "AND site = ANY(:sites)"
+        window_and_sites = {**window, "sites": sites}
+        states_query = text(_STATES_AT_START.format(only_sites=chosen))
+        for site, seat, state in conn.execute(states_query, window_and_sites):
             states.setdefault(site, {})[seat] = state or "empty"
         query = _EVENTS.format(
             time=_IN_MICROSECONDS if fast else "event_at",
@@ -131,17 +136,16 @@ def region_report(
         )
         cursor: Any = conn.connection.cursor()
         try:
-            cursor.execute(query, {**window, "sites": sites})
+            cursor.execute(query, window_and_sites)
             for site, seat, state, at in cursor:
                 events.setdefault(site, []).append((seat, state, at))
         finally:
             cursor.close()
-        for site, at in conn.execute(_ALERTS, window):
+        alerts_query = text(_ALERTS.format(only_sites=chosen))
+        for site, at in conn.execute(alerts_query, window_and_sites):
             fired.setdefault(site, []).append(at)
     reports = []
     for site in sorted(set(states) | set(fired)):
-        if sites is not None and site not in sites:
-            continue
         if fast:
             occupancy, away_seconds = sweep_microsecond_events(
                 states.get(site, {}), events.get(site, []), start, end, hours, moments

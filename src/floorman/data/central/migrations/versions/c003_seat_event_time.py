@@ -5,7 +5,8 @@ A journal row's `at` is when the site recorded it; a phone system's event has it
 an outage hours earlier. HQ's region report must sweep the same times as the floor's, so
 each seat row gets `event_at` and `seat_state` from its `after` as it lands (a trigger:
 the cast of the text is not immutable, so not a generated column), indexed as the floor's
-seat history is (a seat's last state before a moment is one index lookup).
+seat history is (a seat's last state before a moment is one index lookup); a site's
+imported seats are found by their own index.
 
 Revision ID: c003
 Revises: c002
@@ -56,10 +57,15 @@ def upgrade() -> None:
         "CREATE INDEX ix_journal_seat_events ON journal (site, event_at) "
         "WHERE seat_state IS NOT NULL"
     )
+    # A site's seats (those it imported) without reading every other site's journal.
+    op.execute(
+        "CREATE INDEX ix_journal_seat_import ON journal (site, subject) "
+        "WHERE action = 'seat.import'"
+    )
 
 
 def downgrade() -> None:
-    op.execute("DROP INDEX ix_journal_seat_events, ix_journal_seat_history")
+    op.execute("DROP INDEX ix_journal_seat_import, ix_journal_seat_events, ix_journal_seat_history")
     op.execute("DROP TRIGGER journal_seat_columns ON journal")
     op.execute("DROP FUNCTION floorman_seat_columns()")
     op.execute("ALTER TABLE journal DROP COLUMN seat_state, DROP COLUMN event_at")
