@@ -48,11 +48,11 @@ class Column:
 
 @dataclass(frozen=True)
 class Shown:
-    """A column as shown now: its translated label, and its width when not the table's."""
+    """A column as shown now: its translated label and its width in cells."""
 
     key: str
     label: str
-    width: int | None = None
+    width: int
 
 
 def as_text(cell: object) -> Text:
@@ -106,7 +106,10 @@ def fitting(
     flexible = [i for i in shown if columns[i].flex]
     out = []
     for i in shown:
-        fixed = columns[i].width
+        # Every width set here, from the rows measured above: a column left to the
+        # DataTable's own auto width was drawn at its label's width when the picture was
+        # taken before the table measured its new rows (`Zhan` for `Zhang Wei` under load).
+        fixed = width(i, short)
         if columns[i].flex:
             need = max(content[i], cell_len(label_of(columns[i], short)))
             share = rest // len(flexible) - 2 * padding
@@ -152,11 +155,8 @@ class FittedColumns:
             return False
         self.table.clear(columns=True)
         for column in shown:
-            width = column.width
             self.table.add_column(
-                column.label,
-                key=column.key,
-                width=None if width is None else max(width, cell_len(column.label)),
+                column.label, key=column.key, width=max(column.width, cell_len(column.label))
             )
         self.shown = shown
         return True
