@@ -40,7 +40,7 @@ async def test_the_seat_detail_acts_on_its_slip_with_the_maps_keys(
         await settle(app, pilot)
         assert isinstance(app.screen, SeatDetailScreen)
         shown = {key.description for key in app.screen.query(FooterKey)}
-        assert {"Approve", "Back"} <= shown  # the footer says what the keys do
+        assert {"Approve", "Back at the seat"} <= shown  # the footer says what the keys do
         await pilot.press("a")
         await settle(app, pilot)
         assert slip_at(small_floor, "A-01").approval == SlipApproval.APPROVED

@@ -53,25 +53,26 @@ async def test_rows_worst_first_with_symbols_and_live_timers(small_floor, make_a
     async with app.run_test(size=(160, 40)) as pilot:
         screen = await open_away(app, pilot)
         rows = table_rows(screen)
-        # A-01: 250 s of 300 (warning, 50 left); A-02: 150 s of 180 (warning, 30 left)
-        assert [r[2] for r in rows] == ["A-02", "A-01", "B-01"]
-        assert rows[0][1] == "! warning" and rows[0][6] == "02:30" and rows[0][7] == "left 00:30"
-        assert rows[2][9] == "requested" and rows[2][10] == "? pending"
-        assert rows[1][10] == "U unapproved"
+        # The request waiting on the duty manager first; then A-02: 150 s of 180 (warning,
+        # 30 left); A-01: 250 s of 300 (warning, 50 left)
+        assert [r[2] for r in rows] == ["B-01", "A-02", "A-01"]
+        assert rows[1][1] == "! warning" and rows[1][6] == "02:30" and rows[1][7] == "left 00:30"
+        assert rows[0][9] == "requested" and rows[0][10] == "? pending"
+        assert rows[2][10] == "U unapproved"
         clock.advance(60)
         app.tick()
         await pilot.pause()
         rows = table_rows(screen)
         # A-02: 210 s -> 30 over (breach); A-01: 310 s -> 10 over (breach)
-        assert [r[2] for r in rows][:2] == ["A-02", "A-01"]
-        assert rows[0][1] == "‼ breach" and rows[0][7] == "over 00:30"
+        assert [r[2] for r in rows] == ["B-01", "A-02", "A-01"]
+        assert rows[1][1] == "‼ breach" and rows[1][7] == "over 00:30"
         table = screen.query_one(DataTable)
-        band = table.get_row(table.ordered_rows[0].key)[1]
+        band = table.get_row(table.ordered_rows[1].key)[1]
         assert isinstance(band, Text) and "red" in str(band.style)
         clock.advance(400)
         app.tick()
         await pilot.pause()
-        assert table_rows(screen)[0][1] == "✖ severe"
+        assert table_rows(screen)[1][1] == "✖ severe"
         summary = str(screen.query_one("#away-summary", Static).render())
         assert "2 away" in summary and "1 waiting for approval" in summary
 
@@ -92,12 +93,14 @@ async def test_send_away_approve_reject_back_keys(small_floor, make_app, clock) 
         await settle(app, pilot)
         assert seat_state(small_floor, "A-01") == "away"  # the seat map shows the same
         rows = table_rows(screen)
-        assert rows[0][2] == "A-01" and rows[0][10] == "A approved" and rows[0][1] == "· ok"
+        assert rows[0][2] == "A-02" and rows[0][9] == "requested"  # waiting on us: first
+        assert rows[1][2] == "A-01" and rows[1][10] == "A approved" and rows[1][1] == "· ok"
 
-        screen.query_one(DataTable).move_cursor(row=1)
+        screen.query_one(DataTable).move_cursor(row=0)
         await pilot.press("a")
         await settle(app, pilot)
-        assert table_rows(screen)[1][9] == "approved"
+        # Approved, not yet gone: under those out, and the cursor went with it.
+        assert [(r[2], r[9]) for r in table_rows(screen)] == [("A-01", "out"), ("A-02", "approved")]
 
         await pilot.press("b")  # the cursor is on 1002's approved slip: not out
         await settle(app, pilot)
@@ -221,19 +224,20 @@ async def test_the_cursor_stays_on_its_slip_when_rows_move(small_floor, make_app
     app = make_app()
     async with app.run_test(size=(160, 40)) as pilot:
         screen = await open_away(app, pilot)
-        assert [row[2] for row in table_rows(screen)] == ["A-02", "A-01", "B-01"]
+        assert [row[2] for row in table_rows(screen)] == ["B-01", "A-02", "A-01"]
         table = screen.query_one(DataTable)
-        table.move_cursor(row=1)  # the duty manager is on A-01's slip
+        table.move_cursor(row=2)  # the duty manager is on A-01's slip
         a01_slip = screen.selected()
         # A-02 comes back: its row above the cursor goes; the cursor must not slide down
-        # onto 1003's request (a key pressed now would act on the wrong agent).
+        # past the end or up onto 1003's request (a key pressed now would act on the
+        # wrong agent).
         record_event(small_floor, "A-02", "back")
         screen.reload()
         await settle(app, pilot)
-        assert [row[2] for row in table_rows(screen)] == ["A-01", "B-01"]
+        assert [row[2] for row in table_rows(screen)] == ["B-01", "A-01"]
         assert screen.selected() == a01_slip
         # The board re-sorts each second: the cursor follows the slip, not the position.
-        clock.advance(200)  # A-01 over its limit, still first; then the request
+        clock.advance(200)  # A-01 over its limit, under the request still waiting
         app.tick()
         await pilot.pause()
         assert screen.selected() == a01_slip

@@ -284,11 +284,11 @@ def test_board_is_worst_first(seated: Floor, clock: FakeClock) -> None:
     record_event(seated, "B-02", "ready", agent_no="1004")
     away_actions.request(seated, "1004", "toilet")
     board = away_views.away_board(seated)
-    # 350 s of 180 -> 170 over; A-01: 450 s of 300 -> 150 over; B-01: 250 s, 50 left;
-    # then the request still waiting.
-    assert [v.seat for v in board] == ["A-02", "A-01", "B-01", "B-02"]
-    assert [v.band for v in board] == ["breach", "breach", "warning", "ok"]
-    assert board[-1].status == "requested"
+    # The request waiting on the duty manager first; then A-02: 350 s of 180 -> 170 over;
+    # 450 s of 300 -> 150 over; B-01: 250 s, 50 left.
+    assert [v.seat for v in board] == ["B-02", "A-02", "A-01", "B-01"]
+    assert [v.band for v in board] == ["ok", "breach", "breach", "warning"]
+    assert board[0].status == "requested"
 
 
 def test_alerts_fire_at_their_deadlines(seated: Floor, clock: FakeClock) -> None:

@@ -136,7 +136,7 @@ class AwayScreen(FloormanScreen):
         Binding("n", "send_away", t("Send away"), id="away.send"),
         Binding("a", "approve", t("Approve"), id="away.approve"),
         Binding("r", "reject", t("Reject"), id="away.reject"),
-        Binding("b", "back", t("Back"), id="away.back"),
+        Binding("b", "back", t("Back at the seat"), id="away.back"),
         Binding("e", "extend", t("Extend"), id="away.extend"),
         Binding("x", "excuse", t("Excuse"), id="away.excuse"),
         Binding("v", "violation", t("Violation"), id="away.violation"),

@@ -65,7 +65,7 @@ class FloorScreen(FloormanScreen):
         Binding("s", "cycle_state", t("State filter"), id="floor.state"),
         Binding("a", "seat_act('approve')", t("Approve"), show=False, id="floor.approve"),
         Binding("r", "seat_act('reject')", t("Reject"), show=False, id="floor.reject"),
-        Binding("b", "seat_act('back')", t("Back"), show=False, id="floor.back"),
+        Binding("b", "seat_act('back')", t("Back at the seat"), show=False, id="floor.back"),
         Binding("x", "seat_act('excuse')", t("Excuse"), show=False, id="floor.excuse"),
         Binding("v", "seat_act('violation')", t("Violation"), show=False, id="floor.violation"),
         Binding("f", "fault", t("Report a fault"), show=False, id="floor.fault"),

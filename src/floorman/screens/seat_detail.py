@@ -32,7 +32,7 @@ class SeatDetailScreen(FloormanModal):
         Binding("escape,q", "dismiss", t("Close"), id="seat.close"),
         Binding("a", "act('approve')", t("Approve"), id="seat.approve"),
         Binding("r", "act('reject')", t("Reject"), id="seat.reject"),
-        Binding("b", "act('back')", t("Back"), id="seat.back"),
+        Binding("b", "act('back')", t("Back at the seat"), id="seat.back"),
         Binding("x", "act('excuse')", t("Excuse"), id="seat.excuse"),
         Binding("v", "act('violation')", t("Violation"), id="seat.violation"),
         Binding("f", "fault", t("Report a fault"), id="seat.fault"),

@@ -91,7 +91,7 @@ class NeedsList(DataTable[object]):
         Binding("enter", "act('go')", t("Go to it"), id="needs.go"),
         Binding("a", "act('approve')", t("Approve"), id="needs.approve"),
         Binding("r", "act('reject')", t("Reject"), id="needs.reject"),
-        Binding("b", "act('back')", t("Back"), id="needs.back"),
+        Binding("b", "act('back')", t("Back at the seat"), id="needs.back"),
         Binding("x", "act('excuse')", t("Excuse"), id="needs.excuse"),
         Binding("v", "act('violation')", t("Violation"), id="needs.violation"),
         Binding("o", "act('check_out')", t("Check out"), id="needs.check_out"),

@@ -199,13 +199,16 @@ def retime(floor: Floor, view: SlipView, now: datetime) -> SlipView:
 
 
 def board_order(view: SlipView) -> tuple[int, int, int, datetime]:
-    """Sort key of the away board: out first, most over, then least time left."""
-    rank: dict[str, int] = {SlipStatus.OUT: 0, SlipStatus.APPROVED: 1, SlipStatus.REQUESTED: 2}
+    """Sort key of the away board: requests waiting on the duty manager first (oldest
+    first: the agent is at the seat until someone decides), then those out, most over and
+    least time left first, then approved ones not yet gone (issue 15: a request sorted
+    under every running slip was off screen at 80x24)."""
+    rank: dict[str, int] = {SlipStatus.REQUESTED: 0, SlipStatus.OUT: 1, SlipStatus.APPROVED: 2}
     return (rank.get(view.status, 3), -view.over_seconds, view.left_seconds, view.requested_at)
 
 
 def away_board(floor: Floor) -> list[SlipView]:
-    """Everyone away now, then the requests waiting: worst first (most over, least left)."""
+    """The requests waiting, then everyone away now, worst first (`board_order`)."""
     return sorted(list_slips(floor, open_only=True), key=board_order)
 
 
