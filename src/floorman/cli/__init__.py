@@ -34,7 +34,21 @@ class UsageError(Exception):
 
 
 class Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line on stderr and exit 2."""
+    """An ArgumentParser whose errors are one line on stderr and exit 2, and whose help
+    is said in the run's language when it is printed (`parser_text.FloorHelpFormatter`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from floorman.cli.parser_text import FloorHelpFormatter, english_titles
+
+        kwargs.setdefault("formatter_class", FloorHelpFormatter)
+        # The parents' options join this parser's groups by their titles: the titles are
+        # put back in English (`english_titles`) before the parents are taken in.
+        parents = kwargs.pop("parents", [])
+        super().__init__(*args, **kwargs)
+        english_titles(self)
+        for parent in parents:
+            self._add_container_actions(parent)
+            self._defaults.update(parent._defaults)
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message}")
