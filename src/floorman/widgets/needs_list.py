@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
@@ -56,7 +57,8 @@ VERBS: dict[str, frozenset[str]] = {
 }
 # Verbs only an absence nobody allowed takes.
 UNAPPROVED_ONLY = frozenset({"excuse", "violation"})
-WHO = 22  # cells for who or where: "朱丽 (1049) A-28"
+WHO = 22  # cells for who or where: "A-28 欧阳秀英", a visitor's name and company
+AGE = 8  # "+1:05:12": over the limit by more than an hour
 
 
 def who(need: Need) -> str:
@@ -113,8 +115,17 @@ class NeedsList(DataTable[object]):
         self.cells: dict[str, tuple[Text, str, str, str]] = {}
 
     def on_mount(self) -> None:
-        for key, label in (("mark", " "), ("what", "Needs you"), ("who", "Who"), ("age", "Age")):
-            self.add_column(t(label), key=key)
+        # Fixed widths, never measured from the rows: a width that grows with a new row
+        # needs a layout, and the floor behind the lock screen is not laid out until it is
+        # on top again, so the new row was drawn cut (`A-06 朱秀` for `A-06 朱秀英`).
+        what = max(cell_len(t(label)) for label in [*KIND_LABELS.values(), "Needs you"])
+        for key, label, width in (
+            ("mark", " ", 1),
+            ("what", "Needs you", what),
+            ("who", "Who", max(WHO, cell_len(t("Who")))),
+            ("age", "Age", max(AGE, cell_len(t("Age")))),
+        ):
+            self.add_column(t(label), key=key, width=width)
 
     def show_needs(self, needs: list[Need], now: datetime) -> None:
         """Show these needs in this order, updating only what changed; the cursor stays

@@ -238,7 +238,13 @@ SCENES: dict[str, Scene] = {
 
 
 async def settle(app: Any, pilot: Any) -> None:
-    """Every worker done and every message handled."""
+    """Every worker done, every message handled on every screen of the stack, every table
+    measured and the top screen laid out and painted after it.
+
+    Textual's pilot waits for the top screen's messages only, and a DataTable measures its
+    new rows when it is next idle, then asks its screen for a layout that is done on the
+    screen's next frame: a picture taken in between showed the old column widths under load
+    (`07:5` for `07:58:01` in the seat detail, `A-06 朱秀` behind the lock, CI)."""
     from textual.worker import WorkerCancelled
 
     for _ in range(3):
@@ -249,6 +255,48 @@ async def settle(app: Any, pilot: Any) -> None:
             except WorkerCancelled:
                 continue
         await pilot.pause()
+        await _every_screen_handled(app)
+    for _ in range(200):
+        if not _unsettled(app):
+            return
+        await pilot.pause()
+        await _every_screen_handled(app)
+    raise AssertionError(f"the screen never settled: {_unsettled(app)}")
+
+
+async def _every_screen_handled(app: Any) -> None:
+    """Wait until the app and every widget of every screen in the stack handled what was
+    queued to them before this call."""
+    pending = []
+    for node in [app, *(w for s in app.screen_stack for w in s.walk_children(with_self=True))]:
+        done = asyncio.Event()
+        if node.call_later(done.set):
+            pending.append(done.wait())
+    await asyncio.wait_for(asyncio.gather(*pending), timeout=30)
+
+
+def _unsettled(app: Any) -> list[str]:
+    """What is still to be measured, laid out or painted: tables with rows not measured
+    (DataTable does it when idle), widgets with a refresh not yet sent to their screen, and
+    the top screen's own layout or paint (a screen behind another is not laid out until it
+    is on top again: not waited for, it would never come)."""
+    from textual.widgets import DataTable
+
+    waiting = [
+        f"table {table.id or type(table).__name__}"
+        for screen in app.screen_stack
+        for table in screen.query(DataTable)
+        if table._updated_cells or table._require_update_dimensions or table._new_rows
+    ]
+    waiting += [
+        f"widget {widget.id or type(widget).__name__}"
+        for widget in app.screen.walk_children()
+        if widget._layout_required or widget._repaint_required
+    ]
+    top = app.screen
+    if top._layout_required or top._repaint_required or top._dirty_widgets:
+        waiting.append(f"screen {type(top).__name__}")
+    return waiting
 
 
 def _still_cursors(app: Any) -> None:
