@@ -22,7 +22,7 @@ from floorman.domain.emergency import report
 from floorman.domain.emergency.checklists import ChecklistError, parse_checklist_text
 from tests.app.snapshots.test_panel_text import ascii_punctuation, latin_words
 from tests.unit.test_emergency import checklists as checklists  # the fixture
-from tests.unit.test_emergency import run_a_small_incident
+from tests.unit.test_emergency import run_a_small_incident, staff_on_floor, start
 
 # What the user typed and floorman echoes back: `--limit`, 'abc', “abc”, ID, `fire.toml`.
 ECHOED = re.compile(r"--?[a-z][a-z-]*|'[^']*'|“[^”]*”|\b[A-Z][A-Z_]+\b|[\w.-]+\.toml|\[\[\w+\]\]")
@@ -47,12 +47,11 @@ def test_the_incident_report_reads_in_chinese(small_floor, clock, checklists, ch
     with small_floor.db.read() as session:
         markdown = report.report_markdown(session, incident.id, ZoneInfo("UTC"), "zh")
     # The wording, the note and the names were typed in English by the test's people; the
-    # terminal is an id; a safe mark's line is the journal's, as written when it was made.
+    # terminal is an id. A safe mark's line is rebuilt in Chinese from the roll call.
     typed = (
         "Drill \\| evacuation under way",
         "Drill | evacuation under way",
         "stairwell B used",
-        "#1 Li Na (seat A-01)",
         "Zhang Wei",
         "Li Na",
         "Wang",
@@ -64,14 +63,27 @@ def test_the_incident_report_reads_in_chinese(small_floor, clock, checklists, ch
     assert "- 点名：共 3 人，1 人安全，2 人未确认安全" in markdown
     assert "- 步骤：完成 1，跳过 0，推迟 1，未完成 0（共 2 步）" in markdown
     assert "已启动：地震（演练）" in markdown
+    assert "标记安全：#1 Li Na（座席 A-01）" in markdown
+    assert "seat A-01" not in markdown
 
 
-def test_the_incident_report_stays_english_in_english(small_floor, clock, checklists) -> None:
-    incident = run_a_small_incident(small_floor, clock, checklists)
+def test_a_roll_call_line_in_the_timeline_reads_in_chinese(
+    small_floor, clock, checklists, chinese
+) -> None:
+    """Taking a safe mark back keeps the reason as written and names the person in
+    Chinese; the English report keeps the stored line."""
+    from floorman.domain.emergency import headcount
+    from floorman.domain.roll_call import book
+
+    staff_on_floor(small_floor)
+    incident = start(small_floor, "earthquake", checklists, drill=True)
+    headcount.mark_safe(small_floor, incident.id, "Li Na")
+    book.unmark_safe(small_floor, "1", "marked by mistake")
     with small_floor.db.read() as session:
-        markdown = report.report_markdown(session, incident.id, ZoneInfo("UTC"))
-    assert markdown.startswith("# Incident report: Earthquake (DRILL)\n")
-    assert "事故" not in markdown and "应急事件报告" not in markdown
+        zh = report.report_markdown(session, incident.id, ZoneInfo("UTC"), "zh")
+        en = report.report_markdown(session, incident.id, ZoneInfo("UTC"), "en")
+    assert "#1 Li Na（座席 A-01）：marked by mistake" in zh
+    assert "unsafe: #1 Li Na (seat A-01): marked by mistake" in en
 
 
 @pytest.mark.parametrize(

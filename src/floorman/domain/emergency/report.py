@@ -3,6 +3,7 @@ its roll call (the one roll call, so the counts are those every screen shows).""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -19,8 +20,12 @@ from floorman.domain.emergency.views import (
     get_emergency,
     timeline,
 )
-from floorman.domain.roll_call.views import count_entries
+from floorman.domain.roll_call.views import RollCallEntryView, count_entries, timeline_words
 from floorman.i18n import translate
+
+# The timeline's roll-call lines, which name a person by their number on the roll call.
+ROLL_CALL_ACTIONS = frozenset({"safe", "unsafe", "roll_call.add"})
+_POSITION = re.compile(r"#(\d+)\b")
 
 
 def report_data(session: Session, ref: str) -> dict[str, object]:
@@ -222,6 +227,7 @@ def report_markdown(session: Session, ref: str, zone: ZoneInfo, lang: str = "en"
                 f"{_md(line.location)} | {safe} | {_md(line.safe_by) or '-'} |"
             )
     out += ["", tr("## Timeline"), ""]
+    people = {line.position: line for line in lines_roll}
     for e in events:
         # English keeps the stored action (scripts read it); another language its words.
         action = e.action if lang == "en" else tr(ACTION_WORDS.get(e.action, e.action))
@@ -231,9 +237,28 @@ def report_markdown(session: Session, ref: str, zone: ZoneInfo, lang: str = "en"
             said = tr(said)
         elif e.action == "start" and lang != "en":  # stored as `drill: Fire (fire.toml)`
             said = view.title(lang) + (tr(" (DRILL)") if view.drill else "")
+        elif e.action in ROLL_CALL_ACTIONS and lang != "en":
+            said = _person_in(said, people, lang)
         text = tr(": {text}", text=_md(said)) if said else ""
         out.append(f"- {local(e.at)} {e.actor} ({e.terminal}) {action}{step}{text}")
     return "\n".join(out) + "\n"
+
+
+def _person_in(said: str, people: dict[int, RollCallEntryView], lang: str) -> str:
+    """A roll-call timeline line (`#3 Li Na (seat A-01)`, then `: why` for a mark taken
+    back), stored in English, in `lang`: the person's words rebuilt from the roll call's
+    entry of that number, the reason as written."""
+    number = _POSITION.match(said)
+    line = people.get(int(number.group(1))) if number else None
+    if line is None:
+        return said
+    stored = timeline_words(line)
+    if not said.startswith(stored):
+        return said
+    rest = said[len(stored) :]
+    if rest.startswith(": "):
+        rest = translate(lang, ": {text}", text=rest[2:])
+    return timeline_words(line, lang) + rest
 
 
 def _counts(counts: StepCounts, tr: Callable[..., str]) -> str:

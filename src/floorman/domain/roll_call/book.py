@@ -35,6 +35,7 @@ from floorman.domain.roll_call.views import (
     entry_rows,
     entry_view,
     roll_call_view,
+    timeline_words,
 )
 
 # The one permission for every roll-call action, from any panel.
@@ -77,15 +78,6 @@ def _tell_emergencies(
             action=action,
             text=text,
         )
-
-
-def _timeline_text(entry: RollCallEntry) -> str:
-    """How the emergency timeline names a person: never a visitor's name (it is kept for
-    ever), which the report reads from the roll call instead."""
-    if entry.kind == PersonKind.VISITOR:
-        return f"#{entry.position} visitor"
-    where = f"seat {entry.seat}" if entry.seat else (entry.place or "")
-    return f"#{entry.position} {entry.name}" + (f" ({where})" if where else "")
 
 
 # --------------------------------------------------------------------------- finding
@@ -242,7 +234,7 @@ def mark_in(
         entry.safe_at = now
         entry.safe_by = floor.actor.name
         session.add(entry)
-        _tell_emergencies(session, floor, roll, "safe", _timeline_text(entry))
+        _tell_emergencies(session, floor, roll, "safe", timeline_words(entry))
     _log(session, floor, "rollcall.safe", roll, {"positions": [e.position for e in entries]})
     session.flush()
     return entries
@@ -274,7 +266,7 @@ def unmark_in(
     entry.safe_at = None
     entry.safe_by = None
     session.add(entry)
-    _tell_emergencies(session, floor, roll, "unsafe", f"{_timeline_text(entry)}: {why}")
+    _tell_emergencies(session, floor, roll, "unsafe", f"{timeline_words(entry)}: {why}")
     journal.append(
         session,
         at=floor.clock.now(),
@@ -316,7 +308,7 @@ def add_in(session: Session, floor: Floor, roll: RollCall, name: str, place: str
     )
     session.add(entry)
     session.flush()
-    _tell_emergencies(session, floor, roll, "roll_call.add", _timeline_text(entry))
+    _tell_emergencies(session, floor, roll, "roll_call.add", timeline_words(entry))
     _log(session, floor, "rollcall.add", roll, {"position": entry.position})
     return entry
 

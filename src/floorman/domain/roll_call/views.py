@@ -16,10 +16,22 @@ from sqlmodel import Session, col, select
 from floorman.data.tables.roll_call import RollCall, RollCallEntry
 from floorman.data.tables.visitors import Visitor
 from floorman.domain.core.states import PersonKind
-from floorman.i18n import t
+from floorman.i18n import t, translate
 
 # What an entry shows once its name is gone (a purged visitor).
 NO_NAME = "(purged)"
+
+
+def timeline_words(entry: RollCallEntry | RollCallEntryView, lang: str = "en") -> str:
+    """How an emergency's timeline names a person on the roll call, in `lang`: `#3 Li Na
+    (seat A-01)`, a visitor only by number (`#7 visitor`): the timeline is kept for ever
+    and the retention purge must leave no name behind. Stored in English; the report
+    rebuilds it in its own language from the same entry."""
+    if entry.kind == PersonKind.VISITOR:
+        return translate(lang, "#{position} visitor", position=entry.position)
+    where = translate(lang, "seat {seat}", seat=entry.seat) if entry.seat else entry.place or ""
+    words = translate(lang, "#{position} {name}", position=entry.position, name=entry.name)
+    return words + (translate(lang, " ({where})", where=where) if where else "")
 
 
 @dataclass(frozen=True)
