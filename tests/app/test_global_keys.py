@@ -6,6 +6,8 @@ never got back to the floor; on Reports Esc did not leave the date field.
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from textual.widgets import DataTable, Input
 
@@ -39,30 +41,36 @@ async def focus_a_field(app, pilot) -> Input:
     return app.focused
 
 
-@pytest.mark.parametrize("key", list(PANELS))
-async def test_bang_opens_the_checklists_right_after_opening_each_panel(make_app, key) -> None:
+async def test_bang_opens_the_checklists_right_after_opening_each_panel(make_app) -> None:
+    """One terminal walks every panel (a fresh app per panel cost a start-up each)."""
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        if key != "1":
+        for key in PANELS:
             await open_panel(app, pilot, key)
-        assert not isinstance(app.focused, Input)  # no panel opens in a text field
-        await pilot.press("exclamation_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, StartEmergencyModal)
+            assert not isinstance(app.focused, Input), key  # no panel opens in a text field
+            await pilot.press("exclamation_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, StartEmergencyModal), key
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, PANELS[key][1]), key
 
 
-@pytest.mark.parametrize("key", OTHER_PANELS)
-async def test_each_digit_opens_its_panel_right_after_opening_another(make_app, key) -> None:
+async def test_each_digit_opens_its_panel_right_after_opening_another(make_app) -> None:
+    """From every panel the floor's digit goes back, and every digit opens its panel from
+    the one before: each panel is left by a digit at least once, each opened by one."""
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        await open_panel(app, pilot, key)
-        for other in PANELS:
-            await pilot.press(other)
+        for key in OTHER_PANELS:
+            await open_panel(app, pilot, key)
+            await open_panel(app, pilot, "1")
+        walk = [*PANELS, "1"]
+        for before, after in itertools.pairwise(walk):
+            await pilot.press(after)
             await settle(app, pilot)
-            expected = PANELS[other][1]
-            assert isinstance(app.screen, expected), (key, other)
+            assert isinstance(app.screen, PANELS[after][1]), (before, after)
 
 
 @pytest.mark.parametrize("key", ["6", "7"])
@@ -101,28 +109,27 @@ async def test_escape_leaves_the_field_then_keys_are_the_panels(make_app, key) -
         assert type(app.screen).__name__ == "FloorScreen"
 
 
-@pytest.mark.parametrize("key", list(PANELS))
-async def test_alt_digits_f1_and_f2_work_from_every_panel(make_app, key) -> None:
+async def test_alt_digits_f1_and_f2_work_from_every_panel(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        if key != "1":
-            await open_panel(app, pilot, key)
-        await pilot.press("f1")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-        await pilot.press("f1")  # F1 closes it again
-        await pilot.pause()
-        assert not isinstance(app.screen, HelpScreen)
-        await pilot.press("f2")
-        await pilot.pause()
-        assert isinstance(app.screen, StartEmergencyModal)
-        await pilot.press("escape")
-        await pilot.pause()
-        target = "3" if key != "3" else "2"
-        await pilot.press(f"alt+{target}")
-        await settle(app, pilot)
-        assert isinstance(app.screen, PANELS[target][1])
+        walk = [*PANELS, "1"]
+        for key, target in itertools.pairwise(walk):
+            assert isinstance(app.screen, PANELS[key][1]), key
+            await pilot.press("f1")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen), key
+            await pilot.press("f1")  # F1 closes it again
+            await pilot.pause()
+            assert not isinstance(app.screen, HelpScreen), key
+            await pilot.press("f2")
+            await pilot.pause()
+            assert isinstance(app.screen, StartEmergencyModal), key
+            await pilot.press("escape")
+            await pilot.pause()
+            await pilot.press(f"alt+{target}")
+            await settle(app, pilot)
+            assert isinstance(app.screen, PANELS[target][1]), key
 
 
 async def test_a_form_field_does_not_swallow_f2(make_app) -> None:
