@@ -88,6 +88,6 @@ def test_ten_simulated_minutes_ring_once_per_alert_and_leave_no_alert_of_someone
     assert rang <= ran // timedelta(seconds=30) + 1
     assert open_of_someone_back == []
     assert merged[0] > 0, "no away escalated in place"
-    listed = floorman("alerts", "list", "--active", "--json", db=db)
+    listed = floorman("alerts", "list", "--active", "--json", db=db, process=True)
     assert listed.returncode == 0, listed.stderr
     assert sorted(row["id"] for row in json.loads(listed.stdout)) == sorted(active)

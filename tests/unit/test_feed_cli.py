@@ -22,7 +22,8 @@ DATA = Path(__file__).parent.parent / "data" / "asterisk"
 
 
 def floorman(*args: str, db: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return run_floorman(*args, db=db, stdin=stdin)
+    # A feed from `-` reads the process's own standard input (its file descriptor).
+    return run_floorman(*args, db=db, stdin=stdin, process="-" in args)
 
 
 @pytest.fixture

@@ -32,8 +32,11 @@ class FittingFooter(Footer):
 
     def compose(self) -> Iterator[Widget]:  # type: ignore[override]
         shown = list(super().compose())
-        width = self.size.width
-        if width <= 0:  # not laid out yet: everything, then again once the width is known
+        # Before its first layout the footer is as wide as the terminal (it spans the
+        # screen): laid out for that width at once, not composed twice on every panel.
+        width = self.size.width or self.app.size.width
+        self._laid_width = width
+        if width <= 0:  # no size known at all: everything, then again once it is
             yield from shown
             return
         palette = [w for w in shown if isinstance(w, FooterKey) and w.has_class("-command-palette")]
