@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from floorman.data.central.reads import read_at_once
 from floorman.domain.reports.figures import HourFigure, OccupancyPoint
 from floorman.domain.reports.floor import alerts_per_hour, away_minutes_per_hour, check_range
 from floorman.domain.reports.sweep import (
@@ -33,7 +34,7 @@ from floorman.domain.reports.sweep import (
 
 # The report is one statement: each seat's state at the start, the seat events that may
 # move a figure, the alerts fired, each row tagged by its part: one snapshot of the journal
-# (three statements saw three), one round trip with what scopes it (`_read_report`).
+# (three statements saw three), one round trip with what scopes it (`read_at_once`).
 #
 # A site's seats are those it imported (`seat`), counted from the start when imported
 # before the end, in their last state before it (NULL: no event yet); a seat never
@@ -121,26 +122,6 @@ def _report_query(*, fast: bool, all_sites: bool) -> str:
     )
 
 
-def _read_report(engine: Engine, query: str, params: dict[str, Any]) -> list[Any]:
-    """The report's rows in one round trip (after the pool's liveness check).
-
-    Its statements go in one pipeline: no BEGIN of the driver's own waiting for its answer,
-    and JIT compilation off for the statement: the planner's estimate of a region's
-    statement passes PostgreSQL's default threshold and compiling it took 180 ms, ten times
-    the report's work. The DB-API cursor (psycopg's placeholders): SQLAlchemy's Row objects
-    would cost as much again.
-    """
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        driver: Any = conn.connection.dbapi_connection
-        with driver.cursor() as scope, driver.cursor() as report:
-            with driver.pipeline():
-                scope.execute("BEGIN READ ONLY")
-                scope.execute("SET LOCAL jit = off")
-                report.execute(query, params)
-                scope.execute("COMMIT")
-            return list(report.fetchall())
-
-
 @dataclass(frozen=True)
 class SiteReport:
     """One site's figures over the range, hour by hour."""
@@ -184,7 +165,7 @@ def region_report(
     moments = sample_moments(start, end, step)
     fast = one_offset(start, end, hours, moments)
     query = _report_query(fast=fast, all_sites=sites is None)
-    rows = _read_report(engine, query, {"start": start, "end": end, "sites": sites})
+    rows = read_at_once(engine, query, {"start": start, "end": end, "sites": sites})
     # As on the floor, every seat the site has (imported before the end) counts from the
     # start, in its last state before it (empty if it had none).
     states: dict[str, dict[str, str]] = {}
