@@ -132,3 +132,11 @@ def test_region_report_json_and_its_refusals(central, site_floor, capsys):
                 ["--report", "--from", day, "--to", "2026-02-30"]):  # fmt: skip
         refused = in_process(capsys, "region", "--central", hq_url, *bad, db=floor.db.path)
         assert refused.returncode == 2 and refused.stderr.count("\n") == 1, (bad, refused.stderr)
+    # A role that may log in but not read the journal: the server's refusal in one line.
+    with central.admin.begin() as conn:
+        conn.execute(text(f"CREATE ROLE {central.name}_nobody LOGIN"))
+    nobody_url = central._login(f"{central.name}_nobody")
+    denied = in_process(capsys, "region", "--central", nobody_url, "--report", "--from", day,
+                        db=floor.db.path)  # fmt: skip
+    assert denied.returncode == 1 and denied.stderr.count("\n") == 1, denied.stderr
+    assert "central server: permission denied" in denied.stderr
