@@ -27,7 +27,6 @@ from textual.worker import get_current_worker
 from floorman.clock import keyboard_clock
 from floorman.domain.alerts.bell import Bell
 from floorman.domain.alerts.lifecycle import acknowledge, active
-from floorman.domain.alerts.templates import LOUD_SEVERITIES
 from floorman.domain.alerts.views import AlertView
 from floorman.domain.core.context import Floor
 from floorman.domain.emergency.views import EmergencyView
@@ -217,16 +216,11 @@ class FloormanApp(GlobalKeys, WorkerPolicy, FloorLanguageApp):
 
     def on_alerts_fired(self, fired: list[AlertView]) -> None:
         """This terminal fired or escalated these alerts: ring the bell (once, rate-limited,
-        unless silenced) and show them at once."""
+        unless silenced) and bring the header and alert bar up to date at once. No toast:
+        it covered the alert bar and the footer's keys for eight seconds at 80x24, on every
+        new alert, and only on the terminal that happened to fire it."""
         if self.alert_bell.ring(fired, self.floor.clock.now()):
             self.bell()
-        worst = fired[0]
-        self.notify(
-            f"{worst.subject}: {worst.text}",
-            title=t(worst.severity).upper(),
-            severity="error" if worst.severity in LOUD_SEVERITIES else "warning",
-            timeout=8,
-        )
         self.refresh_extras()
 
     def on_unmount(self) -> None:
