@@ -2,8 +2,8 @@
 
 Kept tiny on purpose: recording an agent state is called many times a minute by phone
 systems, so nothing heavy (textual above all) is imported before the command is known.
-The installed `floorman` command is `bin/floorman` (not a generated console script, which
-imports `re` first) and calls `console()`.
+The installed `floorman` command is `bin/floorman` (not an installer's console-script
+wrapper, which imports `re` first with pip before 25.0) and calls `console()`.
 """
 
 from __future__ import annotations

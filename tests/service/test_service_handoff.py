@@ -174,8 +174,8 @@ async def test_the_caller_imports_only_the_standard_library_and_paths(small_floo
 
 
 def test_the_installed_command_is_bin_floorman_and_imports_only_the_entry_point() -> None:
-    """`floorman` on the PATH is bin/floorman (a generated console script imports `re`
-    before floorman's code runs, a fifth of a handed-over call)."""
+    """`floorman` on the PATH is bin/floorman (pip before 25.0 writes a console script
+    importing `re` before floorman's code runs, a fifth of a handed-over call)."""
     source = Path(__file__).resolve().parents[2] / "bin" / "floorman"
     body = source.read_text().split("\n", 1)[1]
     installed = Path(sys.executable).with_name("floorman").read_text()
