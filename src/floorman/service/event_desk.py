@@ -23,6 +23,7 @@ import os
 import socket
 import struct
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -160,6 +161,7 @@ class EventDesk:
                 if self._stopping:
                     return
                 log.exception("the event desk could not take a call")
+                time.sleep(0.1)  # out of file descriptors, say: not a busy loop of logs
                 continue
             with conn:
                 self._answer(conn)
