@@ -2,6 +2,8 @@
 
 Kept tiny on purpose: recording an agent state is called many times a minute by phone
 systems, so nothing heavy (textual above all) is imported before the command is known.
+The installed `floorman` command is `bin/floorman` (not an installer's console-script
+wrapper, which imports `re` first with pip before 25.0) and calls `console()`.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ def undecodable_argument(argv: list[str]) -> int | None:
     return None
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, exit_when_handed_over: bool = False) -> int:
+    """`floorman ARGS`: its exit status. `exit_when_handed_over` (the command itself, not a
+    test calling it) ends the process at once when the floor service ran the command."""
     arguments = sys.argv[1:] if argv is None else argv
     bad = undecodable_argument(arguments)
     if bad is not None:
@@ -32,11 +36,33 @@ def main(argv: list[str] | None = None) -> int:
 
     status = hand_over(arguments)
     if status is not None:
+        if exit_when_handed_over:
+            leave(status)
         return status
     from floorman.cli import run
 
     return run(arguments)
 
 
+def leave(status: int) -> None:
+    """Exit now with `status`, skipping the interpreter's teardown (module by module, a
+    tenth of a handed-over call): nothing of floorman's is open when the service ran the
+    command, so what is left is flushing what it printed. When that fails (a closed
+    pipe), return, and Python's own exit reports it as ever."""
+    import os
+
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(status)
+
+
+def console() -> None:
+    """The installed `floorman` command (`bin/floorman`)."""
+    raise SystemExit(main(exit_when_handed_over=True))
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    console()

@@ -4,11 +4,13 @@ in-process path whenever no service answers."""
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import os
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from sqlmodel import col, select
@@ -164,4 +166,55 @@ async def test_the_caller_imports_only_the_standard_library_and_paths(small_floo
                     "floorman.service.handoff"}  # fmt: skip
     # Only what the interpreter's own start-up (site) loads from site-packages, if anything.
     assert not {m for m in installed.split() if m != "_distutils_hack"}
-    assert not {"pathlib", "platformdirs", "typing", "sqlalchemy"} & set(modules.split())
+    # Nor what the standard library's wrappers pull in: `_socket`, not `socket` (enum,
+    # selectors); no json and no re (the wire is framed by hand); no getpass.
+    heavy = {"pathlib", "platformdirs", "typing", "sqlalchemy", "socket", "json", "re", "enum",
+             "getpass", "selectors"}  # fmt: skip
+    assert not heavy & set(modules.split())
+
+
+def test_the_installed_command_is_bin_floorman_and_imports_only_the_entry_point() -> None:
+    """`floorman` on the PATH is bin/floorman, which imports floorman's entry point and
+    nothing else (pip before 25.0 writes a console script importing `re` before
+    floorman's code runs, a fifth of a handed-over call)."""
+
+    def imports(text: str) -> list[tuple[str | None, list[str]]]:
+        tree = ast.parse(text)
+        found = [n for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)]
+        return [(getattr(n, "module", None), [a.name for a in n.names]) for n in found]
+
+    source = (Path(__file__).resolve().parents[2] / "bin" / "floorman").read_text()
+    installed = Path(sys.executable).with_name("floorman").read_text()
+    assert installed.startswith("#!") and '"""The `floorman` command' in installed
+    assert imports(source) == imports(installed) == [("floorman.__main__", ["console"])]
+
+
+async def test_the_command_exits_with_the_services_status_and_all_it_printed(
+    small_floor, tmp_path
+) -> None:
+    """The command ends at once after a hand-off (no interpreter teardown): the exit
+    status, the message and output piped to a file are all there, as in-process."""
+    db = str(small_floor.db.path)
+    command = str(Path(sys.executable).with_name("floorman"))
+    env = {**os.environ, "FLOORMAN_CONFIG": str(tmp_path / "x.toml")}
+    service = FloorService(service_floor(small_floor), command_line=COMMAND_LINE)
+    await service.start(paused=True)
+    try:
+        bad = ["--db", db, "event", "NOPE", "ready"]
+        good = ["--db", db, "event", "A-02", "busy", "--agent", "1002"]
+        answers = []
+        for argv in (bad, good):
+            client = await asyncio.create_subprocess_exec(
+                command, *argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            )
+            out, err = await asyncio.wait_for(client.communicate(), 60)
+            answers.append((client.returncode, out.decode(), err.decode()))
+        assert service.event_desk is not None and service.event_desk.handled == 2
+    finally:
+        await service.stop()
+    (bad_status, bad_out, bad_err), (good_status, good_out, good_err) = answers
+    assert (bad_status, bad_out, bad_err.count("\n")) == (2, "", 1) and "NOPE" in bad_err
+    assert (good_status, good_out, good_err) == (0, "", "")
+    with small_floor.db.read() as session:
+        seat = next(v for v in list_seats(session) if v.seat == "A-02")
+    assert (seat.state, seat.agent) == ("busy", "1002")

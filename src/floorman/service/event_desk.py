@@ -1,14 +1,16 @@
 """The service's side of the hand-off: `floorman event` command lines on a local socket.
 
-Each request is one JSON line `{"argv": [...], "globals": [...]}` from
-`service/handoff.py`; the answer is `{"status", "stdout", "stderr"}` from running the
-very command line through `floorman.cli.run` (one parser, one set of exit codes and
-messages, whoever runs it), or `{"fallback": true}` for anything but `event`, and for an
-event that needs a login (the service cannot ask for a PIN), which the caller then runs
-itself. A `"feed_key"` in the request is the caller's FLOORMAN_FEED_KEY. Requests run
-one at a time in one thread (SQLite writes one at a time anyway). The journal records
-the caller's terminal, read from the socket's peer (its pid's standard input), as
-`floorman event` in that terminal would.
+Each request comes from `service/handoff.py` (its wire is described there); the answer
+is what running the very command line through `floorman.cli.run` printed and returned
+(one parser, one set of exit codes and messages, whoever runs it), or `fallback` for
+anything but `event`, and for an event that needs a login (the service cannot ask for a
+PIN), which the caller then runs itself. The journal records the caller's terminal, read
+from the socket's peer (its pid's standard input), as `floorman event` in that terminal
+would; who acts is named from the caller's environment and uid.
+
+The desk answers in a thread of its own, one request at a time (SQLite writes one at a
+time anyway): a caller waits for its own event only, never for the service's event loop
+to come round (the scheduler, the feeds' bookkeeping, the web consoles run there).
 """
 
 from __future__ import annotations
@@ -16,35 +18,44 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
-import json
 import logging
 import os
 import socket
 import struct
+import threading
+import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from floorman.domain.core.context import acting_from
-from floorman.service.handoff import socket_path
+from floorman.service.handoff import (
+    FALLBACK,
+    decode_request,
+    encode_answer,
+    socket_path,
+)
 
 log = logging.getLogger("floorman.service.events")
 MAX_REQUEST = 1 << 20
+READ_SECONDS = 10.0  # a caller sends its request at once; one that does not is dropped
 
 
-def peer_terminal(conn: socket.socket) -> str:
-    """The caller's terminal as `this_terminal()` names it: host:tty, else host:pidN."""
+def peer(conn: socket.socket) -> tuple[str, int]:
+    """The caller's terminal as `this_terminal()` names it (host:tty, else host:pidN),
+    and the caller's uid."""
     creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-    pid, _uid, _gid = struct.unpack("3i", creds)
+    pid, uid, _gid = struct.unpack("3i", creds)
     host = socket.gethostname()
     try:
         tty = os.readlink(f"/proc/{pid}/fd/0")
     except OSError:
         tty = ""
-    return f"{host}:{tty}" if tty.startswith(("/dev/pts/", "/dev/tty")) else f"{host}:pid{pid}"
+    if tty.startswith(("/dev/pts/", "/dev/tty")):
+        return f"{host}:{tty}", uid
+    return f"{host}:pid{pid}", uid
 
 
 @dataclass(frozen=True)
@@ -62,9 +73,14 @@ class CommandLine:
 
 
 def run_request(
-    command_line: CommandLine, request: dict[str, Any], terminal: str, db_path: Path
+    command_line: CommandLine,
+    request: dict[str, Any],
+    terminal: str,
+    db_path: Path,
+    uid: int | None = None,
 ) -> dict[str, Any]:
-    """Run one handed-over command line as `floorman` would; capture what it prints."""
+    """Run one handed-over command line as `floorman` would; capture what it prints.
+    `request` is `handoff.decode_request`'s; `uid` the caller's."""
     argv = request.get("argv")
     globals_ = request.get("globals")
     if not isinstance(argv, list) or not isinstance(globals_, list):
@@ -80,9 +96,11 @@ def run_request(
         return {"fallback": True}  # another database: not this service's
     feed_key = request.get("feed_key")
     feed_key = feed_key if isinstance(feed_key, str) and feed_key else None
+    environ = request.get("environ")
+    environ = environ if isinstance(environ, dict) else {}
     out, err = io.StringIO(), io.StringIO()
     with (
-        acting_from(terminal, feed_key) as hand_off,
+        acting_from(terminal, feed_key, environ, uid) as hand_off,
         contextlib.redirect_stdout(out),
         contextlib.redirect_stderr(err),
     ):
@@ -93,59 +111,81 @@ def run_request(
 
 
 class EventDesk:
-    """A unix socket beside the database taking handed-over `floorman event` calls."""
+    """A unix socket beside the database taking handed-over `floorman event` calls,
+    answered in the desk's own thread."""
 
     def __init__(self, db_path: Path, command_line: CommandLine) -> None:
         self.db_path = db_path
         self.command_line = command_line
         self.path = socket_path(db_path)
-        self._server: asyncio.AbstractServer | None = None
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="event-desk")
+        self._listener: socket.socket | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping = False
         self.handled = 0
 
     async def start(self) -> None:
         """Listen (the service holds the database's lock: a socket left here is stale)."""
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         old = os.umask(0o177)  # 0600: only the database's owner may hand events over
         try:
-            self._server = await asyncio.start_unix_server(self._serve, path=str(self.path))
+            listener.bind(str(self.path))
         finally:
             os.umask(old)
+        listener.listen(64)
+        self._listener, self._stopping = listener, False
+        self._thread = threading.Thread(
+            target=self._answer_all, args=(listener,), name="event-desk", daemon=True
+        )
+        self._thread.start()
 
     async def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
-            self._server = None
+        """Stop taking calls; the one being answered finishes first (it may be writing)."""
+        listener, thread = self._listener, self._thread
+        if listener is not None and thread is not None:
+            self._stopping = True
+            with contextlib.suppress(OSError):
+                listener.shutdown(socket.SHUT_RDWR)  # wakes the desk's accept()
+            await asyncio.to_thread(thread.join, 60)
+            listener.close()
+            self._listener = self._thread = None
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
-        self._worker.shutdown(wait=True)
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            line = await reader.readline()
+    def _answer_all(self, listener: socket.socket) -> None:
+        while True:
             try:
-                request = json.loads(line[:MAX_REQUEST])
-            except ValueError:
-                request = {}
-            conn = writer.get_extra_info("socket")
-            terminal = peer_terminal(conn) if conn is not None else "unknown"
-            loop = asyncio.get_running_loop()
-            answer = await loop.run_in_executor(
-                self._worker,
-                run_request,
-                self.command_line,
-                request if isinstance(request, dict) else {},
-                terminal,
-                self.db_path,
-            )
+                conn, _address = listener.accept()
+            except OSError:
+                if self._stopping:
+                    return
+                log.exception("the event desk could not take a call")
+                time.sleep(0.1)  # out of file descriptors, say: not a busy loop of logs
+                continue
+            with conn:
+                self._answer(conn)
+
+    def _answer(self, conn: socket.socket) -> None:
+        try:
+            conn.settimeout(READ_SECONDS)
+            data = b""
+            while not data.endswith(b"\0\0") and len(data) <= MAX_REQUEST:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+            request = decode_request(data)
+            terminal, uid = peer(conn)
+            answer: dict[str, Any] = {"fallback": True}
+            if request is not None:
+                answer = run_request(self.command_line, request, terminal, self.db_path, uid)
             self.handled += 1
-            writer.write(json.dumps(answer).encode())
-            await writer.drain()
+            if answer.get("fallback"):
+                conn.sendall(FALLBACK)
+            else:
+                conn.sendall(encode_answer(answer["status"], answer["stdout"], answer["stderr"]))
+        except (BrokenPipeError, ConnectionResetError):  # the caller went before its answer
+            log.warning("a caller hung up before its answer")
         except Exception:  # one broken request must not stop the desk
             log.exception("handed-over event failed")
-        finally:
-            writer.close()
-            with contextlib.suppress(Exception):
-                await writer.wait_closed()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import getpass
 import os
+import pwd
 import socket
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -20,13 +20,17 @@ class HandOff:
     """A command the floor service runs for a caller (`floorman event` handed over).
 
     `terminal` is the caller's, `feed_key` the FLOORMAN_FEED_KEY the caller presented
-    (the service's own environment never counts). The service cannot ask for a PIN:
-    a command that needs a login sets `login_needed`, and the caller runs it itself.
+    (the service's own environment never counts), `environ` and `uid` the caller's
+    environment and user (who acts, when the command line does not say). The service
+    cannot ask for a PIN: a command that needs a login sets `login_needed`, and the
+    caller runs it itself.
     """
 
     terminal: str
     feed_key: str | None = None
     login_needed: bool = False
+    environ: Mapping[str, str] = field(default_factory=dict)
+    uid: int | None = None
 
 
 # The floor service records a command handed to it as coming from the caller's terminal.
@@ -34,9 +38,15 @@ _HANDED_OVER: ContextVar[HandOff | None] = ContextVar("floorman_handed_over", de
 
 
 @contextmanager
-def acting_from(terminal: str, feed_key: str | None = None) -> Iterator[HandOff]:
-    """Within this block, `this_terminal()` is `terminal` (the service's hand-off)."""
-    hand_off = HandOff(terminal, feed_key)
+def acting_from(
+    terminal: str,
+    feed_key: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    uid: int | None = None,
+) -> Iterator[HandOff]:
+    """Within this block, `this_terminal()` is `terminal` and `default_operator()` the
+    caller's (the service's hand-off)."""
+    hand_off = HandOff(terminal, feed_key, environ=environ or {}, uid=uid)
     token = _HANDED_OVER.set(hand_off)
     try:
         yield hand_off
@@ -72,14 +82,26 @@ def this_terminal() -> str:
 
 
 def default_operator() -> str:
-    """`FLOORMAN_OPERATOR`, else the operating-system user."""
-    name = os.environ.get("FLOORMAN_OPERATOR", "").strip()
+    """`FLOORMAN_OPERATOR`, else the operating-system user; in a hand-off, the caller's."""
+    hand_off = _HANDED_OVER.get()
+    environ = hand_off.environ if hand_off is not None else os.environ
+    name = environ.get("FLOORMAN_OPERATOR", "").strip()
     if name:
         return name
+    uid = hand_off.uid if hand_off is not None and hand_off.uid is not None else os.getuid()
+    return operating_system_user(environ, uid) or "unknown"
+
+
+def operating_system_user(environ: Mapping[str, str], uid: int) -> str:
+    """The login name as `getpass.getuser()` finds it, for any caller's environment and
+    uid: LOGNAME, USER, LNAME, USERNAME, else the password database; "" if none."""
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        if environ.get(name):
+            return environ[name]
     try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return ""
 
 
 @dataclass(frozen=True)
