@@ -158,9 +158,8 @@ def test_a_damaged_file_and_a_disk_refusal_are_said_in_chinese(tmp_path: Path) -
     damage.mark_damaged(db.path, ["*** in database main ***"])
     refusal = damaged_refusal(db.path)
     assert refusal is not None
-    with pytest.raises(DatabaseError) as refused:
-        with db.write():
-            pass
+    with pytest.raises(DatabaseError) as refused, db.write():
+        pass
     db.dispose()
     assert refused.value.message_id == refusal.message_id
     assert str(refused.value).endswith("then `floorman restore` the newest good backup")
@@ -193,7 +192,7 @@ def test_every_os_error_a_floor_meets_has_its_chinese() -> None:
 
 @pytest.mark.parametrize(
     ("text", "chinese"),
-    [("a = 1\nb = [1,\n", "文件末尾有误"), ("a = \"\\q\"\n", "第 1 行第 8 列有误")],
+    [("a = 1\nb = [1,\n", "文件末尾有误"), ('a = "\\q"\n', "第 1 行第 8 列有误")],
     ids=["end", "line-column"],
 )
 def test_a_toml_error_says_where_in_chinese(text: str, chinese: str) -> None:
