@@ -387,4 +387,4 @@ class ExtendModal(FormModal):
 def minutes_more(text: str) -> None:
     """The extension's minutes: a whole number (the domain checks the limit)."""
     if not text.strip().isdigit():
-        raise FloorError(t("Minutes must be a whole number"))
+        raise FloorError("Minutes must be a whole number")
