@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from floorman.cli.common import db_path_from, open_floor
+from floorman.i18n import t
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -41,7 +42,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         raise FloorError(exc.message_id, **exc.values) from exc
     except OSError as exc:
         raise FloorError("{path}: {problem}", path=exc.filename or args.to, problem=exc) from exc
-    print(f"backup written: {written}")
+    print(t("backup written: {path}", path=written))
     return 0
 
 
@@ -62,9 +63,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
         raise FloorError("{path}: {problem}", path=exc.filename or args.file, problem=exc) from exc
     floor = open_floor(args, migrate=True)
     record_restore(floor, result)
-    print(f"restored {path} from {result.restored_from}")
+    print(t("restored {path} from {backup}", path=path, backup=result.restored_from))
     if result.kept_aside:
-        print(f"the previous database is kept as {result.kept_aside}")
+        print(t("the previous database is kept as {path}", path=result.kept_aside))
     return 0
 
 
