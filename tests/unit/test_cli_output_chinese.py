@@ -34,20 +34,17 @@ def english_again() -> Iterator[None]:
     i18n.set_language("en")
 
 
-@pytest.fixture
-def cli_floor(tmp_path: Path, monkeypatch, capsys) -> Path:
-    """Six seats in two zones and four agents, through the CLI itself, in process."""
-    monkeypatch.setenv("FLOORMAN_DB", str(tmp_path / "floor.db"))
-    monkeypatch.setenv("FLOORMAN_CONFIG", str(tmp_path / "floor.toml"))
-    monkeypatch.setenv("FLOORMAN_OPERATOR", "root")
-    seats = tmp_path / "seats.csv"
+def _make_floor(folder: Path) -> Path:
+    """Six seats in two zones and four agents, three at their seats, made through the CLI
+    itself, in process; returns the database."""
+    seats = folder / "seats.csv"
     seats.write_text(
         "seat,zone,type,row,col,zone_name\n"
         "A-01,A,general,0,0,Zone A\nA-02,A,general,0,1,Zone A\nA-03,A,vip,1,0,Zone A\n"
         "B-01,B,user,0,0,Zone B\nB-02,B,user,0,1,Zone B\nB-03,B,quality,1,0,Zone B\n",
         encoding="utf-8",
     )
-    agents = tmp_path / "agents.csv"
+    agents = folder / "agents.csv"
     agents.write_text(
         "staff_no,name,team\n1001,Li Na,T1\n1002,王芳,T1\n1003,Zhang Wei,T2\n1004,陈静,T2\n",
         encoding="utf-8",
@@ -56,8 +53,42 @@ def cli_floor(tmp_path: Path, monkeypatch, capsys) -> Path:
         assert run(argv) == 0
     for seat, agent in (("A-01", "1001"), ("A-02", "1002"), ("B-01", "1003")):
         assert run(["event", seat, "ready", "--agent", agent]) == 0
+    return folder / "floor.db"
+
+
+def _floor_env(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    monkeypatch.setenv("FLOORMAN_DB", str(folder / "floor.db"))
+    monkeypatch.setenv("FLOORMAN_CONFIG", str(folder / "floor.toml"))
+    monkeypatch.setenv("FLOORMAN_OPERATOR", "root")
+
+
+@pytest.fixture
+def cli_floor(tmp_path: Path, monkeypatch, capsys) -> Path:
+    """A floor of its own for a test that changes it."""
+    _floor_env(monkeypatch, tmp_path)
+    _make_floor(tmp_path)
     capsys.readouterr()
     return tmp_path
+
+
+@pytest.fixture(scope="module")
+def everyday_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One floor the read-only tests share: an agent away, a fire running, a handover."""
+    folder = tmp_path_factory.mktemp("everyday")
+    with pytest.MonkeyPatch.context() as patch:
+        _floor_env(patch, folder)
+        _make_floor(folder)
+        assert run(["event", "B-01", "away", "--agent", "1003", "--reason", "water"]) == 0
+        assert run(["emergency", "start", "fire"]) == 0
+        assert run(["handover", "compose"]) == 0
+    yield folder
+
+
+@pytest.fixture
+def everyday_floor(everyday_folder: Path, monkeypatch, capsys) -> Path:
+    _floor_env(monkeypatch, everyday_folder)
+    capsys.readouterr()
+    return everyday_folder
 
 
 def _out(capsys, *argv: str, status: int = 0) -> str:
@@ -67,8 +98,11 @@ def _out(capsys, *argv: str, status: int = 0) -> str:
 
 
 def _chinese_only(text: str, *typed: str) -> None:
-    text = FLOOR_VALUES.sub(" ", text.replace("floorman: ", ""))
-    assert english_left(text, *NAMES, *typed) == [], text
+    text = text.replace("floorman: ", "")
+    for value in typed:
+        text = text.replace(value, " ")
+    text = FLOOR_VALUES.sub(" ", text)
+    assert english_left(text, *NAMES) == [], text
     assert ascii_punctuation(text) == [], text
 
 
@@ -92,3 +126,46 @@ def test_the_printed_roll_call_speaks_the_run_language(capsys, cli_floor: Path) 
     assert chinese.startswith("点名 ") and "共 3 人，2 人未确认安全" in chinese
     assert re.search(r"\[x\]   1  员工 Li Na  座席 A-01（\w+）  .* 已安全（root 确认）", chinese)
     _chinese_only(chinese, "drill")
+
+
+# What a duty manager reads from the everyday commands' text output: (argv, English that
+# must be there without --lang zh, Chinese that must be there with it).
+EVERYDAY = [
+    (("seats", "list"), "General service", "综合业务"),
+    (("away", "list"), "unapproved", "未经批准"),
+    (("away", "log"), "agent      name", "座席员"),
+    (("emergency", "list"), "steps: 0 done", "步骤：完成 0"),
+    (("handover", "list"), "items 0  amendments 0", "待办 0  补充 0"),
+    (("status",), "not running", "未运行"),
+    (("check",), "no operators: the floor is open", "没有操作员"),
+]
+
+
+@pytest.mark.parametrize(
+    ("argv", "english", "chinese"), EVERYDAY, ids=[" ".join(e[0]) for e in EVERYDAY]
+)
+def test_everyday_output_reads_in_the_run_language(
+    capsys, everyday_floor: Path, argv: tuple[str, ...], english: str, chinese: str
+) -> None:
+    status = 3 if argv == ("status",) else 0  # `status`: 3, the service is not running
+    assert run(list(argv)) == status
+    said_en = capsys.readouterr().out
+    assert run(["--lang", "zh", *argv]) == status
+    said_zh = capsys.readouterr().out
+    assert english in said_en and chinese not in said_en, said_en
+    assert chinese in said_zh and english not in said_zh, said_zh
+    # The database's path and the shift id are values; `floorman operators add ...` is
+    # a command to type.
+    _chinese_only(said_zh, str(everyday_floor / "floor.db"), "P1")
+
+
+def test_import_init_backup_and_restore_say_what_they_did_in_chinese(
+    capsys, cli_floor: Path, tmp_path: Path
+) -> None:
+    backup = tmp_path / "kept.db"
+    said = _out(capsys, "--lang", "zh", "backup", "--to", str(backup))
+    assert said.strip() == f"备份已写入：{backup}"
+    said = _out(capsys, "--lang", "zh", "restore", str(backup))
+    assert said.startswith(f"已用 {backup} 恢复 {cli_floor / 'floor.db'}\n原数据库保留为 ")
+    assert _out(capsys, "--lang", "zh", "init").startswith("数据库已就绪：")
+    assert _out(capsys, "init").startswith("database ready: ")

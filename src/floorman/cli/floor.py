@@ -114,9 +114,20 @@ def cmd_seats_list(args: argparse.Namespace) -> int:
         sys.stdout.write(
             f"{v.seat:<8} {v.zone:<6} {fit(types[v.seat], type_width)} "
             f"{STATE_LETTERS[v.state]} {fit(t(v.state), state_width)} "
-            f"{v.agent or '-':<10} {mmss(v.seconds_in_state(now)):>8} {v.reason or ''}\n"
+            f"{v.agent or '-':<10} {mmss(v.seconds_in_state(now)):>8} {_reason(floor, v)}\n"
         )
     return 0
+
+
+def _reason(floor: Any, seat: Any) -> str:
+    """Why the seat is in its state: an away reason in the floor's words for it, a fault
+    as it was written down."""
+    from floorman.domain.away.rules import reason_label
+    from floorman.domain.core.states import SeatState
+
+    if not seat.reason:
+        return ""
+    return reason_label(floor.config, seat.reason) if seat.state == SeatState.AWAY else seat.reason
 
 
 def cmd_seats_import(args: argparse.Namespace) -> int:
