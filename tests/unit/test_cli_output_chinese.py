@@ -81,6 +81,7 @@ def everyday_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         assert run(["event", "B-01", "away", "--agent", "1003", "--reason", "water"]) == 0
         assert run(["emergency", "start", "fire"]) == 0
         assert run(["handover", "compose"]) == 0
+        assert run(["staffing", "plan", "--busy-hour-calls", "30"]) == 0
     yield folder
 
 
@@ -138,6 +139,7 @@ EVERYDAY = [
     (("handover", "list"), "items 0  amendments 0", "待办 0  补充 0"),
     (("status",), "not running", "未运行"),
     (("check",), "no operators: the floor is open", "没有操作员"),
+    (("staffing", "plan", "--show"), "busy hour: staffed 2 / required", "忙时：在岗 2 / 需要"),
 ]
 
 
