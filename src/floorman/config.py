@@ -21,10 +21,12 @@ from floorman.paths import APP_NAME as APP_NAME
 from floorman.paths import default_config_path as default_config_path
 from floorman.paths import default_data_dir as default_data_dir
 from floorman.paths import default_db_path as default_db_path
+from floorman.translated import TranslatedError
 
 
-class ConfigError(ValueError):
-    """A config file that cannot be used; the message names file, key and problem."""
+class ConfigError(TranslatedError, ValueError):
+    """A config file that cannot be used; the message names file, key and problem (a
+    message id and values, said in the language it is shown in)."""
 
 
 @dataclass(frozen=True)
@@ -215,15 +217,15 @@ def load_config(path: Path | None = None) -> Config:
     try:
         exists = path.exists()
     except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL...
-        raise ConfigError(f"{path}: cannot be read: {exc}") from exc
+        raise ConfigError("{path}: cannot be read: {problem}", path=path, problem=exc) from exc
     if not exists:
         return Config()
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        raise ConfigError("{path}: not valid TOML: {problem}", path=path, problem=exc) from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot be read: {exc}") from exc
+        raise ConfigError("{path}: cannot be read: {problem}", path=path, problem=exc) from exc
     return parse_config(raw, str(path))
 
 
@@ -233,26 +235,28 @@ def parse_config(raw: dict[str, Any], source: str) -> Config:
     for key, value in raw.items():
         if key in ("timezone", "language"):
             if not isinstance(value, str):
-                raise ConfigError(f"{source}: key '{key}' must be a string")
+                raise ConfigError("{source}: key '{key}' must be a string", source=source, key=key)
             top[key] = value
         elif key in _SECTIONS:
             if not isinstance(value, dict):
-                raise ConfigError(f"{source}: [{key}] must be a table")
+                raise ConfigError("{source}: [{key}] must be a table", source=source, key=key)
             top[key] = _parse_section(key, _SECTIONS[key], value, source)
         elif key == "feeds":
             top[key] = _parse_feeds(value, source)
         else:
-            raise ConfigError(f"{source}: unknown key '{key}'")
+            raise ConfigError("{source}: unknown key '{key}'", source=source, key=key)
     config = Config(**top)
     if config.timezone:
         try:
             ZoneInfo(config.timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ConfigError(
-                f"{source}: key 'timezone': unknown IANA time zone '{config.timezone}'"
+                "{source}: key 'timezone': unknown IANA time zone '{zone}'",
+                source=source,
+                zone=config.timezone,
             ) from exc
     if config.language and config.language not in ("en", "zh"):
-        raise ConfigError(f"{source}: key 'language': must be 'en' or 'zh'")
+        raise ConfigError("{source}: key 'language': must be 'en' or 'zh'", source=source)
     return config
 
 
@@ -260,36 +264,49 @@ def _parse_section(name: str, kind: type, values: dict[str, Any], source: str) -
     fields = {f.name: f for f in dataclasses.fields(kind)}
     parsed: dict[str, Any] = {}
     for key, value in values.items():
-        where = f"{source}: key '{name}.{key}'"
+        where = {"source": source, "key": f"{name}.{key}"}
         if key not in fields:
-            raise ConfigError(f"{source}: unknown key '{name}.{key}'")
+            raise ConfigError("{source}: unknown key '{key}'", **where)
         default = getattr(kind(), key)
         if key == "reasons":
             parsed[key] = _parse_reasons(value, where)
         elif isinstance(default, bool):
             if not isinstance(value, bool):
-                raise ConfigError(f"{where}: must be true or false, got {value!r}")
+                raise ConfigError(
+                    "{source}: key '{key}': must be true or false, got {value}",
+                    value=repr(value),
+                    **where,
+                )
             parsed[key] = value
         elif not isinstance(default, int | str | tuple):
             parsed[key] = value
         elif isinstance(default, int):
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise ConfigError(f"{where}: must be a whole number >= 0, got {value!r}")
+                raise ConfigError(
+                    "{source}: key '{key}': must be a whole number >= 0, got {value}",
+                    value=repr(value),
+                    **where,
+                )
             parsed[key] = value
         elif isinstance(default, str):
             if not isinstance(value, str):
-                raise ConfigError(f"{where}: must be a string, got {value!r}")
+                raise ConfigError(
+                    "{source}: key '{key}': must be a string, got {value}",
+                    value=repr(value),
+                    **where,
+                )
             parsed[key] = value
         else:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"{where}: must be a list of strings")
+                raise ConfigError("{source}: key '{key}': must be a list of strings", **where)
             parsed[key] = tuple(value)
     section = kind(**parsed)
     if isinstance(section, SyncConfig):
         _check_sync(section, source)
     if isinstance(section, AwayConfig) and section.warning_seconds > section.default_limit_seconds:
         raise ConfigError(
-            f"{source}: key 'away.warning_seconds': must not exceed away.default_limit_seconds"
+            "{source}: key 'away.warning_seconds': must not exceed away.default_limit_seconds",
+            source=source,
         )
     return section
 
@@ -299,21 +316,33 @@ def _check_sync(sync: SyncConfig, source: str) -> None:
         value = getattr(sync, key)
         number = isinstance(value, int | float) and not isinstance(value, bool)
         if not number or not low <= value <= high:
-            raise ConfigError(f"{source}: key 'sync.{key}': must be {low} to {high} seconds")
+            raise ConfigError(
+                "{source}: key '{key}': must be {low} to {high} seconds",
+                source=source,
+                key=f"sync.{key}",
+                low=low,
+                high=high,
+            )
     if not 1 <= sync.batch_rows <= 100_000:
-        raise ConfigError(f"{source}: key 'sync.batch_rows': must be 1 to 100000")
+        raise ConfigError("{source}: key 'sync.batch_rows': must be 1 to 100000", source=source)
 
 
-def _parse_reasons(value: Any, where: str) -> tuple[AwayReason, ...]:
+def _parse_reasons(value: Any, where: dict[str, str]) -> tuple[AwayReason, ...]:
     if not isinstance(value, list) or not value:
-        raise ConfigError(f"{where}: must be a non-empty list of tables")
+        raise ConfigError("{source}: key '{key}': must be a non-empty list of tables", **where)
     reasons = []
     for index, item in enumerate(value, start=1):
         if not isinstance(item, dict) or not isinstance(item.get("key"), str):
-            raise ConfigError(f"{where}: entry {index} needs a string 'key'")
+            raise ConfigError(
+                "{source}: key '{key}': entry {index} needs a string 'key'", index=index, **where
+            )
         limit = item.get("limit_seconds", 300)
         if not isinstance(limit, int) or isinstance(limit, bool) or limit <= 0:
-            raise ConfigError(f"{where}: entry {index}: limit_seconds must be > 0")
+            raise ConfigError(
+                "{source}: key '{key}': entry {index}: limit_seconds must be > 0",
+                index=index,
+                **where,
+            )
         key = item["key"]
         reasons.append(AwayReason(key, str(item.get("en", key)), str(item.get("zh", key)), limit))
     return tuple(reasons)
@@ -322,37 +351,64 @@ def _parse_reasons(value: Any, where: str) -> tuple[AwayReason, ...]:
 def _parse_feeds(value: Any, source: str) -> tuple[FeedConfig, ...]:
     """`[[feeds]]`: each entry's kind, its one target, and a source name used once."""
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise ConfigError(f"{source}: [[feeds]] must be a list of tables")
+        raise ConfigError("{source}: [[feeds]] must be a list of tables", source=source)
     feeds: list[FeedConfig] = []
     known = {f.name for f in dataclasses.fields(FeedConfig)}
     for index, item in enumerate(value, start=1):
-        where = f"{source}: feeds entry {index}"
+        where = {"source": source, "index": index}
         for key in item:
             if key not in known:
-                raise ConfigError(f"{where}: unknown key '{key}'")
+                raise ConfigError(
+                    "{source}: feeds entry {index}: unknown key '{key}'", key=key, **where
+                )
         kind = item.get("kind")
         if kind not in FEED_KINDS:
-            raise ConfigError(f"{where}: key 'kind' must be 'asterisk' or 'jsonl', got {kind!r}")
+            raise ConfigError(
+                "{source}: feeds entry {index}: key 'kind' must be 'asterisk' or 'jsonl', "
+                "got {kind}",
+                kind=repr(kind),
+                **where,
+            )
         for key in ("source", "path", "map", "pipe", "socket"):
             if key in item and (not isinstance(item[key], str) or not item[key].strip()):
-                raise ConfigError(f"{where}: key '{key}' must be a non-empty string")
+                raise ConfigError(
+                    "{source}: feeds entry {index}: key '{key}' must be a non-empty string",
+                    key=key,
+                    **where,
+                )
         interval = item.get("interval_seconds", 1.0)
         if (
             not isinstance(interval, int | float)
             or isinstance(interval, bool)
             or not 0.05 <= interval <= 3600
         ):
-            raise ConfigError(f"{where}: key 'interval_seconds' must be between 0.05 and 3600")
+            raise ConfigError(
+                "{source}: feeds entry {index}: key 'interval_seconds' must be between 0.05 "
+                "and 3600",
+                **where,
+            )
         targets = [k for k in ("path", "pipe", "socket") if k in item]
         if kind == "asterisk" and targets != ["path"]:
-            raise ConfigError(f"{where}: an asterisk feed needs 'path' (its queue_log) only")
+            raise ConfigError(
+                "{source}: feeds entry {index}: an asterisk feed needs 'path' (its queue_log) only",
+                **where,
+            )
         if kind == "jsonl" and targets not in (["pipe"], ["socket"]):
-            raise ConfigError(f"{where}: a jsonl feed needs one of 'pipe' or 'socket'")
+            raise ConfigError(
+                "{source}: feeds entry {index}: a jsonl feed needs one of 'pipe' or 'socket'",
+                **where,
+            )
         if kind == "jsonl" and "map" in item:
-            raise ConfigError(f"{where}: key 'map' is for asterisk feeds only")
+            raise ConfigError(
+                "{source}: feeds entry {index}: key 'map' is for asterisk feeds only", **where
+            )
         name = item.get("source", kind)
         if any(f.source == name for f in feeds):
-            raise ConfigError(f"{where}: source '{name}' is used by an earlier feed")
+            raise ConfigError(
+                "{source}: feeds entry {index}: source '{name}' is used by an earlier feed",
+                name=name,
+                **where,
+            )
         paths = ("path", "map", "pipe", "socket")
         values = {k: _absolute(item[k], source) for k in paths if k in item}
         feeds.append(FeedConfig(kind=kind, source=name, interval_seconds=float(interval), **values))

@@ -165,8 +165,9 @@ async def test_bindings_have_descriptions_and_ids() -> None:
 
 
 def test_band_and_permission_read_in_chinese(small_floor) -> None:
+    from floorman.domain.away.rules import reason_label
     from floorman.i18n import set_language
-    from floorman.screens.away import band_cell, reason_label, row_cells
+    from floorman.screens.away import band_cell, row_cells
 
     record_event(small_floor, "A-01", "away", agent_no="1001", reason="water")
     (view,) = away_views.list_slips(small_floor)

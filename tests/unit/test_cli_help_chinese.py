@@ -224,6 +224,28 @@ def test_every_help_is_said_in_chinese(path: list[str]) -> None:
     assert too_wide == []
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_usage_line_fits_the_terminal(lang: str) -> None:
+    # argparse never breaks a part of the usage (`{viewer,...,director}`, a group
+    # `(--forecast FILE.csv | ... | --show)`): three commands' usage ran past 80 columns.
+    too_wide = []
+    for path in command_paths():
+        text = printed_help(["--lang", lang, *path])
+        usage = text.split("\n\n")[0]
+        assert usage.startswith(("usage: floorman", "用法：floorman")), usage
+        too_wide += [line for line in usage.splitlines() if i18n.cells(line) > TERMINAL]
+    assert too_wide == []
+
+
+def test_a_choice_set_too_wide_for_the_line_goes_on_at_its_indent() -> None:
+    usage = printed_help(["operators", "add"]).split("\n\n")[0]
+    assert usage.splitlines()[-3:] == [
+        "                              {viewer,duty_manager,area_manager,supervisor,",
+        "                              director}",
+        "                              NAME",
+    ]
+
+
 def _chinese(line: str) -> bool:
     return i18n.cells(line) != len(line)
 

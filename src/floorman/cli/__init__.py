@@ -341,8 +341,10 @@ def run(argv: list[str], *, build: Callable[..., Parser] = build_parser) -> int:
 
         path = db_path_from(args) if args is not None else None
         detail = getattr(exc, "orig", None) or exc
-        reason = refused_write_reason(exc, path) or t("database error: {detail}", detail=detail)
-        print(one_line(f"floorman: {path}: {reason}"), file=sys.stderr)
+        found = refused_write_reason(exc, path)
+        reason = t(found) if found else t("database error: {detail}", detail=detail)
+        said = t("{path}: {reason}", path=path, reason=reason)
+        print(one_line(f"floorman: {said}"), file=sys.stderr)
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
         return 130
@@ -351,6 +353,9 @@ def run(argv: list[str], *, build: Callable[..., Parser] = build_parser) -> int:
     except OSError as exc:
         # A path the file system refuses (too long, a directory, no such folder) is bad
         # input; any other refusal (an I/O error, a full disk) leaves floorman unusable.
+        from floorman.translated import os_error_text
+
         name = exc.filename if exc.filename is not None else ""
-        print(one_line(f"floorman: {name}: {exc.strerror or exc}"), file=sys.stderr)
+        said = t("{path}: {problem}", path=name, problem=os_error_text(exc))
+        print(one_line(f"floorman: {said}"), file=sys.stderr)
         return EXIT_BAD_INPUT if exc.errno in _PATH_ERRNOS else EXIT_UNUSABLE

@@ -38,10 +38,17 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _line(view: Any, zone: Any) -> str:
+    """One alert: id, severity, state, when it fired, its seat or subject, its text, in
+    the run's language (the words the alerts panel uses)."""
+    from floorman.domain.alerts.views import STATE_LABELS
+    from floorman.domain.core.states import AlertState
+    from floorman.i18n import fit, t
+
     fired = view.fired_at.astimezone(zone).strftime("%m-%d %H:%M") if view.fired_at else "-"
+    state = t(STATE_LABELS[AlertState(view.state or AlertState.ACTIVE)])
     return (
-        f"{view.id[:8]} {view.severity:<8} {view.state:<12} {fired} "
-        f"{(view.seat or view.shown_subject)[:12]:<12} {view.message}\n"
+        f"{view.id[:8]} {fit(t(view.severity), 8)} {fit(state, 12)} {fired} "
+        f"{(view.seat or view.shown_subject)[:12]:<12} {view.text}\n"
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from floorman.cli.common import force_option, open_floor, print_json
 from floorman.domain.core import bounds
+from floorman.i18n import cells, fit, t
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -112,12 +113,13 @@ def _print_slip(args: argparse.Namespace, view: Any) -> int:
     if args.json:
         print_json(view.as_json())
     else:
-        print(f"{view.id} {view.agent} {view.seat} {view.status} {view.approval}")
+        print(f"{view.id} {view.agent} {view.seat} {t(view.status)} {t(view.approval)}")
     return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     from floorman.clock import mmss
+    from floorman.domain.away.rules import reason_label
     from floorman.domain.away.views import list_slips
     from floorman.domain.shifts import resolve_shift
 
@@ -129,10 +131,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         print_json([v.as_json() for v in views])
         return 0
     for v in views:
+        reason = fit(reason_label(floor.config, v.reason), 10)
         sys.stdout.write(
-            f"{v.id[:8]} {v.seat:<8} {v.agent:<10} {v.reason:<10} {v.status:<9} "
-            f"{v.approval:<14} {mmss(v.elapsed_seconds):>6} / {mmss(v.limit_seconds)} "
-            f"{v.symbol} {v.band}\n"
+            f"{v.id[:8]} {v.seat:<8} {v.agent:<10} {reason} {fit(t(v.status), 9)} "
+            f"{fit(t(v.approval), 14)} {mmss(v.elapsed_seconds):>6} / {mmss(v.limit_seconds)} "
+            f"{v.symbol} {t(v.band)}\n"
         )
     return 0
 
@@ -162,13 +165,19 @@ def cmd_log(args: argparse.Namespace) -> int:
         )
         return 0
     scope = [day.isoformat()] if day else []
-    scope += [f"shift {shift.id}"] if shift else []
-    scope += [f"agent {args.agent}"] if args.agent else []
-    sys.stdout.write(f"away log {' '.join(scope)}\n")
-    sys.stdout.write("agent      name                 count  minutes  overruns  unapproved\n")
+    scope += [t("shift {id}", id=shift.id)] if shift else []
+    scope += [t("agent {staff_no}", staff_no=args.agent)] if args.agent else []
+    sys.stdout.write(t("away log {scope}", scope=" ".join(scope)) + "\n")
+    heads = ("agent", "name", "count", "minutes", "overruns", "unapproved")
+    widths = (10, 20, 5, 7, 8, 10)
+    said = [
+        fit(t(head), width) if i < 2 else _right(t(head), width)
+        for i, (head, width) in enumerate(zip(heads, widths, strict=True))
+    ]
+    sys.stdout.write(f"{said[0]} {said[1]} {'  '.join(said[2:])}\n")
     for line in lines:
         sys.stdout.write(
-            f"{line.agent:<10} {line.agent_name[:20]:<20} {line.count:>5}  "
+            f"{line.agent:<10} {fit(line.agent_name, 20)} {line.count:>5}  "
             f"{line.total_minutes:>7}  {line.overruns:>8}  {line.unapproved:>10}\n"
         )
     return 0
@@ -218,3 +227,8 @@ def cmd_extend(args: argparse.Namespace) -> int:
 
     view = extend(open_floor(args, authenticate=True), args.slip, args.minutes * 60, args.reason)
     return _print_slip(args, view)
+
+
+def _right(text: str, width: int) -> str:
+    """`text` right-aligned in `width` terminal cells (a Chinese heading over numbers)."""
+    return " " * max(0, width - cells(text)) + text

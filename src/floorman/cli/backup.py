@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from floorman.cli.common import db_path_from, open_floor
+from floorman.i18n import t
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -38,12 +39,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
         else:
             written = take_backup(floor, "manual")
     except BackupRefused as exc:
-        raise FloorError(str(exc)) from exc
+        raise FloorError(exc.message_id, **exc.values) from exc
     except OSError as exc:
-        raise FloorError(
-            "{path}: {problem}", path=exc.filename or args.to, problem=exc.strerror or exc
-        ) from exc
-    print(f"backup written: {written}")
+        raise FloorError("{path}: {problem}", path=exc.filename or args.to, problem=exc) from exc
+    print(t("backup written: {path}", path=written))
     return 0
 
 
@@ -59,16 +58,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
     try:
         result = restore(path, args.file, SystemClock().now())
     except BackupRefused as exc:
-        raise FloorError(str(exc)) from exc
+        raise FloorError(exc.message_id, **exc.values) from exc
     except OSError as exc:
-        raise FloorError(
-            "{path}: {problem}", path=exc.filename or args.file, problem=exc.strerror or exc
-        ) from exc
+        raise FloorError("{path}: {problem}", path=exc.filename or args.file, problem=exc) from exc
     floor = open_floor(args, migrate=True)
     record_restore(floor, result)
-    print(f"restored {path} from {result.restored_from}")
+    print(t("restored {path} from {backup}", path=path, backup=result.restored_from))
     if result.kept_aside:
-        print(f"the previous database is kept as {result.kept_aside}")
+        print(t("the previous database is kept as {path}", path=result.kept_aside))
     return 0
 
 
@@ -94,8 +91,10 @@ def _require_restore(args: argparse.Namespace) -> None:
         if _damaged(exc):
             return
         raise DatabaseError(
-            f"{db_path_from(args)}: who may restore could not be checked "
-            f"({_reason(exc)}); nothing was restored, try again"
+            "{path}: who may restore could not be checked ({reason}); nothing was "
+            "restored, try again",
+            path=db_path_from(args),
+            reason=_reason(exc),
         ) from exc
     try:
         require(floor, "backup.restore")
@@ -103,20 +102,23 @@ def _require_restore(args: argparse.Namespace) -> None:
         floor.db.dispose()
 
 
-def _reason(exc: BaseException) -> str:
+def _reason(exc: BaseException) -> object:
+    """Why the check could not be made: the disk's or lock's reason, else the error."""
     from floorman.data.db import refused_write_reason
+    from floorman.translated import Phrase
 
-    text = str(getattr(exc, "orig", None) or exc)
     found = refused_write_reason(exc)
-    return found.split(";")[0] if found else text
+    return Phrase(found.split(";")[0]) if found else (getattr(exc, "orig", None) or exc)
 
 
 def _damaged(exc: BaseException) -> bool:
     """True only when SQLite says the file is damaged or not a database at all (or it
     holds no floorman tables: no operators to judge by)."""
-    text = f"{exc} {getattr(exc, 'orig', '')}".lower()
-    if "no floorman database here" in text:
+    from floorman.data.schema import NO_DATABASE
+
+    if getattr(exc, "message_id", None) == NO_DATABASE:
         return True
+    text = f"{getattr(exc, 'english', exc)} {getattr(exc, 'orig', '')}".lower()
     if any(word in text for word in ("locked", "busy")):
         return False
     return any(word in text for word in ("malformed", "not a database", "damaged", "corrupt"))

@@ -71,7 +71,7 @@ def open_floor(
     if not migrate and not path.exists():
         from floorman.data.db import DatabaseError
 
-        raise DatabaseError(f"{path}: no floorman database here; run `floorman init` first")
+        raise DatabaseError(schema.NO_DATABASE, path=path)
     db = _database(path, bool(getattr(args, "force_old_sqlite", False)))
     if checked:
         _refuse_damaged(db)
@@ -108,9 +108,9 @@ def _refuse_damaged(db: Database) -> None:
     import os
 
     from floorman.data import damage
-    from floorman.data.db import DatabaseError
+    from floorman.data.db import DatabaseError, damaged_refusal
 
-    refusal = damage.refusal(db.path)
+    refusal = damaged_refusal(db.path)
     # A file floorman may not write (read-only, another user's) is not checked here: the
     # check cannot record its result, and the write refusal says what is wrong.
     writable = os.access(db.path, os.W_OK) and os.access(db.path.parent, os.W_OK)
@@ -118,10 +118,12 @@ def _refuse_damaged(db: Database) -> None:
         from floorman.data.backup import startup_check
 
         if startup_check(db):
-            refusal = damage.refusal(db.path) or f"{db.path}: the database file is damaged"
+            refusal = damaged_refusal(db.path) or DatabaseError(
+                "{path}: the database file is damaged", path=db.path
+            )
     if refusal is not None:
         db.dispose()
-        raise DatabaseError(refusal)
+        raise refusal
 
 
 def json_text(value: Any, indent: int | None = None) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 from floorman.cli.common import force_option, open_floor, print_json
 from floorman.domain.core import bounds
+from floorman.i18n import cells, fit, t
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -118,8 +119,13 @@ def cmd_list_kinds(args: argparse.Namespace) -> int:
             ]
         )
         return 0
+    # The kind is what is typed (`emergency start fire`); the title in the run's language,
+    # English also saying the Chinese title the floor's screens show.
+    chinese = getattr(args, "lang", None) == "zh"
     for c in rows:
-        print(f"{c.kind:<18} P{c.priority} {len(c.steps):>2} steps  {c.title_en} / {c.title_zh}")
+        steps = t("{count} steps", count=f"{len(c.steps):>2}")
+        title = c.title_zh if chinese else f"{c.title_en} / {c.title_zh}"
+        print(f"{c.kind:<18} P{c.priority} {steps}  {title}")
     return 0
 
 
@@ -127,18 +133,18 @@ def _print_view(view: Any, now: Any, lang: str) -> None:
     from floorman.clock import mmss
     from floorman.domain.emergency.views import STATUS_WORDS
 
-    drill = " DRILL" if view.drill else ""
+    drill = t(" DRILL") if view.drill else ""
     print(
         f"{view.short_id} {view.title(lang)}{drill} P{view.priority} "
-        f"{STATUS_WORDS[view.status]} {mmss(view.elapsed(now))}"
+        f"{t(STATUS_WORDS[view.status])} {mmss(view.elapsed(now))}"
     )
     if view.wording:
-        print(f"  wording: {view.wording}")
+        print(t("  wording: {wording}", wording=view.wording))
     if view.close_reason:
-        print(f"  closed early: {view.close_reason}")
-    print(f"  steps: {view.step_counts.text()}")
+        print(t("  closed early: {reason}", reason=view.close_reason))
+    print(t("  steps: {counts}", counts=view.step_counts.text()))
     for s in view.steps:
-        who = f" ({s.state_by})" if s.state_by else ""
+        who = t(" ({name})", name=s.state_by) if s.state_by else ""
         assigned = f" -> {s.assignee}" if s.assignee else ""
         print(f"  [{s.letter}] {s.number:>2}. {s.text(lang)}{who}{assigned}")
 
@@ -173,9 +179,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     lang = _lang(args, floor)
     for v in views:
+        drill = t("DRILL ") if v.drill else ""
+        steps = t("steps: {counts}", counts=v.step_counts.text())
         print(
-            f"{v.short_id} P{v.priority} {'DRILL ' if v.drill else ''}{v.title(lang)}  "
-            f"{STATUS_WORDS[v.status]}  {mmss(v.elapsed(now))}  steps: {v.step_counts.text()}"
+            f"{v.short_id} P{v.priority} {drill}{v.title(lang)}  "
+            f"{t(STATUS_WORDS[v.status])}  {mmss(v.elapsed(now))}  {steps}"
         )
     return 0
 
@@ -203,15 +211,23 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 0
     _print_view(view, floor.clock.now(), _lang(args, floor))
     if view.has_roll_call:
-        print(
-            f"  roll call: {count.people} people, {count.safe} safe, "
-            f"{count.not_yet_safe} not yet safe" + ("" if personal else " (names hidden)")
+        counted = t(
+            "  roll call: {people} people, {safe} safe, {missing} not yet safe",
+            people=count.people,
+            safe=count.safe,
+            missing=count.not_yet_safe,
         )
+        print(counted + ("" if personal else t(" (names hidden)")))
     if not personal:
         return 0
+    kind_width = max((cells(t(str(x.kind))) for x in lines), default=0)
     for x in lines:
-        mark = f"safe ({x.safe_by})" if x.safe_at else "NOT ACCOUNTED FOR"
-        print(f"  roll {x.position:>3}. {x.kind:<7} {x.name} [{x.location}] {mark}")
+        mark = t("safe ({name})", name=x.safe_by) if x.safe_at else t("NOT ACCOUNTED FOR")
+        kind = fit(t(str(x.kind)), kind_width)
+        print(
+            t("  roll {number}.", number=f"{x.position:>3}")
+            + f" {kind} {x.name} [{x.location}] {mark}"
+        )
     return 0
 
 
@@ -222,7 +238,7 @@ def cmd_step(args: argparse.Namespace) -> int:
     view = step_action(floor, args.id, args.number, args.action, args.text)
     step = view.steps[args.number - 1]
     print(
-        f"{view.short_id} step {step.number}: {step.state}"
+        t("{id} step {number}: {state}", id=view.short_id, number=step.number, state=t(step.state))
         + (f" -> {step.assignee}" if step.assignee else "")
     )
     return 0
@@ -232,7 +248,7 @@ def cmd_wording(args: argparse.Namespace) -> int:
     from floorman.domain.emergency.lifecycle import set_wording
 
     view = set_wording(open_floor(args, authenticate=True), args.id, args.text)
-    print(f"{view.short_id} wording set by {view.wording_by}")
+    print(t("{id} wording set by {name}", id=view.short_id, name=view.wording_by))
     return 0
 
 
@@ -240,7 +256,14 @@ def cmd_safe(args: argparse.Namespace) -> int:
     from floorman.domain.emergency.headcount import mark_safe
 
     line = mark_safe(open_floor(args, authenticate=True), args.id, args.person)
-    print(f"{line.position}. {line.name} marked safe by {line.safe_by}")
+    print(
+        t(
+            "{number}. {name} marked safe by {marker}",
+            number=line.position,
+            name=line.name,
+            marker=line.safe_by,
+        )
+    )
     return 0
 
 
@@ -255,10 +278,11 @@ def cmd_close(args: argparse.Namespace) -> int:
     floor = open_floor(args, authenticate=True)
     early = args.early
     view = close_early(floor, args.id, args.reason or "") if early else close(floor, args.id)
-    print(f"{view.short_id} closed: {STATUS_WORDS[view.status]}")
+    print(t("{id} closed: {status}", id=view.short_id, status=t(STATUS_WORDS[view.status])))
     not_done = [str(s.number) for s in view.steps if s.state == StepState.NOT_DONE]
     if not_done:
-        print(f"not done: steps {', '.join(not_done)} ({view.close_reason})")
+        steps = t(", ").join(not_done)
+        print(t("not done: steps {steps} ({reason})", steps=steps, reason=view.close_reason))
     return 0
 
 
@@ -277,7 +301,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             text = json_text(report_data(session, args.id), indent=2) + "\n"
     if args.output:
         write_text(args.output, text, force=args.force)
-        print(f"report written to {args.output}")
+        print(t("report written to {path}", path=args.output))
     else:
         sys.stdout.write(text)
     return 0

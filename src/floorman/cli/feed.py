@@ -91,6 +91,8 @@ def _print_summary(report: FeedReport, name: str, as_json: bool) -> None:
 def cmd_feed_jsonl(args: argparse.Namespace) -> int:
     from floorman.domain.core.errors import FloorError
     from floorman.domain.feeds.jsonl import JsonlFeed, read_lines
+    from floorman.i18n import t
+    from floorman.translated import os_error_text
 
     if args.batch < 1:
         raise FloorError("--batch must be at least 1")
@@ -101,7 +103,7 @@ def cmd_feed_jsonl(args: argparse.Namespace) -> int:
             fd, close = os.open(args.file, os.O_RDONLY), True
         except OSError as exc:
             raise FloorError(
-                "{name}: cannot be read: {problem}", name=args.file, problem=exc.strerror
+                "{name}: cannot be read: {problem}", name=args.file, problem=exc
             ) from exc
     floor = open_floor(args, source=args.source)
     feed = JsonlFeed(floor, source=args.source, batch_size=args.batch, on_bad=_report_bad)
@@ -117,13 +119,16 @@ def cmd_feed_jsonl(args: argparse.Namespace) -> int:
     except OSError as exc:
         if line == 0:
             raise FloorError(
-                "{name}: cannot be read: {problem}", name=args.file, problem=exc.strerror
+                "{name}: cannot be read: {problem}", name=args.file, problem=exc
             ) from exc
         feed.flush()
-        print(
-            f"floorman: {args.file}: reading stopped after line {line}: {exc.strerror}",
-            file=sys.stderr,
+        stopped = t(
+            "{name}: reading stopped after line {line}: {problem}",
+            name=args.file,
+            line=line,
+            problem=os_error_text(exc),
         )
+        print(f"floorman: {stopped}", file=sys.stderr)
     finally:
         if close:
             os.close(fd)

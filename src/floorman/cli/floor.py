@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from floorman.cli.common import open_floor, print_json
+from floorman.i18n import cells, fit, t
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -47,9 +48,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         from floorman.domain.demo import build_demo_floor
 
         seats = build_demo_floor(floor)
-        print(f"demo floor with {seats} seats in {floor.db.path}")
+        print(t("demo floor with {count} seats in {path}", count=seats, path=floor.db.path))
     else:
-        print(f"database ready: {floor.db.path}")
+        print(t("database ready: {path}", path=floor.db.path))
     return 0
 
 
@@ -95,6 +96,7 @@ def _event_floor(args: argparse.Namespace) -> Any:
 
 def cmd_seats_list(args: argparse.Namespace) -> int:
     from floorman.clock import mmss
+    from floorman.domain.seats.labels import seat_type_label
     from floorman.domain.seats.views import STATE_LETTERS, list_seats
 
     floor = open_floor(args)
@@ -104,19 +106,35 @@ def cmd_seats_list(args: argparse.Namespace) -> int:
         print_json([v.as_json() for v in views])
         return 0
     now = floor.clock.now()
+    # The type and state in the run's language, each column as wide as its longest word.
+    types = {v.seat: seat_type_label(v.type) for v in views}
+    type_width = max((cells(label) for label in types.values()), default=0)
+    state_width = max((cells(t(v.state)) for v in views), default=0)
     for v in views:
         sys.stdout.write(
-            f"{v.seat:<8} {v.zone:<6} {v.type:<14} {STATE_LETTERS[v.state]} {v.state:<6} "
-            f"{v.agent or '-':<10} {mmss(v.seconds_in_state(now)):>8} {v.reason or ''}\n"
+            f"{v.seat:<8} {v.zone:<6} {fit(types[v.seat], type_width)} "
+            f"{STATE_LETTERS[v.state]} {fit(t(v.state), state_width)} "
+            f"{v.agent or '-':<10} {mmss(v.seconds_in_state(now)):>8} {_reason(floor, v)}\n"
         )
     return 0
+
+
+def _reason(floor: Any, seat: Any) -> str:
+    """Why the seat is in its state: an away reason in the floor's words for it, a fault
+    as it was written down."""
+    from floorman.domain.away.rules import reason_label
+    from floorman.domain.core.states import SeatState
+
+    if not seat.reason:
+        return ""
+    return reason_label(floor.config, seat.reason) if seat.state == SeatState.AWAY else seat.reason
 
 
 def cmd_seats_import(args: argparse.Namespace) -> int:
     from floorman.domain.seats.importing import import_seats
 
     count = import_seats(open_floor(args, authenticate=True), args.file)
-    print(f"imported {count} seat{'' if count == 1 else 's'}")
+    print(t("imported 1 seat") if count == 1 else t("imported {count} seats", count=count))
     return 0
 
 
@@ -124,5 +142,5 @@ def cmd_agents_import(args: argparse.Namespace) -> int:
     from floorman.domain.seats.importing import import_agents
 
     count = import_agents(open_floor(args, authenticate=True), args.file)
-    print(f"imported {count} agent{'' if count == 1 else 's'}")
+    print(t("imported 1 agent") if count == 1 else t("imported {count} agents", count=count))
     return 0

@@ -16,6 +16,7 @@ from floorman.cli.common import open_floor, print_json
 from floorman.domain.core import bounds
 from floorman.domain.core.errors import FloorError
 from floorman.domain.handover.deadlines import DEADLINE_FORMS
+from floorman.i18n import fit, t
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -170,8 +171,13 @@ def cmd_compose(args: argparse.Namespace) -> int:
         print_json(view.as_json())
     else:
         print(
-            f"handover {view.id[:8]} for shift {view.shift_id}: {view.status}, "
-            f"{len(view.open_items)} open item(s)"
+            t(
+                "handover {id} for shift {shift}: {status}, {count} open item(s)",
+                id=view.id[:8],
+                shift=view.shift_id,
+                status=t(view.status),
+                count=len(view.open_items),
+            )
         )
     return 0
 
@@ -186,7 +192,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
         instructions=args.instructions,
         notes=args.notes,
     )
-    print(f"handover {view.id[:8]} for shift {view.shift_id} changed")
+    print(t("handover {id} for shift {shift} changed", id=view.id[:8], shift=view.shift_id))
     return 0
 
 
@@ -200,7 +206,7 @@ def cmd_item_add(args: argparse.Namespace) -> int:
     except FloorError as exc:
         raise FloorError("{problem}; use {forms}", problem=exc, forms=DEADLINE_FORMS) from exc
     item = open_items.add_item(floor, args.shift, args.text, owner=args.owner, deadline=deadline)
-    print(f"item {item.id[:8]} added")
+    print(t("item {id} added", id=item.id[:8]))
     return 0
 
 
@@ -210,7 +216,7 @@ def cmd_item_close(args: argparse.Namespace) -> int:
     item = open_items.close_item(
         open_floor(args, authenticate=True), args.shift, args.item, args.note
     )
-    print(f"item {item.id[:8]} closed")
+    print(t("item {id} closed", id=item.id[:8]))
     return 0
 
 
@@ -218,7 +224,13 @@ def cmd_submit(args: argparse.Namespace) -> int:
     from floorman.domain.handover import lifecycle
 
     view = lifecycle.submit(open_floor(args, authenticate=True), args.shift)
-    print(f"handover of shift {view.shift_id} submitted by {view.submitted_by}")
+    print(
+        t(
+            "handover of shift {shift} submitted by {name}",
+            shift=view.shift_id,
+            name=view.submitted_by,
+        )
+    )
     return 0
 
 
@@ -227,8 +239,12 @@ def cmd_acknowledge(args: argparse.Namespace) -> int:
 
     view = lifecycle.acknowledge(open_floor(args, authenticate=True), args.shift, args.reviewed)
     print(
-        f"handover of shift {view.shift_id} acknowledged by {view.acknowledged_by}; "
-        f"locked, hash {view.content_hash}"
+        t(
+            "handover of shift {shift} acknowledged by {name}; locked, hash {hash}",
+            shift=view.shift_id,
+            name=view.acknowledged_by,
+            hash=view.content_hash,
+        )
     )
     return 0
 
@@ -237,7 +253,7 @@ def cmd_amend(args: argparse.Namespace) -> int:
     from floorman.domain.handover import lifecycle
 
     amendment = lifecycle.amend(open_floor(args, authenticate=True), args.shift, args.text)
-    print(f"amendment {amendment.seq} added")
+    print(t("amendment {number} added", number=amendment.seq))
     return 0
 
 
@@ -251,9 +267,12 @@ def cmd_list(args: argparse.Namespace) -> int:
         print_json([r.as_json() for r in rows])
         return 0
     for r in rows:
+        counts = t(
+            "items {items}  amendments {amendments}", items=r.open_items, amendments=r.amendments
+        )
         sys.stdout.write(
-            f"{r.id[:8]} {r.shift_id:<24} {r.status:<12} {r.outgoing} -> {r.incoming or '-'}  "
-            f"items {r.open_items}  amendments {r.amendments}  {r.summary}\n"
+            f"{r.id[:8]} {r.shift_id:<24} {fit(t(r.status), 12)} {r.outgoing} -> "
+            f"{r.incoming or '-'}  {counts}  {r.summary}\n"
         )
     return 0
 
@@ -261,7 +280,6 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     from floorman.domain.handover import find, markdown
     from floorman.domain.operators.permissions import require_personal
-    from floorman.i18n import t
 
     floor = open_floor(args, authenticate=True)
     require_personal(floor)  # the snapshot names the visitors on the floor
@@ -281,8 +299,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     with floor.db.read() as session:
         problems = chain.verify_chain(session)
     for problem in problems:
-        print(f"problem: {problem}")
-    print("ok" if not problems else f"{len(problems)} problem(s) found")
+        print(t("problem: {problem}", problem=problem))
+    print(t("ok") if not problems else t("{count} problem(s) found", count=len(problems)))
     return 1 if problems else 0
 
 
@@ -293,5 +311,5 @@ def cmd_remind(args: argparse.Namespace) -> int:
     floor = open_floor(args, authenticate=True)
     require(floor, "handover.write")  # the service schedules them by itself, as the system
     reminders.ensure_reminders(floor)
-    print("handover reminders scheduled")
+    print(t("handover reminders scheduled"))
     return 0

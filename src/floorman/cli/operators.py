@@ -14,6 +14,7 @@ from floorman.cli.common import open_floor, print_json
 from floorman.cli.pins import new_pin
 from floorman.domain.core import bounds
 from floorman.domain.core.states import Role
+from floorman.i18n import t
 
 ROLE_CHOICES = tuple(role.value for role in Role)
 
@@ -63,7 +64,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
     floor = open_floor(args, authenticate=True)
     view = add_operator(floor, args.name, args.role, new_pin(clean_name(args.name)))
-    print(f"operator {view.name} added as {view.role}")
+    print(t("operator {name} added as {role}", name=view.name, role=t(view.role)))
     return 0
 
 
@@ -91,7 +92,7 @@ def cmd_disable(args: argparse.Namespace) -> int:
     from floorman.domain.operators.management import disable_operator
 
     view = disable_operator(open_floor(args, authenticate=True), args.name)
-    print(f"operator {view.name} disabled")
+    print(t("operator {name} disabled", name=view.name))
     return 0
 
 
@@ -101,7 +102,7 @@ def cmd_reset_pin(args: argparse.Namespace) -> int:
 
     floor = open_floor(args, authenticate=True)
     view = reset_pin(floor, args.name, new_pin(clean_name(args.name)))
-    print(f"new PIN set for {view.name}")
+    print(t("new PIN set for {name}", name=view.name))
     return 0
 
 
@@ -112,11 +113,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.as_json())
     else:
+        # The problems' own detail is the checks' English (the journal's, SQLite's).
         for problem in report.problems:
-            print(f"problem: {problem}")
+            print(t("problem: {problem}", problem=problem))
         for note in report.notes:
             print(note)
-        print("ok" if report.sound else f"{len(report.problems)} problem(s) found")
+        count = len(report.problems)
+        print(t("ok") if report.sound else t("{count} problem(s) found", count=count))
     return 0 if report.sound else 1
 
 

@@ -15,6 +15,7 @@ builds its parsers once and answers each handed-over call in that call's languag
 from __future__ import annotations
 
 import argparse
+import re
 import unicodedata
 from collections.abc import Iterable
 from typing import Any
@@ -98,6 +99,27 @@ def wrap_cells(text: str, width: int) -> list[str]:
     return lines
 
 
+def fit_usage(usage: str, width: int) -> str:
+    """argparse's usage with every line at most `width` cells: argparse never breaks a
+    part (`{viewer,duty_manager,...}`, a group `(--a | --b | --c)`), so a line it leaves
+    wider is cut after a space or a comma and goes on at the same indent."""
+    lines: list[str] = []
+    for line in usage.split("\n"):
+        if cells(line) <= width:
+            lines.append(line)
+            continue
+        content = line.lstrip(" ")
+        indent = " " * (len(line) - len(content))
+        current = indent
+        for piece in re.split(r"(?<=[ ,])", content):
+            if current.strip() and cells(current + piece.rstrip()) > width:
+                lines.append(current.rstrip())
+                current = indent
+            current += piece
+        lines.append(current.rstrip())
+    return "\n".join(lines)
+
+
 class FloorHelpFormatter(argparse.HelpFormatter):
     """argparse's formatter, saying each help text, description and heading through
     `floorman.i18n.t` as it prints it (English unchanged), and wrapping Chinese by
@@ -132,12 +154,12 @@ class FloorHelpFormatter(argparse.HelpFormatter):
     ) -> str:
         said = t("usage: ") if prefix is None else prefix
         if not _wide(said):
-            return super()._format_usage(usage, actions, groups, said)
+            return fit_usage(super()._format_usage(usage, actions, groups, said), self._width)
         # argparse measures the prefix in characters: laid out behind as many spaces as
         # the prefix takes cells, the lines wrap and align as they appear on the terminal.
         width = cells(said)
         laid_out = super()._format_usage(usage, actions, groups, " " * width)
-        return said + laid_out[width:]
+        return fit_usage(said + laid_out[width:], self._width)
 
     def _get_help_string(self, action: argparse.Action) -> str | None:
         return t(action.help) if action.help else action.help

@@ -153,5 +153,7 @@ def _check_file(args: argparse.Namespace, path: Any) -> None:
         db.dispose()
     if problems:
         raise DatabaseError(
-            f"{path}: damaged ({problems[0]}); restore a backup with `floorman restore FILE`"
+            "{path}: damaged ({found}); restore a backup with `floorman restore FILE`",
+            path=path,
+            found=problems[0],
         )

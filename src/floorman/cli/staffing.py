@@ -10,6 +10,7 @@ from typing import Any
 from floorman.cli.common import open_floor, print_json
 from floorman.domain.core import bounds
 from floorman.domain.staffing.defaults import DEFAULT_MAX_OCCUPANCY, DEFAULT_SHRINKAGE
+from floorman.i18n import fit, t
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -251,18 +252,31 @@ def cmd_required(args: argparse.Namespace) -> int:
         return 0
     for row in rows:
         mark = ">" if row is current else " "
-        sys.stdout.write(
-            f"{mark} {row.interval.label:<14} calls {row.interval.calls:>8g}  "
-            f"required {row.required:>5}  table {row.table_seats:>5}\n"
+        counts = t(
+            "calls {calls}  required {required}  table {table}",
+            calls=f"{row.interval.calls:>8g}",
+            required=f"{row.required:>5}",
+            table=f"{row.table_seats:>5}",
         )
+        sys.stdout.write(f"{mark} {fit(t(row.interval.label), 14)} {counts}\n")
     if current is None:
-        sys.stdout.write(f"staffed now {gap.staffed}; no forecast interval holds the time now\n")
-    elif gap.enough:
-        sys.stdout.write(f"staffed now {gap.staffed} of {gap.required} required: enough\n")
-    else:
-        sys.stdout.write(
-            f"staffed now {gap.staffed} of {gap.required} required: SHORT BY {gap.short_by}\n"
+        said = t(
+            "staffed now {staffed}; no forecast interval holds the time now", staffed=gap.staffed
         )
+    elif gap.enough:
+        said = t(
+            "staffed now {staffed} of {required} required: enough",
+            staffed=gap.staffed,
+            required=gap.required,
+        )
+    else:
+        said = t(
+            "staffed now {staffed} of {required} required: SHORT BY {short}",
+            staffed=gap.staffed,
+            required=gap.required,
+            short=gap.short_by,
+        )
+    sys.stdout.write(said + "\n")
     return 0
 
 
@@ -273,7 +287,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     floor = open_floor(args, authenticate=not args.show or args.clear)
     if args.clear:
         clear_plan(floor)
-        print("staffing plan cleared")
+        print(t("staffing plan cleared"))
         return 0
     if not args.show:
         target = ServiceTarget(args.target_sl, args.answer_within)
@@ -291,10 +305,17 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result)
     elif now_required is None:
-        print("no plan for this moment")
+        print(t("no plan for this moment"))
     else:
         gap = now_required.gap
-        state = "enough" if gap.enough else f"SHORT BY {gap.short_by}"
-        label = now_required.required.interval.label
-        print(f"{label}: staffed {gap.staffed} / required {gap.required} ({state})")
+        state = t("enough") if gap.enough else t("SHORT BY {short}", short=gap.short_by)
+        print(
+            t(
+                "{interval}: staffed {staffed} / required {required} ({state})",
+                interval=t(now_required.required.interval.label),
+                staffed=gap.staffed,
+                required=gap.required,
+                state=state,
+            )
+        )
     return 0

@@ -41,6 +41,10 @@ class BackupRefused(DatabaseError):
     """A backup or restore refused before anything was changed (bad file, name taken...)."""
 
 
+EXISTS = "{path}: already exists; not overwriting it"
+ITSELF = "{path}: that is the database itself"
+
+
 @dataclass(frozen=True)
 class BackupFile:
     """One backup file in the backup folder: its kind and when (UTC) it was taken."""
@@ -162,9 +166,9 @@ def backup_to(db: Database, target: Path, now: datetime | None = None) -> Path:
             raise ValueError("backing up into a folder needs the time for the file name")
         target = target / backup_name(db.path, "manual", now)
     if target.exists():
-        raise BackupRefused(f"{target}: already exists; not overwriting it")
+        raise BackupRefused(EXISTS, path=target)
     if target.resolve() == db.path.resolve():
-        raise BackupRefused(f"{target}: that is the database itself")
+        raise BackupRefused(ITSELF, path=target)
     partial = target.with_name(f".{target.name}.partial")
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -172,20 +176,24 @@ def backup_to(db: Database, target: Path, now: datetime | None = None) -> Path:
         fd = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.close(fd)
     except OSError as exc:
-        raise BackupRefused(f"{target.parent}: cannot write a backup there: {exc}") from exc
+        raise BackupRefused(
+            "{path}: cannot write a backup there: {problem}", path=target.parent, problem=exc
+        ) from exc
     try:
         # A damaged file is not copied: VACUUM INTO would rebuild a sound-looking copy of
         # what is left, and rotation would then push the good backups out.
         damaged = db.integrity(quick=False)
         if damaged:
-            raise BackupRefused(f"{db.path}: damaged, no backup taken: {damaged[0]}")
+            raise BackupRefused(
+                "{path}: damaged, no backup taken: {found}", path=db.path, found=damaged[0]
+            )
         _vacuum_into(db, partial)
         problems = file_problems(partial, quick=True)
         if problems:
-            raise DatabaseError(f"backup check failed: {problems[0]}")
+            raise DatabaseError("backup check failed: {found}", found=problems[0])
         _fsync_file(partial)
         if target.exists():  # appeared while we copied
-            raise BackupRefused(f"{target}: already exists; not overwriting it")
+            raise BackupRefused(EXISTS, path=target)
         os.replace(partial, target)
         _fsync_dir(target.parent)
     finally:
@@ -208,14 +216,16 @@ def _vacuum_into(db: Database, partial: Path) -> None:
     try:
         connection.execute("VACUUM INTO ?", (str(partial),))
     except Exception as exc:  # the driver's OperationalError: disk full, I/O error...
-        raise DatabaseError(f"backup to {partial.parent} failed: {exc}") from exc
+        raise DatabaseError(
+            "backup to {path} failed: {problem}", path=partial.parent, problem=exc
+        ) from exc
     finally:
         connection.close()
 
 
 def copy_private(source: Path, target: Path) -> None:
     if target.exists():
-        raise BackupRefused(f"{target}: already exists; not overwriting it")
+        raise BackupRefused(EXISTS, path=target)
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
     fd = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
@@ -324,8 +334,9 @@ def _checkpoint(path: Path) -> None:
         row = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         if row and row[0] == 1:
             raise BackupRefused(
-                f"{path}: database is in use by another terminal; close floorman "
-                "everywhere before restoring"
+                "{path}: database is in use by another terminal; close floorman "
+                "everywhere before restoring",
+                path=path,
             )
     except module.Error:
         return
@@ -343,19 +354,24 @@ def restore(db_path: Path, backup: Path, now: datetime) -> RestoreResult:
     """
     db_path, backup = db_path.expanduser(), backup.expanduser()
     if not backup.is_file():
-        raise BackupRefused(f"{backup}: no such backup file")
+        raise BackupRefused("{path}: no such backup file", path=backup)
     if db_path.exists() and backup.resolve() == db_path.resolve():
-        raise BackupRefused(f"{backup}: that is the database itself")
+        raise BackupRefused(ITSELF, path=backup)
     problems = file_problems(backup, quick=False)
     if problems:
-        raise BackupRefused(f"{backup}: refused, it fails the integrity check: {problems[0]}")
+        raise BackupRefused(
+            "{path}: refused, it fails the integrity check: {found}",
+            path=backup,
+            found=problems[0],
+        )
     wal, shm = _sidecars(db_path)
     aside: Path | None = None
     if db_path.exists():
         if in_use_elsewhere(db_path):
             raise BackupRefused(
-                f"{db_path}: the database is open in another floorman (a terminal or a "
-                "script); close it everywhere before restoring"
+                "{path}: the database is open in another floorman (a terminal or a "
+                "script); close it everywhere before restoring",
+                path=db_path,
             )
         _checkpoint(db_path)
         aside = db_path.with_name(
@@ -363,7 +379,7 @@ def restore(db_path: Path, backup: Path, now: datetime) -> RestoreResult:
         )
         aside_wal, _ = _sidecars(aside)
         if aside.exists() or aside_wal.exists():
-            raise BackupRefused(f"{aside}: already exists; not overwriting it")
+            raise BackupRefused(EXISTS, path=aside)
         os.rename(db_path, aside)
         # The damage mark goes with its file; the restored one is checked afresh.
         damage.checked_path(db_path).unlink(missing_ok=True)
@@ -380,7 +396,8 @@ def restore(db_path: Path, backup: Path, now: datetime) -> RestoreResult:
                 wal.unlink()
     elif wal.exists() and wal.stat().st_size > 0:
         raise BackupRefused(
-            f"{wal}: a write-ahead log without its database; move it away before restoring"
+            "{path}: a write-ahead log without its database; move it away before restoring",
+            path=wal,
         )
     else:
         wal.unlink(missing_ok=True)
@@ -402,7 +419,9 @@ def restore(db_path: Path, backup: Path, now: datetime) -> RestoreResult:
             if aside_wal.exists():
                 os.rename(aside_wal, wal)
         raise DatabaseError(
-            f"{db_path}: restore failed ({exc.strerror or exc}); the database is unchanged"
+            "{path}: restore failed ({problem}); the database is unchanged",
+            path=db_path,
+            problem=exc,
         ) from exc
     _anchor_restored(db_path)
     return RestoreResult(restored_from=backup, database=db_path, kept_aside=aside)

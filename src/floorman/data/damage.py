@@ -68,14 +68,3 @@ def check_due(db_path: Path) -> bool:
     except (OSError, ValueError):
         return True
     return not (0 <= time.time() - stamp < RECHECK_SECONDS)
-
-
-def refusal(db_path: Path) -> str | None:
-    """The one line a write on a file marked damaged gets, or None when it is not."""
-    found = damage_found(db_path)
-    if found is None:
-        return None
-    return (
-        f"{db_path}: the database file is damaged ({found}); nothing was written: run "
-        "`floorman check`, then `floorman restore` the newest good backup"
-    )

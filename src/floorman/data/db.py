@@ -23,13 +23,27 @@ from sqlalchemy.exc import DatabaseError as DriverError
 from sqlmodel import Session
 
 from floorman.data import damage
+from floorman.translated import Phrase, TranslatedError
 
 MIN_SQLITE = (3, 51, 3)
 BUSY_TIMEOUT_MS = 10_000
 
 
-class DatabaseError(RuntimeError):
-    """The database cannot be used as it is; the message says why and what to do."""
+class DatabaseError(TranslatedError, RuntimeError):
+    """The database cannot be used as it is; the message says why and what to do (a
+    message id and values, said in the language it is shown in)."""
+
+
+DAMAGED = (
+    "{path}: the database file is damaged ({found}); nothing was written: run "
+    "`floorman check`, then `floorman restore` the newest good backup"
+)
+
+
+def damaged_refusal(path: Path) -> DatabaseError | None:
+    """The one refusal a write on a file marked damaged gets, or None when it is not."""
+    found = damage.damage_found(path)
+    return None if found is None else DatabaseError(DAMAGED, path=path, found=found)
 
 
 def sqlite_module(force_old: bool = False) -> Any:
@@ -41,9 +55,11 @@ def sqlite_module(force_old: bool = False) -> Any:
     version = tuple(int(p) for p in module.sqlite_version.split("."))
     if version < MIN_SQLITE and not force_old:
         raise DatabaseError(
-            f"SQLite {module.sqlite_version} can corrupt a WAL database shared by several "
-            f"terminals (fixed in {'.'.join(map(str, MIN_SQLITE))}); install the pysqlite3 "
-            "wheel, or pass --force-old-sqlite if only one terminal uses this database"
+            "SQLite {version} can corrupt a WAL database shared by several terminals (fixed "
+            "in {fixed}); install the pysqlite3 wheel, or pass --force-old-sqlite if only "
+            "one terminal uses this database",
+            version=module.sqlite_version,
+            fixed=".".join(map(str, MIN_SQLITE)),
         )
     return module
 
@@ -79,9 +95,9 @@ class Database:
         A write the disk or another terminal refuses (read-only, busy, full, I/O error)
         rolls back and raises DatabaseError saying so: nothing is half written.
         """
-        marked = damage.refusal(self.path)
+        marked = damaged_refusal(self.path)
         if marked is not None:  # found damaged before: writing on it spreads the damage
-            raise DatabaseError(marked)
+            raise marked
         try:
             with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
                 yield session
@@ -94,7 +110,7 @@ class Database:
             # A connection opened while the disk was read-only stays read-only: drop the
             # pooled ones so the next write, once the cause is gone, opens afresh.
             self.engine.dispose()
-            raise DatabaseError(f"{self.path}: {reason}") from exc
+            raise DatabaseError("{path}: {reason}", path=self.path, reason=Phrase(reason)) from exc
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -161,7 +177,10 @@ _REFUSALS = (
 
 
 def refused_write_reason(exc: BaseException, path: Path | None = None) -> str | None:
-    """A clear message for a write SQLite refused because of the disk or a lock, else None."""
+    """A clear message for a write SQLite refused because of the disk or a lock, else None.
+
+    The message is an id (English; its Chinese in locales/zh_CN/errors.toml): say it with
+    `t()`, or put it into an error as a `translated.Phrase`."""
     detail = str(getattr(exc, "orig", exc)).lower()
     if path is not None and "unable to open" in detail and _read_only(path):
         detail = "readonly"

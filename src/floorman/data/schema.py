@@ -75,10 +75,13 @@ def migrate(db: Database) -> bool:
     return True
 
 
+NO_DATABASE = "{path}: no floorman database here; run `floorman init` first"
+
+
 def require_current(db: Database) -> None:
     """Refuse to use a database that was never initialised or needs migrating."""
     version = _user_version(db)
     if version == 0:
-        raise DatabaseError(f"{db.path}: no floorman database here; run `floorman init` first")
+        raise DatabaseError(NO_DATABASE, path=db.path)
     if version != schema_fingerprint():
-        raise DatabaseError(f"{db.path}: the schema is out of date; run `floorman init`")
+        raise DatabaseError("{path}: the schema is out of date; run `floorman init`", path=db.path)

@@ -27,6 +27,7 @@ from floorman.domain.core.context import Floor
 from floorman.domain.handover import chain as handover_chain
 from floorman.domain.operators.permissions import allowed, require
 from floorman.domain.operators.records import operators_exist
+from floorman.translated import Said
 
 HIDDEN = "(hidden: may hold personal data)"
 JOURNAL_TRIGGERS = ("journal_no_update", "journal_no_delete")
@@ -143,14 +144,16 @@ class CheckReport:
     """What `floorman check` found: problems (exit non-zero) and notes (information)."""
 
     problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    # Information for a person, said in the language it is shown in (English in JSON).
+    notes: list[Said] = field(default_factory=list)
 
     @property
     def sound(self) -> bool:
         return not self.problems
 
     def as_json(self) -> dict[str, object]:
-        return {"sound": self.sound, "problems": self.problems, "notes": self.notes}
+        notes = [note.said_in("en") for note in self.notes]
+        return {"sound": self.sound, "problems": self.problems, "notes": notes}
 
 
 def _describe_row(session: Session, seq: int) -> str:
@@ -160,7 +163,7 @@ def _describe_row(session: Session, seq: int) -> str:
     return f"journal row {seq} ({row.at.isoformat()} {row.action} by {row.actor})"
 
 
-def check_journal(session: Session) -> tuple[list[str], list[str]]:
+def check_journal(session: Session) -> tuple[list[str], list[Said]]:
     """Problems with the journal's triggers and hash chain, and notes (rows, head hash)."""
     problems: list[str] = []
     present = {
@@ -186,7 +189,11 @@ def check_journal(session: Session) -> tuple[list[str], list[str]]:
     head = session.exec(
         select(JournalEntry.seq, JournalEntry.hash).order_by(col(JournalEntry.seq).desc()).limit(1)
     ).first()
-    notes = [f"journal: {head[0]} rows, head {head[1][:16]}" if head else "journal: empty"]
+    notes = [
+        Said("journal: {rows} rows, head {head}", rows=head[0], head=head[1][:16])
+        if head
+        else Said("journal: empty")
+    ]
     return problems, notes
 
 
@@ -201,8 +208,10 @@ def run_checks(floor: Floor) -> CheckReport:
         report.notes.extend(notes)
         if not operators_exist(session):
             report.notes.append(
-                "no operators: the floor is open to anyone; create a director with "
-                "`floorman operators add NAME --role director`"
+                Said(
+                    "no operators: the floor is open to anyone; create a director with "
+                    "`floorman operators add NAME --role director`"
+                )
             )
     for name, check in list(INTEGRITY_CHECKS):
         try:

@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Static
 from floorman.clock import elapsed_seconds, mmss
 from floorman.domain.alerts import lifecycle
 from floorman.domain.alerts.templates import LOUD_SEVERITIES, SEVERITY_SYMBOLS
-from floorman.domain.alerts.views import AlertView
+from floorman.domain.alerts.views import STATE_LABELS, AlertView
 from floorman.domain.core.states import AlertState
 from floorman.i18n import t
 from floorman.messages import DatabaseChanged, Tick
@@ -42,12 +42,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("text", "Alert", flex=30),
     Column("ack", "Acknowledged by", short="Acked by", drop=1),
 )
-# How each state reads here ("acknowledged" alone is already the handover's word).
-STATE_LABELS = {
-    AlertState.ACTIVE: "Active",
-    AlertState.ACKNOWLEDGED: "Acked",
-    AlertState.RESOLVED: "Resolved",
-}
 STATE_STYLES = {
     AlertState.ACTIVE: "bold",
     AlertState.ACKNOWLEDGED: "",

@@ -22,15 +22,14 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from floorman.clock import mmss
-from floorman.config import Config
 from floorman.domain.away import actions as away_actions
 from floorman.domain.away import views as away_views
-from floorman.domain.away.rules import BAND_SYMBOLS
+from floorman.domain.away.rules import BAND_SYMBOLS, reason_label
 from floorman.domain.away.views import SlipView
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.states import AwayBand, SlipApproval, SlipStatus
-from floorman.i18n import language, t
+from floorman.i18n import t
 from floorman.messages import DatabaseChanged, Tick
 from floorman.screens.base import CursorOnRow, FloormanScreen
 from floorman.screens.forms import Field, FormModal, confirm_then
@@ -84,14 +83,6 @@ def left_cell(view: SlipView) -> str:
     if view.over_seconds:
         return t("over {time}", time=mmss(view.over_seconds))
     return t("left {time}", time=mmss(view.left_seconds))
-
-
-def reason_label(config: Config, key: str) -> str:
-    """A reason key as the configured words in the current language."""
-    reason = config.reason(key)
-    if reason is None:
-        return t(key)
-    return reason.zh if language() == "zh" else reason.en
 
 
 def row_cells(view: SlipView, reason: str) -> tuple[str | Text, ...]:
@@ -387,4 +378,4 @@ class ExtendModal(FormModal):
 def minutes_more(text: str) -> None:
     """The extension's minutes: a whole number (the domain checks the limit)."""
     if not text.strip().isdigit():
-        raise FloorError(t("Minutes must be a whole number"))
+        raise FloorError("Minutes must be a whole number")

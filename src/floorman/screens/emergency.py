@@ -367,7 +367,7 @@ class EmergencyScreen(FloormanScreen):
             if action == "defer" and not text.strip():
                 # The domain takes a deferral without a note (scripts); on the floor the
                 # note is what the next shift reads, so the prompt insists on one.
-                raise FloorError(t("Say what is deferred and why"))
+                raise FloorError("Say what is deferred and why")
             return lifecycle.step_action(self.floor, ref, number, action, text)
 
         def after(result: Any) -> None:

@@ -130,9 +130,9 @@ class ReportsScreen(FloormanScreen):
             try:
                 days.append(date.fromisoformat(text))
             except ValueError as exc:
-                raise FloorError(t("'{text}' is not a date like 2026-11-23", text=text)) from exc
+                raise FloorError("'{text}' is not a date like 2026-11-23", text=text) from exc
         if days[1] < days[0]:
-            raise FloorError(t("the range ends before it starts"))
+            raise FloorError("the range ends before it starts")
         start = datetime.combine(days[0], time(0), tzinfo=zone)
         end = datetime.combine(days[1] + timedelta(days=1), time(0), tzinfo=zone)
         now = self.floor.clock.now()

@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input, Label, Static
 
-from floorman.domain.core.errors import FloorError
+from floorman.domain.core.errors import FloorError, Word
 from floorman.domain.staffing.defaults import (
     DEFAULT_ANSWER_WITHIN_SECONDS,
     DEFAULT_MAX_OCCUPANCY,
@@ -74,7 +74,7 @@ def _number(text: str, label: str) -> float:
     try:
         value = float(text.strip())
     except ValueError as exc:
-        raise FloorError(t("{field}: not a number", field=t(label))) from exc
+        raise FloorError("{field}: not a number", field=Word(label)) from exc
     return value
 
 

@@ -335,7 +335,7 @@ def expected_minutes(text: str) -> int | None:
     try:
         return int(text.strip()) if text.strip() else None
     except ValueError as exc:
-        raise FloorError(t("Expected minutes must be a whole number")) from exc
+        raise FloorError("Expected minutes must be a whole number") from exc
 
 
 def registration(values: dict[str, str]) -> Registration:

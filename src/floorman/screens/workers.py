@@ -66,7 +66,7 @@ def storage_text(error: BaseException) -> str:
         return str(error)
     reason = refused_write_reason(error)
     if reason is not None:
-        return reason
+        return t(reason)
     return str(getattr(error, "orig", None) or error)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from floorman.domain.core.context import Floor
+from floorman.i18n import t
 from floorman.service.lock import running_pid
 
 STALE_AFTER_SECONDS = 30  # a running service that wrote nothing for this long is stuck
@@ -140,41 +141,63 @@ def status(floor: Floor) -> dict[str, Any]:
 
 
 def status_lines(report: dict[str, Any]) -> list[str]:
-    """The same as short lines for a person (and for `systemctl status` logs)."""
+    """The same as short lines for a person (and for `systemctl status` logs), in the
+    run's language."""
     service = report["service"]
     if service["running"]:
-        state = f"running (pid {service['pid']}) since {service['started_at']}"
+        state = t("running (pid {pid}) since {at}", pid=service["pid"], at=service["started_at"])
         if service["stale"]:
-            state += f"; NOT RESPONDING: last sign of life {service['updated_at']}"
+            state += t("; NOT RESPONDING: last sign of life {at}", at=service["updated_at"])
     else:
-        state = "not running" + (
-            f" (stopped {service['stopped_at']})" if service["stopped_at"] else ""
-        )
-    lines = [f"floorman service on {report['database']}: {state}"]
+        state = t("not running")
+        if service["stopped_at"]:
+            state += t(" (stopped {at})", at=service["stopped_at"])
+    lines = [t("floorman service on {path}: {state}", path=report["database"], state=state)]
     scheduler = service.get("scheduler") or {}
     if service["running"]:
         lines.append(
-            f"  alert scheduler: {scheduler.get('state', '?')}, "
-            f"{scheduler.get('jobs', 0)} pending alert job(s)"
+            t(
+                "  alert scheduler: {state}, {count} pending alert job(s)",
+                state=t(str(scheduler.get("state", "?"))),
+                count=scheduler.get("jobs", 0),
+            )
         )
     if service.get("web"):
-        lines.append(f"  web: {service['web'].get('url')}")
+        lines.append(t("  web: {url}", url=service["web"].get("url")))
     for feed in report["feeds"]:
-        lag = f", {feed['lag_bytes']} bytes behind" if feed.get("lag_bytes") is not None else ""
-        error = f", last error: {feed['last_error']}" if feed.get("last_error") else ""
+        lag = ""
+        if feed.get("lag_bytes") is not None:
+            lag = t(", {count} bytes behind", count=feed["lag_bytes"])
+        error = (
+            t(", last error: {error}", error=feed["last_error"]) if feed.get("last_error") else ""
+        )
         lines.append(
-            f"  feed {feed['source']} ({feed['kind']} {feed['target']}): "
-            f"{feed.get('state')}{lag}{error}"
+            t(
+                "  feed {source} ({kind} {target}): {state}",
+                source=feed["source"],
+                kind=feed["kind"],
+                target=feed["target"],
+                state=t(str(feed.get("state"))),
+            )
+            + lag
+            + error
         )
     fired = report["last_alert_fired"]
-    lines.append(
-        "  last alert fired: "
-        + (f"{fired['at']} {fired['kind']} {fired['subject']} ({fired['by']})" if fired else "none")
+    said = (
+        f"{fired['at']} {t(fired['kind'])} {fired['subject']} ({fired['by']})"
+        if fired
+        else t("none")
     )
+    lines.append(t("  last alert fired: {alert}", alert=said))
     backup = report["last_backup"]
-    lines.append("  last backup: " + (f"{backup['at']} {backup['path']}" if backup else "none"))
+    said = f"{backup['at']} {backup['path']}" if backup else t("none")
+    lines.append(t("  last backup: {backup}", backup=said))
     check = report["last_check"]
     if check:
-        verdict = "sound" if check["sound"] else "PROBLEMS: " + "; ".join(check["problems"][:3])
-        lines.append(f"  last daily check: {check['at']} {verdict}")
+        verdict = (
+            t("sound")
+            if check["sound"]
+            else t("PROBLEMS: {problems}", problems="; ".join(check["problems"][:3]))
+        )
+        lines.append(t("  last daily check: {at} {verdict}", at=check["at"], verdict=verdict))
     return lines

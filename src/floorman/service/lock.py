@@ -45,8 +45,9 @@ class ServiceLock:
             pid = _holder(fd)
             os.close(fd)
             raise ServiceAlreadyRunning(
-                f"{self.path.parent / self.path.name.removesuffix('.serve.lock')}: "
-                f"a floorman service already runs on this database (pid {pid})"
+                "{path}: a floorman service already runs on this database (pid {pid})",
+                path=self.path.parent / self.path.name.removesuffix(".serve.lock"),
+                pid=pid,
             ) from None
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())

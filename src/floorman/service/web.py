@@ -33,7 +33,9 @@ def parse_address(value: str) -> tuple[str, int]:
     host, sep, port_text = value.rpartition(":")
     host = host.strip("[]")
     if not sep or not host or not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise FloorError(f"--web {value!r}: give HOST:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:8080")
+        raise FloorError(
+            "--web {value}: give HOST:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:8080", value=repr(value)
+        )
     return host, int(port_text)
 
 
@@ -129,9 +131,11 @@ class FloorWeb:
         """At start: an open floor on a network address is refused, saying what to do."""
         if not self.console_allowed():
             raise FloorError(
-                f"--web {self.host}:{self.port}: this floor has no operators, so anyone on the "
-                "network could act on it; create a director first (floorman operators add NAME "
-                "--role director), serve on 127.0.0.1, or pass --allow-open-floor"
+                "--web {host}:{port}: this floor has no operators, so anyone on the network "
+                "could act on it; create a director first (floorman operators add NAME --role "
+                "director), serve on 127.0.0.1, or pass --allow-open-floor",
+                host=self.host,
+                port=self.port,
             )
 
     async def start(self) -> None:

@@ -8,8 +8,16 @@ from typing import Any
 
 from floorman.data.tables.floor import Alert
 from floorman.domain.alerts.templates import localized
-from floorman.domain.core.states import AlertKind
+from floorman.domain.core.states import AlertKind, AlertState
 from floorman.i18n import t
+
+# How each state reads on the alerts panel and in `floorman alerts list` ("acknowledged"
+# alone is already the handover's word).
+STATE_LABELS = {
+    AlertState.ACTIVE: "Active",
+    AlertState.ACKNOWLEDGED: "Acked",
+    AlertState.RESOLVED: "Resolved",
+}
 
 
 def who(name: str, staff_no: str) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from floorman.config import Config
 from floorman.domain.core.states import AwayBand
+from floorman.i18n import language, t
 
 BAND_SYMBOLS: dict[str, str] = {
     AwayBand.OK: "·",
@@ -70,3 +71,12 @@ def reason_limit(config: Config, reason: str) -> int:
     """The limit of a configured reason, else the default limit (stored on a new slip)."""
     configured = config.reason(reason)
     return configured.limit_seconds if configured else config.away.default_limit_seconds
+
+
+def reason_label(config: Config, key: str) -> str:
+    """A reason key as the configured words in the current language (the away board and
+    `floorman away list` say it alike)."""
+    reason = config.reason(key)
+    if reason is None:
+        return t(key)
+    return reason.zh if language() == "zh" else reason.en

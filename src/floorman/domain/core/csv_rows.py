@@ -34,7 +34,7 @@ def read_rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, Row]]:
         data = path.read_bytes()
     except OSError as exc:
         raise FloorError(
-            "{path}: cannot be read: {strerror}", path=path, strerror=exc.strerror
+            "{path}: cannot be read: {strerror}", path=path, strerror=exc
         ) from exc
     try:
         content = data.decode("utf-8-sig")

@@ -128,6 +128,6 @@ def write_csv(
         raise FloorError(
             "{path}: cannot be written: {strerror_or_exc}",
             path=path,
-            strerror_or_exc=f"{exc.strerror or exc}",
+            strerror_or_exc=exc,
         ) from exc
     return count

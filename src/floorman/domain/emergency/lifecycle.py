@@ -19,7 +19,7 @@ from floorman.data.tables.emergency import Emergency, EmergencyStep
 from floorman.data.tables.sync import HqNotice
 from floorman.domain import alerts
 from floorman.domain.core.context import Floor
-from floorman.domain.core.errors import FloorError, Word
+from floorman.domain.core.errors import FloorError, Word, Words
 from floorman.domain.core.states import AlertKind, AlertSeverity, EmergencyStatus, StepState
 from floorman.domain.core.text import clean
 from floorman.domain.emergency.checklists import Checklist, ChecklistSet, load_checklists
@@ -353,7 +353,8 @@ def close(floor: Floor, ref: str) -> EmergencyView:
         untouched = [s.number for s in steps if s.state == StepState.OPEN]
         if untouched:
             raise FloorError(
-                "steps not yet done, skipped or deferred: " + ", ".join(str(n) for n in untouched)
+                "steps not yet done, skipped or deferred: {steps}",
+                steps=Words(str(n) for n in untouched),
             )
         deferred = [s.number for s in steps if s.state == StepState.DEFERRED]
         status = EmergencyStatus.COMPLETE_WITH_DEFERRED if deferred else EmergencyStatus.COMPLETE

@@ -263,13 +263,4 @@ def _person_in(said: str, people: dict[int, RollCallEntryView], lang: str) -> st
 
 def _counts(counts: StepCounts, tr: Callable[..., str]) -> str:
     """'4 done, 1 skipped, 2 deferred, 3 not done of 10' in the report's language."""
-    text = tr(
-        "{done} done, {skipped} skipped, {deferred} deferred, {not_done} not done",
-        done=counts.done,
-        skipped=counts.skipped,
-        deferred=counts.deferred,
-        not_done=counts.not_done,
-    )
-    if counts.open:
-        text += tr(", {count} open", count=counts.open)
-    return text + tr(" of {total}", total=counts.total)
+    return counts.text(tr)

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
@@ -16,6 +16,7 @@ from floorman.data.tables.emergency import Emergency, EmergencyEvent, EmergencyS
 from floorman.domain.core.lookup import by_id_prefix
 from floorman.domain.core.states import EmergencyStatus, StepState
 from floorman.domain.core.text import clean
+from floorman.i18n import t
 
 # How long a closed emergency stays listed on the emergencies panel.
 KEPT_IN_SIGHT_DAYS = 7
@@ -107,17 +108,19 @@ class StepCounts:
             "total": self.total,
         }
 
-    def text(self) -> str:
-        """'4 done, 1 skipped, 2 deferred, 3 not done' (open steps too while running)."""
-        parts = [
-            f"{self.done} done",
-            f"{self.skipped} skipped",
-            f"{self.deferred} deferred",
-            f"{self.not_done} not done",
-        ]
+    def text(self, tr: Callable[..., str] = t) -> str:
+        """'4 done, 1 skipped, 2 deferred, 3 not done of 10' (open steps too while running),
+        said by `tr` (the current language; the report passes its own)."""
+        text = tr(
+            "{done} done, {skipped} skipped, {deferred} deferred, {not_done} not done",
+            done=self.done,
+            skipped=self.skipped,
+            deferred=self.deferred,
+            not_done=self.not_done,
+        )
         if self.open:
-            parts.append(f"{self.open} open")
-        return ", ".join(parts) + f" of {self.total}"
+            text += tr(", {count} open", count=self.open)
+        return text + tr(" of {total}", total=self.total)
 
 
 def count_steps(steps: Iterable[StepView]) -> StepCounts:

@@ -187,7 +187,7 @@ class FeedFollower:
             raise FloorError(
                 "{path}: cannot be read: {strerror}",
                 path=path,
-                strerror=exc.strerror,
+                strerror=exc,
             ) from exc
         with handle:
             handle.seek(position.offset)

@@ -18,6 +18,7 @@ from floorman.domain.core.states import Role
 from floorman.domain.operators.records import find_operator, operators_exist
 from floorman.domain.operators.roles import FLOOR_STAFF, at_least, role_name
 from floorman.domain.operators.trusted import journal_disagrees
+from floorman.translated import Phrase, Said
 
 # action -> the roles that may do it. Domain functions call require(floor, action).
 PERMISSIONS: dict[str, tuple[Role, ...]] = {
@@ -107,9 +108,10 @@ def require_feed_key(config: Config, presented: str | None) -> None:
         raise PermissionDenied("wrong feed key (FLOORMAN_FEED_KEY): nothing was recorded")
 
 
-def _describe(action: str) -> str:
+def _describe(action: str) -> Said | str:
+    """The action as a person says it, with its id: said in the refusal's language."""
     name = ACTION_NAMES.get(action)
-    return f"{name} ({action})" if name else action
+    return Said("{name} ({action})", name=Phrase(name), action=action) if name else action
 
 
 def _needs(action: str) -> str:
@@ -199,10 +201,13 @@ def require(floor: Floor, action: str, *, session: Session | None = None) -> str
         return _decide(floor, action, session)
     except DBAPIError as exc:
         # Fail closed: a check that could not be made is never "allowed".
-        reason = refused_write_reason(exc, floor.db.path) or f"database error: {exc.orig}"
-        reason = reason.replace("nothing was written", "nothing was done")
+        found = refused_write_reason(exc, floor.db.path)
+        reason = Phrase(found.split(";")[0]) if found else exc.orig
         raise DatabaseError(
-            f"{floor.db.path}: could not check who may {_describe(action)}: {reason}"
+            "{path}: could not check who may {action}: {reason}; nothing was done",
+            path=floor.db.path,
+            action=_describe(action),
+            reason=reason,
         ) from exc
 
 

@@ -93,7 +93,7 @@ def export_report(
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise FloorError(
-            "{folder}: cannot be created: {strerror}", folder=folder, strerror=exc.strerror
+            "{folder}: cannot be created: {strerror}", folder=folder, strerror=exc
         ) from exc
     written = []
     for path, (header, rows) in files.items():

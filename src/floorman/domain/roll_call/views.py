@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from floorman.data.tables.roll_call import RollCall, RollCallEntry
 from floorman.data.tables.visitors import Visitor
 from floorman.domain.core.states import PersonKind
-from floorman.i18n import t, translate
+from floorman.i18n import cells, fit, t, translate
 
 # What an entry shows once its name is gone (a purged visitor).
 NO_NAME = "(purged)"
@@ -220,22 +220,31 @@ def roll_call_view(session: Session, roll: RollCall) -> RollCallView:
 
 
 def roll_call_text(view: RollCallView, zone: ZoneInfo) -> str:
-    """The roll call as plain text to print or read out: [x] safe, [ ] not yet."""
+    """The roll call as plain text to print or read out, in the current language: [x]
+    safe, [ ] not yet; the kind column as wide as its longest word (CJK counted twice)."""
 
     def local(when: datetime) -> str:
         return when.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
-    out = [
-        f"ROLL CALL {view.short_id}  started {local(view.started_at)} by {view.started_by}"
-        + (f"  ({view.reason})" if view.reason else ""),
-        f"{view.people} people, {view.missing} not yet safe"
-        + (f"; closed {local(view.closed_at)}" if view.closed_at else ""),
-        "",
-    ]
-    for entry in view.entries:
+    started = t(
+        "ROLL CALL {id}  started {time} by {name}",
+        id=view.short_id,
+        time=local(view.started_at),
+        name=view.started_by,
+    )
+    if view.reason:
+        started += t("  ({reason})", reason=view.reason)
+    counted = t("{people} people, {missing} not yet safe", people=view.people, missing=view.missing)
+    if view.closed_at:
+        counted += t("; closed {time}", time=local(view.closed_at))
+    kinds = [t(str(entry.kind)) for entry in view.entries]
+    kind_width = max((cells(kind) for kind in kinds), default=0)
+    out = [started, counted, ""]
+    for entry, kind in zip(view.entries, kinds, strict=True):
         mark = "[x]" if entry.safe_at else "[ ]"
-        safe = f"  safe {local(entry.safe_at)} ({entry.safe_by})" if entry.safe_at else ""
-        out.append(
-            f"{mark} {entry.position:>3}  {entry.kind:<7} {entry.name}  {entry.location}{safe}"
-        )
+        safe = ""
+        if entry.safe_at:
+            safe = "  " + t("safe {time} ({name})", time=local(entry.safe_at), name=entry.safe_by)
+        shown_kind = fit(kind, kind_width)
+        out.append(f"{mark} {entry.position:>3}  {shown_kind} {entry.name}  {entry.location}{safe}")
     return "\n".join(out) + "\n"
