@@ -128,8 +128,9 @@ async def test_a_failing_feed_is_restarted_with_back_off(small_floor, short_dir)
     await service.start(paused=True)
     try:
         health = service.feeds[0].health
-        wait_for(lambda: health.restarts >= 1)
-        assert health.state == "restarting in 1 s"
+        # The first back-off lasts a second: long enough to be seen between two looks.
+        wait_for(lambda: health.state == "restarting in 1 s")
+        assert health.restarts >= 1
         assert "missing.csv" in health.last_error
         report = status(service.floor)
         assert report["feeds"][0]["restarts"] >= 1

@@ -103,10 +103,12 @@ class FeedRunner:
                 failures = 0
             except Exception as exc:  # any failure: log it, back off, start again
                 failures += 1
-                self.health.restarts += 1
-                self.health.last_error = " ".join(str(exc).split())[:300] or type(exc).__name__
                 wait = backoff_seconds(failures)
+                # Error and state before the count: whoever sees a restart counted (the
+                # status line, a test) sees why and when it runs again.
+                self.health.last_error = " ".join(str(exc).split())[:300] or type(exc).__name__
                 self.health.state = f"restarting in {wait:.0f} s"
+                self.health.restarts += 1
                 log.warning(
                     "feed %s failed (%s); restarting in %.0f s",
                     self.feed.source,
