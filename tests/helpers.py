@@ -90,6 +90,7 @@ def _in_this_interpreter(
     put back afterwards; an exit (argparse's) is its status, as for a process."""
     import io
 
+    from floorman import i18n
     from floorman.__main__ import main
 
     def stream(text: str = "") -> io.TextIOWrapper:
@@ -102,6 +103,9 @@ def _in_this_interpreter(
     os.environ.update(_environment(env, base=saved_environ))
     sys.stdin, sys.stdout, sys.stderr = stream(stdin or ""), out, err
     opened_before = _open_databases()
+    # A process's language ends with it: `--lang zh` here must not leave the next test's
+    # messages in Chinese (the command sets the language it speaks when it starts).
+    spoken = i18n.language()
     try:
         status = main(argv)
     except SystemExit as stop:
@@ -109,6 +113,7 @@ def _in_this_interpreter(
         status = code if isinstance(code, int) else (0 if code is None else 1)
     finally:
         sys.stdin, sys.stdout, sys.stderr = saved_streams
+        i18n.set_language(spoken)
         os.environ.clear()
         os.environ.update(saved_environ)
         # A process's exit closes its database; here the command's connections are closed
