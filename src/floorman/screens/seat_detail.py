@@ -21,7 +21,18 @@ from floorman.i18n import t
 from floorman.screens.base import FloormanModal
 from floorman.screens.floor_actions import act_on_slip, report_fault, slip_at_seat
 from floorman.screens.workers import reload_worker
+from floorman.widgets.fitted_columns import Column, FittedColumns
 from floorman.widgets.fitting_footer import FittingFooter
+
+# The day's history of the seat, newest first.
+HISTORY_COLUMNS = (
+    Column("at", "Time"),
+    Column("state", "State"),
+    Column("event", "Event"),
+    Column("agent", "Agent"),
+    Column("reason", "Reason"),
+    Column("source", "Source"),
+)
 
 
 class SeatDetailScreen(FloormanModal):
@@ -53,8 +64,9 @@ class SeatDetailScreen(FloormanModal):
         yield FittingFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns(t("Time"), t("State"), t("Event"), t("Agent"), t("Reason"), t("Source"))
+        # Widths from the rows shown (widgets.fitted_columns), never the DataTable's own
+        # measuring when idle: a picture taken between showed `07:5` for `07:58:01`.
+        self.columns = FittedColumns(self.query_one(DataTable), HISTORY_COLUMNS)
         self.load()
 
     @reload_worker("seat-detail")
@@ -88,10 +100,8 @@ class SeatDetailScreen(FloormanModal):
         if view.reason:
             summary += " · " + view.reason
         self.query_one("#seat-summary", Static).update(summary)
-        table = self.query_one(DataTable)
-        table.clear()
-        for row in reversed(history):
-            table.add_row(
+        rows = [
+            (
                 row.at.astimezone(zone).strftime("%H:%M:%S"),
                 f"{STATE_LETTERS[row.state]} {t(row.state)}",
                 t(row.event),
@@ -99,6 +109,13 @@ class SeatDetailScreen(FloormanModal):
                 row.reason or "",
                 t(row.source),
             )
+            for row in reversed(history)
+        ]
+        table = self.query_one(DataTable)
+        if not self.columns.fit(rows):
+            table.clear()
+        for cells in rows:
+            table.add_row(*self.columns.cells(cells))
 
     # ------------------------------------------------------------------ acting
     def action_act(self, verb: str) -> None:
