@@ -171,3 +171,35 @@ def test_import_init_backup_and_restore_say_what_they_did_in_chinese(
     assert said.startswith(f"已用 {backup} 恢复 {cli_floor / 'floor.db'}\n原数据库保留为 ")
     assert _out(capsys, "--lang", "zh", "init").startswith("数据库已就绪：")
     assert _out(capsys, "init").startswith("database ready: ")
+
+
+def test_visitors_and_attendance_say_what_they_did_in_the_run_language(
+    capsys, cli_floor: Path, tmp_path: Path
+) -> None:
+    """A registration, the visitors list, a roster import and a sign-in by hand."""
+    register = [
+        "visitors", "register", "--name", "Zhang Wei", "--org", "Billing", "--category",
+        "internal", "--purpose", "audit", "--host", "Li Na",
+    ]  # fmt: skip
+    english = _out(capsys, *register)
+    assert english.strip().endswith(" registered, pending approval")
+    chinese = _out(capsys, "--lang", "zh", *register)
+    assert chinese.strip().endswith(" 已登记，待审批")
+    listed_en = _out(capsys, "visitors", "list")
+    assert "pending" in listed_en and " host Li Na escort - phone -" in listed_en
+    listed_zh = _out(capsys, "--lang", "zh", "visitors", "list")
+    assert "待审批" in listed_zh and " 接待人 Li Na 陪同 - 电话 -" in listed_zh
+    _chinese_only(listed_zh, "Billing")
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("staff_no,day,start,end\n1001,2026-12-01,08:00,16:00\n", encoding="utf-8")
+    assert _out(capsys, "attendance", "roster", str(roster)).strip() == "imported 1 shift"
+    assert _out(capsys, "--lang", "zh", "attendance", "roster", str(roster)).strip() == (
+        "已导入 1 个班次"
+    )
+    signed = _out(
+        capsys, "--lang", "zh", "attendance", "sign-in", "1001", "--at", "2026-12-01T08:02"
+    )
+    expected = "1001 Li Na：已于 08:02 记录签到（班次 2026-12-01 08:00-16:00）"
+    assert signed.strip().startswith(expected), signed
+    _chinese_only(signed)

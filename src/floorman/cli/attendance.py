@@ -9,6 +9,7 @@ from typing import Any
 
 from floorman.cli.common import force_option, open_floor, print_json
 from floorman.domain.core import bounds
+from floorman.i18n import t
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -57,7 +58,7 @@ def cmd_roster(args: argparse.Namespace) -> int:
     from floorman.domain.attendance.roster import import_roster
 
     count = import_roster(open_floor(args, authenticate=True), args.file)
-    print(f"imported {count} shift{'' if count == 1 else 's'}")
+    print(t("imported 1 shift") if count == 1 else t("imported {count} shifts", count=count))
     return 0
 
 
@@ -69,7 +70,7 @@ def cmd_mark(args: argparse.Namespace) -> int:
     zone = floor.config.zone()
     at = parse_instant(args.at, zone) if args.at else floor.clock.now()
     result = mark(floor, args.staff_no, args.kind, at, args.note)
-    what = "sign-in" if result.kind == "sign_in" else "sign-out"
+    what = t("sign-in") if result.kind == "sign_in" else t("sign-out")
     shift = (
         f"{result.shift_starts_at.astimezone(zone):%Y-%m-%d %H:%M}-"
         f"{result.shift_ends_at.astimezone(zone):%H:%M}"
@@ -77,12 +78,28 @@ def cmd_mark(args: argparse.Namespace) -> int:
     who = f"{result.staff_no} {result.name}"
     if result.already_at is not None:
         # Not an error: a second sign-in from a script or a double press changes nothing.
+        already = f"{result.already_at.astimezone(zone):%H:%M}"
         print(
-            f"{who}: {what} already recorded at {result.already_at.astimezone(zone):%H:%M} "
-            f"for the shift {shift}; nothing new recorded"
+            t(
+                "{who}: {what} already recorded at {at} for the shift {shift}; nothing new "
+                "recorded",
+                who=who,
+                what=what,
+                at=already,
+                shift=shift,
+            )
         )
     else:
-        print(f"{who}: {what} recorded at {at.astimezone(zone):%H:%M} for the shift {shift}")
+        when = f"{at.astimezone(zone):%H:%M}"
+        print(
+            t(
+                "{who}: {what} recorded at {at} for the shift {shift}",
+                who=who,
+                what=what,
+                at=when,
+                shift=shift,
+            )
+        )
     return 0
 
 
@@ -133,7 +150,11 @@ def cmd_month(args: argparse.Namespace) -> int:
     with floor.db.read() as session:
         if args.csv:
             count = export_month(session, floor, year, month, args.csv, force=args.force)
-            print(f"wrote {count} agent{'' if count == 1 else 's'} to {args.csv}")
+            print(
+                t("wrote 1 agent to {path}", path=args.csv)
+                if count == 1
+                else t("wrote {count} agents to {path}", count=count, path=args.csv)
+            )
             return 0
         rows = month_summary(session, floor, year, month)
     if args.json:
@@ -163,5 +184,5 @@ def cmd_leave_decide(args: argparse.Namespace) -> int:
     leave = decide_leave(
         open_floor(args, authenticate=True), args.leave_id, args.approve, args.note
     )
-    print(f"{leave.id} {leave.status}")
+    print(f"{leave.id} {t(str(leave.status))}")
     return 0

@@ -16,6 +16,7 @@ from typing import Any
 
 from floorman.cli.common import force_option, open_floor, print_json
 from floorman.domain.core import bounds
+from floorman.i18n import cells, t
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -134,7 +135,7 @@ def _print_visitor(view: Any, as_json: bool) -> None:
     if as_json:
         print_json(view.as_json())
     else:
-        print(f"{view.short_id} {view.state} {view.name} ({view.organisation})")
+        print(f"{view.short_id} {t(str(view.state))} {view.name} ({view.organisation})")
 
 
 def _line(view: Any, now: Any, zone: Any) -> str:
@@ -142,11 +143,22 @@ def _line(view: Any, now: Any, zone: Any) -> str:
         return when.astimezone(zone).strftime("%m-%d %H:%M") if when else "-"
 
     flag = "!" if view.overstayed(now) else ("W" if view.watch_match else " ")
+    words = t(
+        "{name} ({organisation}) host {host} escort {escort} phone {phone} id {id_number} "
+        "in {checked_in} out {checked_out}",
+        name=view.name,
+        organisation=view.organisation,
+        host=view.host,
+        escort=view.escort or "-",
+        phone=view.phone or "-",
+        id_number=view.id_number or "-",
+        checked_in=hhmm(view.checked_in_at),
+        checked_out=hhmm(view.checked_out_at),
+    )
+    state, category = t(str(view.state)), t(str(view.category))
     return (
-        f"{view.short_id} {flag} {view.state:<9} {view.category:<8} {view.badge or '-':<6} "
-        f"{view.name} ({view.organisation}) host {view.host} escort {view.escort or '-'} "
-        f"phone {view.phone or '-'} id {view.id_number or '-'} "
-        f"in {hhmm(view.checked_in_at)} out {hhmm(view.checked_out_at)}\n"
+        f"{view.short_id} {flag} {state}{' ' * max(1, 10 - cells(state))}"
+        f"{category}{' ' * max(1, 9 - cells(category))}{view.badge or '-':<6} {words}\n"
     )
 
 
@@ -165,8 +177,8 @@ def cmd_register(args: argparse.Namespace) -> int:
     if args.json:
         print_json(view.as_json())
     else:
-        watch = "  WATCH LIST MATCH: the duty manager is alerted" if view.watch_match else ""
-        print(f"{view.id} registered, pending approval{watch}")
+        watch = t("  WATCH LIST MATCH: the duty manager is alerted") if view.watch_match else ""
+        print(t("{id} registered, pending approval", id=view.id) + watch)
     return 0
 
 
@@ -242,7 +254,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         require_personal(floor, session=session)
         require(floor, "visitor.export", session=session)
         count = export_csv(session, args.csv, force=args.force)
-    print(f"exported {count} visitors to {args.csv}")
+    print(t("exported {count} visitors to {path}", count=count, path=args.csv))
     return 0
 
 
@@ -256,7 +268,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"purged": result.count, "visitor_ids": list(result.visitor_ids)})
     else:
-        print(f"purged the personal data of {result.count} visitors")
+        print(t("purged the personal data of {count} visitors", count=result.count))
     return 0
 
 
@@ -267,7 +279,7 @@ def cmd_list_add(args: argparse.Namespace) -> int:
         open_floor(args, authenticate=True), args.kind, name=args.name,
         organisation=args.org, phone=args.phone, reason=args.reason,
     )
-    print(f"{entry.id} added to the {args.kind} list")
+    print(t("{id} added to the {kind} list", id=entry.id, kind=t(args.kind)))
     return 0
 
 
@@ -284,8 +296,14 @@ def cmd_list_show(args: argparse.Namespace) -> int:
         return 0
     for e in entries:
         print(
-            f"{e.id[:8]} name {e.name or '-'} org {e.organisation or '-'} "
-            f"phone {e.phone or '-'}  {e.reason}"
+            t(
+                "{id} name {name} org {organisation} phone {phone}  {reason}",
+                id=e.id[:8],
+                name=e.name or "-",
+                organisation=e.organisation or "-",
+                phone=e.phone or "-",
+                reason=e.reason,
+            )
         )
     return 0
 
@@ -294,7 +312,7 @@ def cmd_list_remove(args: argparse.Namespace) -> int:
     from floorman.domain.visitors.lists import remove_list_entry
 
     entry = remove_list_entry(open_floor(args, authenticate=True), args.entry, args.kind)
-    print(f"{entry.id} removed from the {entry.kind} list")
+    print(t("{id} removed from the {kind} list", id=entry.id, kind=t(entry.kind)))
     return 0
 
 
