@@ -229,8 +229,6 @@ class EmergencyScreen(FloormanScreen):
         title = self.query_one("#emergency-title", Static)
         wording = self.query_one("#emergency-wording", Static)
         roll = self.query_one("#emergency-roll", Static)
-        # No emergency to show (none started yet): no empty wording box and step table.
-        self.query_one("#emergency-detail").display = view is not None
         if view is None:
             title.update("")
             wording.update("")
