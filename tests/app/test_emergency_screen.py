@@ -162,7 +162,10 @@ async def test_a_long_step_reads_in_full_and_who_when_assigned_stay_in_sight(
         assert all(word in header for word in ("State", "Step", "By", "At", "Assigned"))
         assert "x done" in table_lines(app)[1] and "duty1" in table_lines(app)[1]
         await pilot.press("down", "down", "down", "down", "down")  # step 6
-        await pilot.pause()
+        for _ in range(50):  # the detail follows the cursor on the next message round
+            await pilot.pause()
+            if FIRE_STEP_6 in detail_text(app):
+                break
         assert FIRE_STEP_6 in detail_text(app)
         assert "Step 6 ·   open" in detail_text(app)
         await pilot.press("a")
