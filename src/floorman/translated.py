@@ -124,7 +124,7 @@ def said(value: object, lang: str | None = None) -> object:
     """`value` as shown in a message in `lang`: vocabulary words and errors translated,
     anything else (names, ids, numbers) as given."""
     lang = lang or language()
-    if isinstance(value, Said | TranslatedError):
+    if isinstance(value, Said | TranslatedError | Finding):
         return value.said_in(lang)
     if isinstance(value, Words):
         return translate(lang, ", ").join(translate(lang, word) for word in value)
@@ -137,6 +137,31 @@ def said(value: object, lang: str | None = None) -> object:
     if isinstance(value, OSError):
         return os_error_text(value, lang)
     return value
+
+
+class Finding(str):
+    """What a check found, as a message id and values that is also its English text.
+
+    `floorman check`'s problems are compared, counted, joined into the daily check's
+    alert and written to JSON as text (English, like the journal); shown to a person they
+    are said in the language of the moment, like a `Said`."""
+
+    said: Said
+
+    def __new__(cls, message: str, /, **values: object) -> Finding:
+        said_as = Said(message, **values)
+        finding = super().__new__(cls, said_as.said_in("en"))
+        finding.said = said_as
+        return finding
+
+    def said_in(self, lang: str) -> str:
+        """The finding in `lang`, its values said in it too."""
+        return self.said.said_in(lang)
+
+    @classmethod
+    def of(cls, error: TranslatedError) -> Finding:
+        """A refusal (a damaged key file...) kept as a finding."""
+        return cls(error.message_id, **error.values)
 
 
 class TranslatedError(Exception):

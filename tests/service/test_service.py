@@ -117,7 +117,9 @@ async def test_a_failed_daily_check_raises_a_severe_alert_once(small_floor, cloc
         clock.advance(1)
         fired = await service.scheduler.run_due()
         assert [(a.kind, a.severity) for a in fired] == [("service.check", "severe")]
-        assert "journal_no_update" in fired[0].message
+        # How many, and where to read them in the floor's language (the log names them).
+        assert "Daily check found 1 problem(s); run `floorman check`" in fired[0].message
+        assert "journal_no_update" in service.last_check.problems[0]
         with small_floor.db.read() as session:
             assert [a.kind for a in alerts.active(session)] == ["service.check"]
         clock.advance(days=1)

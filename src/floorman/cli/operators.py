@@ -14,7 +14,7 @@ from floorman.cli.common import open_floor, print_json
 from floorman.cli.pins import new_pin
 from floorman.domain.core import bounds
 from floorman.domain.core.states import Role
-from floorman.i18n import t
+from floorman.i18n import language, t
 
 ROLE_CHOICES = tuple(role.value for role in Role)
 
@@ -113,9 +113,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.as_json())
     else:
-        # The problems' own detail is the checks' English (the journal's, SQLite's).
+        # Said in the run's language; SQLite's own words inside them stay as SQLite gave them.
         for problem in report.problems:
-            print(t("problem: {problem}", problem=problem))
+            print(t("problem: {problem}", problem=problem.said_in(language())))
         for note in report.notes:
             print(note)
         count = len(report.problems)

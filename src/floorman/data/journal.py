@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
 from floorman.data.journal_key import (
+    AnchorDamaged,
     HeadAnchor,
     JournalKey,
     create_key,
@@ -33,6 +34,7 @@ from floorman.data.journal_key import (
     write_head,
 )
 from floorman.data.tables.floor import JournalEntry
+from floorman.translated import Finding
 
 GENESIS = "0" * 64
 
@@ -252,7 +254,7 @@ class ChainBreak:
     """A journal row whose hash or link does not match: the journal was tampered with."""
 
     seq: int
-    problem: str
+    problem: Finding
 
 
 def verify(rows: Iterable[JournalEntry], key: JournalKey | None) -> list[ChainBreak]:
@@ -264,9 +266,13 @@ def verify(rows: Iterable[JournalEntry], key: JournalKey | None) -> list[ChainBr
     prev_hash, expected_seq = GENESIS, 1
     for row in rows:
         if row.seq != expected_seq:
-            breaks.append(ChainBreak(row.seq, f"expected row {expected_seq}: rows are missing"))
+            breaks.append(
+                ChainBreak(
+                    row.seq, Finding("expected row {seq}: rows are missing", seq=expected_seq)
+                )
+            )
         if row.prev_hash != prev_hash:
-            breaks.append(ChainBreak(row.seq, "link to the previous row does not match"))
+            breaks.append(ChainBreak(row.seq, Finding("link to the previous row does not match")))
         computed = entry_hash(
             row.prev_hash,
             row.seq,
@@ -280,7 +286,7 @@ def verify(rows: Iterable[JournalEntry], key: JournalKey | None) -> list[ChainBr
             key=key,
         )
         if computed != row.hash:
-            breaks.append(ChainBreak(row.seq, "content does not match its hash"))
+            breaks.append(ChainBreak(row.seq, Finding("content does not match its hash")))
         prev_hash, expected_seq = row.hash, row.seq + 1
     return breaks
 
@@ -289,7 +295,7 @@ def count(session: Session) -> int:
     return int(session.exec(select(func.count()).select_from(JournalEntry)).one())
 
 
-def reaches(session: Session, anchor: HeadAnchor, where: str) -> list[str]:
+def reaches(session: Session, anchor: HeadAnchor, where: Finding) -> list[Finding]:
     """Problems when the journal no longer holds the row `anchor` (kept in `where`) names."""
     row = session.exec(select(JournalEntry).where(JournalEntry.seq == anchor.seq)).first()
     last = session.exec(select(func.max(JournalEntry.seq))).one() or 0
@@ -303,17 +309,26 @@ def reaches(session: Session, anchor: HeadAnchor, where: str) -> list[str]:
             last = now.exec(select(func.max(JournalEntry.seq))).one() or 0
     if row is None:
         return [
-            f"journal ends at row {last} but row {anchor.seq} was committed ({where}): "
-            "rows were deleted from the end of the journal"
+            Finding(
+                "journal ends at row {last} but row {seq} was committed ({where}): "
+                "rows were deleted from the end of the journal",
+                last=last,
+                seq=anchor.seq,
+                where=where,
+            )
         ]
     if row.hash != anchor.hash:
         return [
-            f"journal row {anchor.seq} is not the row that was committed ({where}): chain rewritten"
+            Finding(
+                "journal row {seq} is not the row that was committed ({where}): chain rewritten",
+                seq=anchor.seq,
+                where=where,
+            )
         ]
     return []
 
 
-def check_head(session: Session, path: Path, key: JournalKey | None) -> list[str]:
+def check_head(session: Session, path: Path, key: JournalKey | None) -> list[Finding]:
     """Problems with the journal's end against the head anchored outside the file.
 
     A missing anchor is one too once the key has signed a row: deleting the anchor file
@@ -322,14 +337,16 @@ def check_head(session: Session, path: Path, key: JournalKey | None) -> list[str
         return []
     try:
         anchor = read_head(path, key)
-    except ValueError as exc:
-        return [str(exc)]
+    except AnchorDamaged as exc:
+        return [Finding.of(exc)]
     if anchor is None:
         last = session.exec(select(func.max(JournalEntry.seq))).one() or 0
         if last >= key.keyed_from:
-            return [f"{head_path(path)}: the journal head anchor is missing"]
+            return [
+                Finding("{path}: the journal head anchor is missing", path=str(head_path(path)))
+            ]
         return []
-    return reaches(session, anchor, "the head anchor")
+    return reaches(session, anchor, Finding("the head anchor"))
 
 
 def head_anchor(session: Session) -> tuple[HeadAnchor, JournalKey] | None:

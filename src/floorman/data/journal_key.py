@@ -27,6 +27,13 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from floorman.translated import TranslatedError
+
+
+class AnchorDamaged(TranslatedError, ValueError):
+    """The key file or a journal anchor is damaged or forged: every row it would prove is
+    unverifiable (`floorman check` reports it; a ValueError for the callers that skip it)."""
+
 
 @dataclass(frozen=True)
 class JournalKey:
@@ -90,7 +97,9 @@ def load_key(db_path: Path) -> JournalKey | None:
         data = json.loads(raw)
         return JournalKey(bytes.fromhex(data["key"]), int(data["keyed_from"]))
     except (ValueError, KeyError, TypeError) as exc:
-        raise ValueError(f"{key_path(db_path)}: damaged journal key file") from exc
+        raise AnchorDamaged(
+            "{path}: damaged journal key file", path=str(key_path(db_path))
+        ) from exc
 
 
 def create_key(db_path: Path, keyed_from: int) -> JournalKey:
@@ -123,9 +132,13 @@ def read_head(db_path: Path, key: JournalKey) -> HeadAnchor | None:
         anchor = HeadAnchor(int(data["seq"]), str(data["hash"]))
         mac = str(data["mac"])
     except (ValueError, KeyError, TypeError) as exc:
-        raise ValueError(f"{head_path(db_path)}: damaged journal head anchor") from exc
+        raise AnchorDamaged(
+            "{path}: damaged journal head anchor", path=str(head_path(db_path))
+        ) from exc
     if not hmac.compare_digest(mac, key.sign(f"{anchor.seq}:{anchor.hash}".encode())):
-        raise ValueError(f"{head_path(db_path)}: journal head anchor does not match the key")
+        raise AnchorDamaged(
+            "{path}: journal head anchor does not match the key", path=str(head_path(db_path))
+        )
     return anchor
 
 
@@ -140,9 +153,9 @@ def parse_anchor(text: str, key: JournalKey | None) -> HeadAnchor:
         seq_text, digest, mac = text.split(":")
         anchor = HeadAnchor(int(seq_text), digest)
     except ValueError as exc:
-        raise ValueError("damaged journal anchor") from exc
+        raise AnchorDamaged("damaged journal anchor") from exc
     if key is not None and not hmac.compare_digest(
         mac, key.sign(f"{anchor.seq}:{anchor.hash}".encode())
     ):
-        raise ValueError("journal anchor does not match the key (forged)")
+        raise AnchorDamaged("journal anchor does not match the key (forged)")
     return anchor

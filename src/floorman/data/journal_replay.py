@@ -13,11 +13,13 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import Enum
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from floorman.data.tables.floor import JournalEntry
+from floorman.translated import Finding, Word
 
 OPERATOR_FIELDS = ("role", "active", "pin")
 SEAT_FIELDS = ("state", "agent", "reason", "since", "zone", "type", "row", "col")
@@ -70,7 +72,10 @@ def plain(value: object) -> object:
 def shown(value: object) -> str:
     """A value as a problem line shows it."""
     value = plain(value)
-    return value.isoformat() if isinstance(value, datetime) else repr(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    # A state as stored ('open'), not Python's <StepState.OPEN: 'open'>.
+    return repr(value.value if isinstance(value, Enum) else value)
 
 
 @dataclass
@@ -85,11 +90,18 @@ class Journaled:
             if name in after:
                 self.fields[name] = (after[name], seq)
 
-    def differences(self, label: str, actual: dict[str, object]) -> list[str]:
-        """One line per field whose value is not what its last journal row made it."""
+    def differences(self, label: Finding, actual: dict[str, object]) -> list[Finding]:
+        """One line per field whose value is not what its last journal row made it (the
+        field named in the language it is read in, the values as stored)."""
         return [
-            f"{label}: {name} is {shown(actual[name])} but journal row {seq} made it "
-            f"{shown(value)}"
+            Finding(
+                "{row}: {field} is {actual} but journal row {seq} made it {expected}",
+                row=label,
+                field=Word(name),
+                actual=shown(actual[name]),
+                seq=seq,
+                expected=shown(value),
+            )
             for name, (value, seq) in self.fields.items()
             if name in actual and not same(value, actual[name])
         ]

@@ -21,22 +21,23 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from floorman.data import journal
+from floorman.data.journal_key import AnchorDamaged
 from floorman.data.tables.floor import JournalEntry
 from floorman.domain import backups, reconcile
 from floorman.domain.core.context import Floor
 from floorman.domain.handover import chain as handover_chain
 from floorman.domain.operators.permissions import allowed, require
 from floorman.domain.operators.records import operators_exist
-from floorman.translated import Said
+from floorman.translated import Finding, Said, Word
 
 HIDDEN = "(hidden: may hold personal data)"
 JOURNAL_TRIGGERS = ("journal_no_update", "journal_no_delete")
 
-FloorCheck = Callable[[Floor], list[str]]
-INTEGRITY_CHECKS: list[tuple[str, FloorCheck]] = [
-    ("handover chain", handover_chain.check_floor),
-    ("journal anchored in backups", backups.anchor_problems),
-    ("tables against the journal", reconcile.check_floor),
+FloorCheck = Callable[[Floor], list[Finding]]
+INTEGRITY_CHECKS: list[tuple[Word, FloorCheck]] = [
+    (Word("handover chain"), handover_chain.check_floor),
+    (Word("journal anchored in backups"), backups.anchor_problems),
+    (Word("tables against the journal"), reconcile.check_floor),
 ]
 
 
@@ -45,7 +46,7 @@ def register_check(name: str) -> Callable[[FloorCheck], FloorCheck]:
 
     def add(check: FloorCheck) -> FloorCheck:
         if not any(existing == name for existing, _ in INTEGRITY_CHECKS):
-            INTEGRITY_CHECKS.append((name, check))
+            INTEGRITY_CHECKS.append((Word(name), check))
         return check
 
     return add
@@ -143,7 +144,8 @@ def read_journal(
 class CheckReport:
     """What `floorman check` found: problems (exit non-zero) and notes (information)."""
 
-    problems: list[str] = field(default_factory=list)
+    # Each said in the language it is shown in; English text (in JSON, the daily alert).
+    problems: list[Finding] = field(default_factory=list)
     # Information for a person, said in the language it is shown in (English in JSON).
     notes: list[Said] = field(default_factory=list)
 
@@ -156,16 +158,22 @@ class CheckReport:
         return {"sound": self.sound, "problems": self.problems, "notes": notes}
 
 
-def _describe_row(session: Session, seq: int) -> str:
+def _describe_row(session: Session, seq: int) -> Finding:
     row = session.exec(select(JournalEntry).where(col(JournalEntry.seq) == seq)).first()
     if row is None:
-        return f"journal row {seq}"
-    return f"journal row {seq} ({row.at.isoformat()} {row.action} by {row.actor})"
+        return Finding("journal row {seq}", seq=seq)
+    return Finding(
+        "journal row {seq} ({at} {action} by {actor})",
+        seq=seq,
+        at=row.at.isoformat(),
+        action=row.action,
+        actor=row.actor,
+    )
 
 
-def check_journal(session: Session) -> tuple[list[str], list[Said]]:
+def check_journal(session: Session) -> tuple[list[Finding], list[Said]]:
     """Problems with the journal's triggers and hash chain, and notes (rows, head hash)."""
-    problems: list[str] = []
+    problems: list[Finding] = []
     present = {
         r[0]
         for r in session.execute(
@@ -174,16 +182,24 @@ def check_journal(session: Session) -> tuple[list[str], list[Said]]:
     }
     for trigger in JOURNAL_TRIGGERS:
         if trigger not in present:
-            problems.append(f"journal trigger {trigger} is missing: the journal can be edited")
+            problems.append(
+                Finding(
+                    "journal trigger {trigger} is missing: the journal can be edited",
+                    trigger=trigger,
+                )
+            )
     rows = session.exec(select(JournalEntry).order_by(col(JournalEntry.seq)))
     path = journal.db_file(session)
     try:
         key = journal.key_of(path) if path is not None else None
-    except ValueError as exc:  # a damaged key file: every signed row is unverifiable
-        problems.append(str(exc))
+    except AnchorDamaged as exc:  # a damaged key file: every signed row is unverifiable
+        problems.append(Finding.of(exc))
         key = None
     breaks = journal.verify(rows, key)
-    problems.extend(f"{_describe_row(session, b.seq)}: {b.problem}" for b in breaks)
+    problems.extend(
+        Finding("{row}: {problem}", row=_describe_row(session, b.seq), problem=b.problem)
+        for b in breaks
+    )
     if path is not None:
         problems.extend(journal.check_head(session, path, key))
     head = session.exec(
@@ -201,7 +217,8 @@ def run_checks(floor: Floor) -> CheckReport:
     """Everything `floorman check` verifies; needs no login (it shows no personal data)."""
     report = CheckReport()
     for line in floor.db.integrity(quick=False):
-        report.problems.append(f"database: {line}")
+        # SQLite's own words (`row 5 missing from index ...`): its detail, as given.
+        report.problems.append(Finding("database: {detail}", detail=line))
     with floor.db.read() as session:
         problems, notes = check_journal(session)
         report.problems.extend(problems)
@@ -215,7 +232,11 @@ def run_checks(floor: Floor) -> CheckReport:
             )
     for name, check in list(INTEGRITY_CHECKS):
         try:
-            report.problems.extend(f"{name}: {line}" for line in check(floor))
+            report.problems.extend(
+                Finding("{check}: {problem}", check=name, problem=line) for line in check(floor)
+            )
         except Exception as exc:
-            report.problems.append(f"{name}: the check itself failed: {exc}")
+            report.problems.append(
+                Finding("{check}: the check itself failed: {error}", check=name, error=exc)
+            )
     return report

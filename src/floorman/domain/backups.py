@@ -29,6 +29,7 @@ from floorman.data.backup_scrub import scrub_visitors
 from floorman.data.journal_key import HeadAnchor
 from floorman.data.tables.floor import JournalEntry
 from floorman.domain.core.context import Floor
+from floorman.translated import Finding
 
 
 def backup_dir_for(floor: Floor) -> Path:
@@ -113,13 +114,13 @@ def _own_backups(floor: Floor) -> list[BackupFile]:
     ]
 
 
-def anchor_problems(floor: Floor) -> list[str]:
+def anchor_problems(floor: Floor) -> list[Finding]:
     """Each backup anchors the journal's head as it was then: the journal now must still
     hold that row, with that hash, unless a later restore forked the journal before it.
 
     So rows cut from the end of the journal, or a chain recomputed, are caught even when
     the head anchor beside the database was deleted or replaced by an older copy."""
-    problems: list[str] = []
+    problems: list[Finding] = []
     with floor.db.read() as session:
         restores = session.exec(
             select(JournalEntry.seq)
@@ -130,7 +131,8 @@ def anchor_problems(floor: Floor) -> list[str]:
             head = journal_head_of(found.path)
             if head is None:
                 continue
-            lines = journal.reaches(session, HeadAnchor(*head), f"anchored in {found.path.name}")
+            where = Finding("anchored in {backup}", backup=found.path.name)
+            lines = journal.reaches(session, HeadAnchor(*head), where)
             if lines and not _forked_by_restore(session, found.path, head[0], restores):
                 problems.extend(lines)
     return problems

@@ -45,8 +45,6 @@ def daily_check(floor: Floor) -> CheckResult:
     result = CheckResult(now, tuple(report.problems))
     if not result.sound:
         day = now.astimezone(floor.config.zone()).date().isoformat()
-        first = result.problems[0]
-        more = f" (and {len(result.problems) - 1} more)" if len(result.problems) > 1 else ""
         with floor.db.write() as session:
             alerts.schedule(
                 session,
@@ -55,7 +53,7 @@ def daily_check(floor: Floor) -> CheckResult:
                 subject="database",
                 due_at=now,
                 severity=AlertSeverity.SEVERE,
-                message=alert_text(CHECK_ALERT_KIND, problem=f"{first}{more}"),
+                message=alert_text(CHECK_ALERT_KIND, count=len(result.problems)),
                 dedupe_key=f"{CHECK_ALERT_KIND}:{day}",
             )
     return result

@@ -37,7 +37,9 @@ ALERT_TEXTS: dict[str, str] = {
     "handover.remind": "Handover of shift {shift} not submitted; the shift ends soon",
     "handover.escalate": "Handover of shift {shift} not acknowledged by the next shift",
     "attendance.summary": "Send the month's attendance summary to the operations supervisor",
-    "service.check": "Daily check found a problem: {problem}; run `floorman check`",
+    # The count, not the first problem's text: that text is English once stored, and
+    # `floorman check` says each problem in the floor's language.
+    "service.check": "Daily check found {count} problem(s); run `floorman check` to see them",
 }
 
 # What each kind of alert is called where its kind is listed (the handover's alerts).

@@ -17,11 +17,12 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from floorman.data import journal
-from floorman.data.journal_key import JournalKey, anchor_text, parse_anchor
+from floorman.data.journal_key import AnchorDamaged, JournalKey, anchor_text, parse_anchor
 from floorman.data.tables.handover import Handover, HandoverAmendment, HandoverItem
 from floorman.domain.core.context import Floor
 from floorman.domain.core.states import HandoverStatus
 from floorman.domain.handover.views import amendments_of, iso, items_of
+from floorman.translated import Finding
 
 GENESIS = "0" * 64
 
@@ -78,20 +79,20 @@ def journal_anchor(session: Session) -> str | None:
     return anchor_text(head[1], head[0]) if head is not None else None
 
 
-def anchor_problems(session: Session, key: JournalKey | None) -> list[str]:
+def anchor_problems(session: Session, key: JournalKey | None) -> list[Finding]:
     """Every locked handover's journal anchor must still be in the journal."""
-    problems: list[str] = []
+    problems: list[Finding] = []
     rows = session.exec(
         select(Handover.shift_id, Handover.journal_anchor).where(
             col(Handover.journal_anchor).is_not(None)
         )
     ).all()
     for shift_id, text in rows:
-        where = f"anchored in the handover of shift {shift_id}"
+        where = Finding("anchored in the handover of shift {shift}", shift=shift_id)
         try:
             anchor = parse_anchor(text or "", key)
-        except ValueError as exc:
-            problems.append(f"handover {shift_id}: {exc}")
+        except AnchorDamaged as exc:
+            problems.append(Finding("handover {shift}: {problem}", shift=shift_id, problem=exc))
             continue
         problems.extend(journal.reaches(session, anchor, where))
     return problems
@@ -110,8 +111,8 @@ def amendment_hash(
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def _amendment_problems(session: Session, row: Handover, name: str) -> list[str]:
-    problems: list[str] = []
+def _amendment_problems(session: Session, row: Handover, name: Finding) -> list[Finding]:
+    problems: list[Finding] = []
     prev = row.content_hash or ""
     for amendment in amendments_of(session, row.id):
         computed = amendment_hash(
@@ -123,14 +124,20 @@ def _amendment_problems(session: Session, row: Handover, name: str) -> list[str]
             amendment.text,
         )
         if amendment.prev_hash != prev or computed != amendment.hash:
-            problems.append(f"{name}: amendment {amendment.seq} does not match its hash")
+            problems.append(
+                Finding(
+                    "{handover}: amendment {seq} does not match its hash",
+                    handover=name,
+                    seq=amendment.seq,
+                )
+            )
         prev = amendment.hash
     return problems
 
 
-def verify_chain(session: Session) -> list[str]:
+def verify_chain(session: Session) -> list[Finding]:
     """Name every locked handover (or amendment) whose content no longer matches its hash."""
-    problems: list[str] = []
+    problems: list[Finding] = []
     rows = session.exec(
         select(Handover)
         .where(
@@ -143,16 +150,22 @@ def verify_chain(session: Session) -> list[str]:
     ).all()
     expected_prev, expected_seq = GENESIS, 1
     for row in rows:
-        name = f"handover {row.shift_id} ({row.id[:8]})"
+        name = Finding("handover {shift} ({id})", shift=row.shift_id, id=row.id[:8])
         if row.content_hash is None or row.chain_seq is None:
-            problems.append(f"{name}: acknowledged but has no stored hash")
+            problems.append(
+                Finding("{handover}: acknowledged but has no stored hash", handover=name)
+            )
             continue
         if row.chain_seq != expected_seq:
-            problems.append(f"{name}: handover(s) missing from the chain before it")
+            problems.append(
+                Finding("{handover}: handover(s) missing from the chain before it", handover=name)
+            )
         if row.prev_hash != expected_prev:
-            problems.append(f"{name}: link to the previous handover does not match")
+            problems.append(
+                Finding("{handover}: link to the previous handover does not match", handover=name)
+            )
         if content_hash(row, items_of(session, row.id)) != row.content_hash:
-            problems.append(f"{name}: content does not match its hash")
+            problems.append(Finding("{handover}: content does not match its hash", handover=name))
         problems.extend(_amendment_problems(session, row, name))
         expected_prev, expected_seq = row.content_hash, row.chain_seq + 1
     orphans = session.exec(
@@ -161,11 +174,11 @@ def verify_chain(session: Session) -> list[str]:
         .where(col(Handover.content_hash).is_(None))
     ).all()
     for handover_id in sorted(set(orphans)):
-        problems.append(f"handover {handover_id[:8]}: amended but not locked")
+        problems.append(Finding("handover {shift}: amended but not locked", shift=handover_id[:8]))
     return problems
 
 
-def check_floor(floor: Floor) -> list[str]:
+def check_floor(floor: Floor) -> list[Finding]:
     """`verify_chain` on a floor's database, for `floorman check`."""
     with floor.db.read() as session:
         return verify_chain(session) + anchor_problems(session, journal.session_key(session))

@@ -78,6 +78,14 @@ def snapshot_of(row: Operator) -> dict[str, object]:
     }
 
 
+def journaled_values(row: Operator) -> dict[str, object]:
+    """The fields of an operator row its journal rows are compared with (`floorman check`,
+    and every permission: a role raised behind the journal is refused)."""
+    snapshot = snapshot_of(row)
+    del snapshot["name"]
+    return snapshot
+
+
 def clean_name(name: str | None) -> str:
     # Operator names follow the id rule: they are printed in journals and reports.
     cleaned = identifier(name, "operator name", max_len=NAME_MAX)

@@ -19,10 +19,11 @@ from floorman.data import journal
 from floorman.data.journal_replay import Replay
 from floorman.data.tables.floor import JournalEntry
 from floorman.data.tables.operators import Operator
-from floorman.domain.operators.records import pin_fingerprint
+from floorman.domain.operators.records import journaled_values
+from floorman.translated import Finding
 
 
-def journal_disagrees(session: Session, row: Operator) -> str | None:
+def journal_disagrees(session: Session, row: Operator) -> Finding | None:
     """Why `row` is not what the journal made it, or None when it is."""
     entries = session.exec(
         select(JournalEntry)
@@ -37,20 +38,21 @@ def journal_disagrees(session: Session, row: Operator) -> str | None:
             entry.action, entry.subject, entry.before, entry.after, key=key,
         )  # fmt: skip
         if signed != entry.hash:
-            return f"journal row {entry.seq} about operator '{row.name}' was forged"
+            return Finding(
+                "journal row {seq} about operator '{name}' was forged", seq=entry.seq, name=row.name
+            )
         after = _decoded(entry.after)
         if after is not None:
             replay.apply(entry.seq, entry.action, entry.subject, after)
     journaled = replay.operators.get(row.name.lower())
     if journaled is None:
-        return f"operator '{row.name}' is not in the journal"
-    values = {"role": row.role, "active": row.active, "pin": pin_fingerprint(row.pin_hash)}
-    differences = journaled.differences(f"operator '{row.name}'", values)
+        return Finding("operator '{name}' is not in the journal", name=row.name)
+    named = Finding("operator '{name}'", name=row.name)
+    differences = journaled.differences(named, journaled_values(row))
     return differences[0] if differences else None
 
 
 def _decoded(text: str | None) -> dict[str, object] | None:
-
 
     try:
         value = json.loads(text) if text else None

@@ -24,6 +24,7 @@ from floorman.domain.reconcile.records import (
     handover_problems,
     visitor_problems,
 )
+from floorman.translated import Finding
 
 CHECKS = (
     operator_problems,
@@ -36,16 +37,16 @@ CHECKS = (
 )
 
 
-def reconcile(session: Session) -> list[str]:
+def reconcile(session: Session) -> list[Finding]:
     """Every difference between the tables and what the journal made them."""
     replayed = replay(session)
-    problems: list[str] = []
+    problems: list[Finding] = []
     for check in CHECKS:
         problems += check(session, replayed)
     return problems
 
 
-def check_floor(floor: Floor) -> list[str]:
+def check_floor(floor: Floor) -> list[Finding]:
     """`reconcile` on a floor's database, for `floorman check` (domain/audit.py)."""
     with floor.db.read() as session:
         return reconcile(session)

@@ -18,55 +18,55 @@ from floorman.data.journal_replay import Journaled, Replay, plain, shown
 from floorman.data.tables.away import AwaySlip
 from floorman.data.tables.floor import Agent, Seat, SeatEvent, Zone
 from floorman.data.tables.operators import Operator
-from floorman.domain.operators.records import pin_fingerprint
+from floorman.domain.core.states import SeatState
+from floorman.domain.operators.records import journaled_values
+from floorman.translated import Finding
 
-UNKNOWN = "is not in the journal (written behind floorman's back)"
+UNKNOWN = "{row} is not in the journal (written behind floorman's back)"
 
 Key = TypeVar("Key", bound=Hashable)
 Row = TypeVar("Row")
+SEAT_STATES = {str(state) for state in SeatState}
 
 
-def missing(label: str, journaled: Journaled) -> str:
-    return f"{label}: missing, though journal row {journaled.seq} recorded it"
+def missing(label: Finding, journaled: Journaled) -> Finding:
+    return Finding(
+        "{row}: missing, though journal row {seq} recorded it", row=label, seq=journaled.seq
+    )
 
 
 def compare_rows(
     rows: Mapping[Key, Row],
     journaled: Mapping[Key, Journaled],
-    label: Callable[[Key, Row | None], str],
+    label: Callable[[Key, Row | None], Finding],
     values: Callable[[Row], dict[str, object]],
-) -> list[str]:
+) -> list[Finding]:
     """The one comparison of a table with the journal's replay of it: each journaled row
     exists with the values its last change gave it, each row in the table is journaled.
     `label` names a row (None: the row is missing) as the lines say it."""
     left = dict(rows)
-    problems: list[str] = []
+    problems: list[Finding] = []
     for key, expected in journaled.items():
         row = left.pop(key, None)
         if row is None:
             problems.append(missing(label(key, None), expected))
         else:
             problems += expected.differences(label(key, row), values(row))
-    problems += [f"{label(key, row)} {UNKNOWN}" for key, row in left.items()]
+    problems += [Finding(UNKNOWN, row=label(key, row)) for key, row in left.items()]
     return problems
 
 
-def operator_values(row: Operator) -> dict[str, object]:
-    """The reconciled fields of an operator row, named as the journal names them."""
-    return {"role": row.role, "active": row.active, "pin": pin_fingerprint(row.pin_hash)}
-
-
-def operator_problems(session: Session, replay: Replay) -> list[str]:
+def operator_problems(session: Session, replay: Replay) -> list[Finding]:
     rows = {row.name.lower(): row for row in session.exec(select(Operator)).all()}
     return compare_rows(
         rows,
         replay.operators,
-        lambda name, row: f"operator '{row.name if row else name}'",
-        operator_values,
+        lambda name, row: Finding("operator '{name}'", name=row.name if row else name),
+        journaled_values,
     )
 
 
-def seat_problems(session: Session, replay: Replay) -> list[str]:
+def seat_problems(session: Session, replay: Replay) -> list[Finding]:
     zones = {z.id: z.code for z in session.exec(select(Zone)).all()}
     staff = {a.id: a.staff_no for a in session.exec(select(Agent)).all()}
 
@@ -83,10 +83,12 @@ def seat_problems(session: Session, replay: Replay) -> list[str]:
         }
 
     rows = {row.code: row for row in session.exec(select(Seat)).all()}
-    return compare_rows(rows, replay.seats, lambda code, _row: f"seat {code}", values)
+    return compare_rows(
+        rows, replay.seats, lambda code, _row: Finding("seat {code}", code=code), values
+    )
 
 
-def seat_event_problems(session: Session, replay: Replay) -> list[str]:
+def seat_event_problems(session: Session, replay: Replay) -> list[Finding]:
     """Each journaled state change has its seat_event row (same seat, state and time), and
     each seat_event row its journal row: a deleted or added event shows."""
     held: Counter[tuple[str, object, object]] = Counter(
@@ -97,31 +99,35 @@ def seat_event_problems(session: Session, replay: Replay) -> list[str]:
             )
         )
     )
-    problems: list[str] = []
+    problems: list[Finding] = []
     for code, changes in replay.seat_events.items():
         for state, since, seq in changes:
             key = (code, str(state), plain(since))
             if held[key] > 0:
                 held[key] -= 1
             else:
-                problems.append(
-                    f"seat event {code} {state} at {shown(since)}: missing, though journal "
-                    f"row {seq} recorded it"
-                )
+                event = _seat_event(code, state, since)
+                problems.append(missing(event, Journaled(seq)))
     problems += [
-        f"seat event {code} {state} at {shown(at)} {UNKNOWN}"
+        Finding(UNKNOWN, row=_seat_event(code, state, at))
         for (code, state, at), left in held.items()
         for _ in range(left)
     ]
     return problems
 
 
-def slip_problems(session: Session, replay: Replay) -> list[str]:
+def _seat_event(code: str, state: object, at: object) -> Finding:
+    """A seat event as a line names it; a known state in the language it is read in."""
+    known = SeatState(str(state)) if str(state) in SEAT_STATES else state
+    return Finding("seat event {code} {state} at {at}", code=code, state=known, at=shown(at))
+
+
+def slip_problems(session: Session, replay: Replay) -> list[Finding]:
     rows = {row.id: row for row in session.exec(select(AwaySlip)).all()}
     return compare_rows(
         rows,
         replay.slips,
-        lambda slip_id, _row: f"away slip {slip_id[:8]}",
+        lambda slip_id, _row: Finding("away slip {id}", id=slip_id[:8]),
         lambda row: {
             "status": row.status,
             "approval": row.approval,

@@ -12,14 +12,15 @@ from floorman.data.tables.visitors import Visitor
 from floorman.domain.core.states import StepState
 from floorman.domain.reconcile.floor_rows import compare_rows
 from floorman.domain.visitors.privacy import PURGED
+from floorman.translated import Finding
 
 
-def visitor_problems(session: Session, replay: Replay) -> list[str]:
+def visitor_problems(session: Session, replay: Replay) -> list[Finding]:
     rows = {row.id: row for row in session.exec(select(Visitor)).all()}
     return compare_rows(
         rows,
         replay.visitors,
-        lambda visitor_id, _row: f"visitor {visitor_id[:8]}",
+        lambda visitor_id, _row: Finding("visitor {id}", id=visitor_id[:8]),
         lambda row: {
             "category": row.category,
             "organisation": row.organisation,
@@ -36,13 +37,15 @@ def visitor_problems(session: Session, replay: Replay) -> list[str]:
     )
 
 
-def handover_problems(session: Session, replay: Replay) -> list[str]:
+def handover_problems(session: Session, replay: Replay) -> list[Finding]:
     rows = {row.id: row for row in session.exec(select(Handover)).all()}
     problems = compare_rows(
         rows,
         replay.handovers,
         # A handover that exists is named by its shift; a missing one by its id.
-        lambda handover_id, row: f"handover {row.shift_id if row else handover_id[:8]}",
+        lambda handover_id, row: Finding(
+            "handover {shift}", shift=row.shift_id if row else handover_id[:8]
+        ),
         lambda row: {
             "status": row.status,
             "summary": row.summary,
@@ -52,23 +55,21 @@ def handover_problems(session: Session, replay: Replay) -> list[str]:
             "prev_hash": row.prev_hash,
         },
     )
-    amendments = {
-        (a.handover_id, a.seq): a for a in session.exec(select(HandoverAmendment)).all()
-    }
+    amendments = {(a.handover_id, a.seq): a for a in session.exec(select(HandoverAmendment)).all()}
     return problems + compare_rows(
         amendments,
         replay.amendments,
-        lambda key, _row: f"amendment {key[1]} of handover {key[0][:8]}",
+        lambda key, _row: Finding("amendment {seq} of handover {id}", seq=key[1], id=key[0][:8]),
         lambda amendment: {"hash": amendment.hash, "text": amendment.text},
     )
 
 
-def emergency_problems(session: Session, replay: Replay) -> list[str]:
+def emergency_problems(session: Session, replay: Replay) -> list[Finding]:
     rows = {row.id: row for row in session.exec(select(Emergency)).all()}
     problems = compare_rows(
         rows,
         replay.emergencies,
-        lambda emergency_id, _row: f"emergency {emergency_id[:8]}",
+        lambda emergency_id, _row: Finding("emergency {id}", id=emergency_id[:8]),
         lambda row: {
             "kind": row.kind,
             "drill": row.drill,
@@ -86,6 +87,6 @@ def emergency_problems(session: Session, replay: Replay) -> list[str]:
             expected = replay.steps.get((emergency_id, step.number)) or Journaled(
                 journaled.seq, {"state": (StepState.OPEN, journaled.seq)}
             )
-            label = f"emergency {emergency_id[:8]} step {step.number}"
+            label = Finding("emergency {id} step {number}", id=emergency_id[:8], number=step.number)
             problems += expected.differences(label, {"state": step.state})
     return problems
