@@ -128,12 +128,10 @@ def _in_this_interpreter(
 
 
 def _open_databases() -> set[Any]:
-    """Every floor Database object alive in this interpreter now."""
-    import gc
+    """Every floor Database object alive in this interpreter now (data.db.OPENED)."""
+    from floorman.data.db import OPENED
 
-    from floorman.data.db import Database
-
-    return {obj for obj in gc.get_objects() if isinstance(obj, Database)}
+    return set(OPENED)
 
 
 def _environment(

@@ -1,4 +1,4 @@
-"""`floorman alerts list` and `floorman alerts ack` as a user runs them (a subprocess).
+"""`floorman alerts list` and `floorman alerts ack` as a user runs them.
 
 The alerts are made in this process with a fake clock (an away that ran over its limit,
 fired by the scheduler's claim); the command line then reads and acknowledges them
@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 from pathlib import Path
+
+import pysqlite3.dbapi2 as sqlite3  # type: ignore[import-not-found]
 
 from floorman.clock import FakeClock
 from floorman.domain import alerts
@@ -43,7 +44,11 @@ def fired_aways(floor: Floor, clock: FakeClock) -> list[alerts.AlertView]:
 def dump_all(path: Path) -> str:
     """Every row of every table: what "nothing written" compares on an open floor."""
     with sqlite3.connect(path) as conn:
-        return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
+        tables = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name"
+        ).fetchall()
+        rows = [conn.execute(f'SELECT * FROM "{name}" ORDER BY 1').fetchall() for name, _ in tables]
+    return hashlib.sha256(repr((tables, rows)).encode()).hexdigest()
 
 
 def dump(path: Path) -> str:
@@ -59,9 +64,9 @@ def dump(path: Path) -> str:
 
 def run(db: Path, *args: str, **env: str):
     pins = {k: None for k in os.environ if k.startswith("FLOORMAN_PIN")}
-    # A process: the test reads the file between calls with the standard library's own
-    # SQLite, whose locks must not meet the command's in one interpreter.
-    return floorman(*args, db=db, env={**pins, **env}, stdin="", process=True)
+    # In this interpreter: the test reads the file between calls with the same SQLite
+    # library as the command (pysqlite3), so their locks are one library's locks.
+    return floorman(*args, db=db, env={**pins, **env}, stdin="")
 
 
 def one_line_error(result) -> str:

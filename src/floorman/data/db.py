@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -87,6 +88,7 @@ class Database:
         self._write_engine = self.engine.execution_options(floorman_write=True)
         event.listen(self.engine, "connect", _on_connect)
         event.listen(self.engine, "begin", _on_begin)
+        OPENED.add(self)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -149,6 +151,12 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+# Every Database this interpreter opened and still holds. A command line run inside
+# another program (a test, through the entry point) closes the ones it opened when it
+# ends, as a process's exit would; a weak set, so holding none keeps none alive.
+OPENED: weakref.WeakSet[Database] = weakref.WeakSet()
 
 
 _REFUSALS = (
