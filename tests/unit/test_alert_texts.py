@@ -27,7 +27,8 @@ def test_every_alert_text_has_its_chinese_with_the_same_values() -> None:
 def test_a_stored_text_is_shown_in_chinese_with_its_values(chinese: None) -> None:
     stored = alert_text("away.breach", agent="王明 (1073)", seat="A-28", limit="05:00")
     assert stored == "王明 (1073) away from A-28: over the 05:00 limit"  # the record: English
-    assert localized("away.breach", stored) == "王明 (1073) 离开座席 A-28：已超过 05:00 时限"
+    # The agent's brackets are Chinese ones in a Chinese sentence.
+    assert localized("away.breach", stored) == "王明（1073）离开座席 A-28：已超过 05:00 时限"
 
 
 def test_text_that_does_not_fit_its_template_is_shown_as_stored(chinese: None) -> None:

@@ -71,7 +71,7 @@ def row_cells(view: AlertView, now: datetime) -> tuple[Any, ...]:
         severity_cell(view),
         Text(t(STATE_LABELS[state]), style=style),
         view.seat or view.shown_subject,
-        view.agent or "",
+        view.shown_agent,
         age_cell(view, now),
         Text(view.text, style=style),
         view.acknowledged_by or "",

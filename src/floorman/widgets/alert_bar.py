@@ -60,7 +60,8 @@ class AlertBar(Widget):
             top.severity, "bold white on red" if top.severity in ("severe", "critical") else ""
         )
         text.append(f" {SYMBOLS.get(top.severity, '!')} {t(top.severity).upper()} ", style=style)
-        text.append(f" {top.shown_subject}: {top.text}  ")
+        said = t("{subject}: {alert}", subject=top.shown_subject, alert=top.text)
+        text.append(f" {said}  ")
         text.append(t("fired {ago} ago", ago=since), style="dim")
         if len(self.alerts) > 1:
             text.append("  " + t("+{n} more", n=len(self.alerts) - 1), style="bold")

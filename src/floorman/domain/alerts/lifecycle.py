@@ -24,7 +24,8 @@ from floorman.data.tables.away import AwaySlip
 from floorman.data.tables.floor import Agent, Alert, Seat, Zone
 from floorman.domain.alerts import conditions
 from floorman.domain.alerts.store import OPEN_STATES
-from floorman.domain.alerts.views import AlertView, view_of, who
+from floorman.domain.alerts.templates import who
+from floorman.domain.alerts.views import AlertView, view_of
 from floorman.domain.core.context import Floor
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.lookup import by_id_prefix

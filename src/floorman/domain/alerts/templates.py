@@ -65,6 +65,21 @@ def alert_kind_label(kind: str) -> str:
     return ALERT_KIND_LABELS.get(kind, kind)
 
 
+WHO = "{name} ({staff_no})"
+_WHO = re.compile(r"^(?P<name>.+) \((?P<staff_no>[^()]+)\)$")
+
+
+def who(name: str, staff_no: str) -> str:
+    """How alerts name an agent, as stored: "Name (staff no)"."""
+    return WHO.format(name=name, staff_no=staff_no)
+
+
+def shown_who(label: str) -> str:
+    """A stored `who` label in the current language (Chinese brackets: 王明（1073）)."""
+    found = _WHO.match(label)
+    return t(WHO, **found.groupdict()) if found else label
+
+
 def alert_text(kind: str, **values: object) -> str:
     """The stored (English) text of an alert of `kind`."""
     return ALERT_TEXTS[kind].format(**values)
@@ -89,4 +104,7 @@ def localized(kind: str, message: str) -> str:
     found = _reader(template).match(message)
     if found is None:  # written before this template, or by hand: show it as it is
         return message
-    return t(template, **found.groupdict())
+    values = found.groupdict()
+    if "agent" in values:
+        values["agent"] = shown_who(values["agent"])
+    return t(template, **values)

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from floorman.data.tables.floor import Alert
-from floorman.domain.alerts.templates import localized
+from floorman.domain.alerts.templates import localized, shown_who
 from floorman.domain.core.states import AlertKind, AlertState
 from floorman.i18n import t
 
@@ -18,11 +18,6 @@ STATE_LABELS = {
     AlertState.ACKNOWLEDGED: "Acked",
     AlertState.RESOLVED: "Resolved",
 }
-
-
-def who(name: str, staff_no: str) -> str:
-    """How alerts name an agent: "Name (staff no)"."""
-    return f"{name} ({staff_no})"
 
 
 @dataclass(frozen=True)
@@ -54,6 +49,11 @@ class AlertView:
     def shown_subject(self) -> str:
         """The subject as a screen shows it: a seat, a shift, or HQ's words translated."""
         return t(self.subject) if self.kind == AlertKind.HQ_NOTICE else self.subject
+
+    @property
+    def shown_agent(self) -> str:
+        """The agent as a screen names them, in the current language ("" when none)."""
+        return shown_who(self.agent) if self.agent else ""
 
     @property
     def text(self) -> str:

@@ -20,7 +20,7 @@ from floorman.data.tables.away import AwaySlip
 from floorman.data.tables.floor import Agent
 from floorman.data.types import UTCDateTime, new_id
 from floorman.domain import alerts
-from floorman.domain.alerts.views import who
+from floorman.domain.alerts.templates import who
 from floorman.domain.away.alert_plan import PlannedAlert, alert_plan, slip_alert_prefix
 from floorman.domain.core.context import Floor
 from floorman.domain.core.states import (
