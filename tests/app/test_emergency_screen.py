@@ -426,12 +426,13 @@ async def test_the_days_closed_emergencies_stay_listed_with_their_reports_counts
         await settle(app, pilot)
         title = str(app.screen.query_one("#emergency-title").render())
         assert "closed early" in title
-        assert "4 done · 1 skipped · 1 deferred · 4 not done" in title
+        # The one sentence of the counts: the report's, `emergency show`'s and the panel's.
+        assert "4 done, 1 skipped, 1 deferred, 4 not done of 10" in title
         await pilot.press("v")
         await settle(app, pilot)
         assert isinstance(app.screen, EmergencyReportModal)
         summary = str(app.screen.query_one("#emergency-report-summary").render())
-        assert "4 done · 1 skipped · 1 deferred · 4 not done" in summary
+        assert "4 done, 1 skipped, 1 deferred, 4 not done of 10" in summary
         assert "Roll call · 0 people" in summary and "false alarm" in summary
         timeline = app.screen.query_one("#emergency-report-timeline")
         whats = [str(timeline.get_row_at(i)[2]) for i in range(timeline.row_count)]

@@ -41,7 +41,6 @@ from floorman.screens.base import FloormanScreen
 from floorman.screens.emergency_cells import (
     LIST_COLUMNS,
     STEP_COLUMNS,
-    counts_text,
     list_cells,
     step_cells,
     step_detail,
@@ -268,7 +267,7 @@ class EmergencyScreen(FloormanScreen):
         if deferred and view.running:
             text += " · " + t("{count} deferred", count=deferred)
         if not view.running:
-            text += "\n" + counts_text(view.step_counts) + " · " + t("v opens the report")
+            text += "\n" + view.step_counts.text() + " · " + t("v opens the report")
         if view.close_reason:
             text += " · " + view.close_reason
         self.query_one("#emergency-title", Static).update(Text(text))

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from floorman.clock import mmss
 from floorman.domain.core.states import StepState
-from floorman.domain.emergency.views import EmergencyView, StepCounts, StepView
+from floorman.domain.emergency.views import EmergencyView, StepView
 from floorman.i18n import language, t
 
 # What a step's state cell shows: a letter first, so it reads without colour.
@@ -109,20 +109,6 @@ def list_cells(view: EmergencyView, now: datetime) -> tuple[str, ...]:
         mmss(view.elapsed(now)),
         progress,
     )
-
-
-def counts_text(counts: StepCounts) -> str:
-    """'4 done · 1 skipped · 2 deferred · 3 not done' in the current language."""
-    text = t(
-        "{done} done · {skipped} skipped · {deferred} deferred · {not_done} not done",
-        done=counts.done,
-        skipped=counts.skipped,
-        deferred=counts.deferred,
-        not_done=counts.not_done,
-    )
-    if counts.open:
-        text += " · " + t("{count} open", count=counts.open)
-    return text
 
 
 def step_cells(step: StepView, zone: Any, widths: dict[str, int]) -> tuple[Text, ...]:

@@ -24,7 +24,6 @@ from floorman.domain.emergency.views import EmergencyView, TimelineEntry
 from floorman.domain.roll_call.views import RollCallCount
 from floorman.i18n import language, t
 from floorman.screens.base import FloormanModal
-from floorman.screens.emergency_cells import counts_text
 from floorman.screens.roll_call import count_line
 from floorman.screens.workers import reload_worker
 
@@ -58,7 +57,7 @@ def summary_text(view: EmergencyView, roll: RollCallCount | None, now: datetime,
         )
     if view.close_reason:
         lines.append(t("Closed early: {reason}", reason=view.close_reason))
-    lines.append(t("Steps: {counts}", counts=counts_text(view.step_counts)))
+    lines.append(t("Steps: {counts}", counts=view.step_counts.text()))
     if roll is not None:
         lines.append(count_line(roll))
     if view.wording:
