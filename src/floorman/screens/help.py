@@ -9,9 +9,9 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.keys import key_to_character
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Static
 
 from floorman.i18n import t
+from floorman.widgets.wrapped_text import WrappedText
 
 
 def printed_key(key: str) -> str:
@@ -68,7 +68,7 @@ class HelpScreen(ModalScreen[None]):
         lines += ["", t("Everywhere (the second key works inside a text field too)")]
         lines += global_key_lines(self.app.BINDINGS)
         with VerticalScroll(id="help-body"):
-            yield Static("\n".join(lines))
+            yield WrappedText("\n".join(lines))
 
     @staticmethod
     def _key_line(binding: Binding) -> str:
