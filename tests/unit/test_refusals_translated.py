@@ -27,6 +27,9 @@ DOMAIN = Path(floorman.__file__).parent / "domain"
 # The command line's own refusals too (`--reason goes with --early`): `--lang zh` says them.
 CLI = Path(floorman.__file__).parent / "cli"
 RAISERS = {"FloorError", "PermissionDenied", "ChecklistError"}
+# HQ's refusals (data/central, domain/sync, cli/sync) and the messages put into them.
+RAISERS |= {"CentralError", "CentralUrlError", "ChainRefused", "Said", "_refuse", "_unusable"}
+CENTRAL = Path(floorman.__file__).parent / "data" / "central"
 
 
 @pytest.fixture
@@ -47,7 +50,7 @@ def _catalogue() -> dict[str, str]:
 def _refusals() -> Iterator[tuple[str, int, ast.expr]]:
     """(file, line, message argument) of every FloorError/PermissionDenied/ChecklistError
     the domain and the command line build."""
-    for path in sorted([*DOMAIN.rglob("*.py"), *CLI.rglob("*.py")]):
+    for path in sorted([*DOMAIN.rglob("*.py"), *CLI.rglob("*.py"), *CENTRAL.rglob("*.py")]):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (
                 isinstance(node, ast.Call)
