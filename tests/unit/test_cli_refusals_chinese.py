@@ -1,0 +1,52 @@
+"""Refusals met by running each command with bad input under `--lang zh`: no English words
+in the Chinese sentence but ids, names, units and keys (one case per kind found)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import floorman
+
+
+@pytest.fixture
+def cli_floor(tmp_path: Path) -> Path:
+    """A floor made as a duty manager makes one: init, seats, agents."""
+    db = tmp_path / "floor.db"
+    (tmp_path / "seats.csv").write_text(
+        "seat,zone,type,row,col\nA-01,A,general,0,0\nA-02,A,general,0,1\n", encoding="utf-8"
+    )
+    (tmp_path / "agents.csv").write_text("staff_no,name\n1001,Li Na\n", encoding="utf-8")
+    for step in (["init"], ["seats", "import", str(tmp_path / "seats.csv")],
+                 ["agents", "import", str(tmp_path / "agents.csv")]):  # fmt: skip
+        assert floorman(*step, db=db).returncode == 0
+    return db
+
+
+def _latin_words(text: str) -> list[str]:
+    """Runs of two or more Latin letters (ids such as A-01 and `floorman` excepted)."""
+    return [w for w in re.findall(r"[A-Za-z_]{2,}", text) if w != "floorman"]
+
+
+def test_a_record_a_field_and_a_stored_state_are_said_in_chinese(cli_floor: Path) -> None:
+    unknown_alert = floorman("--lang", "zh", "alerts", "ack", "nope", db=cli_floor)
+    assert unknown_alert.returncode == 2
+    assert _latin_words(unknown_alert.stderr) == ["nope"]  # what was typed, quoted
+    assert "没有告警“nope”" in unknown_alert.stderr
+
+    month = floorman("--lang", "zh", "attendance", "month", "2026-13", db=cli_floor)
+    assert month.returncode == 2
+    assert "月份 2026-13：月份须为 01-12" in month.stderr and "month 2026" not in month.stderr
+
+    assert floorman("event", "A-01", "ready", "--agent", "1001", db=cli_floor).returncode == 0
+    first = floorman("--lang", "zh", "away", "request", "1001", "--reason", "toilet",
+                     db=cli_floor)  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    again = floorman("--lang", "zh", "away", "request", "1001", "--reason", "toilet",
+                     db=cli_floor)  # fmt: skip
+    assert again.returncode == 2
+    assert "座席员 1001 已有一张未结束的示忙单（已申请）" in again.stderr
+    english = floorman("away", "request", "1001", "--reason", "toilet", db=cli_floor)
+    assert "agent 1001 already has an open slip (requested)" in english.stderr
