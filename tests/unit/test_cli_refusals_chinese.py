@@ -50,3 +50,19 @@ def test_a_record_a_field_and_a_stored_state_are_said_in_chinese(cli_floor: Path
     assert "座席员 1001 已有一张未结束的示忙单（已申请）" in again.stderr
     english = floorman("away", "request", "1001", "--reason", "toilet", db=cli_floor)
     assert "agent 1001 already has an open slip (requested)" in english.stderr
+
+
+def test_staffing_figures_in_chinese_and_english_unchanged() -> None:
+    erlang = ["staffing", "erlang", "--calls", "100", "--aht", "180", "--interval", "1800",
+              "--target-sl", "0.8", "--answer-within", "20", "--agents", "3"]  # fmt: skip
+    zh = floorman("--lang", "zh", *erlang)
+    assert zh.returncode == 0, zh.stderr
+    assert _latin_words(zh.stdout) == []
+    assert "服务水平         20 秒内接通 0.0%（目标 80%，未达到）" in zh.stdout
+    en = floorman(*erlang)
+    assert "service level    0.0% within 20 s (target 80%, NOT MET)\n" in en.stdout
+    manual = ["staffing", "manual", "--busy-hour-calls", "300", "--daily-requests", "3000"]
+    zh_manual = floorman("--lang", "zh", *manual)
+    assert "总人数           63" in zh_manual.stdout
+    assert _latin_words(zh_manual.stdout) == []
+    assert "headcount        63" in floorman(*manual).stdout
