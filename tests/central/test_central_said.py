@@ -80,3 +80,17 @@ def test_a_halted_chain_is_said_in_the_language_shown():
     assert said(fork, "zh") == "第 7 行与已收到的不同：站点数据库被恢复或改写过"
     assert halt_reason("something new from a newer server") == "something new from a newer server"
     set_language("en")
+
+
+def test_serve_refuses_a_password_in_its_config_in_chinese(tmp_path):
+    config = tmp_path / "floor.toml"
+    config.write_text('[sync]\ncentral = "postgresql://site:secret@127.0.0.1/central"\n')
+    db = tmp_path / "floor.db"
+    assert floorman("init", db=db).returncode == 0
+    # A real process: serve sets up the process's logging.
+    refused = floorman("--lang", "zh", "serve", db=db, config=config, process=True)
+    assert refused.returncode == 2, refused.stderr
+    assert refused.stderr.strip() == (
+        f"floorman: {config}：键“sync.central”：拒绝中心地址中的密码（其他用户能看到命令行）："
+        "请把密码放入 libpq 的密码文件或服务文件（PGPASSFILE、PGSERVICEFILE）"
+    )
