@@ -66,3 +66,23 @@ def test_staffing_figures_in_chinese_and_english_unchanged() -> None:
     assert "总人数           63" in zh_manual.stdout
     assert _latin_words(zh_manual.stdout) == []
     assert "headcount        63" in floorman(*manual).stdout
+
+
+def test_a_wrong_pin_and_a_lower_role_are_refused_in_chinese(cli_floor: Path) -> None:
+    def as_operator(name: str, pin: str, *args: str, new_pin: str | None = None):
+        env = {"FLOORMAN_PIN": pin, "FLOORMAN_NEW_PIN": new_pin}
+        return floorman("--lang", "zh", "--operator", name, *args, db=cli_floor, env=env)
+
+    add = floorman("operators", "add", "boss", "--role", "director", db=cli_floor,
+                   env={"FLOORMAN_NEW_PIN": "482913"})  # fmt: skip
+    assert add.returncode == 0, add.stderr
+    viewer = as_operator("boss", "482913", "operators", "add", "vic", "--role", "viewer",
+                         new_pin="739146")  # fmt: skip
+    assert viewer.returncode == 0, viewer.stderr
+    wrong = as_operator("vic", "000000", "event", "A-01", "ready", "--agent", "1001")
+    assert wrong.returncode == 2
+    assert wrong.stderr == "floorman: “vic”的 PIN 不正确（还可尝试 4 次）\n"
+    lower = as_operator("vic", "739146", "event", "A-01", "ready", "--agent", "1001")
+    assert lower.returncode == 2
+    assert "操作员 vic（只读）无权执行" in lower.stderr
+    assert "需要 值班经理或区域经理或运营主管或中心主任 权限" in lower.stderr
