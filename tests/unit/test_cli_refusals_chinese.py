@@ -86,3 +86,21 @@ def test_a_wrong_pin_and_a_lower_role_are_refused_in_chinese(cli_floor: Path) ->
     assert lower.returncode == 2
     assert "操作员 vic（只读）无权执行" in lower.stderr
     assert "需要 值班经理或区域经理或运营主管或中心主任 权限" in lower.stderr
+
+
+def test_attendance_lines_and_operator_states_in_chinese(cli_floor: Path, tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("staff_no,day,start,end\n1001,2026-12-01,08:00,16:00\n", encoding="utf-8")
+    assert floorman("attendance", "roster", str(roster), db=cli_floor).returncode == 0
+    day = floorman("--lang", "zh", "attendance", "day", "2026-12-01", db=cli_floor)
+    assert day.stdout == "1001     Li Na      08:00 签到 --:-- 迟到   0 早退   0 缺勤 1.0 罚款 50\n"
+    english = floorman("attendance", "day", "2026-12-01", db=cli_floor)
+    assert english.stdout.endswith("08:00 in --:-- late   0 early   0 absent 1.0 fine 50\n")
+    month = floorman("--lang", "zh", "attendance", "month", "2026-12", db=cli_floor)
+    assert _latin_words(month.stdout) == ["Li", "Na"]  # the agent's name
+    add = floorman("operators", "add", "boss", "--role", "director", db=cli_floor,
+                   env={"FLOORMAN_NEW_PIN": "482913"})  # fmt: skip
+    assert add.returncode == 0, add.stderr
+    listed = floorman("--lang", "zh", "--operator", "boss", "operators", "list", db=cli_floor,
+                      env={"FLOORMAN_PIN": "482913"})  # fmt: skip
+    assert listed.stdout.split() == ["boss", "director", "启用"]  # the role as one types it
