@@ -23,13 +23,27 @@ def undecodable_argument(argv: list[str]) -> int | None:
     return None
 
 
+def refusal_of_undecodable(argv: list[str], position: int) -> str:
+    """The one line refusing an argument that is not UTF-8, in Chinese under `--lang zh`
+    as every refusal of the command line. Only a refused call pays for the catalogue and
+    for reading `--lang` the CLI's way: the path of a good call imports nothing more."""
+    from floorman.cli.parser_text import asks_for_chinese
+    from floorman.i18n import translate
+
+    return translate(
+        "zh" if asks_for_chinese(argv) else "en",
+        "floorman: argument {position} is not valid UTF-8; nothing was done",
+        position=position,
+    )
+
+
 def main(argv: list[str] | None = None, *, exit_when_handed_over: bool = False) -> int:
     """`floorman ARGS`: its exit status. `exit_when_handed_over` (the command itself, not a
     test calling it) ends the process at once when the floor service ran the command."""
     arguments = sys.argv[1:] if argv is None else argv
     bad = undecodable_argument(arguments)
     if bad is not None:
-        print(f"floorman: argument {bad} is not valid UTF-8; nothing was done", file=sys.stderr)
+        print(refusal_of_undecodable(arguments, bad), file=sys.stderr)
         return 2
     # With the floor service running, `floorman event` is handed to it (same contract).
     from floorman.service.handoff import hand_over

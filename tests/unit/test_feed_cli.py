@@ -186,3 +186,61 @@ def test_asterisk_summary_says_older_lines_were_skipped(cli_db: Path, tmp_path: 
     assert "1 older than the seat's current state (skipped)" in result.stdout
     assert "already applied" not in result.stdout
     assert seats(cli_db)["A-01"]["state"] == "ready"
+
+
+def test_a_feeds_bad_lines_and_summary_in_the_run_language(cli_db: Path, tmp_path: Path) -> None:
+    feed = tmp_path / "events.jsonl"
+    feed.write_bytes(
+        b'{"id": "1", "seat": "A-01", "state": "ready", "agent": "1001"}\n'
+        b"garbage\n"
+        b'{"id": "3", "seat": "Q-9", "state": "ready"}\n'
+        b"\xff\xfe not text\n"
+        b'{"id": "5", "seat": "\x1b[2J\\n", "state": "ready"}\n'
+        b'{"id": "6", "seat": "A-02" "state": "ready"}\n'
+    )
+    zh = run_floorman("--lang", "zh", "feed", "jsonl", str(feed), db=cli_db)
+    assert zh.returncode == 0, zh.stderr
+    said = zh.stderr.splitlines()
+    assert said[:4] == [
+        "第 2 行：不是有效的 JSON：此处应有一个值（第 1 列）",
+        "第 3 行：没有座席“Q-9”",
+        "第 4 行：不是 UTF-8 文本",
+        said[3],
+    ]
+    assert said[3].startswith("第 5 行：") and "\x1b" not in said[3]
+    assert said[4] == "第 6 行：不是有效的 JSON：此处应有逗号“,”（第 28 列）"
+    assert len(said) == 5
+    assert zh.stdout.strip() == (
+        "jsonl：读取 6 行，应用 1 个事件，0 个无变化或已记录，忽略 0 个，跳过 5 个坏行"
+    )
+    en = run_floorman("feed", "jsonl", str(feed), db=cli_db)
+    assert en.stderr.splitlines()[0] == "line 2: not valid JSON: Expecting value (column 1)"
+    assert en.stdout.startswith("jsonl: 6 lines read, 0 events applied, 1 unchanged")
+    as_json = run_floorman("--lang", "zh", "feed", "jsonl", str(feed), "--json", db=cli_db)
+    assert set(json.loads(as_json.stdout)) >= {"read", "applied", "bad"}  # JSON: English keys
+
+
+def test_asterisk_refusals_and_feed_status_in_chinese(cli_db: Path, tmp_path: Path) -> None:
+    now = int(time.time()) + 1
+    log = tmp_path / "queue_log"
+    log.write_text(f"{now}|NONE|support|PJSIP/9999|ADDMEMBER|\nnot|a|line\n", encoding="utf-8")
+    fed = run_floorman(
+        "--lang", "zh", "feed", "asterisk", str(log), "--map", str(DATA / "members.csv"),
+        db=cli_db,
+    )  # fmt: skip
+    assert fed.returncode == 0, fed.stderr
+    assert fed.stderr.splitlines() == [
+        "第 1 行：成员“PJSIP/9999”不在 --map 文件中",
+        fed.stderr.splitlines()[1],
+    ]
+    assert fed.stderr.splitlines()[1].startswith("第 2 行：") and "line" not in fed.stderr
+    bad_map = tmp_path / "map.csv"
+    bad_map.write_text("interface,seat\nPJSIP/1,A-01\nPJSIP/1,A-02\n", encoding="utf-8")
+    refused = run_floorman(
+        "--lang", "zh", "feed", "asterisk", str(log), "--map", str(bad_map), db=cli_db
+    )
+    assert refused.returncode == 2
+    assert f"{bad_map}：第 3 行：接口“PJSIP/1”出现了两次" in refused.stderr
+    status = run_floorman("--lang", "zh", "feed", "status", db=cli_db)
+    assert "Asterisk 数据源（跟随的日志）：" in status.stdout
+    assert "JSON Lines 数据源不记录读取位置" in status.stdout

@@ -27,6 +27,9 @@ DOMAIN = Path(floorman.__file__).parent / "domain"
 # The command line's own refusals too (`--reason goes with --early`): `--lang zh` says them.
 CLI = Path(floorman.__file__).parent / "cli"
 RAISERS = {"FloorError", "PermissionDenied", "ChecklistError"}
+# HQ's refusals (data/central, domain/sync, cli/sync) and the messages put into them.
+RAISERS |= {"CentralError", "CentralUrlError", "ChainRefused", "Said", "_refuse", "_unusable"}
+CENTRAL = Path(floorman.__file__).parent / "data" / "central"
 
 
 @pytest.fixture
@@ -47,7 +50,7 @@ def _catalogue() -> dict[str, str]:
 def _refusals() -> Iterator[tuple[str, int, ast.expr]]:
     """(file, line, message argument) of every FloorError/PermissionDenied/ChecklistError
     the domain and the command line build."""
-    for path in sorted([*DOMAIN.rglob("*.py"), *CLI.rglob("*.py")]):
+    for path in sorted([*DOMAIN.rglob("*.py"), *CLI.rglob("*.py"), *CENTRAL.rglob("*.py")]):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (
                 isinstance(node, ast.Call)
@@ -116,6 +119,40 @@ def test_every_refusal_of_the_domain_has_its_chinese() -> None:
             mismatched.append(f"{file}:{line} {message.value!r}")
     assert missing == []
     assert mismatched == []
+
+
+# The rules that put a field's or a record's name into their refusal as a `Word`.
+FIELD_RULES = {"clean", "identifier", "required_text", "whole_number", "real_number", "instant",
+               "day", "parse_day", "duration", "month", "length"}  # fmt: skip
+RECORD_RULES = {"by_id_prefix", "pick_by_prefix", "no_such", "ambiguous", "too_short"}
+
+
+def _named_in_refusals() -> Iterator[tuple[str, int, str]]:
+    """(file, line, name) of every field or record name given to a rule that says it."""
+    for path in sorted(DOMAIN.parent.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            rule = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            names = []
+            if rule in FIELD_RULES:
+                names += [*node.args[1:2], *(k.value for k in node.keywords if k.arg == "field")]
+            if rule in RECORD_RULES:
+                names += [k.value for k in node.keywords if k.arg == "what"]
+            for name in names:
+                if isinstance(name, ast.Constant) and isinstance(name.value, str):
+                    yield str(path.relative_to(DOMAIN.parent)), node.lineno, name.value
+
+
+def test_every_field_and_record_named_in_a_refusal_has_its_chinese() -> None:
+    """`没有alert“nope”`: a record's name given in English stayed English in the sentence."""
+    catalogue = _catalogue()
+    missing = [
+        f"{file}:{line} {name!r}"
+        for file, line, name in _named_in_refusals()
+        if not name.startswith("-") and name not in catalogue  # an option is a key
+    ]
+    assert missing == []
 
 
 def test_the_cli_refuses_in_english_unless_asked_for_chinese(small_floor) -> None:

@@ -298,7 +298,7 @@ def run(argv: list[str], *, build: Callable[..., Parser] = build_parser) -> int:
     from sqlalchemy.exc import DBAPIError
 
     from floorman.config import ConfigError
-    from floorman.data.db import DatabaseError, refused_write_reason, sqlite_module
+    from floorman.data.db import DatabaseError, sqlite_module
     from floorman.domain.core.errors import FloorError
     from floorman.i18n import t
 
@@ -340,9 +340,11 @@ def run(argv: list[str], *, build: Callable[..., Parser] = build_parser) -> int:
         from floorman.cli.common import db_path_from
 
         path = db_path_from(args) if args is not None else None
-        detail = getattr(exc, "orig", None) or exc
-        found = refused_write_reason(exc, path)
-        reason = t(found) if found else t("database error: {detail}", detail=detail)
+        from floorman.data.driver_errors import driver_error_said
+        from floorman.translated import said as said_now
+
+        # The driver's English only for an error not known (data/driver_errors.py).
+        reason = said_now(driver_error_said(exc, path))
         said = t("{path}: {reason}", path=path, reason=reason)
         print(one_line(f"floorman: {said}"), file=sys.stderr)
         return EXIT_UNUSABLE

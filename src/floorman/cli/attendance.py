@@ -134,10 +134,19 @@ def cmd_day(args: argparse.Namespace) -> int:
     zone = floor.config.zone()
     for r in rows:
         signed = r.signed_in.astimezone(zone).strftime("%H:%M") if r.signed_in else "--:--"
+        figures = t(
+            "in {signed} late {late} early {early} absent {absent} ",
+            signed=signed,
+            late=f"{r.late_minutes:>3}",
+            early=f"{r.early_minutes:>3}",
+            absent=f"{r.absent_days:.1f}",
+        )
+        leave = t("leave ") if r.on_leave else ""
         sys.stdout.write(
-            f"{r.staff_no:<8} {r.name:<10} {r.starts_at.astimezone(zone):%H:%M} in {signed} "
-            f"late {r.late_minutes:>3} early {r.early_minutes:>3} absent {r.absent_days:.1f} "
-            f"{'leave ' if r.on_leave else ''}fine {r.fine}\n"
+            f"{r.staff_no:<8} {r.name:<10} {r.starts_at.astimezone(zone):%H:%M} {figures}"
+            + leave
+            + t("fine {fine}", fine=r.fine)
+            + "\n"
         )
     return 0
 
@@ -161,11 +170,16 @@ def cmd_month(args: argparse.Namespace) -> int:
         print_json([{**vars(s), "total_fine": s.total_fine} for s in rows])
         return 0
     for s in rows:
-        sys.stdout.write(
-            f"{s.staff_no:<8} {s.name:<10} shifts {s.shifts:>3} late/early {s.late_or_early:>2} "
-            f"run {s.longest_run} absent {s.absent_days:.1f} fine {s.total_fine}"
-            f"{'  DISMISSAL' if s.dismissal else ''}\n"
+        figures = t(
+            "shifts {shifts} late/early {late_or_early} run {run} absent {absent} fine {fine}",
+            shifts=f"{s.shifts:>3}",
+            late_or_early=f"{s.late_or_early:>2}",
+            run=s.longest_run,
+            absent=f"{s.absent_days:.1f}",
+            fine=s.total_fine,
         )
+        dismissal = t("  DISMISSAL") if s.dismissal else ""
+        sys.stdout.write(f"{s.staff_no:<8} {s.name:<10} {figures}{dismissal}\n")
     return 0
 
 

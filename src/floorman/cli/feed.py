@@ -140,6 +140,7 @@ def cmd_feed_asterisk(args: argparse.Namespace) -> int:
     from floorman.domain.core.errors import FloorError
     from floorman.domain.feeds.follow import FeedFollower
     from floorman.domain.feeds.members import load_interface_map
+    from floorman.i18n import t
 
     if args.batch < 1:
         raise FloorError("--batch must be at least 1")
@@ -171,12 +172,13 @@ def cmd_feed_asterisk(args: argparse.Namespace) -> int:
     # Ctrl-C ends following; every applied batch was committed with its offset.
     with contextlib.suppress(KeyboardInterrupt):
         follower.follow(interval=args.interval, on_poll=on_poll)
-    _print_summary(follower.report, "asterisk (total)", args.json)
+    _print_summary(follower.report, t("asterisk (total)"), args.json)
     return 0
 
 
 def cmd_feed_status(args: argparse.Namespace) -> int:
     from floorman.domain.feeds.status import feed_positions, feed_sources
+    from floorman.i18n import t
 
     floor = open_floor(args)
     with floor.db.read() as session:
@@ -186,21 +188,28 @@ def cmd_feed_status(args: argparse.Namespace) -> int:
         # Unchanged for scripts: the stored Asterisk offsets.
         print_json([p.as_json() for p in positions])
         return 0
-    print("Asterisk feeds (followed logs):")
+    print(t("Asterisk feeds (followed logs):"))
     if not positions:
-        print("  no Asterisk feed offsets recorded")
+        print("  " + t("no Asterisk feed offsets recorded"))
     for p in positions:
-        print(
-            f"  {p.source:<10} {p.path}  line {p.line}, byte {p.offset}, inode {p.inode}, "
-            f"{p.updated_at.isoformat()}"
+        where = t(
+            "line {line}, byte {offset}, inode {inode}",
+            line=p.line,
+            offset=p.offset,
+            inode=p.inode,
         )
-    print("Events recorded by feeds, per source:")
+        print(f"  {p.source:<10} {p.path}  {where}, {p.updated_at.isoformat()}")
+    print(t("Events recorded by feeds, per source:"))
     if not sources:
-        print("  no events from feeds recorded yet")
+        print("  " + t("no events from feeds recorded yet"))
     zone = floor.config.zone()
     for s in sources:
         last = s.last_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z")
-        noun = "event" if s.events == 1 else "events"
-        print(f"  {s.source:<10} {s.events} {noun}, the last at {last}")
-    print("JSON Lines feeds keep no offset: event ids make a replay add nothing twice.")
+        said = (
+            "{events} event, the last at {last}"
+            if s.events == 1
+            else "{events} events, the last at {last}"
+        )
+        print(f"  {s.source:<10} " + t(said, events=s.events, last=last))
+    print(t("JSON Lines feeds keep no offset: event ids make a replay add nothing twice."))
     return 0

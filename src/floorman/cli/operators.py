@@ -84,7 +84,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         state = "active" if v.active else "disabled"
         if v.locked_until and v.locked_until > now:
             state = "locked"
-        sys.stdout.write(f"{v.name:<20} {v.role:<14} {state}\n")
+        sys.stdout.write(f"{v.name:<20} {v.role:<14} {t(state)}\n")  # the role as typed
     return 0
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from floorman.cli.common import open_floor, print_json
 from floorman.domain.core import bounds
 from floorman.domain.staffing.defaults import DEFAULT_MAX_OCCUPANCY, DEFAULT_SHRINKAGE
-from floorman.i18n import fit, t
+from floorman.i18n import cells, fit, t
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -170,21 +170,38 @@ def cmd_erlang(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result.as_json())
         return 0
-    sys.stdout.write(
-        f"traffic          {result.traffic_erlangs:.2f} Erlangs\n"
-        f"agents           {result.agents}\n"
-        f"scheduled        {result.scheduled} (shrinkage {inputs.shrinkage:.0%})\n"
-        f"service level    {result.service_level:.1%} within {inputs.answer_within_seconds:g} s"
-        f" (target {inputs.target_sl:.0%}{'' if result.meets_target else ', NOT MET'})\n"
-        f"wait probability {result.wait_probability:.1%}\n"
-        f"average answer   {_seconds(result.asa_seconds)}\n"
-        f"occupancy        {result.occupancy:.1%}\n"
-    )
+    target = t("target {target}", target=f"{inputs.target_sl:.0%}")
+    if not result.meets_target:
+        target = t("{target}, NOT MET", target=target)
+    _write_figures(
+        [
+            ("traffic", t("{erlangs} Erlangs", erlangs=f"{result.traffic_erlangs:.2f}")),
+            ("agents", str(result.agents)),
+            ("scheduled", t("{scheduled} (shrinkage {shrinkage})", scheduled=result.scheduled,
+                            shrinkage=f"{inputs.shrinkage:.0%}")),
+            ("service level", t("{sl} within {within} s ({target})",
+                                sl=f"{result.service_level:.1%}",
+                                within=f"{inputs.answer_within_seconds:g}", target=target)),
+            ("wait probability", f"{result.wait_probability:.1%}"),
+            ("average answer", _seconds(result.asa_seconds)),
+            ("occupancy", f"{result.occupancy:.1%}"),
+        ]
+    )  # fmt: skip
     return 0
 
 
+def _write_figures(figures: list[tuple[str, str]]) -> None:
+    """One figure a line, its label (said in the run's language) padded to one column."""
+    labels = [t(label) for label, _value in figures]
+    width = max(17, *(cells(label) + 1 for label in labels))
+    for label, (_english, value) in zip(labels, figures, strict=True):
+        sys.stdout.write(f"{fit(label, width)}{value}\n")
+
+
 def _seconds(value: float) -> str:
-    return f"{value:.1f} s" if value != float("inf") else "never (the queue grows without end)"
+    if value == float("inf"):
+        return t("never (the queue grows without end)")
+    return t("{seconds} s", seconds=f"{value:.1f}")
 
 
 def cmd_manual(args: argparse.Namespace) -> int:
@@ -195,19 +212,21 @@ def cmd_manual(args: argparse.Namespace) -> int:
     if args.json:
         print_json(plan.as_json())
         return 0
-    sys.stdout.write(
-        f"seats open       {plan.seats}  (table {table.describe()})\n"
-        f"b value          {plan.b_value}\n"
-        f"front line       {plan.front_line}\n"
-        f"back office      {plan.back_office}\n"
-        f"QA               {plan.qa}\n"
-        f"duty managers    {plan.duty_managers}\n"
-        f"trainers         {plan.trainers}\n"
-        f"info editors     {plan.info_editors}\n"
-        f"data analysts    {plan.data_analysts}\n"
-        f"management       {plan.management}\n"
-        f"spares           {plan.spares}\n"
-        f"headcount        {plan.headcount}\n"
+    _write_figures(
+        [
+            ("seats open", t("{seats}  (table {table})", seats=plan.seats, table=table.describe())),
+            ("b value", str(plan.b_value)),
+            ("front line", str(plan.front_line)),
+            ("back office", str(plan.back_office)),
+            ("QA", str(plan.qa)),
+            ("duty managers", str(plan.duty_managers)),
+            ("trainers", str(plan.trainers)),
+            ("info editors", str(plan.info_editors)),
+            ("data analysts", str(plan.data_analysts)),
+            ("management", str(plan.management)),
+            ("spares", str(plan.spares)),
+            ("headcount", str(plan.headcount)),
+        ]
     )
     return 0
 

@@ -17,6 +17,7 @@ from floorman.cli.common import open_floor, print_json
 from floorman.data.db import DatabaseError
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.text import one_line
+from floorman.i18n import cells, fit, t
 
 
 def _central_option(parser: argparse.ArgumentParser) -> None:
@@ -97,12 +98,12 @@ class _Unusable(DatabaseError):
 
 # Raised for `cli.run`, which prints every command's failures the same way: one line,
 # exit 2 for bad input (FloorError), 1 for a central server that cannot be used.
-def _refuse(message: str) -> NoReturn:
-    raise FloorError(message)
+def _refuse(message: str, **values: object) -> NoReturn:
+    raise FloorError(message, **values)
 
 
-def _unusable(message: str) -> NoReturn:
-    raise _Unusable(message)
+def _unusable(message: str, **values: object) -> NoReturn:
+    raise _Unusable(message, **values)
 
 
 def _engine(args: argparse.Namespace) -> Any:
@@ -119,13 +120,13 @@ def _guarded(action: Any) -> int:
 
     try:
         return int(action() or 0)
-    except CentralUrlError as exc:
-        _refuse(str(exc))
+    except CentralUrlError as exc:  # its message id and values: said in the run's language
+        _refuse(exc.message_id, **exc.values)
     except CentralError as exc:
-        _unusable(str(exc))
+        _unusable(exc.message_id, **exc.values)
     except DBAPIError as exc:
         detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        _unusable(f"central server: {detail}")
+        _unusable("central server: {detail}", detail=detail)
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
@@ -160,17 +161,26 @@ def _sync(args: argparse.Namespace) -> int:
         try:
             result = link.run_once()
         except CentralError as exc:
-            record_failure(floor, str(exc))
+            record_failure(floor, exc.english)  # the cursor's record stays English
             raise
         print(
-            f"site {result.site}: sent {result.sent_rows} journal rows "
-            f"(central holds {result.central_seq}, {result.pending_rows} pending), "
-            f"{result.notices_received} notices in, {result.acks_sent} acknowledgements out"
+            t(
+                "site {site}: sent {sent} journal rows (central holds {central}, {pending} "
+                "pending), {notices} notices in, {acks} acknowledgements out",
+                site=result.site,
+                sent=result.sent_rows,
+                central=result.central_seq,
+                pending=result.pending_rows,
+                notices=result.notices_received,
+                acks=result.acks_sent,
+            )
         )
         return 0
+
     def say(problem: CentralError, new: bool) -> None:
         if new:
-            print(one_line(f"floorman: {problem}; rows stay pending"), file=sys.stderr)
+            said = t("floorman: {problem}; rows stay pending", problem=problem)
+            print(one_line(said), file=sys.stderr)
 
     def pause(seconds: float) -> bool:
         time.sleep(seconds)
@@ -183,12 +193,12 @@ def _sync(args: argparse.Namespace) -> int:
             wait=pause,
             on_problem=say,
             on_back=lambda: print(
-                "floorman: central server reached again; sending", file=sys.stderr
+                t("floorman: central server reached again; sending"), file=sys.stderr
             ),
             stop_on_refusal=True,
         )
     except ChainRefused as exc:
-        _unusable(str(exc))
+        _unusable(exc.message_id, **exc.values)
     return 0
 
 
@@ -243,7 +253,11 @@ def _region_report(args: argparse.Namespace) -> int:
         if args.json:
             print_json([r.as_json() for r in reports])
             return 0
-        print(f"{'site':<12} {'hour':<16} {'occupancy':>9} {'away min':>9} {'alerts':>7}")
+        print(
+            fit(t("site"), 12) + " " + fit(t("hour"), 16) + " "
+            + _right(t("occupancy"), 9) + " " + _right(t("away min"), 9) + " "
+            + _right(t("alerts"), 7)
+        )  # fmt: skip
         for site in reports:
             for hour in site.hourly():
                 occupancy = hour["occupancy"]
@@ -257,12 +271,17 @@ def _region_report(args: argparse.Namespace) -> int:
     return _guarded(report)
 
 
+def _right(text: str, width: int) -> str:
+    """`text` right-aligned in `width` terminal cells (a Chinese heading over numbers)."""
+    return " " * max(0, width - cells(text)) + text
+
+
 def cmd_central_init(args: argparse.Namespace) -> int:
     from floorman.data.central.schema import migrate
 
     def init() -> int:
         migrate(_engine(args))
-        print("central schema ready")
+        print(t("central schema ready"))
         return 0
 
     return _guarded(init)
@@ -273,7 +292,13 @@ def cmd_add_site(args: argparse.Namespace) -> int:
 
     def add() -> int:
         add_site(_engine(args), args.code, args.role, args.name)
-        print(f"site {args.code} registered for role {args.role}; set its password in psql")
+        print(
+            t(
+                "site {code} registered for role {role}; set its password in psql",
+                code=args.code,
+                role=args.role,
+            )
+        )
         return 0
 
     return _guarded(add)
@@ -284,13 +309,19 @@ def cmd_add_hq(args: argparse.Namespace) -> int:
 
     def add() -> int:
         add_hq_role(_engine(args), args.role, can_post=args.post)
-        print(f"HQ role {args.role} may read every site{' and post notices' if args.post else ''}")
+        said = (
+            "HQ role {role} may read every site and post notices"
+            if args.post
+            else "HQ role {role} may read every site"
+        )
+        print(t(said, role=args.role))
         return 0
 
     return _guarded(add)
 
 
 def cmd_alarms(args: argparse.Namespace) -> int:
+    from floorman.domain.sync.push import halt_reason
     from floorman.domain.sync.region import alarms
 
     def show() -> int:
@@ -299,8 +330,14 @@ def cmd_alarms(args: argparse.Namespace) -> int:
             print_json(found)
         for alarm in [] if args.json else found:
             print(
-                f"{alarm['raised_at']} {alarm['site']} row {alarm['seq']} {alarm['kind']}: "
-                f"{alarm['detail']}"
+                t(
+                    "{raised_at} {site} row {seq} {kind}: {detail}",
+                    raised_at=alarm["raised_at"],
+                    site=alarm["site"],
+                    seq=alarm["seq"],
+                    kind=alarm["kind"],
+                    detail=halt_reason(alarm["detail"]),
+                )
             )
         return 0
 
@@ -312,8 +349,8 @@ def cmd_notice(args: argparse.Namespace) -> int:
 
     def send() -> int:
         notice_id = post(_engine(args), args.text, sites=args.site, emergency_kind=args.kind)
-        where = ", ".join(args.site) if args.site else "every site"
-        print(f"notice {notice_id[:8]} posted to {where}")
+        where = t(", ").join(args.site) if args.site else t("every site")
+        print(t("notice {id} posted to {where}", id=notice_id[:8], where=where))
         return 0
 
     return _guarded(send)
@@ -328,10 +365,16 @@ def cmd_notices(args: argparse.Namespace) -> int:
             print_json([n.as_json() for n in found])
             return 0
         for n in found:
-            acked = ", ".join(sorted(n.acknowledged)) or "none"
+            acked = t(", ").join(sorted(n.acknowledged)) or t("none")
             print(
-                f"{n.id[:8]} {n.posted_at.isoformat()} {n.posted_by}: {n.body} "
-                f"(acknowledged: {acked})"
+                t(
+                    "{id} {posted_at} {posted_by}: {body} (acknowledged: {acked})",
+                    id=n.id[:8],
+                    posted_at=n.posted_at.isoformat(),
+                    posted_by=n.posted_by,
+                    body=n.body,
+                    acked=acked,
+                )
             )
         return 0
 

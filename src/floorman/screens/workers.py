@@ -30,8 +30,10 @@ from textual.dom import DOMNode
 from textual.worker import Worker, WorkerState
 
 from floorman.data.db import DatabaseError, refused_write_reason
+from floorman.data.driver_errors import driver_error_said
 from floorman.domain.core.errors import FloorError
 from floorman.i18n import t
+from floorman.translated import said
 
 if TYPE_CHECKING:
     from floorman.app import FloormanApp
@@ -67,7 +69,9 @@ def storage_text(error: BaseException) -> str:
     reason = refused_write_reason(error)
     if reason is not None:
         return t(reason)
-    return str(getattr(error, "orig", None) or error)
+    if isinstance(error, OSError):
+        return str(error)
+    return str(said(driver_error_said(error)))  # the driver's English only when unknown
 
 
 def worker_name(kind: WorkKind, group: str) -> str:

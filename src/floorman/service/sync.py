@@ -17,6 +17,7 @@ from floorman.config import SyncConfig
 from floorman.data.central.connection import CentralError, central_engine
 from floorman.domain.core.context import Actor, Floor
 from floorman.domain.sync.push import SyncPass, SyncResult, keep_syncing
+from floorman.translated import TranslatedError
 
 log = logging.getLogger("floorman.service.sync")
 
@@ -92,7 +93,9 @@ class SyncRunner:
 
     def _problem(self, exc: Exception, new: bool) -> None:
         self.health.state = "retrying"
-        self.health.last_error = " ".join(str(exc).split())[:300] or type(exc).__name__
+        # The health file is read by other runs in their own languages: English, as logged.
+        said = exc.english if isinstance(exc, TranslatedError) else str(exc)
+        self.health.last_error = " ".join(said.split())[:300] or type(exc).__name__
         if new:
             kind = "central server" if isinstance(exc, CentralError) else "sync"
             log.warning("%s: %s; rows stay pending", kind, self.health.last_error)

@@ -12,12 +12,18 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from floorman.translated import TranslatedError
+
 CONNECT_TIMEOUT_S = 5
 _SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 
 
-class CentralError(RuntimeError):
-    """The central server cannot be used as asked (bad URL, refused, unreachable)."""
+class CentralError(TranslatedError, RuntimeError):
+    """The central server cannot be used as asked (bad URL, refused, unreachable).
+
+    A message id and values like every error a person reads (zh in region.toml); the
+    server's own words (psycopg's detail) are a value, the sentence around them is said
+    in the run's language."""
 
 
 class CentralUrlError(CentralError):
@@ -29,9 +35,11 @@ def central_url(text: str) -> URL:
     try:
         url = make_url(text)
     except ArgumentError as exc:
-        raise CentralUrlError(f"not a PostgreSQL URL: {text!r}") from exc
+        raise CentralUrlError("not a PostgreSQL URL: {url}", url=repr(text)) from exc
     if url.drivername not in _SCHEMES:
-        raise CentralUrlError(f"not a PostgreSQL URL (postgresql://...): {url.drivername}")
+        raise CentralUrlError(
+            "not a PostgreSQL URL (postgresql://...): {scheme}", scheme=url.drivername
+        )
     if url.password is not None or "password" in url.query:
         raise CentralUrlError(
             "refusing a password in the central URL (others can read the command line): "

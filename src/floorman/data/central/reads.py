@@ -33,4 +33,4 @@ def read_at_once(engine: Engine, statement: str, params: dict[str, Any]) -> list
                 return list(rows.fetchall())
         except psycopg.Error as exc:
             detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise CentralError(f"central server: {detail}") from exc
+            raise CentralError("central server: {detail}", detail=detail) from exc

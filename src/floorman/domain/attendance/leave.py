@@ -9,7 +9,7 @@ from floorman.data import journal
 from floorman.data.tables.attendance import LeaveRequest
 from floorman.domain.attendance.inputs import agent_by_staff_no, parse_day
 from floorman.domain.core.context import Floor
-from floorman.domain.core.errors import FloorError
+from floorman.domain.core.errors import FloorError, Word
 from floorman.domain.core.states import LeaveStatus
 from floorman.domain.core.text import clean
 from floorman.domain.operators.permissions import leave_approval_action, require
@@ -75,7 +75,7 @@ def decide_leave(
         if leave is None:
             raise FloorError("unknown leave request '{leave_id}'", leave_id=leave_id)
         if leave.status != LeaveStatus.PENDING:
-            raise FloorError("this leave request is already {status}", status=leave.status)
+            raise FloorError("this leave request is already {status}", status=Word(leave.status))
         # Approving and rejecting are both the decision of the level the length needs.
         role = require(floor, leave_approval_action(leave.days), session=session)
         leave.status = LeaveStatus.APPROVED if approve else LeaveStatus.REJECTED

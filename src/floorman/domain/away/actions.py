@@ -24,7 +24,7 @@ from floorman.domain.away.lifecycle import check, come_back_in, go_out_in, move
 from floorman.domain.away.rules import MAX_EXTENSION_SECONDS, reason_limit
 from floorman.domain.away.views import SlipView, agent_by_staff_no, slip_views
 from floorman.domain.core.context import Floor
-from floorman.domain.core.errors import FloorError
+from floorman.domain.core.errors import FloorError, Word
 from floorman.domain.core.lookup import by_id_prefix
 from floorman.domain.core.states import OPEN_SLIP_STATUSES, SeatEventKind, SeatState, SlipStatus
 from floorman.domain.core.text import clean
@@ -105,7 +105,7 @@ def _new_request(
         raise FloorError(
             "agent {staff_no} already has an open slip ({status})",
             staff_no=agent.staff_no,
-            status=existing.status,
+            status=Word(existing.status),
         )
     slip = AwaySlip(
         seat_id=seat.id,

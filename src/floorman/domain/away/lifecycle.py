@@ -67,7 +67,7 @@ def check(verb: str, slip: Slip) -> Transition:
     """The transition `verb`, if this slip may take it; FloorError saying why not."""
     transition = TRANSITIONS[verb]
     if slip.status not in transition.from_statuses:
-        raise FloorError(transition.refusal, verb=Word(verb), status=slip.status)
+        raise FloorError(transition.refusal, verb=Word(verb), status=Word(slip.status))
     if transition.from_approvals is not None and slip.approval not in transition.from_approvals:
         raise FloorError(
             "cannot {verb} a slip whose approval is {approval}",

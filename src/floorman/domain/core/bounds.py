@@ -147,16 +147,18 @@ def month(text: str, field: str = "month") -> tuple[int, int]:
     if not (year.isdigit() and number.isdigit() and len(year) == 4 and len(number) == 2):
         raise FloorError(
             "{field} '{shown}' is not a month (YYYY-MM)",
-            field=field,
+            field=Word(field),
             shown=f"{shown(text.strip())}",
         )
     if not 1 <= int(number) <= 12:
         raise FloorError(
-            "{field} {strip}: the month must be 01-12", field=field, strip=f"{text.strip()}"
+            "{field} {strip}: the month must be 01-12", field=Word(field), strip=f"{text.strip()}"
         )
     if not EARLIEST_DAY.year <= int(year) <= LATEST_DAY.year:
         raise FloorError(
-            "{field} {strip} is outside 2000-01 .. 2099-12", field=field, strip=f"{text.strip()}"
+            "{field} {strip} is outside 2000-01 .. 2099-12",
+            field=Word(field),
+            strip=f"{text.strip()}",
         )
     return int(year), int(number)
 
@@ -166,7 +168,7 @@ def length(value: str, field: str, high: int = ARGUMENT_MAX) -> str:
     if len(value) > high:
         raise FloorError(
             "{field} is too long ({len} characters, at most {high})",
-            field=field,
+            field=Word(field),
             len=f"{len(value)}",
             high=high,
         )

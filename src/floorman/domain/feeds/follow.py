@@ -226,10 +226,10 @@ class FeedFollower:
             try:
                 record = parse_queue_log_line(body.decode("utf-8"))
             except UnicodeDecodeError:
-                bad.append(BadLine(line_no, "not UTF-8 text"))
+                bad.append(BadLine(line_no, FloorError("not UTF-8 text")))
                 continue
             except (FloorError, ArithmeticError) as exc:  # one bad line never stops the feed
-                bad.append(BadLine(line_no, str(exc)))
+                bad.append(BadLine(line_no, exc if isinstance(exc, FloorError) else str(exc)))
                 continue
             records.append((line_no, queue_log_event_id(line_offset, body), record))
         with self.floor.db.write() as session:
@@ -241,7 +241,7 @@ class FeedFollower:
                 try:
                     outcome = self._apply_record(session, floor_batch, members, record, external_id)
                 except FloorError as exc:
-                    bad.append(BadLine(number, str(exc)))
+                    bad.append(BadLine(number, exc))
                     continue
                 if outcome == "applied":
                     counts.applied += 1

@@ -29,6 +29,7 @@ from floorman.domain.feeds.report import (
     ignore_bad,
 )
 from floorman.domain.seats.batch import BatchEvent, apply_batch
+from floorman.translated import Phrase
 
 MAX_LINE_BYTES = 64 * 1024
 
@@ -98,15 +99,14 @@ def parse_jsonl_line(raw: bytes | str, line: int, zone: ZoneInfo) -> FeedEvent |
     except json.JSONDecodeError as exc:
         raise FloorError(
             "not valid JSON: {msg} (column {colno})",
-            msg=exc.msg,
+            msg=Phrase(exc.msg),  # json's fixed few reasons, said in the run's language
             colno=exc.colno,
         ) from exc
     except (RecursionError, ValueError) as exc:  # nested too deep; a number too long
-        raise FloorError("not usable JSON: {problem}", problem=type(exc).__name__) from exc
+        problem = "nested too deep" if isinstance(exc, RecursionError) else "a number too long"
+        raise FloorError("not usable JSON: {problem}", problem=Phrase(problem)) from exc
     if not isinstance(data, dict):
-        raise FloorError(
-            "expected a JSON object, got {type_name}", type_name=type(data).__name__
-        )
+        raise FloorError("expected a JSON object, got {type_name}", type_name=type(data).__name__)
     external_id = identifier(
         _text_field(data, "id"), "id", required=False, max_len=bounds.EVENT_ID_MAX
     )
@@ -151,7 +151,8 @@ class JsonlFeed:
         try:
             event: FeedEvent | BadLine | None = parse_jsonl_line(raw, line, self._zone)
         except (FloorError, ArithmeticError) as exc:  # one bad line never stops the feed
-            event = BadLine(line, str(exc))  # reported at flush, in line order
+            # Reported at flush, in line order, in the language of the moment.
+            event = BadLine(line, exc if isinstance(exc, FloorError) else str(exc))
         if event is None:
             return
         self.report.read += 1
@@ -176,7 +177,7 @@ class JsonlFeed:
             )
         for event, outcome in zip(good, outcomes, strict=True):
             if isinstance(outcome, FloorError):
-                bad.append(BadLine(event.line, str(outcome)))
+                bad.append(BadLine(event.line, outcome))
             elif outcome:
                 counts.applied += 1
             else:

@@ -8,6 +8,7 @@ from pathlib import Path
 from floorman.domain.core.csv_rows import read_rows
 from floorman.domain.core.errors import FloorError
 from floorman.domain.core.text import clean, identifier
+from floorman.translated import Said
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def load_interface_map(path: Path) -> InterfaceMap:
     """Read a map CSV with columns interface,seat,staff_no (staff_no may be empty)."""
     entries: dict[str, MemberSeat] = {}
     for line, row in read_rows(path, ("interface", "seat")):
-        where = f"{path}: line {line}"
+        where = Said("{path}: line {line}", path=path, line=line)
         try:
             interface = clean(row.get("interface"), "interface", required=True, max_len=200)
             seat = identifier(row.get("seat"), "seat")

@@ -1,4 +1,9 @@
-"""What a feed did with the lines it read, and the lines it skipped."""
+"""What a feed did with the lines it read, and the lines it skipped.
+
+Said in the language of the moment they are shown (the run's, under `--lang zh` Chinese):
+a skipped line keeps its refusal as a message id and values, not a finished sentence.
+The JSON summary's keys are English, as every JSON output.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +12,30 @@ from dataclasses import dataclass
 
 from floorman.domain.core import bounds
 from floorman.domain.core.text import printable
+from floorman.i18n import t
+from floorman.translated import TranslatedError, said
 
 BATCH_SIZE = 500
 
 
 @dataclass(frozen=True)
 class BadLine:
-    """A line a feed skipped, and why (shown as "line N: message")."""
+    """A line a feed skipped, and why (shown as "line N: message", in the language of
+    the moment it is shown: `refusal` is the refusal itself, or a finished text)."""
 
     line: int
-    message: str
+    refusal: str | TranslatedError
+
+    @property
+    def message(self) -> str:
+        """Why the line was skipped, in the current language."""
+        return str(said(self.refusal))
 
     def __str__(self) -> str:
         # One line, whatever the log held: the message may quote it (escape sequences
         # and newlines from a hostile log are removed, a long quote is cut).
         message = " ".join(printable(self.message).split())
-        return f"line {self.line}: {message[: bounds.ARGUMENT_MAX]}"
+        return t("line {line}: {message}", line=self.line, message=message[: bounds.ARGUMENT_MAX])
 
 
 BadLineHandler = Callable[[BadLine], None]
@@ -54,16 +67,22 @@ class FeedReport:
         self.restarts += other.restarts
 
     def summary(self, name: str) -> str:
-        text = (
-            f"{name}: {self.read} lines read, {self.applied} events applied, "
-            f"{self.unchanged} unchanged or already recorded, {self.ignored} ignored, "
-            f"{self.bad} bad lines skipped"
+        """One line saying what the feed did, in the current language."""
+        text = t(
+            "{name}: {read} lines read, {applied} events applied, {unchanged} unchanged or "
+            "already recorded, {ignored} ignored, {bad} bad lines skipped",
+            name=name,
+            read=self.read,
+            applied=self.applied,
+            unchanged=self.unchanged,
+            ignored=self.ignored,
+            bad=self.bad,
         )
         if self.stale:
             # Not applied: the seat already shows something later, so these are history.
-            text += f", {self.stale} older than the seat's current state (skipped)"
+            text += t(", {stale} older than the seat's current state (skipped)", stale=self.stale)
         if self.restarts:
-            text += f", log rotated or truncated {self.restarts} time(s)"
+            text += t(", log rotated or truncated {restarts} time(s)", restarts=self.restarts)
         return text
 
     def as_json(self) -> dict[str, int]:

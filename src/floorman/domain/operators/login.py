@@ -50,7 +50,7 @@ def authenticate(floor: Floor, name: str, pin: Pin | str, *, handed_by: str | No
     matches = pin_matches(pin_hash, pin)
     now = floor.clock.now()
     terminal = floor.actor.terminal
-    refusal: str | None = None
+    refusal: PermissionDenied | None = None  # raised once the failed attempt is recorded
     actor: Actor | None = None
     zone = floor.config.zone()
     with floor.db.write() as session:
@@ -74,7 +74,7 @@ def authenticate(floor: Floor, name: str, pin: Pin | str, *, handed_by: str | No
         )
         waiting = attempt.waiting()
         if not op.active:
-            refusal = f"operator '{op.name}' is disabled"
+            refusal = PermissionDenied("operator '{name}' is disabled", name=op.name)
         elif waiting is not None:
             refusal = _waiting_message(op.name, *waiting, zone)
         elif not matches:
@@ -100,8 +100,12 @@ def authenticate(floor: Floor, name: str, pin: Pin | str, *, handed_by: str | No
                     {"name": op.name, "failed_attempts": op.failed_attempts},
                 )
                 left = attempt.tries_left()
-                refusal = f"wrong PIN for '{op.name}'" + (
-                    f" ({left} tries left)" if left is not None else ""
+                refusal = (
+                    PermissionDenied("wrong PIN for '{name}'", name=op.name)
+                    if left is None
+                    else PermissionDenied(
+                        "wrong PIN for '{name}' ({left} tries left)", name=op.name, left=left
+                    )
                 )
         else:
             attempt.right(session)
@@ -130,29 +134,43 @@ def authenticate(floor: Floor, name: str, pin: Pin | str, *, handed_by: str | No
                     after={"operator": op.name},
                 )
         session.add(op)
-    if refusal is not None or actor is None:
-        raise PermissionDenied(refusal or "login refused")
+    if refusal is not None:
+        raise refusal
+    if actor is None:
+        raise PermissionDenied("login refused")
     return actor
 
 
-def _waiting_message(name: str, kind: str, until: datetime, zone: ZoneInfo) -> str:
+def _waiting_message(name: str, kind: str, until: datetime, zone: ZoneInfo) -> PermissionDenied:
     at = until.astimezone(zone).strftime("%H:%M")
     if kind == "operator":
-        return f"operator '{name}' is locked after too many wrong PINs until {at}"
-    if kind == "pair":
-        return (
-            f"operator '{name}' cannot log in from this terminal until {at} after too many "
-            "wrong PINs here; wait, or log in from another terminal"
+        return PermissionDenied(
+            "operator '{name}' is locked after too many wrong PINs until {at}", name=name, at=at
         )
-    return f"this terminal is locked after too many wrong PINs until {at}"
+    if kind == "pair":
+        return PermissionDenied(
+            "operator '{name}' cannot log in from this terminal until {at} after too many "
+            "wrong PINs here; wait, or log in from another terminal",
+            name=name,
+            at=at,
+        )
+    return PermissionDenied("this terminal is locked after too many wrong PINs until {at}", at=at)
 
 
-def _locked_message(name: str, kind: str, minutes: int) -> str:
+def _locked_message(name: str, kind: str, minutes: int) -> PermissionDenied:
     if kind == "operator":
-        return f"wrong PIN; operator '{name}' is locked for {minutes} minutes"
-    if kind == "pair":
-        return (
-            f"wrong PIN; operator '{name}' cannot log in from this terminal for {minutes} "
-            "minutes (other terminals still can)"
+        return PermissionDenied(
+            "wrong PIN; operator '{name}' is locked for {minutes} minutes",
+            name=name,
+            minutes=minutes,
         )
-    return f"wrong PIN; this terminal is locked for {minutes} minutes"
+    if kind == "pair":
+        return PermissionDenied(
+            "wrong PIN; operator '{name}' cannot log in from this terminal for {minutes} "
+            "minutes (other terminals still can)",
+            name=name,
+            minutes=minutes,
+        )
+    return PermissionDenied(
+        "wrong PIN; this terminal is locked for {minutes} minutes", minutes=minutes
+    )

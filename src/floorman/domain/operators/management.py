@@ -53,9 +53,9 @@ def _outranks(
         raise PermissionDenied(
             template,
             name=floor.actor.name,
-            acting=role_name(acting),
+            acting=Word(role_name(acting)),
             verb=Word(verb),
-            target_role=role_name(target_role),
+            target_role=Word(role_name(target_role)),
         )
 
 

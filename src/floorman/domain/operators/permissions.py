@@ -13,7 +13,7 @@ from sqlmodel import Session
 from floorman.config import Config
 from floorman.data.db import DatabaseError, refused_write_reason
 from floorman.domain.core.context import Floor
-from floorman.domain.core.errors import FloorError, PermissionDenied
+from floorman.domain.core.errors import FloorError, PermissionDenied, Word
 from floorman.domain.core.states import Role
 from floorman.domain.operators.records import find_operator, operators_exist
 from floorman.domain.operators.roles import FLOOR_STAFF, at_least, role_name
@@ -114,8 +114,13 @@ def _describe(action: str) -> Said | str:
     return Said("{name} ({action})", name=Phrase(name), action=action) if name else action
 
 
-def _needs(action: str) -> str:
-    return " or ".join(role_name(r) for r in PERMISSIONS[action])
+def _needs(action: str) -> Said | Word:
+    """The roles that may, as one "a or b or c" said in the refusal's language."""
+    names = [Word(role_name(r)) for r in PERMISSIONS[action]]
+    needed: Said | Word = names[-1]
+    for name in reversed(names[:-1]):
+        needed = Said("{first} or {rest}", first=name, rest=needed)
+    return needed
 
 
 def leave_approval_action(days: float) -> str:
@@ -247,7 +252,7 @@ def _decide(floor: Floor, action: str, session: Session) -> str | None:
         raise PermissionDenied(
             "operator {name} ({role}) may not {action}: it needs {action2}",
             name=actor.name,
-            role=role_name(role),
+            role=Word(role_name(role)),
             action=_describe(action),
             action2=_needs(action),
         )

@@ -9,6 +9,7 @@ are plain read transactions and the cursor write is tiny: the floor never waits 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +27,7 @@ from floorman.data.tables.sync import SyncCursor
 from floorman.domain.core.context import Floor
 from floorman.domain.sync import notices
 from floorman.domain.sync.snapshot import FloorSnapshot, take_snapshot
+from floorman.translated import Said
 
 BATCH_ROWS = 2000
 _JOURNAL_COLUMNS = (
@@ -36,6 +38,31 @@ _JOURNAL_COLUMNS = (
 
 class ChainRefused(CentralError):
     """The central server halted this site's journal (a gap, a break, tampering, a fork)."""
+
+
+# The central server's reasons for halting a chain (floorman_receive in c001_central),
+# as message ids: said in the run's language; any other text is the server's, as given.
+_HALT_REASONS = (
+    (re.compile(r"expected row (\d+), got row (\d+): rows are missing"),
+     "expected row {expected}, got row {got}: rows are missing", ("expected", "got")),
+    (re.compile(r"row (\d+) does not link to the row before it"),
+     "row {seq} does not link to the row before it", ("seq",)),
+    (re.compile(r"row (\d+): content does not match its hash"),
+     "row {seq}: content does not match its hash", ("seq",)),
+    (re.compile(r"row (\d+) differs from the one already received: the site's database "
+                r"was restored or rewritten"),
+     "row {seq} differs from the one already received: the site's database was restored "
+     "or rewritten", ("seq",)),
+)  # fmt: skip
+
+
+def halt_reason(server_text: str) -> Said | str:
+    """Why the central server halted a chain, said in the language it is shown in."""
+    for pattern, message, names in _HALT_REASONS:
+        found = pattern.fullmatch(server_text)
+        if found is not None:
+            return Said(message, **dict(zip(names, found.groups(), strict=True)))
+    return server_text
 
 
 @dataclass
@@ -95,7 +122,7 @@ def whoami(conn: Connection) -> str:
     site = conn.execute(text("SELECT floorman_my_site()")).scalar()
     if site is None:
         user = conn.execute(text("SELECT current_user")).scalar()
-        raise CentralError(f"role {user} is not a site's role on the central server")
+        raise CentralError("role {user} is not a site's role on the central server", user=user)
     return str(site)
 
 
@@ -195,7 +222,7 @@ class SyncPass:
             self._ok_saved_at = None
             self.engine.dispose()  # connections from before an outage are dead
             detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            raise CentralError(f"central server unavailable: {detail}") from exc
+            raise CentralError("central server unavailable: {detail}", detail=detail) from exc
 
     def _run(self) -> SyncResult:
         with self.engine.begin() as conn:
@@ -249,7 +276,11 @@ class SyncPass:
             halted_reason=halted,
         )
         if halted is not None:
-            raise ChainRefused(f"central server halted site {site}'s journal: {halted}")
+            raise ChainRefused(
+                "central server halted site {site}'s journal: {halted}",
+                site=site,
+                halted=halt_reason(halted),
+            )
         return result
 
     @staticmethod
@@ -304,7 +335,7 @@ def keep_syncing(
                 on_back()
             backoff, last_problem = interval, ""
         except CentralError as exc:
-            record_failure(link.floor, str(exc))
+            record_failure(link.floor, exc.english)  # the cursor's record stays English
             if stop_on_refusal and isinstance(exc, ChainRefused):
                 raise
             on_problem(exc, str(exc) != last_problem)

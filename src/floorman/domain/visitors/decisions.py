@@ -7,7 +7,7 @@ center director. Turning someone away at the door is always open to a duty manag
 from __future__ import annotations
 
 from floorman.domain.core.context import Floor
-from floorman.domain.core.errors import FloorError
+from floorman.domain.core.errors import FloorError, Word
 from floorman.domain.core.states import VisitorCategory, VisitorStatus
 from floorman.domain.visitors.records import log, require, required_text, subject
 from floorman.domain.visitors.views import VisitorView, find_visitor, view_of
@@ -22,7 +22,7 @@ def _decide(floor: Floor, ref: str, approve: bool, reason: str | None) -> Visito
         action = "visitor.approve_external" if external else "visitor.approve_internal"
         role = require(floor, session, action)
         if visitor.status != VisitorStatus.PENDING:
-            raise FloorError("this visitor is already {status}", status=visitor.status)
+            raise FloorError("this visitor is already {status}", status=Word(visitor.status))
         before = {"status": visitor.status}
         visitor.status = VisitorStatus.APPROVED if approve else VisitorStatus.REJECTED
         visitor.decided_at = floor.clock.now()
