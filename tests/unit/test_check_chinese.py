@@ -18,6 +18,7 @@ import floorman as floorman_package
 from floorman.data.journal_key import head_path
 from floorman.domain.core.context import Floor
 from tests.helpers import floorman
+from tests.unit.test_alerts_cli import dump_all
 from tests.unit.test_chinese_outside_the_panels import english_left
 from tests.unit.test_journal_reconcile import lived_floor as lived_floor  # the fixture
 from tests.unit.test_journal_reconcile import tamper
@@ -96,3 +97,20 @@ def test_every_finding_has_its_chinese() -> None:
                 ):
                     missing.append(f"{path.name}:{node.lineno} {message.value!r}")
     assert missing == []
+
+
+def test_a_backup_that_is_not_a_database_is_refused_in_chinese(
+    small_floor: Floor, tmp_path
+) -> None:
+    """`restore` checks the file first (backup.file_problems): its finding is Chinese too."""
+    bad = tmp_path / "backup.db"
+    bad.write_bytes(b"not sqlite at all" * 100)
+    small_floor.db.dispose()
+    before = dump_all(small_floor.db.path)
+    chinese = floorman("--lang", "zh", "restore", str(bad), db=small_floor.db.path)
+    english = floorman("restore", str(bad), db=small_floor.db.path)
+    assert chinese.returncode == english.returncode == 2
+    assert "不是数据库文件（已损坏，或是别的文件）" in chinese.stderr
+    assert english_left(DATA.sub(" ", chinese.stderr)) == []
+    assert "not a database file (damaged, or another kind of file)" in english.stderr
+    assert dump_all(small_floor.db.path) == before  # nothing restored

@@ -30,7 +30,9 @@ from typing import Any
 
 from floorman.data import damage
 from floorman.data.db import Database, DatabaseError, refused_write_reason, sqlite_module
+from floorman.data.driver_errors import driver_error_said
 from floorman.data.journal_key import HeadAnchor, head_path, key_path, load_key, write_head
+from floorman.translated import Finding
 
 KINDS = ("hourly", "daily", "manual")
 _STAMP = "%Y%m%dT%H%M%SZ"
@@ -106,31 +108,43 @@ def _fsync_file(path: Path) -> None:
         os.close(fd)
 
 
-def file_problems(path: Path, *, quick: bool = False) -> list[str]:
+def file_problems(path: Path, *, quick: bool = False) -> list[str | Finding]:
     """Integrity problems of a standalone database file (empty list: it is sound).
 
     The file is opened read-only and never changed; a file that is not a database at all
     is reported as a problem rather than raised.
     """
     if not path.is_file():
-        return [f"{path}: no such file"]
+        return [Finding("{path}: no such file", path=str(path))]
     module = sqlite_module(force_old=True)
     pragma = "quick_check" if quick else "integrity_check"
     try:
         conn = module.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
     except module.Error as exc:
-        return [f"{path}: cannot be opened: {exc}"]
+        return [
+            Finding(
+                "{path}: cannot be opened: {error}", path=str(path), error=driver_error_said(exc)
+            )
+        ]
     try:
         rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}").fetchall()]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except module.Error as exc:
-        return [f"{path}: {exc}"]
+        if "file is not a database" in str(exc):  # a file, but not (or no longer) SQLite's
+            return [
+                Finding(
+                    "{path}: not a database file (damaged, or another kind of file)", path=str(path)
+                )
+            ]
+        return [Finding("{path}: {error}", path=str(path), error=driver_error_said(exc))]
     finally:
         conn.close()
     if rows != ["ok"]:
-        return [str(r) for r in rows]
+        return [str(r) for r in rows]  # SQLite's own words: what is damaged, and where
     if not {"seat", "journal"} <= tables:
-        return [f"{path}: not a floorman database (no seat or journal table)"]
+        return [
+            Finding("{path}: not a floorman database (no seat or journal table)", path=str(path))
+        ]
     return []
 
 
