@@ -115,13 +115,13 @@ async def test_help_and_missing_panels(make_app) -> None:
 
 
 async def test_help_names_keys_as_printed_on_the_keyboard(make_app) -> None:
-    from textual.widgets import Static
+    from floorman.widgets.wrapped_text import WrappedText
 
     app = make_app()
     async with app.run_test(size=(120, 60)) as pilot:
         await settle(app, pilot)
         await pilot.press("f1")
-        lines = str(app.screen.query_one("#help-body Static", Static).render()).splitlines()
+        lines = app.screen.query_one("#help-body WrappedText", WrappedText).text.splitlines()
     assert "exclamation_mark" not in "\n".join(lines)
     assert any(line.split() == ["!,", "f2", "Emergency"] for line in lines)
     assert any(line.split()[:1] == ["ctrl+p,"] for line in lines)
@@ -144,9 +144,8 @@ async def test_q_on_the_floor_quits_only_when_pressed_twice(make_app, clock) -> 
 
 
 async def test_help_lists_the_floor_keys_in_the_chosen_language(make_app) -> None:
-    from textual.widgets import Static
-
     from floorman.i18n import set_language
+    from floorman.widgets.wrapped_text import WrappedText
 
     set_language("zh")
     try:
@@ -154,7 +153,7 @@ async def test_help_lists_the_floor_keys_in_the_chosen_language(make_app) -> Non
         async with app.run_test(size=(120, 60)) as pilot:
             await settle(app, pilot)
             await pilot.press("f1")
-            text = str(app.screen.query_one("#help-body Static", Static).render())
+            text = app.screen.query_one("#help-body WrappedText", WrappedText).text
     finally:
         set_language("en")
     assert "座席详情" in text and "上移" in text  # the seat map's keys, translated

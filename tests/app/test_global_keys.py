@@ -15,6 +15,7 @@ from floorman.app import PANELS
 from floorman.screens.emergency_start import StartEmergencyModal
 from floorman.screens.help import HelpScreen
 from floorman.screens.staffing import StaffingScreen
+from floorman.widgets.wrapped_text import WrappedText
 from tests.helpers import settle
 
 OTHER_PANELS = [key for key in PANELS if key != "1"]
@@ -151,7 +152,7 @@ async def test_help_lists_each_global_action_with_both_keys(make_app) -> None:
         await settle(app, pilot)
         await pilot.press("f1")
         await pilot.pause()
-        text = "\n".join(str(w.render()) for w in app.screen.query("Static"))
+        text = app.screen.query_one("#help-body WrappedText", WrappedText).text
         assert "!, f2" in text and "ctrl+k, f3" in text and "1, alt+1" in text
         assert "ctrl+p, f4" in text
 

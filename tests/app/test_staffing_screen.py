@@ -6,6 +6,7 @@ from textual.widgets import DataTable, Input, Static
 
 from floorman.domain.seats.events import record_event
 from floorman.screens.staffing import StaffingScreen
+from floorman.widgets.wrapped_text import WrappedText
 from tests.helpers import settle
 
 
@@ -144,7 +145,7 @@ async def test_help_describes_the_screen(make_app) -> None:
         await open_staffing(app, pilot)
         await pilot.press("escape", "f1")
         await pilot.pause()
-        assert "Erlang C" in str(app.screen.query_one("#help-body Static", Static).render())
+        assert "Erlang C" in app.screen.query_one("#help-body WrappedText", WrappedText).text
 
 
 def test_every_screen_string_has_a_chinese_translation() -> None:
