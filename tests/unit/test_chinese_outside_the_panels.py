@@ -9,6 +9,7 @@ it is the user's own text, not floorman's English.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -156,3 +157,22 @@ def test_argparse_help_names_its_headings_in_chinese(capsys) -> None:
     assert "显示此帮助并退出" in shown
     run(["emergency", "step"])  # the next run speaks English again
     assert "usage" not in capsys.readouterr().err
+
+
+def test_an_emergencys_roll_call_is_named_by_its_checklist_in_chinese(
+    small_floor, clock, checklists
+) -> None:
+    """The roll call a fire drill starts keeps `drill: Fire` as its record; printed on a
+    Chinese floor it is named as the emergency is: 演练：火灾."""
+    from tests.helpers import floorman
+
+    start(small_floor, "fire", checklists, drill=True)
+    small_floor.db.dispose()
+    chinese = floorman("--lang", "zh", "visitors", "rollcall", "show", db=small_floor.db.path)
+    english = floorman("visitors", "rollcall", "show", db=small_floor.db.path)
+    as_json = floorman("visitors", "rollcall", "show", "--json", db=small_floor.db.path)
+    assert chinese.returncode == english.returncode == as_json.returncode == 0
+    first = chinese.stdout.splitlines()[0]
+    assert "（演练：火灾）" in first and "Fire" not in chinese.stdout
+    assert "(drill: Fire)" in english.stdout.splitlines()[0]
+    assert json.loads(as_json.stdout)["reason"] == "drill: Fire"  # the record stays English

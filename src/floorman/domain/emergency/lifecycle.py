@@ -32,6 +32,7 @@ from floorman.domain.emergency.views import (
 )
 from floorman.domain.operators import permissions
 from floorman.domain.roll_call import book as roll_call_book
+from floorman.domain.roll_call import views as roll_call_views
 
 STEP_ACTIONS: tuple[str, ...] = ("done", "skip", "note", "assign", "defer")
 # What each stamping action leaves the step as.
@@ -146,7 +147,7 @@ def start(
             apply_wording(session, floor, emergency, from_hq.body, by=f"HQ {from_hq.posted_by}")
         people = 0
         if checklist.roll_call:
-            reason = ("drill: " if drill else "") + checklist.title_en
+            reason = roll_call_views.emergency_reason(checklist.title_en, drill)
             roll = roll_call_book.join_or_start(session, floor, reason)
             emergency.roll_call_id = roll.id
             session.add(emergency)

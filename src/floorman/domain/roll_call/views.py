@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from floorman.data.tables.emergency import Emergency
 from floorman.data.tables.roll_call import RollCall, RollCallEntry
 from floorman.data.tables.visitors import Visitor
 from floorman.domain.core.states import PersonKind
-from floorman.i18n import cells, fit, t, translate
+from floorman.i18n import cells, fit, language, t, translate
 
 # What an entry shows once its name is gone (a purged visitor).
 NO_NAME = "(purged)"
@@ -134,6 +135,9 @@ class RollCallView:
     closed_at: datetime | None
     closed_by: str | None
     entries: tuple[RollCallEntryView, ...]
+    # Why, in the language the view was made in: an emergency's roll call is named by its
+    # checklist's title in that language (the stored reason is the English record).
+    reason_shown: str = ""
 
     @property
     def short_id(self) -> str:
@@ -206,9 +210,27 @@ def entry_view(session: Session, entry: RollCallEntry) -> RollCallEntryView:
     return _entry_view(entry, visitor)
 
 
+def emergency_reason(title_en: str, drill: bool) -> str:
+    """The stored reason of the roll call an emergency starts: `Fire`, `drill: Fire`."""
+    return ("drill: " if drill else "") + title_en
+
+
+def _reason_shown(session: Session, roll: RollCall) -> str:
+    """The roll call's reason in the current language: an emergency's title when the
+    reason is the one that emergency gave it, else the reason as written."""
+    emergencies = session.exec(select(Emergency).where(col(Emergency.roll_call_id) == roll.id))
+    for emergency in emergencies:
+        if emergency_reason(emergency.title_en, emergency.drill) == roll.reason:
+            title = emergency.title_zh if language() == "zh" and emergency.title_zh else None
+            title = title or emergency.title_en
+            return t("drill: {title}", title=title) if emergency.drill else title
+    return roll.reason
+
+
 def roll_call_view(session: Session, roll: RollCall) -> RollCallView:
     """The shown form of a roll call with all its entries."""
     return RollCallView(
+        reason_shown=_reason_shown(session, roll),
         id=roll.id,
         reason=roll.reason,
         started_at=roll.started_at,
@@ -233,7 +255,7 @@ def roll_call_text(view: RollCallView, zone: ZoneInfo) -> str:
         name=view.started_by,
     )
     if view.reason:
-        started += t("  ({reason})", reason=view.reason)
+        started += t("  ({reason})", reason=view.reason_shown or view.reason)
     counted = t("{people} people, {missing} not yet safe", people=view.people, missing=view.missing)
     if view.closed_at:
         counted += t("; closed {time}", time=local(view.closed_at))
