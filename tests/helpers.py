@@ -151,3 +151,14 @@ def cheap_pin_hasher() -> Any:
     from argon2 import PasswordHasher, Type
 
     return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID)
+
+
+def tomorrow_mid_shift(zone: Any) -> Any:
+    """10:00 local time tomorrow (in `zone`), as UTC: a day ahead of the wall clock, for
+    app tests whose alerts must not be due yet for APScheduler (it keeps wall time), and
+    mid-shift, so no handover reminder of a shift's end fires in the middle of a test (the
+    wall time of day a run meets must not decide what it finds)."""
+    from datetime import UTC, datetime, timedelta
+
+    tomorrow = datetime.now(zone) + timedelta(days=1)
+    return tomorrow.replace(hour=10, minute=0, second=0, microsecond=0).astimezone(UTC)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from textual.widgets import DataTable
@@ -23,12 +22,16 @@ from floorman.domain.seats.events import record_event
 from floorman.screens.alerts import AlertsScreen
 from floorman.screens.forms import FormModal
 from floorman.widgets.alert_bar import AlertBar
-from tests.helpers import floorman, settle
+from tests.helpers import floorman, settle, tomorrow_mid_shift
 
 
 @pytest.fixture
-def ahead(clock):
-    clock.set(datetime.now(UTC).replace(microsecond=0) + timedelta(days=1))
+def ahead(clock, small_floor):
+    """The floor's clock a day ahead of the wall's (APScheduler's jobs are on wall time, so
+    an alert due on the floor is not yet due for it), at 10:00 of that local day: mid-shift,
+    so no handover reminder of a shift's end fires in the middle of a test (one did, when
+    the run met the hour before a shift ended)."""
+    clock.set(tomorrow_mid_shift(small_floor.config.zone()))
     return clock
 
 

@@ -5,7 +5,6 @@ status line."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from rich.cells import cell_len
@@ -19,7 +18,7 @@ from floorman.screens.floor import FloorScreen
 from floorman.widgets.floor_header import FloorHeader
 from floorman.widgets.header_fit import Piece, lay_out
 from floorman.widgets.status_line import StatusLine
-from tests.helpers import settle
+from tests.helpers import settle, tomorrow_mid_shift
 
 
 def test_pieces_wrap_whole_take_their_short_form_and_the_last_ones_go() -> None:
@@ -50,7 +49,7 @@ def test_pieces_wrap_whole_take_their_short_form_and_the_last_ones_go() -> None:
 @pytest.fixture
 def loud_floor(small_floor, clock):
     """An emergency running, aways over their limits, alerts of three severities."""
-    clock.set(datetime.now(UTC).replace(microsecond=0) + timedelta(days=1))
+    clock.set(tomorrow_mid_shift(small_floor.config.zone()))
     for seat, agent in (("A-01", "1001"), ("A-02", "1002"), ("B-01", "1003")):
         record_event(small_floor, seat, "ready", agent_no=agent)
         record_event(small_floor, seat, "away")
