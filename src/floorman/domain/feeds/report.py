@@ -72,11 +72,7 @@ class FeedReport:
             "{name}: {read} lines read, {applied} events applied, {unchanged} unchanged or "
             "already recorded, {ignored} ignored, {bad} bad lines skipped",
             name=name,
-            read=self.read,
-            applied=self.applied,
-            unchanged=self.unchanged,
-            ignored=self.ignored,
-            bad=self.bad,
+            **self.as_json(),
         )
         if self.stale:
             # Not applied: the seat already shows something later, so these are history.
